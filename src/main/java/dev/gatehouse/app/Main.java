@@ -1,0 +1,2 @@
+package dev.gatehouse.app;
+public final class Main { public static void main(String[] a) {} }
