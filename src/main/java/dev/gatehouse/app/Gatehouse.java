@@ -1,0 +1,122 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.AddressRanges;
+import dev.gatehouse.http.DestinationGuard;
+import dev.gatehouse.listener.ProxyHandlers;
+import dev.gatehouse.listener.ProxyServer;
+import dev.gatehouse.tunnel.TunnelConnector;
+import dev.gatehouse.tunnel.TunnelRegistry;
+import dev.gatehouse.upstream.UpstreamClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One running proxy: the parts built from a config, started in order and stopped in reverse. */
+public final class Gatehouse implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Gatehouse.class);
+
+    private final GatehouseConfig config;
+    private final AuditLog audit;
+    private final ExecutorService executor;
+    private final TunnelRegistry tunnels;
+    private final ProxyServer proxy;
+    private final AdminServer admin;
+    private volatile boolean stopping;
+
+    private Gatehouse(GatehouseConfig config, AuditLog audit, ExecutorService executor, TunnelRegistry tunnels,
+                      ProxyServer proxy, AdminServer admin) {
+        this.config = config;
+        this.audit = audit;
+        this.executor = executor;
+        this.tunnels = tunnels;
+        this.proxy = proxy;
+        this.admin = admin;
+    }
+
+    public static Gatehouse start(GatehouseConfig config) throws IOException {
+        Path dataDir = Path.of(config.dataDir());
+        Files.createDirectories(dataDir);
+        AuditLog audit = openAudit(config, dataDir);
+        ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-v", 0).factory());
+        DestinationGuard guard = new DestinationGuard(AddressRanges.parse(config.destinations().allowPrivate()), List.of());
+        UpstreamClient upstream = new UpstreamClient(guard, config.forwarding().connectTimeout(),
+                config.forwarding().responseTimeout(), config.forwarding().readTimeout(), executor);
+        TunnelRegistry tunnels = new TunnelRegistry();
+        TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
+        ProxyServer proxy = null;
+        try {
+            proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, upstream, connector, tunnels, executor));
+            guard.addOwnListener(proxy.address());
+            Gatehouse[] self = new Gatehouse[1];
+            AdminServer admin = AdminServer.start(config.adminAddress().toSocketAddress(), () -> self[0] != null && !self[0].stopping);
+            guard.addOwnListener(admin.address());
+            self[0] = new Gatehouse(config, audit, executor, tunnels, proxy, admin);
+            return self[0];
+        } catch (IOException | RuntimeException e) {
+            if (proxy != null) proxy.close();
+            audit.close();
+            executor.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static AuditLog openAudit(GatehouseConfig config, Path dataDir) throws IOException {
+        GatehouseConfig.Audit a = config.audit();
+        AuditLog.Format format = AuditLog.Format.valueOf(a.format().toUpperCase(Locale.ROOT));
+        if (a.stdout()) return AuditLog.openStdout(format, a.queueCapacity());
+        return AuditLog.open(new AuditLog.Options(dataDir.resolve(a.file()), format, a.rotateBytes(), a.rotateDaily(),
+                a.retain(), a.queueCapacity(), Clock.systemDefaultZone()));
+    }
+
+    public InetSocketAddress proxyAddress() { return proxy.address(); }
+
+    public InetSocketAddress adminAddress() { return admin.address(); }
+
+    public Path auditFile() { return Path.of(config.dataDir()).resolve(config.audit().file()); }
+
+    public int openTunnels() { return tunnels.size(); }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Reopens the audit file (after an external logrotate moved it). */
+    public void reopenAuditLog() { audit.reopen(); }
+
+    /**
+     * Stops in order: no new connections, in-flight exchanges drain up to {@code shutdownTimeout}, open
+     * tunnels are closed, and the audit log is flushed last so every record of the drain is in it.
+     */
+    @Override
+    public synchronized void close() {
+        if (stopping) return;
+        stopping = true;
+        log.info("shutting down: draining in-flight exchanges for up to {}", config.shutdownTimeout());
+        proxy.stopAccepting();
+        if (!proxy.awaitDrain(config.shutdownTimeout().toMillis())) {
+            log.warn("shutdown: exchanges still in flight after {}; closing them", config.shutdownTimeout());
+        }
+        tunnels.closeAll();
+        for (int i = 0; i < 100 && tunnels.size() > 0; i++) sleep(20); // closing runs on the IO threads
+        proxy.stopWorker();
+        admin.close();
+        executor.shutdownNow();
+        audit.close();
+        log.info("stopped; {} audit records written", audit.writtenCount());
+    }
+}

@@ -1,0 +1,131 @@
+package dev.gatehouse.config;
+
+import dev.gatehouse.http.AddressRange;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole main configuration, as one immutable snapshot. Every key is documented in
+ * {@code etc/gatehouse.json}'s README section; the embedded defaults are {@code defaults.json} beside
+ * this class.
+ *
+ * @param listen      proxy listener, {@code HOST:PORT}
+ * @param admin       admin listener (health, metrics), {@code HOST:PORT}; port 0 picks a free one
+ * @param dataDir     where the audit log and cache live; relative paths are relative to the working dir
+ * @param clients     who may use the proxy
+ * @param destinations where the proxy may connect
+ * @param forwarding  how plain HTTP requests are forwarded
+ * @param tunnel      CONNECT tunnels
+ * @param limits      request limits
+ * @param audit       the audit log
+ * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
+ */
+public record GatehouseConfig(
+        String listen,
+        String admin,
+        String dataDir,
+        Clients clients,
+        Destinations destinations,
+        Forwarding forwarding,
+        Tunnel tunnel,
+        Limits limits,
+        Audit audit,
+        Duration shutdownTimeout) {
+
+    /** @param allow client networks (IPv4/IPv6 CIDR) that may use the proxy; everyone else gets 403 */
+    public record Clients(List<String> allow) {}
+
+    /**
+     * @param connectPorts ports CONNECT may reach
+     * @param allowPrivate networks that are reachable although loopback or link-local (CIDR); the proxy's
+     *                     own listening ports stay refused
+     */
+    public record Destinations(List<Integer> connectPorts, List<String> allowPrivate) {}
+
+    /**
+     * @param via              pseudonym in the {@code Via} header, also used for loop detection
+     * @param xForwardedFor    add {@code X-Forwarded-For} with the client address (off: client anonymity)
+     * @param connectTimeout   TCP connect timeout to origins
+     * @param responseTimeout  time to wait for the response header after the request was sent
+     * @param readTimeout      longest pause inside a response body before the transfer is abandoned
+     * @param contact          text shown on error pages, e.g. how to reach the help desk
+     */
+    public record Forwarding(String via, boolean xForwardedFor, Duration connectTimeout, Duration responseTimeout,
+                             Duration readTimeout, String contact) {}
+
+    /** @param connectTimeout upstream TCP connect timeout; @param idleTimeout closes a tunnel idle in both directions */
+    public record Tunnel(Duration connectTimeout, Duration idleTimeout) {}
+
+    /**
+     * @param maxHeaderBytes   request header section size; larger gets 431
+     * @param maxHeaderCount   number of request header fields; more gets 431
+     * @param maxUrlLength     request-target length; longer gets 414
+     * @param headerReadTimeout time a client has to send a whole request header (slowloris guard)
+     * @param keepAliveTimeout idle time before a client keep-alive connection is closed
+     * @param maxClientConnections concurrent client connections; further connections wait in the backlog
+     * @param maxRequestBodyBytes request body size limit, -1 for none
+     */
+    public record Limits(int maxHeaderBytes, int maxHeaderCount, int maxUrlLength, Duration headerReadTimeout,
+                         Duration keepAliveTimeout, int maxClientConnections, long maxRequestBodyBytes) {}
+
+    /**
+     * @param format        {@code json} (JSON lines) or {@code squid} (Squid native access.log)
+     * @param file          audit file, relative to {@code dataDir}
+     * @param stdout        write records to standard output instead of the file (containers)
+     * @param rotateBytes   rotate when the file reaches this size, 0 for never
+     * @param rotateDaily   rotate at local midnight
+     * @param retain        rotated files kept
+     * @param queueCapacity records waiting to be written before writers are slowed down (never dropped)
+     */
+    public record Audit(String format, String file, boolean stdout, long rotateBytes, boolean rotateDaily, int retain,
+                        int queueCapacity) {}
+
+    /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
+    void validate(Problems p) {
+        p.check("/listen", () -> HostPort.parse(listen));
+        p.check("/admin", () -> HostPort.parse(admin));
+        if (dataDir.isBlank()) p.add("/dataDir", "must not be empty");
+        for (int i = 0; i < clients.allow().size(); i++) {
+            String cidr = clients.allow().get(i);
+            p.check("/clients/allow/" + i, () -> AddressRange.parse(cidr));
+        }
+        for (int i = 0; i < destinations.connectPorts().size(); i++) {
+            p.range("/destinations/connectPorts/" + i, destinations.connectPorts().get(i), 1, 65535);
+        }
+        for (int i = 0; i < destinations.allowPrivate().size(); i++) {
+            String cidr = destinations.allowPrivate().get(i);
+            p.check("/destinations/allowPrivate/" + i, () -> AddressRange.parse(cidr));
+        }
+        if (!forwarding.via().matches("[A-Za-z0-9._-]{1,64}")) {
+            p.add("/forwarding/via", "must be 1-64 letters, digits, '.', '_' or '-' (a Via pseudonym), got '" + forwarding.via() + "'");
+        }
+        positive(p, "/forwarding/connectTimeout", forwarding.connectTimeout());
+        positive(p, "/forwarding/responseTimeout", forwarding.responseTimeout());
+        positive(p, "/forwarding/readTimeout", forwarding.readTimeout());
+        positive(p, "/tunnel/connectTimeout", tunnel.connectTimeout());
+        positive(p, "/tunnel/idleTimeout", tunnel.idleTimeout());
+        p.range("/limits/maxHeaderBytes", limits.maxHeaderBytes(), 1024, 1 << 20);
+        p.range("/limits/maxHeaderCount", limits.maxHeaderCount(), 8, 1000);
+        p.range("/limits/maxUrlLength", limits.maxUrlLength(), 64, 1 << 20);
+        positive(p, "/limits/headerReadTimeout", limits.headerReadTimeout());
+        positive(p, "/limits/keepAliveTimeout", limits.keepAliveTimeout());
+        p.range("/limits/maxClientConnections", limits.maxClientConnections(), 1, 1_000_000);
+        p.range("/limits/maxRequestBodyBytes", limits.maxRequestBodyBytes(), -1, Long.MAX_VALUE);
+        if (!audit.format().equals("json") && !audit.format().equals("squid")) {
+            p.add("/audit/format", "must be \"json\" or \"squid\", got \"" + audit.format() + "\"");
+        }
+        if (audit.file().isBlank()) p.add("/audit/file", "must not be empty");
+        p.range("/audit/rotateBytes", audit.rotateBytes(), 0, Long.MAX_VALUE);
+        p.range("/audit/retain", audit.retain(), 0, 10_000);
+        p.range("/audit/queueCapacity", audit.queueCapacity(), 16, 10_000_000);
+        positive(p, "/shutdownTimeout", shutdownTimeout);
+    }
+
+    private static void positive(Problems p, String pointer, Duration d) {
+        if (d.isNegative() || d.isZero()) p.add(pointer, "must be a positive duration, got " + d);
+    }
+
+    public HostPort listenAddress() { return HostPort.parse(listen); }
+
+    public HostPort adminAddress() { return HostPort.parse(admin); }
+}

@@ -1,0 +1,122 @@
+package dev.gatehouse.http;
+
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Arrays;
+
+/**
+ * One IPv4 or IPv6 CIDR block ({@code 10.0.0.0/8}, {@code fd00::/8}, or a single address). IPv4-mapped
+ * IPv6 addresses ({@code ::ffff:a.b.c.d}) are matched as the IPv4 address they carry, since dual-stack
+ * sockets report IPv4 clients that way.
+ */
+public final class AddressRange {
+    private final byte[] network;
+    private final int prefix;
+    private final String text;
+
+    private AddressRange(byte[] network, int prefix, String text) {
+        this.network = network;
+        this.prefix = prefix;
+        this.text = text;
+    }
+
+    /**
+     * Parses {@code address[/prefix]}; only IP literals are accepted, never host names (parsing must not
+     * touch DNS).
+     *
+     * @throws IllegalArgumentException with a message fit for a config error
+     */
+    public static AddressRange parse(String cidr) {
+        String s = cidr.trim();
+        int slash = s.indexOf('/');
+        String addr = slash < 0 ? s : s.substring(0, slash);
+        byte[] bytes = literalBytes(addr);
+        if (bytes == null) throw new IllegalArgumentException("'" + cidr + "' is not an IP address or CIDR block");
+        int max = bytes.length * 8;
+        int prefix = max;
+        if (slash >= 0) {
+            try {
+                prefix = Integer.parseInt(s.substring(slash + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + cidr + "' has a prefix length that is not a number");
+            }
+            if (prefix < 0 || prefix > max) {
+                throw new IllegalArgumentException("'" + cidr + "' has prefix length " + prefix + ", must be 0.." + max);
+            }
+        }
+        byte[] network = mask(bytes, prefix);
+        return new AddressRange(network, prefix, s);
+    }
+
+    /** True if {@code address} lies in this block. */
+    public boolean contains(InetAddress address) {
+        byte[] a = unmapped(address.getAddress());
+        if (a.length != network.length) return false;
+        for (int i = 0; i < a.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefix - i * 8));
+            if ((byte) (a[i] & (0xff << (8 - bits))) != network[i]) return false;
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() { return text; }
+
+    /** The bytes of an IPv4 or IPv6 literal, or null if {@code s} is not one (never resolves names). */
+    public static byte[] literalBytes(String s) {
+        String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;
+        if (t.isEmpty()) return null;
+        boolean ipv6 = t.indexOf(':') >= 0;
+        if (!ipv6 && !isDottedQuad(t)) return null;
+        if (ipv6 && !t.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == ':' || c == '.' || c == '%')) return null;
+        try {
+            return unmapped(InetAddress.getByName(t).getAddress());
+        } catch (UnknownHostException e) {
+            return null;
+        }
+    }
+
+    /** The IPv4 form of an IPv4-mapped IPv6 address, else the address itself. */
+    public static InetAddress unmap(InetAddress address) {
+        if (address instanceof Inet6Address) {
+            byte[] b = address.getAddress();
+            byte[] u = unmapped(b);
+            if (u != b) {
+                try {
+                    return Inet4Address.getByAddress(u);
+                } catch (UnknownHostException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return address;
+    }
+
+    private static boolean isDottedQuad(String t) {
+        String[] parts = t.split("\\.", -1);
+        if (parts.length != 4) return false;
+        for (String p : parts) {
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) return false;
+            if (Integer.parseInt(p) > 255) return false;
+        }
+        return true;
+    }
+
+    private static byte[] unmapped(byte[] b) {
+        if (b.length != 16) return b;
+        for (int i = 0; i < 10; i++) if (b[i] != 0) return b;
+        if (b[10] != (byte) 0xff || b[11] != (byte) 0xff) return b;
+        return Arrays.copyOfRange(b, 12, 16);
+    }
+
+    private static byte[] mask(byte[] bytes, int prefix) {
+        byte[] out = bytes.clone();
+        for (int i = 0; i < out.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefix - i * 8));
+            out[i] &= (byte) (0xff << (8 - bits));
+        }
+        return out;
+    }
+}

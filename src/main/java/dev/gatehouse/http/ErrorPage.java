@@ -1,0 +1,57 @@
+package dev.gatehouse.http;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Renders the HTML page a client sees for a failure or a block. Every value that comes from the
+ * request or the network is HTML-escaped: a URL or host name is attacker-chosen text.
+ */
+public final class ErrorPage {
+    private ErrorPage() {}
+
+    /** Page for {@code status} with a title, the explanation, optional detail lines, and the request id. */
+    public static byte[] render(int status, String title, String explanation, String url, String detail,
+                                String requestId, String contact) {
+        StringBuilder html = new StringBuilder(1024);
+        html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+            .append("<meta name=\"viewport\" content=\"width=device-width\">")
+            .append("<title>").append(status).append(' ').append(escape(title)).append("</title>")
+            .append("<style>body{font:15px/1.5 system-ui,sans-serif;max-width:42em;margin:3em auto;padding:0 1em;color:#222}")
+            .append("h1{font-size:1.4em;border-bottom:2px solid #b33;padding-bottom:.3em}code{background:#f3f3f3;padding:0 .3em;word-break:break-all}")
+            .append("dl{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dt{color:#666}</style></head><body>\n")
+            .append("<h1>").append(escape(title)).append("</h1>\n")
+            .append("<p>").append(escape(explanation)).append("</p>\n<dl>");
+        if (url != null) html.append("<dt>URL</dt><dd><code>").append(escape(url)).append("</code></dd>");
+        if (detail != null) html.append("<dt>Detail</dt><dd>").append(escape(detail)).append("</dd>");
+        html.append("<dt>Status</dt><dd>").append(status).append("</dd>")
+            .append("<dt>Request id</dt><dd><code>").append(escape(requestId)).append("</code></dd></dl>\n");
+        if (contact != null && !contact.isEmpty()) html.append("<p>").append(escape(contact)).append("</p>\n");
+        html.append("<p><small>Gatehouse</small></p>\n</body></html>\n");
+        return html.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Escapes the five characters that matter in HTML text and attribute values. */
+    public static String escape(String s) {
+        if (s == null) return "";
+        StringBuilder out = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            String rep = switch (c) {
+                case '<' -> "&lt;";
+                case '>' -> "&gt;";
+                case '&' -> "&amp;";
+                case '"' -> "&quot;";
+                case '\'' -> "&#39;";
+                default -> null;
+            };
+            if (rep == null && c < 0x20 && c != '\t') rep = "&#xFFFD;";
+            if (rep != null) {
+                if (out == null) out = new StringBuilder(s.length() + 16).append(s, 0, i);
+                out.append(rep);
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? s : out.toString();
+    }
+}

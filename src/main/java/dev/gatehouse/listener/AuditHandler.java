@@ -1,0 +1,84 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.util.Headers;
+import java.net.InetSocketAddress;
+import java.util.Map;
+
+/**
+ * First link of the chain: opens the exchange's {@link AuditRecord} and writes it exactly once when the
+ * exchange completes, whatever happened in between (forwarded, denied, failed, aborted). Tunnels defer
+ * the write until the tunnel closes.
+ */
+final class AuditHandler implements HttpHandler {
+    private final HttpHandler next;
+    private final AuditTrail trail;
+    private final RequestIds ids;
+    private final Map<Object, ConnectionTap> taps;
+
+    AuditHandler(HttpHandler next, AuditTrail trail, RequestIds ids, Map<Object, ConnectionTap> taps) {
+        this.next = next;
+        this.trail = trail;
+        this.ids = ids;
+        this.taps = taps;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        AuditRecord record = new AuditRecord();
+        record.setRequestId(ids.next());
+        record.setStartEpochMillis(System.currentTimeMillis());
+        InetSocketAddress peer = exchange.getSourceAddress();
+        record.setClientAddress(peer == null ? "-" : peer.getAddress().getHostAddress());
+        record.setMethod(exchange.getRequestMethod().toString());
+        record.setUrl(urlOf(exchange));
+        exchange.putAttachment(Exchanges.RECORD, record);
+        ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
+        if (tap != null) {
+            tap.exchangeStarted();
+            exchange.putAttachment(Exchanges.TAP, tap);
+        }
+        exchange.addExchangeCompleteListener((ex, nextListener) -> {
+            try {
+                completed(ex, record, tap);
+            } finally {
+                nextListener.proceed();
+            }
+        });
+        next.handleRequest(exchange);
+    }
+
+    private void completed(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap) {
+        if (tap != null) {
+            long[] bytes = tap.exchangeCompleted();
+            record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
+            record.setBytesToClient(record.getBytesToClient() + bytes[1]);
+        }
+        record.setStatus(exchange.getStatusCode());
+        if (exchange.getAttachment(Exchanges.AUDIT_DEFERRED) != null) return;
+        finish(exchange, record);
+    }
+
+    /** Fills what the exchange knows at its end and writes the record. */
+    private void finish(HttpServerExchange exchange, AuditRecord record) {
+        if (record.getContentType() == null) record.setContentType(exchange.getResponseHeaders().getFirst(Headers.CONTENT_TYPE));
+        if (record.getResultCode() == null) record.setResultCode("TCP_MISS");
+        if (record.getHierarchy() == null) record.setHierarchy("HIER_NONE");
+        // A response that did not reach its end was cut off (Squid's _ABORTED suffix).
+        if (!exchange.isResponseComplete() && !record.getResultCode().endsWith("_ABORTED")) {
+            record.setResultCode(record.getResultCode() + "_ABORTED");
+            if (record.getError() == null) record.setError("client_aborted");
+        }
+        trail.complete(record);
+    }
+
+    /** The URL as Squid logs it: absolute-form for HTTP, {@code host:port} for CONNECT. */
+    private static String urlOf(HttpServerExchange exchange) {
+        String uri = exchange.getRequestURI();
+        String query = exchange.getQueryString();
+        return query == null || query.isEmpty() ? uri : uri + "?" + query;
+    }
+}

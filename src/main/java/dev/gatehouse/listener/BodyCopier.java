@@ -1,0 +1,47 @@
+package dev.gatehouse.listener;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Copies a body from one stream to another in bounded chunks and says which side failed, since a failing
+ * origin and a departing client call for different handling.
+ */
+final class BodyCopier {
+    private static final int CHUNK = 16 * 1024;
+
+    /** Reading the source failed. */
+    static final class SourceFailed extends Exception {
+        SourceFailed(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /** Writing the sink failed. */
+    static final class SinkFailed extends Exception {
+        SinkFailed(IOException cause) {
+            super(cause);
+        }
+    }
+
+    long copy(InputStream from, OutputStream to) throws SourceFailed, SinkFailed {
+        byte[] buffer = new byte[CHUNK];
+        long total = 0;
+        while (true) {
+            int n;
+            try {
+                n = from.read(buffer);
+            } catch (IOException e) {
+                throw new SourceFailed(e);
+            }
+            if (n < 0) return total;
+            try {
+                to.write(buffer, 0, n);
+            } catch (IOException e) {
+                throw new SinkFailed(e);
+            }
+            total += n;
+        }
+    }
+}

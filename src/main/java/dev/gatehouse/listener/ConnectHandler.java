@@ -1,0 +1,98 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.tunnel.Splice;
+import dev.gatehouse.tunnel.TunnelConnector;
+import dev.gatehouse.tunnel.TunnelException;
+import dev.gatehouse.tunnel.TunnelRegistry;
+import dev.gatehouse.tunnel.TunnelTarget;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+
+/**
+ * CONNECT (RFC 9110 §9.3.6): checks the port, opens the upstream connection off the IO thread, answers
+ * 200 and hands both connections to a {@link Splice}. The audit record is written when the tunnel
+ * closes, with its whole lifetime and the bytes relayed each way.
+ */
+final class ConnectHandler implements HttpHandler {
+    private final Set<Integer> allowedPorts;
+    private final TunnelConnector connector;
+    private final TunnelRegistry registry;
+    private final Duration idleTimeout;
+    private final ErrorResponder errors;
+    private final AuditTrail audit;
+    private final Executor executor;
+
+    ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
+                   ErrorResponder errors, AuditTrail audit, Executor executor) {
+        this.allowedPorts = Set.copyOf(allowedPorts);
+        this.connector = connector;
+        this.registry = registry;
+        this.idleTimeout = idleTimeout;
+        this.errors = errors;
+        this.audit = audit;
+        this.executor = executor;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) {
+        AuditRecord record = Exchanges.record(exchange);
+        TunnelTarget target = TunnelTarget.parse(exchange.getRequestURI());
+        if (target == null) {
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, "CONNECT needs host:port");
+            return;
+        }
+        if (!allowedPorts.contains(target.port())) {
+            errors.respond(exchange, Failure.PORT_DENIED, "port " + target.port() + " is not in destinations.connectPorts");
+            return;
+        }
+        record.setHierarchy("HIER_DIRECT");
+        // DNS and the connect wait block: do them on a virtual thread.
+        exchange.dispatch(executor, (HttpHandler) ex -> open(ex, record, target));
+    }
+
+    private void open(HttpServerExchange exchange, AuditRecord record, TunnelTarget target) {
+        StreamConnection upstream;
+        try {
+            upstream = connector.connect(exchange.getIoThread(), target);
+        } catch (TunnelException e) {
+            if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
+            errors.respond(exchange, e.failure(), e.getMessage());
+            return;
+        }
+        record.setUpstreamAddress(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress().getHostAddress());
+        record.setResultCode("TCP_TUNNEL");
+        exchange.putAttachment(Exchanges.AUDIT_DEFERRED, Boolean.TRUE);
+        ConnectionTap tap = exchange.getAttachment(Exchanges.TAP);
+        if (tap != null) tap.tunnelled();
+        AtomicBoolean upgraded = new AtomicBoolean();
+        exchange.getConnection().addCloseListener(connection -> {
+            // The client left before the 200 was written: the tunnel never started.
+            if (!upgraded.get()) {
+                IoUtils.safeClose(upstream);
+                record.setError("client_aborted");
+                audit.complete(record);
+            }
+        });
+        exchange.acceptConnectRequest((client, ex) -> {
+            upgraded.set(true);
+            Splice splice = Splice.start(client, upstream, ex.getConnection().getByteBufferPool(), idleTimeout, s -> {
+                registry.closed(s);
+                record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
+                record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
+                if (!"eof".equals(s.closeReason())) record.setError(s.closeReason().startsWith("error") ? "tunnel_error" : s.closeReason());
+                audit.complete(record);
+            });
+            registry.opened(splice);
+        });
+        exchange.setStatusCode(200);
+        exchange.setReasonPhrase("Connection established");
+    }
+}

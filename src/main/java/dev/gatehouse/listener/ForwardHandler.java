@@ -1,0 +1,217 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.HopByHopHeaders;
+import dev.gatehouse.http.Via;
+import dev.gatehouse.upstream.BodyReadTimeoutException;
+import dev.gatehouse.upstream.UpstreamClient;
+import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.upstream.UpstreamRequest;
+import dev.gatehouse.upstream.UpstreamResponse;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.HeaderValues;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import org.xnio.IoUtils;
+
+/**
+ * Forwards an absolute-form {@code http://} request to its origin and streams the response back, on a
+ * virtual thread (Undertow's IO threads never block). Message rules applied here, each from RFC 9110:
+ * hop-by-hop fields removed both ways (§7.6.1), {@code Via} added both ways and checked for loops
+ * (§7.6.3), {@code Max-Forwards} honoured for OPTIONS and TRACE (§7.6.2), {@code Host} set from the
+ * target (§7.2).
+ */
+final class ForwardHandler implements HttpHandler {
+    private static final HttpString VIA = HttpString.tryFromString("Via");
+    private static final HttpString MAX_FORWARDS = HttpString.tryFromString("Max-Forwards");
+    private static final HttpString X_FORWARDED_FOR = HttpString.tryFromString("X-Forwarded-For");
+    private static final HttpString PROXY_CONNECTION = HttpString.tryFromString("Proxy-Connection");
+    /** Fields the JDK client sets itself from the URI and the body (it refuses them from us). */
+    private static final List<String> SET_BY_CLIENT = List.of("host", "content-length", "expect");
+
+    private final UpstreamClient upstream;
+    private final Via via;
+    private final boolean xForwardedFor;
+    private final ErrorResponder errors;
+    private final Executor executor;
+    private final BodyCopier copier = new BodyCopier();
+
+    ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, Executor executor) {
+        this.upstream = upstream;
+        this.via = via;
+        this.xForwardedFor = xForwardedFor;
+        this.errors = errors;
+        this.executor = executor;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(executor, this);
+            return;
+        }
+        exchange.startBlocking();
+        AuditRecord record = Exchanges.record(exchange);
+        URI target = exchange.getAttachment(Exchanges.TARGET);
+        HeaderMap in = exchange.getRequestHeaders();
+        String method = exchange.getRequestMethod().toString();
+
+        HeaderValues viaValues = in.get(VIA);
+        if (viaValues != null && via.seenIn(viaValues)) {
+            errors.respond(exchange, Failure.FORWARDING_LOOP, "Via: " + String.join(", ", viaValues));
+            return;
+        }
+        List<Map.Entry<String, String>> headers = requestHeaders(exchange, in);
+        if (("OPTIONS".equals(method) || "TRACE".equals(method)) && !maxForwards(exchange, method, headers)) return;
+
+        long length = exchange.getRequestContentLength();
+        boolean chunked = in.contains(Headers.TRANSFER_ENCODING);
+        InputStream body = length > 0 || chunked ? exchange.getInputStream() : null;
+        if (body == null && length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
+            body = InputStream.nullInputStream(); // keep an explicit "Content-Length: 0" on POST and the like
+        }
+        boolean expectContinue = body != null && length != 0 && "100-continue".equalsIgnoreCase(in.getFirst(Headers.EXPECT));
+        UpstreamRequest request = new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length), expectContinue);
+
+        record.setHierarchy("HIER_DIRECT");
+        UpstreamResponse response;
+        try {
+            response = upstream.send(request);
+        } catch (UpstreamException e) {
+            if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
+            errors.respond(exchange, e.failure(), e.getMessage());
+            return;
+        }
+        try (response) {
+            record.setUpstreamAddress(response.upstreamAddress().getHostAddress());
+            record.setResultCode("TCP_MISS");
+            exchange.setStatusCode(response.status());
+            copyResponseHeaders(response.headers(), exchange.getResponseHeaders());
+            if (!mayHaveBody(method, response.status())) return;
+            stream(exchange, record, response);
+        }
+    }
+
+    private List<Map.Entry<String, String>> requestHeaders(HttpServerExchange exchange, HeaderMap in) {
+        List<String> connection = new ArrayList<>();
+        HeaderValues c = in.get(Headers.CONNECTION);
+        if (c != null) connection.addAll(c);
+        HeaderValues pc = in.get(PROXY_CONNECTION);
+        if (pc != null) connection.addAll(pc);
+        HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(connection);
+        List<Map.Entry<String, String>> out = new ArrayList<>(in.size() + 2);
+        String viaValue = null;
+        String xff = null;
+        for (HeaderValues values : in) {
+            String name = values.getHeaderName().toString();
+            if (hop.isHopByHop(name) || SET_BY_CLIENT.contains(name.toLowerCase())) continue;
+            if (values.getHeaderName().equals(VIA)) {
+                viaValue = String.join(", ", values);
+                continue;
+            }
+            if (values.getHeaderName().equals(X_FORWARDED_FOR)) {
+                if (xForwardedFor) xff = String.join(", ", values);
+                continue; // never forward a client-supplied chain when the feature is off
+            }
+            for (String v : values) out.add(Map.entry(name, v));
+        }
+        out.add(Map.entry("Via", via.append(viaValue)));
+        if (xForwardedFor) {
+            String client = exchange.getSourceAddress().getAddress().getHostAddress();
+            out.add(Map.entry("X-Forwarded-For", xff == null ? client : xff + ", " + client));
+        }
+        return out;
+    }
+
+    /**
+     * RFC 9110 §7.6.2: an OPTIONS or TRACE with {@code Max-Forwards: 0} is answered here; otherwise the
+     * value is decremented. Returns false when the request was answered.
+     */
+    private boolean maxForwards(HttpServerExchange exchange, String method, List<Map.Entry<String, String>> headers) {
+        String value = exchange.getRequestHeaders().getFirst(MAX_FORWARDS);
+        if (value == null) return true;
+        long n;
+        try {
+            n = Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            return true; // an invalid value is ignored, as if absent
+        }
+        if (n > 0) {
+            headers.removeIf(h -> h.getKey().equalsIgnoreCase("Max-Forwards"));
+            headers.add(Map.entry("Max-Forwards", Long.toString(n - 1)));
+            return true;
+        }
+        Exchanges.record(exchange).setResultCode("TCP_MISS");
+        exchange.setStatusCode(200);
+        if ("TRACE".equals(method)) {
+            // RFC 9110 §9.3.8: reflect the request as received, as message/http.
+            StringBuilder echo = new StringBuilder(method).append(' ').append(exchange.getRequestURI())
+                    .append(exchange.getQueryString().isEmpty() ? "" : "?" + exchange.getQueryString())
+                    .append(' ').append(exchange.getProtocol()).append("\r\n");
+            for (HeaderValues values : exchange.getRequestHeaders()) {
+                for (String v : values) echo.append(values.getHeaderName()).append(": ").append(v).append("\r\n");
+            }
+            exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "message/http");
+            exchange.getResponseSender().send(echo.append("\r\n").toString());
+        } else {
+            exchange.getResponseHeaders().put(Headers.ALLOW, "GET, HEAD, POST, PUT, DELETE, OPTIONS, TRACE, CONNECT");
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        }
+        return false;
+    }
+
+    private void copyResponseHeaders(Map<String, List<String>> from, HeaderMap to) {
+        HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(from.getOrDefault("connection", List.of()));
+        String viaValue = null;
+        for (Map.Entry<String, List<String>> h : from.entrySet()) {
+            String name = h.getKey();
+            if (name.startsWith(":") || hop.isHopByHop(name)) continue;
+            if (name.equalsIgnoreCase("via")) {
+                viaValue = String.join(", ", h.getValue());
+                continue;
+            }
+            to.addAll(HttpString.tryFromString(name), h.getValue());
+        }
+        to.put(VIA, via.append(viaValue));
+    }
+
+    /** RFC 9110 §6.4.1: no content in responses to HEAD, nor in 1xx, 204 and 304 responses. */
+    private static boolean mayHaveBody(String method, int status) {
+        return !"HEAD".equals(method) && status >= 200 && status != 204 && status != 304;
+    }
+
+    private void stream(HttpServerExchange exchange, AuditRecord record, UpstreamResponse response) {
+        OutputStream out = exchange.getOutputStream();
+        try {
+            copier.copy(response.body(), out);
+        } catch (BodyCopier.SourceFailed e) {
+            // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
+            // Bytes may sit in the output buffer already, so no error page either: close the connection.
+            record.setError(e.getCause() instanceof BodyReadTimeoutException ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
+            record.setResultCode("TCP_MISS_ABORTED");
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        } catch (BodyCopier.SinkFailed e) {
+            record.setError("client_aborted");
+            record.setResultCode("TCP_MISS_ABORTED");
+            return; // closing the response (try-with-resources) drops the upstream connection
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            record.setError("client_aborted");
+            record.setResultCode("TCP_MISS_ABORTED");
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.AddressRanges;
+import dev.gatehouse.http.Via;
+import dev.gatehouse.tunnel.TunnelConnector;
+import dev.gatehouse.tunnel.TunnelRegistry;
+import dev.gatehouse.upstream.UpstreamClient;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.GracefulShutdownHandler;
+import io.undertow.server.handlers.HttpContinueReadHandler;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+/** Builds the proxy's handler chain in one place, so a request's path reads top to bottom. */
+public final class ProxyHandlers {
+    private ProxyHandlers() {}
+
+    /** What the chain needs from the application. */
+    public record Parts(GatehouseConfig config, AuditLog audit, UpstreamClient upstream, TunnelConnector connector,
+                        TunnelRegistry tunnels, Executor executor) {}
+
+    /** The built chain: the root handler, plus the pieces the server needs to reach. */
+    record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
+
+    static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
+        GatehouseConfig config = parts.config();
+        ErrorResponder errors = new ErrorResponder(config.forwarding().contact());
+
+        HttpHandler forward = new ForwardHandler(parts.upstream(), new Via(config.forwarding().via()),
+                config.forwarding().xForwardedFor(), errors, parts.executor());
+        // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
+        forward = new HttpContinueReadHandler(forward);
+
+        AuditTrail trail = new AuditTrail(parts.audit());
+        HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
+                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, trail, parts.executor());
+
+        HttpHandler route = new RouteHandler(connect, forward, new LocalHandler(errors), errors);
+        HttpHandler limits = new RequestLimitsHandler(route, config.limits().maxUrlLength(),
+                config.limits().maxHeaderBytes(), config.limits().maxHeaderCount(), errors);
+        HttpHandler access = new ClientAccessHandler(limits, AddressRanges.parse(config.clients().allow()), errors);
+        GracefulShutdownHandler shutdown = new GracefulShutdownHandler(access);
+        HttpHandler audit = new AuditHandler(shutdown, trail, new RequestIds(), taps);
+        return new Chain(audit, shutdown, trail);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.config.GatehouseConfig;
+import io.undertow.UndertowOptions;
+import io.undertow.server.DefaultByteBufferPool;
+import io.undertow.server.protocol.http.HttpOpenListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.OptionMap;
+import org.xnio.Options;
+import org.xnio.StreamConnection;
+import org.xnio.Xnio;
+import org.xnio.XnioWorker;
+import org.xnio.channels.AcceptingChannel;
+
+/**
+ * The proxy listener: an XNIO acceptor feeding Undertow's HTTP/1.1 parser, with a {@link ConnectionTap}
+ * under every connection. Built by hand rather than with {@code Undertow.builder()} because the tap must
+ * sit beneath the parser to see (and audit) requests the parser rejects.
+ */
+public final class ProxyServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final XnioWorker worker;
+    private final AcceptingChannel<StreamConnection> acceptor;
+    private final ProxyHandlers.Chain chain;
+
+    private ProxyServer(XnioWorker worker, AcceptingChannel<StreamConnection> acceptor, ProxyHandlers.Chain chain) {
+        this.worker = worker;
+        this.acceptor = acceptor;
+        this.chain = chain;
+    }
+
+    /** Binds the listener and starts accepting. */
+    public static ProxyServer start(ProxyHandlers.Parts parts) throws IOException {
+        GatehouseConfig config = parts.config();
+        GatehouseConfig.Limits limits = config.limits();
+        Map<Object, ConnectionTap> taps = new ConcurrentHashMap<>();
+        ProxyHandlers.Chain chain = ProxyHandlers.chain(parts, taps);
+
+        int ioThreads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        XnioWorker worker = Xnio.getInstance(ProxyServer.class.getClassLoader()).createWorker(OptionMap.builder()
+                .set(Options.WORKER_IO_THREADS, ioThreads)
+                .set(Options.WORKER_TASK_CORE_THREADS, 2) // blocking work runs on virtual threads, not here
+                .set(Options.WORKER_TASK_MAX_THREADS, 4)
+                .set(Options.WORKER_NAME, "gatehouse")
+                .set(Options.TCP_NODELAY, true)
+                .getMap());
+
+        OptionMap undertowOptions = OptionMap.builder()
+                // Undertow's own caps sit above ours so that our handler answers 431/414 with a page;
+                // beyond them Undertow answers 400 itself (audited through the tap).
+                .set(UndertowOptions.MAX_HEADER_SIZE, limits.maxHeaderBytes() * 2 + limits.maxUrlLength())
+                .set(UndertowOptions.MAX_HEADERS, limits.maxHeaderCount() * 2)
+                .set(UndertowOptions.MAX_ENTITY_SIZE, limits.maxRequestBodyBytes()) // 2.4's default is 2 MiB
+                .set(UndertowOptions.REQUEST_PARSE_TIMEOUT, (int) limits.headerReadTimeout().toMillis())
+                .set(UndertowOptions.NO_REQUEST_TIMEOUT, (int) limits.keepAliveTimeout().toMillis())
+                .set(UndertowOptions.DECODE_URL, false)
+                .set(UndertowOptions.ALLOW_ENCODED_SLASH, true)
+                .set(UndertowOptions.ENABLE_HTTP2, false)
+                .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
+                .set(UndertowOptions.MAX_PARAMETERS, 10_000) // query strings are forwarded, never parsed by us
+                .getMap();
+        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        HttpOpenListener http = new HttpOpenListener(pool, undertowOptions);
+        http.setRootHandler(chain.root());
+
+        AuditTrail trail = chain.trail();
+        ChannelListener<StreamConnection> tapped = connection -> {
+            ConnectionTap tap = ConnectionTap.install(connection, unparsed -> trail.complete(unparsedRecord(unparsed)));
+            taps.put(connection, tap);
+            connection.getCloseSetter().set(c -> taps.remove(c));
+            http.handleEvent(connection);
+        };
+        InetSocketAddress address = config.listenAddress().toSocketAddress();
+        AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(address,
+                ChannelListeners.openListenerAdapter(tapped), OptionMap.builder()
+                        .set(Options.REUSE_ADDRESSES, true)
+                        .set(Options.BACKLOG, 1024)
+                        .set(Options.TCP_NODELAY, true)
+                        .set(Options.CONNECTION_HIGH_WATER, limits.maxClientConnections())
+                        .set(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxClientConnections() * 9 / 10))
+                        .getMap());
+        acceptor.resumeAccepts();
+        ProxyServer server = new ProxyServer(worker, acceptor, chain);
+        log.info("proxy listening on {}", server.address());
+        return server;
+    }
+
+    /** A request the parser rejected (or that ended mid-header), logged as Squid does. */
+    private static AuditRecord unparsedRecord(ConnectionTap.Unparsed u) {
+        AuditRecord r = new AuditRecord();
+        r.setRequestId("-");
+        r.setStartEpochMillis(System.currentTimeMillis());
+        r.setClientAddress(u.client() == null ? "-" : u.client().getAddress().getHostAddress());
+        r.setStatus(u.status());
+        r.setBytesFromClient(u.bytesIn());
+        r.setBytesToClient(u.bytesOut());
+        r.setResultCode("NONE_NONE");
+        r.setHierarchy("HIER_NONE");
+        r.setUrl(u.status() == 0 ? "error:transaction-end-before-headers" : "error:invalid-request");
+        r.setError(u.status() == 0 ? "transaction_end_before_headers" : "invalid_request");
+        return r;
+    }
+
+    public InetSocketAddress address() {
+        return acceptor.getLocalAddress(InetSocketAddress.class);
+    }
+
+    /** Stops accepting connections; requests arriving on kept-alive connections get 503 from now on. */
+    public void stopAccepting() {
+        IoUtils.safeClose(acceptor);
+        chain.shutdown().shutdown();
+    }
+
+    /** Waits up to {@code timeoutMillis} for in-flight exchanges; true if they all finished. */
+    public boolean awaitDrain(long timeoutMillis) {
+        try {
+            return chain.shutdown().awaitShutdown(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Closes every connection and stops the IO threads. */
+    public void stopWorker() {
+        worker.shutdown();
+        try {
+            if (!worker.awaitTermination(2, TimeUnit.SECONDS)) worker.shutdownNow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            worker.shutdownNow();
+        }
+    }
+
+    @Override
+    public void close() {
+        stopAccepting();
+        stopWorker();
+    }
+}

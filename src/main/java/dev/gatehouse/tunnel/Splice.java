@@ -1,0 +1,182 @@
+package dev.gatehouse.tunnel;
+
+import io.undertow.connector.ByteBufferPool;
+import io.undertow.connector.PooledByteBuffer;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
+import org.xnio.channels.StreamSinkChannel;
+import org.xnio.channels.StreamSourceChannel;
+
+/**
+ * Relays bytes both ways between a client and an upstream connection, without a thread per tunnel:
+ * each direction is a {@link Pump} driven by XNIO readiness events on the connections' IO thread.
+ * Backpressure: a pump stops reading while its sink cannot take more. End of stream on one side
+ * half-closes the other (shutdown of writes), so protocols that half-close keep working; the tunnel
+ * ends when both directions have ended, on any error, or after {@code idleTimeout} without traffic.
+ */
+public final class Splice {
+    private final StreamConnection client;
+    private final StreamConnection upstream;
+    private final Pump clientToUpstream;
+    private final Pump upstreamToClient;
+    private final long idleNanos;
+    private final Consumer<Splice> onClose;
+    private volatile long lastActivity = System.nanoTime();
+    private boolean closed;
+    private String closeReason = "eof";
+
+    private Splice(StreamConnection client, StreamConnection upstream, ByteBufferPool pool, Duration idleTimeout,
+                   Consumer<Splice> onClose) {
+        this.client = client;
+        this.upstream = upstream;
+        this.idleNanos = idleTimeout.toNanos();
+        this.onClose = onClose;
+        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool.allocate());
+        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool.allocate());
+    }
+
+    /** Starts relaying; {@code onClose} runs once, on the IO thread, when the tunnel is over. */
+    public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool,
+                               Duration idleTimeout, Consumer<Splice> onClose) {
+        Splice s = new Splice(client, upstream, pool, idleTimeout, onClose);
+        s.clientToUpstream.start();
+        s.upstreamToClient.start();
+        s.scheduleIdleCheck(idleTimeout.toMillis());
+        return s;
+    }
+
+    /** Bytes relayed from client to upstream. */
+    public long bytesFromClient() { return clientToUpstream.bytes; }
+
+    /** Bytes relayed from upstream to client. */
+    public long bytesToClient() { return upstreamToClient.bytes; }
+
+    /** Why the tunnel ended: {@code eof}, {@code idle_timeout}, {@code shutdown} or an error. */
+    public String closeReason() { return closeReason; }
+
+    /** Ends the tunnel now (shutdown); safe from any thread. */
+    public void close(String reason) {
+        client.getIoThread().execute(() -> closeBoth(reason));
+    }
+
+    private void scheduleIdleCheck(long delayMillis) {
+        client.getIoThread().executeAfter(() -> {
+            if (closed) return;
+            long idle = System.nanoTime() - lastActivity;
+            if (idle >= idleNanos) closeBoth("idle_timeout");
+            else scheduleIdleCheck(Math.max(1, TimeUnit.NANOSECONDS.toMillis(idleNanos - idle)));
+        }, delayMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void directionEnded() {
+        if (clientToUpstream.done && upstreamToClient.done) closeBoth("eof");
+    }
+
+    private void closeBoth(String reason) {
+        if (closed) return;
+        closed = true;
+        closeReason = reason;
+        IoUtils.safeClose(client, upstream);
+        clientToUpstream.buffer.close();
+        upstreamToClient.buffer.close();
+        onClose.accept(this);
+    }
+
+    /** One direction: reads from a source into a pooled buffer and writes it to a sink. */
+    private final class Pump {
+        private final StreamSourceChannel source;
+        private final StreamSinkChannel sink;
+        private final PooledByteBuffer buffer;
+        private long bytes;
+        private boolean eof;
+        private boolean done;
+        /** The buffer holds read bytes not yet written (it is flipped for reading). */
+        private boolean pending;
+
+        Pump(StreamSourceChannel source, StreamSinkChannel sink, PooledByteBuffer buffer) {
+            this.source = source;
+            this.sink = sink;
+            this.buffer = buffer;
+            buffer.getBuffer().clear();
+        }
+
+        void start() {
+            source.getReadSetter().set((ChannelListener<StreamSourceChannel>) ch -> onReadable());
+            sink.getWriteSetter().set((ChannelListener<StreamSinkChannel>) ch -> onWritable());
+            source.getCloseSetter().set((ChannelListener<StreamSourceChannel>) ch -> { });
+            source.resumeReads();
+        }
+
+        private void onReadable() {
+            if (closed) return;
+            var buf = buffer.getBuffer();
+            try {
+                // A bounded number of rounds, then yield the IO thread to other connections.
+                for (int round = 0; round < 16; round++) {
+                    int n = source.read(buf);
+                    if (n < 0) {
+                        eof = true;
+                        source.suspendReads();
+                        finishWrites();
+                        return;
+                    }
+                    if (n == 0) return;
+                    bytes += n;
+                    lastActivity = System.nanoTime();
+                    buf.flip();
+                    sink.write(buf);
+                    if (buf.hasRemaining()) {
+                        // The sink is full: stop reading until it drains (backpressure).
+                        pending = true;
+                        source.suspendReads();
+                        sink.resumeWrites();
+                        return;
+                    }
+                    buf.clear();
+                }
+            } catch (IOException e) {
+                closeBoth("error: " + e.getMessage());
+            }
+        }
+
+        private void onWritable() {
+            if (closed) return;
+            var buf = buffer.getBuffer();
+            try {
+                if (pending) {
+                    sink.write(buf);
+                    lastActivity = System.nanoTime();
+                    if (buf.hasRemaining()) return;
+                    pending = false;
+                    buf.clear();
+                }
+                if (eof) {
+                    finishWrites();
+                    return;
+                }
+                sink.suspendWrites();
+                source.resumeReads();
+            } catch (IOException e) {
+                closeBoth("error: " + e.getMessage());
+            }
+        }
+
+        /** The source ended: half-close the sink once everything before it is flushed. */
+        private void finishWrites() throws IOException {
+            sink.shutdownWrites();
+            if (sink.flush()) {
+                sink.suspendWrites();
+                done = true;
+                directionEnded();
+            } else {
+                sink.resumeWrites();
+            }
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.gatehouse.upstream;
+
+import java.io.InputStream;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A request to send to an origin: headers already cleaned of hop-by-hop fields.
+ *
+ * @param target        absolute {@code http} URI taken from the request line (never from {@code Host})
+ * @param headers       end-to-end header fields to send, in order (name, value)
+ * @param body          the request body, or null when the request has none
+ * @param contentLength body length, or -1 when unknown (sent chunked)
+ * @param expectContinue the client asked for {@code 100-continue}; the origin is asked too
+ */
+public record UpstreamRequest(String method, URI target, List<Map.Entry<String, String>> headers, InputStream body,
+                              long contentLength, boolean expectContinue) {
+
+    /** RFC 9110 §9.2.2: methods a client may repeat, so a failed attempt can be retried. */
+    public boolean idempotent() {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE" -> body == null;
+            default -> false;
+        };
+    }
+}

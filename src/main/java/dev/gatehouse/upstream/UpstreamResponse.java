@@ -1,0 +1,24 @@
+package dev.gatehouse.upstream;
+
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An origin's response; the body is streamed and must be closed.
+ *
+ * @param headers   header fields as received, names in lower case (the JDK client lower-cases them)
+ * @param upstreamAddress the address the request went to, for the audit record
+ */
+public record UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body,
+                               InetAddress upstreamAddress) implements AutoCloseable {
+    @Override
+    public void close() {
+        try {
+            body.close();
+        } catch (java.io.IOException ignored) {
+            // the connection is dropped anyway
+        }
+    }
+}
