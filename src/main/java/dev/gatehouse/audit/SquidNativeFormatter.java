@@ -72,29 +72,23 @@ public final class SquidNativeFormatter implements AuditFormatter {
 
     /** A field value that must not contain spaces, controls or non-ASCII; {@code -} when empty. */
     private static void token(StringBuilder out, String value) {
-        if (value == null || value.isEmpty()) {
-            out.append('-');
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c > 0x20 && c < 0x7F) {
-                out.append(c);
-            } else {
-                i = percentEncode(out, value, i);
-            }
-        }
+        escaped(out, value, false);
     }
 
     /** The user name, URL-encoded as Squid does ({@code alice%40corp}); {@code -} when empty. */
     private static void userToken(StringBuilder out, String value) {
+        escaped(out, value, true);
+    }
+
+    private static void escaped(StringBuilder out, String value, boolean onlyUnreserved) {
         if (value == null || value.isEmpty()) {
             out.append('-');
             return;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (isUnreserved(c)) {
+            boolean keep = onlyUnreserved ? isUnreserved(c) : c > 0x20 && c < 0x7F;
+            if (keep) {
                 out.append(c);
             } else {
                 i = percentEncode(out, value, i);
