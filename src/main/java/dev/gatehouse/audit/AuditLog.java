@@ -184,7 +184,9 @@ public final class AuditLog implements AutoCloseable {
     @Override
     public void close() {
         closing = true;
-        queue.offer(WAKE_UP); // if the queue is full the writer is busy anyway
+        if (writer.isAlive()) {
+            queue.offer(WAKE_UP); // if the queue is full the writer is busy anyway
+        }
         boolean interrupted = false;
         while (writer.isAlive()) {
             try {
@@ -193,6 +195,7 @@ public final class AuditLog implements AutoCloseable {
                 interrupted = true; // finish the drain: shutdown must not lose the tail of the log
             }
         }
+        queue.remove(WAKE_UP); // left by a second close(); the writer has gone
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
