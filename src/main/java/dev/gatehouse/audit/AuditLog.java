@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>If the file cannot be written (disk full, say), the writer logs an error, retries the same
  * line with a fresh file handle every second, and callers block once the queue is full. Only while
- * closing does it give up after a few attempts; it then logs each unwritten line at ERROR.
+ * closing does it give up after a few attempts, so shutdown ends; it then logs each unwritten line
+ * at ERROR, so not even then is a record silently lost. (A failure in the middle of a line can
+ * leave that line's first bytes in the file before its retried copy.)
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -49,11 +51,14 @@ public final class AuditLog implements AutoCloseable {
     private final AuditFormatter formatter;
     private final String target;
     private final Thread writer;
+    private final long retryPauseMillis;
     private final AtomicLong written = new AtomicLong();
     /** Callers between their closed check and their put: the writer waits for them before exiting. */
     private final AtomicInteger writersInFlight = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean reopenRequested;
+    /** Writer thread only. */
+    private int consecutiveFailures;
 
     /** The two formats; {@code JSON} is the default. */
     public enum Format {
@@ -124,6 +129,10 @@ public final class AuditLog implements AutoCloseable {
     }
 
     AuditLog(LineOutput output, AuditFormatter formatter, int queueCapacity, String target) {
+        this(output, formatter, queueCapacity, target, 1000);
+    }
+
+    AuditLog(LineOutput output, AuditFormatter formatter, int queueCapacity, String target, long retryPauseMillis) {
         if (queueCapacity < 1) {
             throw new IllegalArgumentException("queueCapacity must be >= 1: " + queueCapacity);
         }
@@ -131,6 +140,7 @@ public final class AuditLog implements AutoCloseable {
         this.output = output;
         this.formatter = formatter;
         this.target = target;
+        this.retryPauseMillis = retryPauseMillis;
         this.writer = Thread.ofPlatform().name("gatehouse-audit-writer").daemon(true).unstarted(this::drain);
         writer.start();
     }
@@ -252,7 +262,7 @@ public final class AuditLog implements AutoCloseable {
             log.error("Cannot format audit record {}; not written", record.getRequestId(), e);
             return;
         }
-        for (int attempt = 1; ; attempt++) {
+        while (true) {
             try {
                 if (reopenRequested) {
                     reopenRequested = false;
@@ -260,13 +270,16 @@ public final class AuditLog implements AutoCloseable {
                 }
                 output.writeLine(bytes);
                 written.incrementAndGet();
+                consecutiveFailures = 0;
                 return;
             } catch (IOException | UncheckedIOException e) {
-                if (attempt == 1) {
-                    log.error("Cannot write audit log {}; retrying every second, callers block when the queue is full",
+                consecutiveFailures++;
+                if (consecutiveFailures == 1) {
+                    log.error("Cannot write audit log {}; retrying, callers block when the queue is full",
                             target, e);
                 }
-                if (closing && attempt >= ATTEMPTS_WHILE_CLOSING) {
+                // Closing must end: after a few failures, each remaining record gets one attempt.
+                if (closing && consecutiveFailures >= ATTEMPTS_WHILE_CLOSING) {
                     log.error("Audit log {} closing with a write failure; unwritten record: {}",
                             target, new String(bytes, StandardCharsets.UTF_8).stripTrailing());
                     return;
@@ -285,9 +298,9 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private static void pause() {
+    private void pause() {
         try {
-            Thread.sleep(1000);
+            Thread.sleep(retryPauseMillis);
         } catch (InterruptedException e) {
             // nobody interrupts this thread
         }

@@ -33,6 +33,8 @@ final class RotatingFileOutput implements LineOutput {
     private OutputStream out;
     private long size;
     private LocalDate fileDay;
+    /** Start of the local day after {@code fileDay}: one long comparison per line instead of a date. */
+    private long nextMidnightMillis;
 
     /**
      * @param maxBytes rotate before a line that would make the file larger; 0 or less: no size limit
@@ -58,6 +60,7 @@ final class RotatingFileOutput implements LineOutput {
         fileDay = size > 0
                 ? LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), zone)
                 : LocalDate.now(clock);
+        nextMidnightMillis = fileDay.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
     }
 
     @Override
@@ -73,9 +76,9 @@ final class RotatingFileOutput implements LineOutput {
         return maxBytes > 0 && size + lineLength > maxBytes;
     }
 
-    /** After, not different: a clock set back must not rotate on every line. */
+    /** Later, not different: a clock set back must not rotate on every line. */
     private boolean dayEnded() {
-        return daily && LocalDate.now(clock).isAfter(fileDay);
+        return daily && clock.millis() >= nextMidnightMillis;
     }
 
     private void rotate() throws IOException {

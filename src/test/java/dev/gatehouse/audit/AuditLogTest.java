@@ -85,6 +85,32 @@ class AuditLogTest {
     }
 
     @Test
+    void aWriteFailureIsRetriedWithAFreshHandleUntilTheRecordIsWritten() throws Exception {
+        FailingOutput fullDisk = new FailingOutput(5);
+        try (AuditLog log = new AuditLog(fullDisk, new SquidNativeFormatter(), 4, "failing", 1)) {
+            log.write(AuditRecords.miss());
+            log.write(AuditRecords.denied());
+            awaitTrue(() -> log.writtenCount() == 2);
+        }
+        SquidNativeFormatter squid = new SquidNativeFormatter();
+        assertEquals(List.of(squid.format(AuditRecords.miss()) + "\n", squid.format(AuditRecords.denied()) + "\n"),
+                fullDisk.lines);
+        assertEquals(5, fullDisk.reopens.get());
+    }
+
+    @Test
+    void closeEndsEvenWhenTheOutputNeverRecovers() {
+        FailingOutput deadDisk = new FailingOutput(Integer.MAX_VALUE);
+        AuditLog log = new AuditLog(deadDisk, new SquidNativeFormatter(), 8, "failing", 1);
+        for (int i = 0; i < 5; i++) {
+            log.write(AuditRecords.miss());
+        }
+        log.close();
+        assertEquals(0, log.writtenCount());
+        assertEquals(0, log.queueDepth());
+    }
+
+    @Test
     void closeWritesAndFlushesEverythingEnqueued() throws Exception {
         Path file = dir.resolve("access.log");
         AuditLog log = AuditLog.open(options(file, AuditLog.Format.SQUID, 4));
