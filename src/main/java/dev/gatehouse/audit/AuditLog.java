@@ -74,6 +74,16 @@ public final class AuditLog implements AutoCloseable {
         public AuditFormatter formatter() {
             return formatter;
         }
+
+        /** The format for a config value, {@code json} or {@code squid} (any case). */
+        public static Format named(String name) {
+            for (Format f : values()) {
+                if (f.name().equalsIgnoreCase(name)) {
+                    return f;
+                }
+            }
+            throw new IllegalArgumentException("unknown audit format '" + name + "': use json or squid");
+        }
     }
 
     /**
@@ -185,7 +195,7 @@ public final class AuditLog implements AutoCloseable {
         return queue.size();
     }
 
-    /** Records written to the output so far. */
+    /** Records handed to the output so far (buffered; flushed when the queue runs empty). */
     public long writtenCount() {
         return written.get();
     }

@@ -121,6 +121,7 @@ public final class AuditRecord {
     public String getRule() { return rule; }
     public void setRule(String rule) { this.rule = rule; }
 
+    /** Categories of the destination; the setter copies the list, which must hold no nulls. */
     public List<String> getCategories() { return categories; }
     public void setCategories(List<String> categories) {
         this.categories = categories == null ? List.of() : List.copyOf(categories);
@@ -133,6 +134,7 @@ public final class AuditRecord {
     public String getError() { return error; }
     public void setError(String error) { this.error = error; }
 
+    /** Free-form markers; the setter copies the list, which must hold no nulls. */
     public List<String> getTags() { return tags; }
     public void setTags(List<String> tags) {
         this.tags = tags == null ? List.of() : List.copyOf(tags);

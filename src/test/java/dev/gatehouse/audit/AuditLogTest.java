@@ -187,6 +187,14 @@ class AuditLogTest {
                 () -> new AuditLog.Options(file, AuditLog.Format.JSON, 0, true, -1, 1, clock));
     }
 
+    @Test
+    void theConfigNamesTheFormatInAnyCase() {
+        assertEquals(AuditLog.Format.SQUID, AuditLog.Format.named("squid"));
+        assertEquals(AuditLog.Format.JSON, AuditLog.Format.named("JSON"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AuditLog.Format.named("xml"));
+        assertTrue(e.getMessage().contains("json or squid"), e.getMessage());
+    }
+
     private static AuditLog.Options options(Path file, AuditLog.Format format, int capacity) {
         return new AuditLog.Options(file, format, 0, false, 0, capacity, Clock.systemUTC());
     }
