@@ -2,7 +2,6 @@ package dev.gatehouse.audit;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -282,7 +281,7 @@ public final class AuditLog implements AutoCloseable {
                 written.incrementAndGet();
                 consecutiveFailures = 0;
                 return;
-            } catch (IOException | UncheckedIOException e) {
+            } catch (IOException e) {
                 consecutiveFailures++;
                 if (consecutiveFailures == 1) {
                     log.error("Cannot write audit log {}; retrying, callers block when the queue is full",

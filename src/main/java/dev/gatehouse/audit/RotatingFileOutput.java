@@ -90,7 +90,12 @@ final class RotatingFileOutput implements LineOutput {
         } finally {
             open(); // a failed move leaves the old file live, to be retried on the next line
         }
-        archive.sweep();
+        try {
+            archive.sweep();
+        } catch (IOException e) {
+            // The record still goes to the new file; old files are swept again at the next rotation.
+            log.warn("Cannot delete old rotated audit logs beside {}", file, e);
+        }
     }
 
     @Override

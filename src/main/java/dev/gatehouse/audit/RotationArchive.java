@@ -1,6 +1,7 @@
 package dev.gatehouse.audit;
 
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -78,6 +79,8 @@ final class RotationArchive {
                     found.add(new Archived(p, day, seq));
                 }
             }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
         }
         return found;
     }
