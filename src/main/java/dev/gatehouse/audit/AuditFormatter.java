@@ -1,0 +1,21 @@
+package dev.gatehouse.audit;
+
+/**
+ * Turns one {@link AuditRecord} into exactly one log line.
+ *
+ * <p>Implementations escape every logged value so that the line never contains a line break or
+ * other control character, whatever a client sent; the caller adds the line terminator.
+ * Implementations are stateless and thread-safe.
+ */
+public interface AuditFormatter {
+
+    /** Appends the record as one line, without the trailing newline. */
+    void append(AuditRecord record, StringBuilder line);
+
+    /** The record as one line, without the trailing newline. */
+    default String format(AuditRecord record) {
+        StringBuilder line = new StringBuilder(256);
+        append(record, line);
+        return line.toString();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.gatehouse.audit;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One access as it will appear in the audit log, filled along the request chain and written once.
+ *
+ * <p>Not thread-safe: one thread at a time fills it. Handing it from an IO thread to a worker via
+ * Undertow's dispatch, and from the caller to the writer thread via {@link AuditLog#write}, gives
+ * the needed happens-before. Do not change a record after passing it to {@link AuditLog#write}.
+ *
+ * <p>Exactly once: the exchange may signal completion twice (a completion listener and an error
+ * path, say); only the first {@link #complete(long)} returns {@code true}, so
+ * {@code if (record.complete(now)) auditLog.write(record);} writes it once.
+ *
+ * <p>Absent values are {@code null} (strings), {@code 0} (status) or empty lists; the formatters
+ * print them as {@code -}, {@code 000} or {@code null} as their format requires.
+ */
+public final class AuditRecord {
+    private final AtomicBoolean completed = new AtomicBoolean();
+
+    private String requestId;
+    private long startEpochMillis;
+    private long durationMillis;
+    private String clientAddress;
+    private String user;
+    private String method;
+    private String url;
+    private int status;
+    private long bytesToClient;
+    private long bytesFromClient;
+    private String resultCode;
+    private String hierarchy;
+    private String upstreamAddress;
+    private String contentType;
+    private String decision;
+    private String rule;
+    private List<String> categories = List.of();
+    private String policyVersion;
+    private String error;
+    private List<String> tags = List.of();
+
+    /**
+     * Marks the access as finished at {@code endEpochMillis} and sets the duration from the start.
+     *
+     * @return {@code true} the first time only; the caller that gets {@code true} writes the record
+     */
+    public boolean complete(long endEpochMillis) {
+        if (!completed.compareAndSet(false, true)) {
+            return false;
+        }
+        durationMillis = Math.max(0, endEpochMillis - startEpochMillis);
+        return true;
+    }
+
+    /** Whether {@link #complete(long)} has been called. */
+    public boolean isCompleted() {
+        return completed.get();
+    }
+
+    /** End of the access: start plus duration; the time both formats log (as Squid does). */
+    public long endEpochMillis() {
+        return startEpochMillis + durationMillis;
+    }
+
+    public String getRequestId() { return requestId; }
+    public void setRequestId(String requestId) { this.requestId = requestId; }
+
+    public long getStartEpochMillis() { return startEpochMillis; }
+    public void setStartEpochMillis(long startEpochMillis) { this.startEpochMillis = startEpochMillis; }
+
+    public long getDurationMillis() { return durationMillis; }
+    public void setDurationMillis(long durationMillis) { this.durationMillis = durationMillis; }
+
+    /** Client IP literal (v4 or v6), never a hostname: log analysers reject hostnames. */
+    public String getClientAddress() { return clientAddress; }
+    public void setClientAddress(String clientAddress) { this.clientAddress = clientAddress; }
+
+    public String getUser() { return user; }
+    public void setUser(String user) { this.user = user; }
+
+    /** Request method, {@code null} when the request failed before its method was known. */
+    public String getMethod() { return method; }
+    public void setMethod(String method) { this.method = method; }
+
+    /** Absolute URL for HTTP, {@code host:port} for CONNECT. */
+    public String getUrl() { return url; }
+    public void setUrl(String url) { this.url = url; }
+
+    /** Status sent to the client, {@code 0} if none was sent. */
+    public int getStatus() { return status; }
+    public void setStatus(int status) { this.status = status; }
+
+    /** Bytes sent to the client, headers included where known. */
+    public long getBytesToClient() { return bytesToClient; }
+    public void setBytesToClient(long bytesToClient) { this.bytesToClient = bytesToClient; }
+
+    public long getBytesFromClient() { return bytesFromClient; }
+    public void setBytesFromClient(long bytesFromClient) { this.bytesFromClient = bytesFromClient; }
+
+    /** Squid result code such as {@code TCP_MISS}, {@code TCP_TUNNEL}, {@code NONE_NONE}. */
+    public String getResultCode() { return resultCode; }
+    public void setResultCode(String resultCode) { this.resultCode = resultCode; }
+
+    /** Squid hierarchy code such as {@code HIER_DIRECT} or {@code HIER_NONE}. */
+    public String getHierarchy() { return hierarchy; }
+    public void setHierarchy(String hierarchy) { this.hierarchy = hierarchy; }
+
+    public String getUpstreamAddress() { return upstreamAddress; }
+    public void setUpstreamAddress(String upstreamAddress) { this.upstreamAddress = upstreamAddress; }
+
+    public String getContentType() { return contentType; }
+    public void setContentType(String contentType) { this.contentType = contentType; }
+
+    /** Policy action, e.g. {@code allow} or {@code block}. */
+    public String getDecision() { return decision; }
+    public void setDecision(String decision) { this.decision = decision; }
+
+    /** Id of the policy rule that decided. */
+    public String getRule() { return rule; }
+    public void setRule(String rule) { this.rule = rule; }
+
+    /** Categories of the destination; the setter copies the list, which must hold no nulls. */
+    public List<String> getCategories() { return categories; }
+    public void setCategories(List<String> categories) {
+        this.categories = categories == null ? List.of() : List.copyOf(categories);
+    }
+
+    public String getPolicyVersion() { return policyVersion; }
+    public void setPolicyVersion(String policyVersion) { this.policyVersion = policyVersion; }
+
+    /** Short failure name such as {@code dns_failure}, {@code upstream_timeout}, {@code client_aborted}. */
+    public String getError() { return error; }
+    public void setError(String error) { this.error = error; }
+
+    /** Free-form markers; the setter copies the list, which must hold no nulls. */
+    public List<String> getTags() { return tags; }
+    public void setTags(List<String> tags) {
+        this.tags = tags == null ? List.of() : List.copyOf(tags);
+    }
+}

@@ -1,0 +1,122 @@
+package dev.gatehouse.audit;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Formats a record in Squid's native access.log format, byte for byte, so GoAccess, SARG and
+ * Calamaris read the file unchanged.
+ *
+ * <p>The Squid definition is {@code %ts.%03tu %6tr %>a %Ss/%03>Hs %<st %rm %ru %[un %Sh/%<a %mt}:
+ * ten space-separated fields, the second right-aligned to width 6 (so parsers split on runs of
+ * spaces):
+ * <pre>
+ * #  field           meaning
+ * 1  time            end of the access: Unix seconds '.' exactly three digits of milliseconds
+ * 2  elapsed         duration in ms, right-aligned width 6 (CONNECT: the tunnel lifetime)
+ * 3  client          client IP literal (never a hostname)
+ * 4  result/status   Squid result code '/' three-digit status sent to the client (NONE_NONE/000)
+ * 5  bytes           bytes sent to the client, headers included
+ * 6  method          request method, '-' if unknown
+ * 7  url             absolute URL; host:port for CONNECT
+ * 8  user            user name, URL-encoded (CORP%5Calice), '-' if none
+ * 9  hierarchy/peer  Squid hierarchy code '/' upstream IP, '-' if none (HIER_NONE/-)
+ * 10 content type    reply Content-Type, '-' if none
+ * </pre>
+ *
+ * <p>Every empty or absent value is written as {@code -}. So that a record is always one line of
+ * exactly ten fields, values are escaped: the user name is URL-encoded (everything except RFC 3986
+ * unreserved characters, as Squid does); in every other field, spaces, control characters and
+ * non-ASCII characters are percent-encoded as UTF-8 bytes, and the rest (including an existing
+ * {@code %xx}) is kept as it is. The request id, policy decision and other Gatehouse fields are not
+ * part of this format; use JSON lines for them.
+ */
+public final class SquidNativeFormatter implements AuditFormatter {
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    @Override
+    public void append(AuditRecord r, StringBuilder out) {
+        long end = r.endEpochMillis();
+        out.append(Math.floorDiv(end, 1000)).append('.');
+        padded(out, Math.floorMod(end, 1000), 3, '0');
+        out.append(' ');
+        padded(out, r.getDurationMillis(), 6, ' ');
+        out.append(' ');
+        token(out, r.getClientAddress());
+        out.append(' ');
+        token(out, r.getResultCode() == null ? "NONE_NONE" : r.getResultCode());
+        out.append('/');
+        padded(out, Math.max(0, r.getStatus()), 3, '0');
+        out.append(' ').append(r.getBytesToClient()).append(' ');
+        token(out, r.getMethod());
+        out.append(' ');
+        token(out, r.getUrl());
+        out.append(' ');
+        userToken(out, r.getUser());
+        out.append(' ');
+        token(out, r.getHierarchy() == null ? "HIER_NONE" : r.getHierarchy());
+        out.append('/');
+        token(out, r.getUpstreamAddress());
+        out.append(' ');
+        token(out, r.getContentType());
+    }
+
+    /** Like {@code %0Nd} or {@code %Nd}: left-pads {@code value} to {@code width}, never truncates. */
+    private static void padded(StringBuilder out, long value, int width, char pad) {
+        String digits = Long.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            out.append(pad);
+        }
+        out.append(digits);
+    }
+
+    /** A field value that must not contain spaces, controls or non-ASCII; {@code -} when empty. */
+    private static void token(StringBuilder out, String value) {
+        escaped(out, value, false);
+    }
+
+    /** The user name, URL-encoded as Squid does ({@code alice%40corp}); {@code -} when empty. */
+    private static void userToken(StringBuilder out, String value) {
+        escaped(out, value, true);
+    }
+
+    private static void escaped(StringBuilder out, String value, boolean onlyUnreserved) {
+        if (value == null || value.isEmpty()) {
+            out.append('-');
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            boolean keep = onlyUnreserved ? isUnreserved(c) : c > 0x20 && c < 0x7F;
+            if (keep) {
+                out.append(c);
+            } else {
+                i = percentEncode(out, value, i);
+            }
+        }
+    }
+
+    private static boolean isUnreserved(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+
+    /**
+     * Percent-encodes the character (or surrogate pair) at {@code i} as UTF-8 bytes.
+     *
+     * @return the index of the last char consumed
+     */
+    private static int percentEncode(StringBuilder out, String value, int i) {
+        char c = value.charAt(i);
+        int end = i + 1;
+        if (Character.isHighSurrogate(c) && end < value.length()
+                && Character.isLowSurrogate(value.charAt(end))) {
+            end++;
+        }
+        // A lone surrogate encodes as '?' and so is logged as %3F: lossy, but never a split field.
+        for (byte b : value.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
+            out.append('%').append(HEX[b >> 4 & 0xF]).append(HEX[b & 0xF]);
+        }
+        return end - 1;
+    }
+}

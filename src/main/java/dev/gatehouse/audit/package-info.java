@@ -1,0 +1,11 @@
+/**
+ * The audit log: one {@link dev.gatehouse.audit.AuditRecord} per access (forwarded, tunnelled,
+ * denied, failed, malformed or aborted), formatted as JSON lines or Squid native
+ * ({@link dev.gatehouse.audit.JsonLinesFormatter}, {@link dev.gatehouse.audit.SquidNativeFormatter})
+ * and written by {@link dev.gatehouse.audit.AuditLog} through a bounded queue that never drops a
+ * record, into a file with size and daily rotation, or to standard output.
+ *
+ * <p>Pure Java: no Undertow types and no other Gatehouse package, so the listener fills records and
+ * this package only formats and stores them.
+ */
+package dev.gatehouse.audit;

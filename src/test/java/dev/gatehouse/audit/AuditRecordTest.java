@@ -1,0 +1,39 @@
+package dev.gatehouse.audit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class AuditRecordTest {
+
+    @Test
+    void completesOnlyOnceAndKeepsTheFirstEndTime() {
+        AuditRecord r = new AuditRecord();
+        r.setStartEpochMillis(1_000);
+
+        assertTrue(r.complete(1_250));
+        assertFalse(r.complete(9_000));
+
+        assertTrue(r.isCompleted());
+        assertEquals(250, r.getDurationMillis());
+        assertEquals(1_250, r.endEpochMillis());
+    }
+
+    @Test
+    void aClockStepBackDoesNotGiveANegativeDuration() {
+        AuditRecord r = new AuditRecord();
+        r.setStartEpochMillis(1_000);
+        r.complete(900);
+        assertEquals(0, r.getDurationMillis());
+    }
+
+    @Test
+    void absentListsAreEmptyNotNull() {
+        AuditRecord r = new AuditRecord();
+        r.setCategories(null);
+        assertTrue(r.getCategories().isEmpty());
+        assertTrue(r.getTags().isEmpty());
+    }
+}
