@@ -44,15 +44,6 @@ public final class ConfigLoader {
             .addModule(new SimpleModule().addDeserializer(Duration.class, new DurationDeserializer()))
             .build();
 
-    /** The embedded defaults alone (what {@code gatehouse run} uses without {@code --config}). */
-    public GatehouseConfig defaults() {
-        try {
-            return load(DEFAULTS, "{}", Map.of());
-        } catch (ConfigException e) {
-            throw new IllegalStateException("embedded defaults are invalid: " + e.getMessage(), e);
-        }
-    }
-
     /** Loads {@code file}; {@code overrides} maps JSON pointers (e.g. {@code /listen}) to values from the command line. */
     public GatehouseConfig load(Path file, Map<String, String> overrides) throws ConfigException {
         String text;
@@ -79,33 +70,30 @@ public final class ConfigLoader {
                     loc == null ? 0 : loc.getColumnNr(), "", "invalid JSON: " + e.getOriginalMessage())));
         }
         if (user == null || !user.isObject()) throw single(name, "the top level must be a JSON object");
-        ObjectNode merged = (ObjectNode) defaultsTree().deepCopy();
         for (Map.Entry<String, String> o : overrides.entrySet()) {
             setAt((ObjectNode) user, o.getKey(), o.getValue());
         }
-        merge(merged, user);
-
         Problems problems = new Problems();
+        // Fields with a wrong shape are reported and dropped, so the rest can still be checked.
         checkShape(user, GatehouseConfig.class, "", problems);
+        ObjectNode merged = (ObjectNode) defaultsTree().deepCopy();
+        merge(merged, user);
         GatehouseConfig config = null;
-        if (problems.isEmpty()) {
-            try {
-                config = mapper.treeToValue(merged, GatehouseConfig.class);
-                config.validate(problems);
-            } catch (JsonProcessingException e) {
-                problems.add(pointerOf(e), e.getOriginalMessage());
-            }
+        try {
+            config = mapper.treeToValue(merged, GatehouseConfig.class);
+            config.validate(problems);
+        } catch (JsonProcessingException e) {
+            problems.add(pointerOf(e), e.getOriginalMessage());
         }
         if (!problems.isEmpty()) throw new ConfigException(locate(name, problems, locations, overrides));
         return config;
     }
 
-    /** Walks the user's tree against the record types: unknown keys and wrong types, all of them. */
+    /**
+     * Walks the user's tree against the record types and reports unknown keys and wrong types, all of
+     * them, removing each offending field so that the remaining values can be validated too.
+     */
     private void checkShape(JsonNode node, Class<?> type, String pointer, Problems problems) {
-        if (!node.isObject()) {
-            problems.add(pointer, "must be an object");
-            return;
-        }
         Map<String, RecordComponent> components = new HashMap<>();
         for (RecordComponent c : type.getRecordComponents()) components.put(c.getName(), c);
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -115,8 +103,14 @@ public final class ConfigLoader {
             if (c == null) {
                 problems.add(childPointer, "unknown key \"" + field.getKey() + "\"; known keys here: "
                         + String.join(", ", Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toList()));
+                it.remove();
             } else if (c.getType().isRecord()) {
-                checkShape(field.getValue(), c.getType(), childPointer, problems);
+                if (field.getValue().isObject()) {
+                    checkShape(field.getValue(), c.getType(), childPointer, problems);
+                } else {
+                    problems.add(childPointer, "must be an object");
+                    it.remove();
+                }
             } else {
                 JavaType javaType = mapper.getTypeFactory().constructType(c.getGenericType());
                 try {
@@ -124,6 +118,7 @@ public final class ConfigLoader {
                 } catch (JsonProcessingException | IllegalArgumentException e) {
                     String msg = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
                     problems.add(childPointer, "expected " + describe(javaType) + ": " + firstLine(msg));
+                    it.remove();
                 }
             }
         }
