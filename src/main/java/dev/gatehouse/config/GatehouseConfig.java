@@ -18,6 +18,7 @@ import java.util.List;
  * @param tunnel      CONNECT tunnels
  * @param limits      request limits
  * @param audit       the audit log
+ * @param pac         the proxy auto-config file served at {@code /proxy.pac} and {@code /wpad.dat}
  * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
  */
 public record GatehouseConfig(
@@ -30,6 +31,7 @@ public record GatehouseConfig(
         Tunnel tunnel,
         Limits limits,
         Audit audit,
+        Pac pac,
         Duration shutdownTimeout) {
 
     /** @param allow client networks (IPv4/IPv6 CIDR) that may use the proxy; everyone else gets 403 */
@@ -80,6 +82,17 @@ public record GatehouseConfig(
     public record Audit(String format, String file, boolean stdout, long rotateBytes, boolean rotateDaily, int retain,
                         int queueCapacity) {}
 
+    /**
+     * @param proxies        {@code host:port} of each proxy node browsers should use; empty means this
+     *                       proxy's {@code listen} address (which then must not be a wildcard address)
+     * @param directDomains  intranet domains (and their subdomains) browsers reach without the proxy
+     * @param directNetworks IPv4 CIDR blocks whose IP-literal hosts are reached directly
+     * @param plainHostNamesDirect host names without a dot go direct
+     * @param fallbackDirect browsers go direct when every proxy node is down
+     */
+    public record Pac(List<String> proxies, List<String> directDomains, List<String> directNetworks,
+                      boolean plainHostNamesDirect, boolean fallbackDirect) {}
+
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {
         p.check("/listen", () -> HostPort.parse(listen));
@@ -118,6 +131,19 @@ public record GatehouseConfig(
         p.range("/audit/rotateBytes", audit.rotateBytes(), 0, Long.MAX_VALUE);
         p.range("/audit/retain", audit.retain(), 0, 10_000);
         p.range("/audit/queueCapacity", audit.queueCapacity(), 16, 10_000_000);
+        for (int i = 0; i < pac.proxies().size(); i++) {
+            String node = pac.proxies().get(i);
+            p.check("/pac/proxies/" + i, () -> HostPort.parse(node));
+        }
+        for (int i = 0; i < pac.directNetworks().size(); i++) {
+            String cidr = pac.directNetworks().get(i);
+            p.check("/pac/directNetworks/" + i, () -> AddressRange.parse(cidr));
+        }
+        for (int i = 0; i < pac.directDomains().size(); i++) {
+            if (!pac.directDomains().get(i).matches("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                p.add("/pac/directDomains/" + i, "must be a domain name such as corp.example, got '" + pac.directDomains().get(i) + "'");
+            }
+        }
         positive(p, "/shutdownTimeout", shutdownTimeout);
     }
 
@@ -128,4 +154,9 @@ public record GatehouseConfig(
     public HostPort listenAddress() { return HostPort.parse(listen); }
 
     public HostPort adminAddress() { return HostPort.parse(admin); }
+
+    /** The proxy nodes the PAC file names: the configured ones, or this proxy's own listen address. */
+    public List<String> pacProxies() {
+        return pac.proxies().isEmpty() ? List.of(listenAddress().toString()) : pac.proxies();
+    }
 }

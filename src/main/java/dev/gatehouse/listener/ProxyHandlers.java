@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.Via;
+import dev.gatehouse.pac.PacFile;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.upstream.UpstreamClient;
@@ -25,6 +26,11 @@ public final class ProxyHandlers {
     /** The built chain: the root handler, plus the pieces the server needs to reach. */
     record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
 
+    static PacFile pac(GatehouseConfig config) {
+        GatehouseConfig.Pac p = config.pac();
+        return new PacFile(config.pacProxies(), p.directDomains(), p.directNetworks(), p.plainHostNamesDirect(), p.fallbackDirect());
+    }
+
     static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
         GatehouseConfig config = parts.config();
         ErrorResponder errors = new ErrorResponder(config.forwarding().contact());
@@ -38,7 +44,7 @@ public final class ProxyHandlers {
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, trail, parts.executor());
 
-        HttpHandler route = new RouteHandler(connect, forward, new LocalHandler(errors), errors);
+        HttpHandler route = new RouteHandler(connect, forward, new LocalHandler(errors, pac(config)), errors);
         HttpHandler limits = new RequestLimitsHandler(route, config.limits().maxUrlLength(),
                 config.limits().maxHeaderBytes(), config.limits().maxHeaderCount(), errors);
         HttpHandler access = new ClientAccessHandler(limits, AddressRanges.parse(config.clients().allow()), errors);
