@@ -51,7 +51,7 @@ public final class Gatehouse implements AutoCloseable {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-v", 0).factory());
         DestinationGuard guard = new DestinationGuard(AddressRanges.parse(config.destinations().allowPrivate()), List.of());
         UpstreamClient upstream = new UpstreamClient(guard, config.forwarding().connectTimeout(),
-                config.forwarding().responseTimeout(), config.forwarding().readTimeout(), executor);
+                config.forwarding().responseTimeout(), config.forwarding().readTimeout());
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
         ProxyServer proxy = null;

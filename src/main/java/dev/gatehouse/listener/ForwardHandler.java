@@ -37,7 +37,7 @@ final class ForwardHandler implements HttpHandler {
     private static final HttpString MAX_FORWARDS = HttpString.tryFromString("Max-Forwards");
     private static final HttpString X_FORWARDED_FOR = HttpString.tryFromString("X-Forwarded-For");
     private static final HttpString PROXY_CONNECTION = HttpString.tryFromString("Proxy-Connection");
-    /** Fields the JDK client sets itself from the URI and the body (it refuses them from us). */
+    /** Fields the upstream client writes itself, from the target and the body's framing. */
     private static final List<String> SET_BY_CLIENT = List.of("host", "content-length", "expect");
 
     private final UpstreamClient upstream;
@@ -172,7 +172,7 @@ final class ForwardHandler implements HttpHandler {
     }
 
     private void copyResponseHeaders(Map<String, List<String>> from, HeaderMap to) {
-        HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(from.getOrDefault("connection", List.of()));
+        HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(from.getOrDefault("Connection", List.of()));
         String viaValue = null;
         for (Map.Entry<String, List<String>> h : from.entrySet()) {
             String name = h.getKey();

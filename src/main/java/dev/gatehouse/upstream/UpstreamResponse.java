@@ -8,7 +8,7 @@ import java.util.Map;
 /**
  * An origin's response; the body is streamed and must be closed.
  *
- * @param headers   header fields as received, names in lower case (the JDK client lower-cases them)
+ * @param headers   header fields as received: names in the origin's case, looked up case-insensitively
  * @param upstreamAddress the address the request went to, for the audit record
  */
 public record UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body,

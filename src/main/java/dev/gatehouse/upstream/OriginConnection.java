@@ -1,0 +1,49 @@
+package dev.gatehouse.upstream;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+
+/**
+ * One HTTP/1.1 connection to an origin: a blocking socket (cheap on a virtual thread) with buffered
+ * streams. Used by one exchange at a time, then returned to the {@link ConnectionPool} if the response
+ * left it reusable.
+ */
+final class OriginConnection implements AutoCloseable {
+    private final InetSocketAddress address;
+    private final Socket socket;
+    final BufferedInputStream in;
+    final BufferedOutputStream out;
+    /** True once the connection has carried an exchange: a failure before any response byte may then be a stale connection. */
+    boolean reused;
+    long idleSinceNanos;
+
+    OriginConnection(InetSocketAddress address, Socket socket) throws IOException {
+        this.address = address;
+        this.socket = socket;
+        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
+    }
+
+    InetSocketAddress address() { return address; }
+
+    void readTimeout(int millis) throws SocketException {
+        socket.setSoTimeout(millis);
+    }
+
+    boolean isOpen() {
+        return !socket.isClosed();
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}

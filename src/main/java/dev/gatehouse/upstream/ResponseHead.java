@@ -1,0 +1,111 @@
+package dev.gatehouse.upstream;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A response's status line and header section, read strictly enough that nothing ambiguous is passed
+ * on (RFC 9112 §4, §5): a bad status line, a field without a colon, whitespace before the colon or a
+ * control character is a malformed response. Obsolete line folding is replaced by a space, as RFC 9112
+ * §5.2 allows a proxy to do. Field names keep the origin's case; lookups ignore case.
+ */
+record ResponseHead(int httpMinor, int status, String reason, Map<String, List<String>> headers) {
+    private static final int MAX_LINE = 16 * 1024;
+    private static final int MAX_FIELDS = 256;
+    private static final int MAX_HEADER_BYTES = 256 * 1024;
+
+    /**
+     * Reads one head.
+     *
+     * @throws EOFException if the connection ended before the first byte (a stale pooled connection)
+     * @throws MalformedResponseException if the bytes are not a valid response head
+     */
+    static ResponseHead read(InputStream in) throws IOException {
+        String statusLine = line(in, true);
+        if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
+                || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
+            throw new MalformedResponseException("invalid status line: " + printable(statusLine));
+        }
+        int minor = statusLine.charAt(7) - '0';
+        int status = 0;
+        for (int i = 9; i < 12; i++) {
+            char c = statusLine.charAt(i);
+            if (c < '0' || c > '9') throw new MalformedResponseException("invalid status code: " + printable(statusLine));
+            status = status * 10 + (c - '0');
+        }
+        if (minor < 0 || minor > 1 || status < 100) throw new MalformedResponseException("invalid status line: " + printable(statusLine));
+        String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
+
+        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        List<String> lastValues = null;
+        int fields = 0;
+        int bytes = statusLine.length();
+        while (true) {
+            String line = line(in, false);
+            bytes += line.length() + 2;
+            if (bytes > MAX_HEADER_BYTES) throw new MalformedResponseException("response header section too large");
+            if (line.isEmpty()) break;
+            char first = line.charAt(0);
+            if (first == ' ' || first == '\t') {
+                if (lastValues == null) throw new MalformedResponseException("continuation line before any field");
+                int last = lastValues.size() - 1;
+                lastValues.set(last, (lastValues.get(last) + " " + line.strip()).strip()); // obs-fold → SP
+                continue;
+            }
+            int colon = line.indexOf(':');
+            if (colon <= 0) throw new MalformedResponseException("header line without a field name: " + printable(line));
+            String name = line.substring(0, colon);
+            for (int i = 0; i < name.length(); i++) {
+                if (!isTokenChar(name.charAt(i))) throw new MalformedResponseException("invalid field name: " + printable(name));
+            }
+            String value = line.substring(colon + 1).strip();
+            if (++fields > MAX_FIELDS) throw new MalformedResponseException("too many response header fields");
+            lastValues = headers.computeIfAbsent(name, k -> new ArrayList<>(1));
+            lastValues.add(value);
+        }
+        return new ResponseHead(minor, status, reason, headers);
+    }
+
+    List<String> values(String name) {
+        return headers.getOrDefault(name, List.of());
+    }
+
+    /** One line without its CRLF (a bare LF is accepted, RFC 9112 §2.2); control characters are refused. */
+    private static String line(InputStream in, boolean first) throws IOException {
+        byte[] buf = new byte[128];
+        int n = 0;
+        while (true) {
+            int b = in.read();
+            if (b < 0) {
+                if (first && n == 0) throw new EOFException("connection closed before the response");
+                throw new MalformedResponseException("connection closed inside the response header");
+            }
+            if (b == '\n') break;
+            if (n == buf.length) {
+                if (n >= MAX_LINE) throw new MalformedResponseException("response header line too long");
+                buf = java.util.Arrays.copyOf(buf, n * 2);
+            }
+            buf[n++] = (byte) b;
+        }
+        if (n > 0 && buf[n - 1] == '\r') n--;
+        for (int i = 0; i < n; i++) {
+            int c = buf[i] & 0xff;
+            if ((c < 0x20 && c != '\t') || c == 0x7f) throw new MalformedResponseException("control character in the response header");
+        }
+        return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
+    }
+
+    private static boolean isTokenChar(char c) {
+        return c > 0x20 && c < 0x7f && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0;
+    }
+
+    private static String printable(String s) {
+        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+    }
+}
