@@ -148,6 +148,11 @@ public final class CategoryIndexBuilder {
         });
     }
 
+    /** @return the sources added so far */
+    public List<CategorySource> sources() {
+        return List.copyOf(sources);
+    }
+
     /** @return the bad entries seen so far */
     public List<LoadProblem> problems() {
         return List.copyOf(problems);
