@@ -1,6 +1,7 @@
 package dev.gatehouse.policy.load;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.re2j.Pattern;
 import com.google.re2j.PatternSyntaxException;
 import dev.gatehouse.policy.AuthenticatedCondition;
@@ -122,6 +123,20 @@ final class ConditionReader {
             }
         }
         return ok ? conditions : null;
+    }
+
+    /** Checks the entries of a list no rule uses, as if a rule used it. */
+    void checkUnused(NamedList list) {
+        String key = switch (list.type()) {
+            case "hosts" -> "domain";
+            case "urlPrefixes" -> "urlPrefix";
+            case "cidrs" -> "clientCidr";
+            default -> null;
+        };
+        if (key != null) {
+            condition(key, JsonNodeFactory.instance.objectNode()
+                    .put("list", list.name()), list.pointer());
+        }
     }
 
     private Condition condition(String key, JsonNode value, String at) {

@@ -94,10 +94,12 @@ public final class PolicyLoader {
         readLists(root.get("lists"), context);
         new ScheduleReader(context).read(root.get("schedules"), "/schedules");
         Rule defaultRule = readDefault(root.get("defaultAction"), context);
-        List<Rule> rules = readRules(root.get("rules"), context);
-        for (String list : context.lists.keySet()) {
-            if (!context.usedLists.contains(list)) {
-                context.problems.warning(context.lists.get(list).pointer(), "list '" + list + "' is never used");
+        ConditionReader conditions = new ConditionReader(context);
+        List<Rule> rules = readRules(root.get("rules"), context, conditions);
+        for (NamedList list : List.copyOf(context.lists.values())) {
+            if (!context.usedLists.contains(list.name())) {
+                context.problems.warning(list.pointer(), "list '" + list.name() + "' is never used");
+                conditions.checkUnused(list);
             }
         }
         if (defaultRule == null || rules == null) {
@@ -188,12 +190,11 @@ public final class PolicyLoader {
                 : new Rule(Decision.DEFAULT_RULE, List.of(), action, cache, tags, reason, location(context, "/defaultAction"));
     }
 
-    private static List<Rule> readRules(JsonNode node, LoadContext context) {
+    private static List<Rule> readRules(JsonNode node, LoadContext context, ConditionReader conditions) {
         if (node == null || !node.isArray()) {
             context.problems.error(node == null ? "" : "/rules", "'rules' must be an array (it may be empty)");
             return null;
         }
-        ConditionReader conditions = new ConditionReader(context);
         List<Rule> rules = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         boolean ok = true;

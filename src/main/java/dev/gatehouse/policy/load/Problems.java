@@ -29,17 +29,24 @@ final class Problems {
     }
 
     void errorAt(String pointer, int line, int column, String message) {
-        problems.add(new PolicyProblem(Severity.ERROR, file, line, column, pointer, message));
+        record(new PolicyProblem(Severity.ERROR, file, line, column, pointer, message));
     }
 
     /** Records a problem of another file (a list file) at a line. */
     void inFile(Severity severity, String otherFile, int line, String message) {
-        problems.add(new PolicyProblem(severity, otherFile, line, line > 0 ? 1 : 0, "", message));
+        record(new PolicyProblem(severity, otherFile, line, line > 0 ? 1 : 0, "", message));
     }
 
     private void add(Severity severity, String pointer, String message) {
         JsonDocument.Position at = document == null ? new JsonDocument.Position(0, 0) : document.positionOf(pointer);
-        problems.add(new PolicyProblem(severity, file, at.line(), at.column(), pointer, message));
+        record(new PolicyProblem(severity, file, at.line(), at.column(), pointer, message));
+    }
+
+    /** Keeps one copy of each problem: a list used by several rules is checked once per use. */
+    private void record(PolicyProblem problem) {
+        if (!problems.contains(problem)) {
+            problems.add(problem);
+        }
     }
 
     /** @return {@code file:line:column} of a pointer, for rule locations */

@@ -81,22 +81,24 @@ final class ScheduleReader {
         }
         Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
         List<String> names = context.fields.strings(node, "days", at);
+        boolean ok = true;
         for (int i = 0; i < names.size(); i++) {
             DayOfWeek day = DAYS.get(names.get(i));
             if (day == null) {
                 context.problems.error(at + "/days/" + i, "unknown day '" + names.get(i) + "'; use mon, tue, wed, "
                         + "thu, fri, sat or sun");
-                return null;
+                ok = false;
+            } else {
+                days.add(day);
             }
-            days.add(day);
         }
-        if (days.isEmpty()) {
+        if (names.isEmpty()) {
             context.problems.error(at, "a window needs 'days'");
-            return null;
+            ok = false;
         }
         int from = minute(node, "from", at, false);
         int to = minute(node, "to", at, true);
-        if (from < 0 || to < 0) {
+        if (!ok || from < 0 || to < 0) {
             return null;
         }
         if (from == to) {
