@@ -2,6 +2,7 @@ package dev.gatehouse.policy;
 
 import dev.gatehouse.policy.category.CategoryIndex;
 import dev.gatehouse.policy.category.CategorySet;
+import dev.gatehouse.policy.category.HostKeys;
 import dev.gatehouse.policy.normalize.Target;
 
 /**
@@ -12,6 +13,7 @@ public final class Evaluation {
     private final RequestFacts facts;
     private final CategoryIndex categoryIndex;
     private CategorySet categories;
+    private HostKeys hostKeys;
     private String url;
 
     Evaluation(RequestFacts facts, CategoryIndex categoryIndex) {
@@ -32,9 +34,17 @@ public final class Evaluation {
     /** @return the categories of the request's host and URL, looked up once */
     public CategorySet categories() {
         if (categories == null) {
-            categories = categoryIndex.lookup(facts.target());
+            categories = categoryIndex.lookup(hostKeys(), facts.target().pathAndQuery());
         }
         return categories;
+    }
+
+    /** @return the fingerprints of the host and its parents, computed once for every list lookup */
+    public HostKeys hostKeys() {
+        if (hostKeys == null) {
+            hostKeys = HostKeys.of(facts.target().host());
+        }
+        return hostKeys;
     }
 
     /** @return the normalised URL text, built once */

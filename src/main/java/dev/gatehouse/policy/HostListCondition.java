@@ -24,7 +24,7 @@ public record HostListCondition(String key, String listName, CategoryIndex entri
         if (needsPath && evaluation.target().isTunnel()) {
             return Outcome.NOT_APPLICABLE;
         }
-        return Outcome.of(!entries.lookup(evaluation.target()).isEmpty());
+        return Outcome.of(!entries.lookup(evaluation.hostKeys(), evaluation.target().pathAndQuery()).isEmpty());
     }
 
     @Override

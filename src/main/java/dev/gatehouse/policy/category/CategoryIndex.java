@@ -25,7 +25,7 @@ import java.util.TreeSet;
  */
 public final class CategoryIndex {
     /** An index with no categories. */
-    public static final CategoryIndex EMPTY = new CategoryIndexBuilder(1, 2, 16).build();
+    public static final CategoryIndex EMPTY = new CategoryIndexBuilder(16).build();
 
     /**
      * A URL entry for one host.
@@ -37,26 +37,32 @@ public final class CategoryIndex {
     record UrlEntry(String pathPrefix, int category, int source) {
     }
 
-    private final DomainFingerprint fingerprint;
     private final FingerprintTable table;
     private final String[] names;
     private final Map<String, Integer> byName;
     private final CategorySet[] selfSets;
     private final CategorySet[] belowSets;
-    private final Map<String, UrlEntry[]> urls;
+    /** URL entries by host fingerprint: the same suffix walk finds them without building substrings. */
+    private final FingerprintTable urlTable;
+    private final UrlEntry[][] urlEntries;
+    private final CategorySet[] singles;
     private final List<CategorySource> sources;
     private final int entryCount;
 
-    CategoryIndex(DomainFingerprint fingerprint, FingerprintTable table, String[] names, Map<String, Integer> byName,
-            CategorySet[] selfSets, CategorySet[] belowSets, Map<String, UrlEntry[]> urls,
+    CategoryIndex(FingerprintTable table, String[] names, Map<String, Integer> byName,
+            CategorySet[] selfSets, CategorySet[] belowSets, FingerprintTable urlTable, UrlEntry[][] urlEntries,
             List<CategorySource> sources, int entryCount) {
-        this.fingerprint = fingerprint;
         this.table = table;
         this.names = names;
         this.byName = Map.copyOf(byName);
         this.selfSets = selfSets;
         this.belowSets = belowSets;
-        this.urls = Map.copyOf(urls);
+        this.urlTable = urlTable;
+        this.urlEntries = urlEntries;
+        this.singles = new CategorySet[names.length];
+        for (int i = 0; i < names.length; i++) {
+            singles[i] = CategorySet.of(i);
+        }
         this.sources = sources;
         this.entryCount = entryCount;
     }
@@ -88,57 +94,51 @@ public final class CategoryIndex {
 
     /** @return the categories of a host (domain entries only) */
     public CategorySet lookup(HostName host) {
-        String s = host.value();
-        if (host.isIpLiteral()) {
-            int combo = table.get(fingerprint.of(s));
-            return combo < 0 ? CategorySet.EMPTY : selfSets[combo];
-        }
-        CategorySet result = CategorySet.EMPTY;
-        long state = fingerprint.start();
-        // One right-to-left pass: at each label boundary the state is that of a parent domain.
-        for (int i = s.length() - 1; i >= 0; i--) {
-            state = DomainFingerprint.step(state, s.charAt(i));
-            if (i == 0) {
-                int combo = table.get(fingerprint.finish(state));
-                if (combo >= 0) {
-                    result = result.union(selfSets[combo]);
-                }
-            } else if (s.charAt(i - 1) == '.') {
-                int combo = table.get(fingerprint.finish(state));
-                if (combo >= 0) {
-                    result = result.union(belowSets[combo]);
-                }
-            }
-        }
-        return result;
+        return table.size() == 0 ? CategorySet.EMPTY : lookup(HostKeys.of(host), null);
     }
 
     /** @return the categories of a request: its host's, plus those of matching URL entries */
     public CategorySet lookup(Target target) {
-        CategorySet result = lookup(target.host());
-        if (urls.isEmpty() || target.pathAndQuery() == null) {
-            return result;
+        if (table.size() == 0 && (urlEntries.length == 0 || target.pathAndQuery() == null)) {
+            return CategorySet.EMPTY;
         }
-        String host = target.host().value();
-        for (int start = 0; start >= 0; start = nextLabel(host, start)) {
-            UrlEntry[] entries = urls.get(start == 0 ? host : host.substring(start));
-            if (entries != null) {
-                for (UrlEntry entry : entries) {
-                    if (target.pathAndQuery().startsWith(entry.pathPrefix())) {
-                        result = result.union(CategorySet.of(entry.category()));
-                    }
-                }
+        return lookup(HostKeys.of(target.host()), target.pathAndQuery());
+    }
+
+    /**
+     * @param keys the request host's keys, computed once per request
+     * @param pathAndQuery the normalised path and query, or null (a tunnel, or host entries only)
+     * @return the categories of the host, plus those of URL entries whose prefix the path has
+     */
+    public CategorySet lookup(HostKeys keys, String pathAndQuery) {
+        boolean hosts = table.size() > 0;
+        String path = urlEntries.length == 0 ? null : pathAndQuery;
+        CategorySet result = CategorySet.EMPTY;
+        int last = keys.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            long key = keys.key(i);
+            int combo = hosts ? table.get(key) : -1;
+            if (combo >= 0) {
+                result = result.union(i == last ? selfSets[combo] : belowSets[combo]);
             }
-            if (target.host().isIpLiteral()) {
-                break;
+            if (path != null) {
+                result = urlMatches(key, path, result);
             }
         }
         return result;
     }
 
-    private static int nextLabel(String host, int start) {
-        int dot = host.indexOf('.', start);
-        return dot < 0 ? -1 : dot + 1;
+    private CategorySet urlMatches(long hostKey, String path, CategorySet result) {
+        int index = urlTable.get(hostKey);
+        if (index < 0) {
+            return result;
+        }
+        for (UrlEntry entry : urlEntries[index]) {
+            if (path.startsWith(entry.pathPrefix())) {
+                result = result.union(singles[entry.category()]);
+            }
+        }
+        return result;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.gatehouse.policy.category;
 
+import dev.gatehouse.policy.normalize.HostNormalizer;
 import dev.gatehouse.policy.normalize.InvalidTargetException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -7,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,18 +38,14 @@ public final class CategoryIndexBuilder {
     private final List<LoadProblem> problems = new ArrayList<>();
     private int entries;
 
-    /** Creates a builder with a random fingerprint key. */
+    /** Creates a builder sized for a small list; the table grows as needed. */
     public CategoryIndexBuilder() {
-        this(new SecureRandom().nextLong(), new SecureRandom().nextLong(), 1 << 16);
+        this(1 << 10);
     }
 
-    /**
-     * @param seed fingerprint key (fixed only in tests)
-     * @param finalKey second fingerprint key
-     * @param expectedDomains sizing hint; the table grows as needed
-     */
-    public CategoryIndexBuilder(long seed, long finalKey, int expectedDomains) {
-        this.fingerprint = new DomainFingerprint(seed, finalKey);
+    /** @param expectedDomains sizing hint; the table grows as needed */
+    public CategoryIndexBuilder(int expectedDomains) {
+        this.fingerprint = DomainFingerprint.PROCESS;
         this.table = new FingerprintTable(expectedDomains);
     }
 
@@ -98,6 +94,11 @@ public final class CategoryIndexBuilder {
     private void addLine(CategorySource source, int sourceIndex, int category, String line, int number,
             int[] problemCount) {
         try {
+            if (source.format() == ListFormat.DOMAINS && source.semantics() != EntrySemantics.SUBDOMAINS
+                    && HostNormalizer.isCanonicalDnsName(line)) {
+                addHost(line, category, source.semantics()); // the common case of big published lists
+                return;
+            }
             if (source.format() == ListFormat.URLS) {
                 ListEntry.Url url = ListEntry.url(line);
                 if (url != null) {
@@ -172,10 +173,15 @@ public final class CategoryIndexBuilder {
             }
             byName.putIfAbsent(alias.getKey(), id);
         }
-        Map<String, CategoryIndex.UrlEntry[]> urlArrays = new HashMap<>();
-        urls.forEach((host, list) -> urlArrays.put(host, list.toArray(CategoryIndex.UrlEntry[]::new)));
-        return new CategoryIndex(fingerprint, table, ids.keySet().toArray(String[]::new), byName,
-                selfSets.toArray(CategorySet[]::new), belowSets.toArray(CategorySet[]::new), urlArrays,
+        FingerprintTable urlTable = new FingerprintTable(urls.size());
+        CategoryIndex.UrlEntry[][] urlEntries = new CategoryIndex.UrlEntry[urls.size()][];
+        int next = 0;
+        for (Map.Entry<String, List<CategoryIndex.UrlEntry>> host : urls.entrySet()) {
+            urlTable.put(fingerprint.of(host.getKey()), next);
+            urlEntries[next++] = host.getValue().toArray(CategoryIndex.UrlEntry[]::new);
+        }
+        return new CategoryIndex(table, ids.keySet().toArray(String[]::new), byName,
+                selfSets.toArray(CategorySet[]::new), belowSets.toArray(CategorySet[]::new), urlTable, urlEntries,
                 List.copyOf(sources), entries);
     }
 }

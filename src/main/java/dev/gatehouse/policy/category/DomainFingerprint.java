@@ -1,15 +1,22 @@
 package dev.gatehouse.policy.category;
 
+import java.security.SecureRandom;
+
 /**
  * A keyed 64-bit fingerprint of a normalised host, computed right to left so that one pass over a
  * host yields the fingerprint of every parent domain (the suffix walk of a lookup).
  *
  * <p>Two different names share a fingerprint with probability about 2<sup>-64</sup> per pair;
  * with 5 M entries that is about 10<sup>-6</sup> for the whole table, and about
- * 3·10<sup>-13</sup> per lookup. The key is random per index, so a client cannot craft a host that
- * collides with a listed one without seeing the key.
+ * 3·10<sup>-13</sup> per lookup. The key is random per process, so a client cannot craft a host
+ * that collides with a listed one without seeing the key; it is shared by all indexes so that a
+ * request's {@link HostKeys} serve every lookup.
  */
 final class DomainFingerprint {
+    /** The key of this process. */
+    static final DomainFingerprint PROCESS = new DomainFingerprint(new SecureRandom().nextLong(),
+            new SecureRandom().nextLong());
+
     private static final long PRIME = 0x100000001b3L; // FNV-1a 64-bit prime
 
     private final long seed;

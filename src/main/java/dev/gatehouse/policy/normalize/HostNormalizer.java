@@ -68,6 +68,7 @@ public final class HostNormalizer {
         }
         int labelLength = 0;
         boolean lastLabelHasLetter = false;
+        boolean lastLabelIsHex = false; // "0x1f" has letters but ends in a number (WHATWG)
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
             if (c == '.') {
@@ -76,20 +77,26 @@ public final class HostNormalizer {
                 }
                 labelLength = 0;
                 lastLabelHasLetter = false;
-            } else if ((c >= 'a' && c <= 'z') || c == '-' || c == '_') {
-                labelLength++;
-                lastLabelHasLetter = true;
-            } else if (c >= '0' && c <= '9') {
-                labelLength++;
+                continue;
+            }
+            boolean hexDigit = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+            if (labelLength == 0) {
+                lastLabelIsHex = c == '0';
+            } else if (labelLength == 1) {
+                lastLabelIsHex &= c == 'x';
             } else {
+                lastLabelIsHex &= hexDigit;
+            }
+            if ((c >= 'a' && c <= 'z') || c == '-' || c == '_') {
+                lastLabelHasLetter = true;
+            } else if (c < '0' || c > '9') {
                 return false;
             }
-            if (labelLength > MAX_LABEL_LENGTH) {
+            if (++labelLength > MAX_LABEL_LENGTH) {
                 return false;
             }
         }
-        // "0x1f" has letters but ends in a number; only plain letters outside a 0x prefix count.
-        return labelLength > 0 && lastLabelHasLetter && !Ipv4Literal.endsInNumber(s.toString());
+        return labelLength > 0 && lastLabelHasLetter && !(lastLabelIsHex && labelLength >= 2);
     }
 
     private static void checkDnsSyntax(String host, String raw) {

@@ -43,7 +43,7 @@ class CategoryIndexTest {
                 2130706433/proxy
                 blog.example/a%2fb/#fragment
                 """);
-        builder = new CategoryIndexBuilder(42, 43, 4);
+        builder = new CategoryIndexBuilder(4);
         builder.add(CategorySource.file("gambling", ListFormat.DOMAINS, EntrySemantics.DOMAIN, gambling));
         builder.add(CategorySource.file("ads", ListFormat.HOSTS, EntrySemantics.EXACT, ads));
         builder.add(CategorySource.file("gambling", ListFormat.URLS, EntrySemantics.DOMAIN, urls));
