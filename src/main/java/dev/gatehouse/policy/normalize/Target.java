@@ -24,6 +24,15 @@ public record Target(Scheme scheme, HostName host, int port, String pathAndQuery
         return scheme == Scheme.CONNECT;
     }
 
+    /**
+     * @return the CONNECT tunnel a browser opens for this target when TLS is not intercepted
+     *     ({@code https://example.com/x} becomes {@code CONNECT example.com:443}); {@code explain}
+     *     uses it to show what the proxy actually sees of an HTTPS URL
+     */
+    public Target asTunnel() {
+        return isTunnel() ? this : new Target(Scheme.CONNECT, host, port, null);
+    }
+
     /** @return host, plus {@code :port} when it is not the scheme's default */
     public String authority() {
         return port == scheme.defaultPort() ? host.authorityForm() : host.authorityForm() + ":" + port;

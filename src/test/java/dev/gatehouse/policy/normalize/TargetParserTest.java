@@ -72,6 +72,13 @@ class TargetParserTest {
     }
 
     @Test
+    void turnsAnHttpsUrlIntoTheTunnelABrowserOpens() {
+        Target tunnel = TargetParser.parseUrl("https://Example.com:8443/x?y").asTunnel();
+        assertEquals("CONNECT example.com:8443", tunnel.toString());
+        assertNull(tunnel.pathAndQuery());
+    }
+
+    @Test
     void buildsFromParts() {
         Target target = TargetParser.of(Scheme.HTTP, "WWW.Example.com", -1, "/a/./b");
         assertEquals("http://www.example.com/a/b", target.url());
