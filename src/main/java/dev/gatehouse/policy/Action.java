@@ -1,0 +1,18 @@
+package dev.gatehouse.policy;
+
+import java.util.Locale;
+
+/** What a terminal rule or the default does with a request. */
+public enum Action {
+    /** Let the request through. */
+    ALLOW,
+    /** Refuse it: 403 with the block page (a bare 403 for CONNECT, which browsers do not show). */
+    BLOCK,
+    /** Show an interstitial whose "continue" grants a short-lived allowance (a block for tunnels). */
+    WARN;
+
+    /** @return the name used in policy files ({@code allow}) */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

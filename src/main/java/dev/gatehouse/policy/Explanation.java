@@ -1,0 +1,58 @@
+package dev.gatehouse.policy;
+
+import dev.gatehouse.policy.category.EntryOrigin;
+import dev.gatehouse.policy.normalize.Target;
+import java.util.List;
+
+/**
+ * The answer to "why was this decided?": the normalised request, each rule tried, the list
+ * entries behind the categories and the matching rule, and the decision itself (computed by the
+ * same code as {@link Policy#decide}).
+ *
+ * @param target the normalised target
+ * @param method the method
+ * @param categories the request's categories
+ * @param categoryOrigins the list entries that put the request in those categories
+ * @param trace every rule, in order
+ * @param decision the decision
+ */
+public record Explanation(Target target, String method, List<String> categories, List<EntryOrigin> categoryOrigins,
+        List<RuleTrace> trace, Decision decision) {
+
+    public Explanation {
+        categories = List.copyOf(categories);
+        categoryOrigins = List.copyOf(categoryOrigins);
+        trace = List.copyOf(trace);
+    }
+
+    /** @return a plain-text report for the CLI */
+    public String toText() {
+        StringBuilder out = new StringBuilder();
+        out.append("request:    ").append(method).append(' ').append(target).append('\n');
+        out.append("policy:     ").append(decision.policyVersion()).append('\n');
+        out.append("categories: ").append(categories.isEmpty() ? "(none)" : String.join(", ", categories)).append('\n');
+        for (EntryOrigin origin : categoryOrigins) {
+            out.append("  ").append(origin).append('\n');
+        }
+        out.append("rules:\n");
+        for (RuleTrace rule : trace) {
+            out.append(String.format("  %-15s %s", rule.status(), rule.ruleId()));
+            if (!rule.detail().isEmpty()) {
+                out.append(": ").append(rule.detail());
+            }
+            out.append('\n');
+            for (EntryOrigin origin : rule.origins()) {
+                out.append("      ").append(origin).append('\n');
+            }
+        }
+        out.append("decision:   ").append(decision.action().label()).append(" by rule ").append(decision.ruleId());
+        if (decision.reason() != null) {
+            out.append(" (").append(decision.reason()).append(')');
+        }
+        out.append(", cache ").append(decision.cacheMode().label());
+        if (!decision.tags().isEmpty()) {
+            out.append(", tags ").append(decision.tags());
+        }
+        return out.append('\n').toString();
+    }
+}

@@ -1,0 +1,98 @@
+package dev.gatehouse.policy.normalize;
+
+/**
+ * Parses IPv4 addresses in every form browsers accept (WHATWG URL Standard, "IPv4 parser"):
+ * one to four parts, each decimal, octal (leading {@code 0}) or hex ({@code 0x}), the last part
+ * filling the remaining bytes, so {@code 0x7f.1}, {@code 0177.0.0.1} and {@code 2130706433} are all
+ * {@code 127.0.0.1}. A filter that compares only dotted quads is bypassed by these forms.
+ */
+final class Ipv4Literal {
+    private Ipv4Literal() {
+    }
+
+    /**
+     * Whether the host "ends in a number" (WHATWG): its last label is all digits or {@code 0x}
+     * plus hex digits, so it must parse as IPv4 or be rejected.
+     */
+    static boolean endsInNumber(String host) {
+        int start = host.lastIndexOf('.') + 1;
+        if (start == host.length()) {
+            return false;
+        }
+        String last = host.substring(start);
+        if (last.startsWith("0x")) {
+            for (int i = 2; i < last.length(); i++) {
+                if (Character.digit(last.charAt(i), 16) < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        for (int i = 0; i < last.length(); i++) {
+            char c = last.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * @param host a lower-case host that {@linkplain #endsInNumber ends in a number}
+     * @return the address as an unsigned 32-bit value
+     * @throws InvalidTargetException if a part is malformed or out of range
+     */
+    static long parse(String host) {
+        String[] parts = host.split("\\.", -1);
+        if (parts.length > 4) {
+            throw new InvalidTargetException("IPv4 address with more than four parts: '" + host + "'");
+        }
+        long result = 0;
+        for (int i = 0; i < parts.length; i++) {
+            long part = parsePart(parts[i], host);
+            boolean last = i == parts.length - 1;
+            int bitsLeft = 8 * (4 - i);
+            if (last) {
+                if (part >= (1L << bitsLeft)) {
+                    throw new InvalidTargetException("IPv4 address out of range: '" + host + "'");
+                }
+                result = (result << bitsLeft) | part;
+            } else {
+                if (part > 255) {
+                    throw new InvalidTargetException("IPv4 part over 255: '" + host + "'");
+                }
+                result = (result << 8) | part;
+            }
+        }
+        return result;
+    }
+
+    private static long parsePart(String part, String host) {
+        int radix = 10;
+        String digits = part;
+        if (part.startsWith("0x")) {
+            radix = 16;
+            digits = part.substring(2);
+            if (digits.isEmpty()) {
+                return 0; // WHATWG: "0x" alone is zero
+            }
+        } else if (part.length() > 1 && part.charAt(0) == '0') {
+            radix = 8;
+            digits = part.substring(1);
+        }
+        if (digits.isEmpty() || digits.length() > 12) {
+            throw new InvalidTargetException("bad IPv4 part '" + part + "' in '" + host + "'");
+        }
+        try {
+            return Long.parseLong(digits, radix);
+        } catch (NumberFormatException e) {
+            throw new InvalidTargetException("bad IPv4 part '" + part + "' in '" + host + "'");
+        }
+    }
+
+    /** @return the dotted-quad text of an unsigned 32-bit address */
+    static String format(long address) {
+        return ((address >>> 24) & 0xff) + "." + ((address >>> 16) & 0xff) + "."
+                + ((address >>> 8) & 0xff) + "." + (address & 0xff);
+    }
+}
