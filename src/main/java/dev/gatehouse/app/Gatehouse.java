@@ -7,6 +7,7 @@ import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.listener.ProxyHandlers;
 import dev.gatehouse.listener.ProxyServer;
+import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.upstream.UpstreamClient;
@@ -28,23 +29,26 @@ public final class Gatehouse implements AutoCloseable {
 
     private final GatehouseConfig config;
     private final AuditLog audit;
+    private final PolicyRuntime policy;
     private final ExecutorService executor;
     private final TunnelRegistry tunnels;
     private final ProxyServer proxy;
     private final AdminServer admin;
     private volatile boolean stopping;
 
-    private Gatehouse(GatehouseConfig config, AuditLog audit, ExecutorService executor, TunnelRegistry tunnels,
-                      ProxyServer proxy, AdminServer admin) {
+    private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
+                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin) {
         this.config = config;
         this.audit = audit;
+        this.policy = policy;
         this.executor = executor;
         this.tunnels = tunnels;
         this.proxy = proxy;
         this.admin = admin;
     }
 
-    public static Gatehouse start(GatehouseConfig config) throws IOException {
+    public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException {
+        PolicyRuntime policy = PolicyRuntime.start(config.policy());
         Path dataDir = Path.of(config.dataDir());
         Files.createDirectories(dataDir);
         AuditLog audit = openAudit(config, dataDir);
@@ -56,17 +60,19 @@ public final class Gatehouse implements AutoCloseable {
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
         ProxyServer proxy = null;
         try {
-            proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, upstream, connector, tunnels, executor));
+            proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
+                    upstream, connector, tunnels, executor));
             guard.addOwnListener(proxy.address());
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(config.adminAddress().toSocketAddress(), () -> self[0] != null && !self[0].stopping);
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, executor, tunnels, proxy, admin);
+            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
             audit.close();
             executor.shutdownNow();
+            if (policy != null) policy.close();
             throw e;
         }
     }
@@ -95,8 +101,21 @@ public final class Gatehouse implements AutoCloseable {
         }
     }
 
-    /** Reopens the audit file (after an external logrotate moved it). */
-    public void reopenAuditLog() { audit.reopen(); }
+    /** SIGHUP: reopens the audit file (after an external logrotate moved it) and reloads the policy. */
+    public void hangup() {
+        audit.reopen();
+        if (policy != null) policy.reload("SIGHUP");
+    }
+
+    /** Reloads the policy now; false if the new files were rejected (the running policy stays). */
+    public boolean reloadPolicy() {
+        return policy == null || policy.reload("admin").applied();
+    }
+
+    /** The running policy's version, or null when none is configured. */
+    public String policyVersion() {
+        return policy == null ? null : policy.holder().current().version();
+    }
 
     /**
      * Stops in order: no new connections, in-flight exchanges drain up to {@code shutdownTimeout}, open
@@ -117,6 +136,11 @@ public final class Gatehouse implements AutoCloseable {
         admin.close();
         executor.shutdownNow();
         audit.close();
+        try {
+            if (policy != null) policy.close();
+        } catch (IOException e) {
+            log.warn("closing the policy watcher: {}", e.toString());
+        }
         log.info("stopped; {} audit records written", audit.writtenCount());
     }
 }

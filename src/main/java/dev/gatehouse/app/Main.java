@@ -3,6 +3,7 @@ package dev.gatehouse.app;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.policy.PolicyLoadException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * gatehouse run          [--config FILE] [--listen HOST:PORT] [--admin HOST:PORT] [--data-dir DIR]
  * gatehouse check-config [--config FILE] [same overrides]
+ * gatehouse explain URL|HOST:PORT [--client IP] [--user U] [--group G]... [--method M] [--at TIME] [--json]
  * gatehouse --help | --version
  * </pre>
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 invalid configuration.
@@ -25,7 +27,9 @@ public final class Main {
 
             Commands:
               run            run the proxy (the default)
-              check-config   validate the configuration, list every problem, exit non-zero if any
+              check-config   validate the configuration and the policy, list every problem, exit 3 if any
+              explain TARGET why the policy decides a URL (or HOST:PORT, as CONNECT) the way it does:
+                             [--client IP] [--user U] [--group G]... [--method M] [--at 2026-11-23T09:00:00Z] [--json]
 
             Options:
               --config FILE        main configuration (JSON); without it the embedded defaults are used
@@ -46,6 +50,13 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         String command = "run";
         Path configFile = null;
+        String explainTarget = null;
+        String client = "127.0.0.1";
+        String user = null;
+        java.util.Set<String> groups = new java.util.HashSet<>();
+        String method = "GET";
+        String at = null;
+        boolean json = false;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -59,6 +70,19 @@ public final class Main {
                     return 0;
                 }
                 case "run", "check-config" -> command = a;
+                case "explain" -> command = a;
+                case "--json" -> json = true;
+                case "--client", "--user", "--group", "--method", "--at" -> {
+                    if (i + 1 >= args.length) return usage(err, a + " needs a value");
+                    String value = args[++i];
+                    switch (a) {
+                        case "--client" -> client = value;
+                        case "--user" -> user = value;
+                        case "--group" -> groups.add(value);
+                        case "--method" -> method = value;
+                        default -> at = value;
+                    }
+                }
                 case "--config", "--listen", "--admin", "--data-dir" -> {
                     if (i + 1 >= args.length) return usage(err, a + " needs a value");
                     String value = args[++i];
@@ -70,7 +94,10 @@ public final class Main {
                     }
                 }
                 default -> {
-                    return usage(err, "unknown argument '" + a + "'");
+                    if (!command.equals("explain") || explainTarget != null || a.startsWith("-")) {
+                        return usage(err, "unknown argument '" + a + "'");
+                    }
+                    explainTarget = a;
                 }
             }
         }
@@ -82,9 +109,25 @@ public final class Main {
             err.println("gatehouse: " + e.getMessage());
             return 3;
         }
+        if (command.equals("explain")) {
+            if (explainTarget == null) return usage(err, "explain needs a URL or HOST:PORT");
+            if (config.policy().file().isBlank()) return usage(err, "no policy file is configured (policy.file)");
+            return ExplainCommand.run(Path.of(config.policy().file()), explainTarget, client, user, groups, method, at, json, out, err);
+        }
         if (command.equals("check-config")) {
             out.println((configFile == null ? "embedded defaults" : configFile) + ": OK");
-            return 0;
+            if (config.policy().file().isBlank()) return 0;
+            try {
+                var policy = PolicyRuntime.load(Path.of(config.policy().file()));
+                out.println(config.policy().file() + ": OK (version " + policy.version() + ", " + policy.rules().size()
+                        + " rules, " + policy.warnings().size() + " warnings)");
+                policy.warnings().forEach(w -> out.println("  " + w));
+                return 0;
+            } catch (PolicyLoadException e) {
+                err.println("gatehouse: " + config.policy().file() + " has errors:");
+                e.problems().forEach(p -> err.println("  " + p));
+                return 3;
+            }
         }
         return serve(config, err);
     }
@@ -93,6 +136,10 @@ public final class Main {
         Gatehouse gatehouse;
         try {
             gatehouse = Gatehouse.start(config);
+        } catch (PolicyLoadException e) {
+            err.println("gatehouse: the policy has errors:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return 3;
         } catch (Exception e) {
             err.println("gatehouse: cannot start: " + e);
             return 1;
@@ -103,7 +150,7 @@ public final class Main {
             gatehouse.close();
             stopped.countDown();
         }, "gatehouse-shutdown"));
-        Signals.onHangup(gatehouse::reopenAuditLog);
+        Signals.onHangup(gatehouse::hangup);
         try {
             stopped.await();
         } catch (InterruptedException e) {

@@ -12,7 +12,7 @@ final class Signals {
     static void onHangup(Runnable action) {
         try {
             sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
-                log.info("SIGHUP: reopening the audit log");
+                log.info("SIGHUP: reopening the audit log and reloading the policy");
                 action.run();
             });
         } catch (IllegalArgumentException | UnsupportedOperationException e) {

@@ -18,6 +18,7 @@ import java.util.List;
  * @param tunnel      CONNECT tunnels
  * @param limits      request limits
  * @param audit       the audit log
+ * @param policy      the access policy file and how it is reloaded
  * @param pac         the proxy auto-config file served at {@code /proxy.pac} and {@code /wpad.dat}
  * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
  */
@@ -32,6 +33,7 @@ public record GatehouseConfig(
         Limits limits,
         Audit audit,
         Pac pac,
+        PolicySettings policy,
         Duration shutdownTimeout) {
 
     /** @param allow client networks (IPv4/IPv6 CIDR) that may use the proxy; everyone else gets 403 */
@@ -93,6 +95,13 @@ public record GatehouseConfig(
     public record Pac(List<String> proxies, List<String> directDomains, List<String> directNetworks,
                       boolean plainHostNamesDirect, boolean fallbackDirect) {}
 
+    /**
+     * @param file          the policy file ({@code policies/default.json}); empty for none (everything allowed)
+     * @param watch         reload when a file in the policy's folder changes (also on SIGHUP and the admin call)
+     * @param warnAllowance how long a "continue" on a warn page lets that client reach that host
+     */
+    public record PolicySettings(String file, boolean watch, Duration warnAllowance) {}
+
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {
         p.check("/listen", () -> HostPort.parse(listen));
@@ -144,6 +153,7 @@ public record GatehouseConfig(
                 p.add("/pac/directDomains/" + i, "must be a domain name such as corp.example, got '" + pac.directDomains().get(i) + "'");
             }
         }
+        positive(p, "/policy/warnAllowance", policy.warnAllowance());
         positive(p, "/shutdownTimeout", shutdownTimeout);
     }
 

@@ -1,6 +1,8 @@
 package dev.gatehouse.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Renders the HTML page a client sees for a failure or a block. Every value that comes from the
@@ -9,9 +11,19 @@ import java.nio.charset.StandardCharsets;
 public final class ErrorPage {
     private ErrorPage() {}
 
-    /** Page for {@code status} with a title, the explanation, optional detail lines, and the request id. */
+    /** Page for {@code status} with a title, the explanation, an optional detail line, and the request id. */
     public static byte[] render(int status, String title, String explanation, String url, String detail,
                                 String requestId, String contact) {
+        return render(status, title, explanation, url, detail == null ? List.of() : List.of(Map.entry("Detail", detail)),
+                requestId, contact, "");
+    }
+
+    /**
+     * Page for {@code status}: title, explanation, the URL, labelled facts (rule, category, reason...),
+     * the request id, contact text, and {@code extraHtml} (trusted markup built by the caller, e.g. a form).
+     */
+    public static byte[] render(int status, String title, String explanation, String url, List<Map.Entry<String, String>> facts,
+                                String requestId, String contact, String extraHtml) {
         StringBuilder html = new StringBuilder(1024);
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
             .append("<meta name=\"viewport\" content=\"width=device-width\">")
@@ -22,9 +34,12 @@ public final class ErrorPage {
             .append("<h1>").append(escape(title)).append("</h1>\n")
             .append("<p>").append(escape(explanation)).append("</p>\n<dl>");
         if (url != null) html.append("<dt>URL</dt><dd><code>").append(escape(url)).append("</code></dd>");
-        if (detail != null) html.append("<dt>Detail</dt><dd>").append(escape(detail)).append("</dd>");
+        for (Map.Entry<String, String> f : facts) {
+            html.append("<dt>").append(escape(f.getKey())).append("</dt><dd>").append(escape(f.getValue())).append("</dd>");
+        }
         html.append("<dt>Status</dt><dd>").append(status).append("</dd>")
             .append("<dt>Request id</dt><dd><code>").append(escape(requestId)).append("</code></dd></dl>\n");
+        html.append(extraHtml);
         if (contact != null && !contact.isEmpty()) html.append("<p>").append(escape(contact)).append("</p>\n");
         html.append("<p><small>Gatehouse</small></p>\n</body></html>\n");
         return html.toString().getBytes(StandardCharsets.UTF_8);

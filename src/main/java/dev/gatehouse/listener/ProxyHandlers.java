@@ -5,6 +5,7 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.pac.PacFile;
+import dev.gatehouse.policy.PolicyHolder;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.upstream.UpstreamClient;
@@ -20,8 +21,9 @@ public final class ProxyHandlers {
     private ProxyHandlers() {}
 
     /** What the chain needs from the application. */
-    public record Parts(GatehouseConfig config, AuditLog audit, UpstreamClient upstream, TunnelConnector connector,
-                        TunnelRegistry tunnels, Executor executor) {}
+    /** @param policy the access policy, or null when none is configured (everything allowed) */
+    public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
+                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {}
 
     /** The built chain: the root handler, plus the pieces the server needs to reach. */
     record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
@@ -44,6 +46,13 @@ public final class ProxyHandlers {
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, trail, parts.executor());
 
+        if (parts.policy() != null) {
+            // One allowance store for both routes: a continue granted over http also opens the tunnel.
+            WarnAllowances allowances = new WarnAllowances(config.policy().warnAllowance());
+            String contact = config.forwarding().contact();
+            connect = new PolicyHandler(connect, parts.policy(), allowances, errors, contact);
+            forward = new PolicyHandler(forward, parts.policy(), allowances, errors, contact);
+        }
         HttpHandler route = new RouteHandler(connect, forward, new LocalHandler(errors, pac(config)), errors);
         HttpHandler limits = new RequestLimitsHandler(route, config.limits().maxUrlLength(),
                 config.limits().maxHeaderBytes(), config.limits().maxHeaderCount(), errors);

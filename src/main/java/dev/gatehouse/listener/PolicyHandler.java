@@ -1,0 +1,169 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.ErrorPage;
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.policy.Action;
+import dev.gatehouse.policy.Decision;
+import dev.gatehouse.policy.PolicyHolder;
+import dev.gatehouse.policy.RequestFacts;
+import dev.gatehouse.policy.normalize.InvalidTargetException;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.net.InetAddress;
+import java.net.URLEncoder;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Asks the policy about every proxied request before any upstream connection is made: CONNECT by host
+ * and port only, plain HTTP by the whole URL. {@code block} answers 403 with a page naming the rule,
+ * categories and reason; {@code warn} answers an interstitial whose "continue" link carries a signed
+ * token that grants that client a short allowance for that host ({@link WarnAllowances}). Tunnels cannot
+ * show a page (browsers hide CONNECT error bodies), so a warn without an allowance blocks them.
+ */
+final class PolicyHandler implements HttpHandler {
+    /** The decision, for later links (the cache honours its bypass setting). */
+    static final AttachmentKey<Decision> DECISION = AttachmentKey.create(Decision.class);
+
+    private final HttpHandler next;
+    private final PolicyHolder policy;
+    private final WarnAllowances allowances;
+    private final ErrorResponder errors;
+    private final String contact;
+
+    PolicyHandler(HttpHandler next, PolicyHolder policy, WarnAllowances allowances, ErrorResponder errors, String contact) {
+        this.next = next;
+        this.policy = policy;
+        this.allowances = allowances;
+        this.errors = errors;
+        this.contact = contact;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        AuditRecord record = Exchanges.record(exchange);
+        boolean tunnel = exchange.getRequestMethod().equals(Methods.CONNECT);
+        InetAddress client = exchange.getSourceAddress().getAddress();
+        String token = tunnel ? null : continueToken(exchange);
+        String url = token == null ? record.getUrl() : withoutToken(record.getUrl());
+        RequestFacts facts;
+        try {
+            facts = tunnel
+                    ? RequestFacts.forConnect(exchange.getRequestURI(), client, record.getUser(), Set.of(), Instant.now())
+                    : RequestFacts.forUrl(url, exchange.getRequestMethod().toString(), client, record.getUser(), Set.of(), Instant.now());
+        } catch (InvalidTargetException e) {
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, e.getMessage());
+            return;
+        }
+        Decision decision = policy.decide(facts);
+        record.setDecision(decision.action().label());
+        record.setRule(decision.ruleId());
+        record.setCategories(decision.categories());
+        record.setPolicyVersion(decision.policyVersion());
+        record.setTags(decision.tags());
+        exchange.putAttachment(DECISION, decision);
+
+        String clientKey = client.getHostAddress();
+        String host = facts.target().host().toString();
+        if (decision.action() == Action.WARN && token != null) {
+            if (allowances.redeem(clientKey, host, token, System.currentTimeMillis())) {
+                redirect(exchange, record, url); // back to the URL without the token, now allowed
+            } else {
+                blockPage(exchange, decision, "The continue link has expired or is not valid for this computer.");
+            }
+            return;
+        }
+        switch (decision.action()) {
+            case ALLOW -> next.handleRequest(exchange);
+            case BLOCK -> blockPage(exchange, decision, null);
+            case WARN -> {
+                if (allowances.allowed(clientKey, host)) {
+                    record.setTags(append(decision.tags(), "warn_continued"));
+                    next.handleRequest(exchange);
+                } else if (tunnel) {
+                    blockPage(exchange, decision, null);
+                } else {
+                    warnPage(exchange, decision, url, allowances.token(clientKey, host, System.currentTimeMillis()));
+                }
+            }
+        }
+    }
+
+    private void blockPage(HttpServerExchange exchange, Decision decision, String note) {
+        AuditRecord record = Exchanges.record(exchange);
+        record.setResultCode("TCP_DENIED");
+        record.setHierarchy("HIER_NONE");
+        record.setError(Failure.POLICY_BLOCKED.auditName());
+        List<Map.Entry<String, String>> facts = facts(decision);
+        if (note != null) facts.add(Map.entry("Note", note));
+        send(exchange, ErrorPage.render(403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
+                facts, record.getRequestId(), contact, ""));
+    }
+
+    private void warnPage(HttpServerExchange exchange, Decision decision, String url, String token) {
+        AuditRecord record = Exchanges.record(exchange);
+        record.setResultCode("TCP_DENIED");
+        record.setHierarchy("HIER_NONE");
+        record.setError("policy_warned");
+        String continueUrl = url + (url.indexOf('?') >= 0 ? "&" : "?") + WarnAllowances.PARAMETER + "="
+                + URLEncoder.encode(token, StandardCharsets.UTF_8);
+        String form = "<p><a href=\"" + ErrorPage.escape(continueUrl) + "\">Continue to the site</a> "
+                + "(your visit is logged).</p>\n";
+        send(exchange, ErrorPage.render(403, "Are you sure?", "This site is discouraged by your organisation's policy.",
+                url, facts(decision), record.getRequestId(), contact, form));
+    }
+
+    private static List<Map.Entry<String, String>> facts(Decision decision) {
+        List<Map.Entry<String, String>> facts = new ArrayList<>();
+        facts.add(Map.entry("Rule", decision.ruleId()));
+        if (!decision.categories().isEmpty()) facts.add(Map.entry("Category", String.join(", ", decision.categories())));
+        if (decision.reason() != null) facts.add(Map.entry("Reason", decision.reason()));
+        return facts;
+    }
+
+    private static void send(HttpServerExchange exchange, byte[] page) {
+        exchange.setStatusCode(403);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseSender().send(ByteBuffer.wrap(page));
+    }
+
+    private static void redirect(HttpServerExchange exchange, AuditRecord record, String url) {
+        record.setResultCode("TCP_DENIED");
+        record.setTags(append(record.getTags(), "warn_continue"));
+        exchange.setStatusCode(302);
+        exchange.getResponseHeaders().put(Headers.LOCATION, url);
+        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        exchange.endExchange();
+    }
+
+    /** The continue token, when the query ends with {@code gatehouse-continue=...}. */
+    private static String continueToken(HttpServerExchange exchange) {
+        String q = exchange.getQueryString();
+        int at = q.lastIndexOf(WarnAllowances.PARAMETER + "=");
+        if (at < 0 || (at > 0 && q.charAt(at - 1) != '&')) return null;
+        return java.net.URLDecoder.decode(q.substring(at + WarnAllowances.PARAMETER.length() + 1), StandardCharsets.UTF_8);
+    }
+
+    private static String withoutToken(String url) {
+        int at = url.lastIndexOf(WarnAllowances.PARAMETER + "=");
+        String base = url.substring(0, at - 1); // drop the '?' or '&' before it as well
+        return base;
+    }
+
+    private static List<String> append(List<String> tags, String tag) {
+        List<String> out = new ArrayList<>(tags);
+        out.add(tag);
+        return out;
+    }
+}
