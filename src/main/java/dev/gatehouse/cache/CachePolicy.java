@@ -115,6 +115,17 @@ public final class CachePolicy {
         return Optional.of(entry);
     }
 
+    /**
+     * Whether a response to a GET forbids keeping any stored response for its URI: its own
+     * no-store (§5.2.2.5), private (§5.2.2.7) or {@code Vary: *} (§4.1). Reasons that come from
+     * the request (cookies, credentials) do not count, so one client cannot flush a shared entry.
+     */
+    public boolean forbidsStoredCopy(CacheRequest request, int status, CacheHeaders response) {
+        CacheControl responseCc = CacheControl.of(response);
+        return request.readsCache() && status >= 200 && status < 400
+                && (responseCc.has("no-store") || responseCc.has("private") || response.elements("Vary").contains("*"));
+    }
+
     // ---- reusing (§4) ----
 
     /**
