@@ -57,6 +57,10 @@ final class Validation {
         CacheHeaders incoming = StoredFields.strip(notModified).without("Content-Length");
         Set<String> replaced = new HashSet<>();
         incoming.names().forEach(name -> replaced.add(name.toLowerCase(Locale.ROOT)));
+        // Age and Date describe the old response; kept with the 304's times they would make the
+        // refreshed entry look older than it is (§4.2.3), so they go even when the 304 lacks them.
+        replaced.add("age");
+        replaced.add("date");
         CacheHeaders merged = stored.headers().without(replaced).toBuilder().addAll(incoming).build();
         return Optional.of(stored.updated(merged, requestTimeMillis, responseTimeMillis));
     }

@@ -61,6 +61,16 @@ class CachePolicyValidationTest {
         assertEquals(ResultCode.TCP_REFRESH_UNMODIFIED, POLICY.afterRevalidation(304));
     }
 
+    @Test
+    void aRefreshedEntryDoesNotInheritTheOldAgeOrDate() {
+        CacheEntry old = stored(h("Date", date(-500), "Age", "50", "Cache-Control", "max-age=60", "ETag", "\"v1\""));
+        CacheEntry merged = POLICY.mergeNotModified(old, h("ETag", "\"v1\""), at(100), at(100)).orElseThrow();
+        assertFalse(merged.headers().has("Age"));
+        assertFalse(merged.headers().has("Date"));
+        assertEquals(30_000, POLICY.currentAgeMillis(merged, at(130)), "§4.2.3 age counts from the 304");
+        assertEquals(CacheDecision.Outcome.HIT, POLICY.decide(PolicyFixtures.get(NONE), merged, at(130)).outcome());
+    }
+
     static Stream<Arguments> notModifiedSelection() {
         return Stream.of(
                 Arguments.of("§4.3.4 same strong ETag updates", "\"v1\"", "\"v1\"", true),
