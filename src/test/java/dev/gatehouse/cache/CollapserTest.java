@@ -1,11 +1,15 @@
 package dev.gatehouse.cache;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Concurrent misses for one key make one fetch; no assertion depends on timing. */
 class CollapserTest {
@@ -63,17 +68,56 @@ class CollapserTest {
             for (int i = 0; i < CLIENTS; i++) {
                 results.add(threads.submit(() -> collapser.collapse(KEY, () -> {
                     fetchOnceAllWait();
-                    throw new IllegalStateException("origin down");
+                    throw new java.io.IOException("origin down");
                 })));
             }
             for (Future<Collapser.Result<String>> result : results) {
                 ExecutionException e = assertThrows(ExecutionException.class, result::get);
                 Throwable cause = e.getCause() instanceof ExecutionException wrapped ? wrapped.getCause() : e.getCause();
-                assertInstanceOf(IllegalStateException.class, cause);
+                assertInstanceOf(java.io.IOException.class, cause);
+                assertEquals("origin down", cause.getMessage(), "followers see the leader's own failure");
             }
         }
         assertEquals(1, fetches.get());
         assertEquals("again", collapser.collapse(KEY, () -> "again").value());
+    }
+
+    @Test
+    void followersStreamTheLeadersBodyWhileItArrives(@TempDir Path directory) throws Exception {
+        Collapser<SharedBody> bodies = new Collapser<>();
+        byte[] expected = StoreFixtures.body(200_000, 5);
+        CountDownLatch readersOpen = new CountDownLatch(CLIENTS - 1);
+        try (ExecutorService threads = Executors.newFixedThreadPool(CLIENTS)) {
+            List<Future<byte[]>> clients = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                clients.add(threads.submit(() -> switch (bodies.join(KEY)) {
+                    case Collapser.Follower<SharedBody> follower -> {
+                        // A follower that arrives after the body is released would read the store instead.
+                        try (InputStream reader = follower.await().newReader().orElseThrow()) {
+                            readersOpen.countDown();
+                            yield reader.readAllBytes();
+                        }
+                    }
+                    case Collapser.Leader<SharedBody> leader -> {
+                        fetches.incrementAndGet();
+                        try (leader; SharedBody body = SharedBody.create(directory)) {
+                            leader.publish(body); // the headers have arrived: followers start reading
+                            readersOpen.await(); // every other client is tailing before the body flows
+                            for (int offset = 0; offset < expected.length; offset += 8192) {
+                                body.writer().write(expected, offset, Math.min(8192, expected.length - offset));
+                            }
+                            body.finish();
+                        }
+                        yield expected;
+                    }
+                }));
+            }
+            for (Future<byte[]> client : clients) {
+                assertArrayEquals(expected, client.get());
+            }
+        }
+        assertEquals(1, fetches.get());
+        assertEquals(0, bodies.inFlight());
     }
 
     @Test
