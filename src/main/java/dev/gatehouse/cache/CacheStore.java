@@ -78,7 +78,10 @@ public interface CacheStore extends Closeable {
         /** The body length in bytes. */
         long bodyLength();
 
-        /** The body as a stream, from its first byte. */
+        /**
+         * The body as a stream, from its first byte. A disk tier's stream shares the file with
+         * {@link #bodyChannel()}: use one or the other for a response, not both at once.
+         */
         InputStream body();
 
         /** Whether this came from the memory tier ({@link ResultCode#TCP_MEM_HIT}). */
@@ -90,9 +93,9 @@ public interface CacheStore extends Closeable {
         }
 
         /**
-         * The body's file, positioned anywhere, where the tier keeps it in a file: bytes
-         * {@code [0, bodyLength())} are the body, for zero-copy {@code transferTo}. It is closed
-         * with this response.
+         * The body's file, where the tier keeps it in a file: bytes {@code [0, bodyLength())} are the
+         * body, for zero-copy {@code transferTo(position, count, target)} (positional, so its current
+         * position does not matter). It is closed with this response.
          */
         default Optional<FileChannel> bodyChannel() {
             return Optional.empty();

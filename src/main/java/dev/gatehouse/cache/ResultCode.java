@@ -3,6 +3,10 @@ package dev.gatehouse.cache;
 /**
  * How the cache took part in answering a request, named after Squid's log tags
  * ({@code src/LogTags.h}) so operators recognise them in the audit log.
+ *
+ * <p>{@link CachePolicy#decide} and {@link CachePolicy#afterRevalidation} produce most codes; the
+ * forward path sets {@link #TCP_REFRESH_FAIL_OLD} (after {@link CachePolicy#mayServeStaleOnError})
+ * and {@link #TCP_CF_HIT} (a {@link Collapser} follower) itself.
  */
 public enum ResultCode {
     /** A fresh stored response from the disk tier. */
@@ -32,9 +36,7 @@ public enum ResultCode {
     /** Revalidation failed and the error was passed on. */
     TCP_REFRESH_FAIL_ERR,
     /** only-if-cached with nothing usable stored: 504 (RFC 9111 §5.2.1.7). */
-    TCP_OFFLINE_MISS,
-    /** A stored entry could not be read (corrupt or torn), so the request became a miss. */
-    TCP_SWAPFAIL_MISS;
+    TCP_OFFLINE_MISS;
 
     /** This code as served from the memory tier: {@link #TCP_HIT} becomes {@link #TCP_MEM_HIT}. */
     public ResultCode fromMemory() {
