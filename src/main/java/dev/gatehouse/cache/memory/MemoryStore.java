@@ -140,7 +140,7 @@ public final class MemoryStore implements CacheStore {
             super(maxObjectBytes);
             this.key = key;
             this.entry = entry;
-            this.buffer = new ByteArrayOutputStream((int) Math.clamp(expectedLength, 256, 64 * 1024));
+            this.buffer = new ByteArrayOutputStream(Math.clamp(expectedLength, 256, 64 * 1024));
         }
 
         @Override
