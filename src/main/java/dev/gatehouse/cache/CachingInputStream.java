@@ -5,26 +5,41 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * Tees an origin body into a {@link CacheStore.Writer} as the forward path reads it: whatever is
- * read from this stream is also written to the store, so the client and the cache get the body in
- * one pass without holding it whole in memory.
+ * Tees an origin body into the cache as the forward path reads it: whatever is read from this
+ * stream is also written to a {@link CacheStore.Writer} and, for a collapsed miss, to a
+ * {@link SharedBody} that followers tail. The client and the cache get the body in one pass,
+ * never held whole in memory.
  *
- * <p>The entry is committed when the body ends with exactly the expected length (or any length when
- * it is unknown); it is aborted if reading fails (the origin died mid-body), the body is shorter or
- * longer than announced, or the stream is closed before the end (the client went away and the
- * forward path stopped reading). Storage problems never surface here: the writer swallows them.
+ * <p>The body counts as complete when it ends with exactly the expected length (or any length when
+ * that is unknown): then the entry is committed and the shared body finished. It is incomplete if
+ * reading fails (the origin died mid-body), the body is shorter or longer than announced, or the
+ * stream is closed before the end (the client went away and the forward path stopped reading):
+ * then the entry is aborted and followers see a failure, never a truncated body. Storage problems
+ * never surface here: the writer swallows them, and a failing shared body only fails the followers.
  */
 public final class CachingInputStream extends FilterInputStream {
     private final CacheStore.Writer writer;
+    private final SharedBody shared;
     private final long expectedLength;
     private long read;
     private boolean finished;
     private boolean committed;
+    private boolean sharing;
 
     /** Tees {@code origin} into {@code writer}; {@code expectedLength} is the Content-Length, or -1 if unknown. */
     public CachingInputStream(InputStream origin, CacheStore.Writer writer, long expectedLength) {
+        this(origin, writer, null, expectedLength);
+    }
+
+    /**
+     * Tees {@code origin} into {@code writer} and {@code shared}; either may be {@code null} (a response
+     * that is not stored can still be shared with collapsed followers).
+     */
+    public CachingInputStream(InputStream origin, CacheStore.Writer writer, SharedBody shared, long expectedLength) {
         super(origin);
         this.writer = writer;
+        this.shared = shared;
+        this.sharing = shared != null;
         this.expectedLength = expectedLength;
     }
 
@@ -41,19 +56,41 @@ public final class CachingInputStream extends FilterInputStream {
         try {
             n = super.read(buffer, offset, length);
         } catch (IOException e) {
-            finish(false);
+            finish(e);
             throw e;
         }
         if (n < 0) {
-            finish(expectedLength < 0 || read == expectedLength);
+            finish(expectedLength < 0 || read == expectedLength ? null : new IOException(
+                    "the origin body ended after " + read + " of " + expectedLength + " bytes"));
         } else if (n > 0) {
             read += n;
-            writer.body().write(buffer, offset, n);
+            tee(buffer, offset, n);
             if (expectedLength >= 0 && read > expectedLength) {
-                finish(false);
+                finish(new IOException("the origin body is longer than its Content-Length " + expectedLength));
             }
         }
         return n;
+    }
+
+    private void tee(byte[] buffer, int offset, int n) {
+        if (finished) {
+            return;
+        }
+        if (writer != null) {
+            try {
+                writer.body().write(buffer, offset, n);
+            } catch (IOException e) {
+                writer.abort(); // a store's body stream does not throw; be safe anyway
+            }
+        }
+        if (sharing) {
+            try {
+                shared.writer().write(buffer, offset, n);
+            } catch (IOException e) {
+                sharing = false; // e.g. the temporary disk is full: followers fall back, this client carries on
+                shared.fail(e);
+            }
+        }
     }
 
     @Override
@@ -83,19 +120,29 @@ public final class CachingInputStream extends FilterInputStream {
 
     @Override
     public void close() throws IOException {
-        finish(false); // closed before the end: the body is incomplete
+        finish(new IOException("the body was closed before its end")); // a no-op after the end
         super.close();
     }
 
-    private void finish(boolean complete) {
+    /** Ends the tee once: complete when {@code failure} is null. */
+    private void finish(IOException failure) {
         if (finished) {
             return;
         }
         finished = true;
-        if (complete) {
-            committed = writer.commit();
-        } else {
-            writer.abort();
+        if (writer != null) {
+            if (failure == null) {
+                committed = writer.commit();
+            } else {
+                writer.abort();
+            }
+        }
+        if (sharing) {
+            if (failure == null) {
+                shared.finish();
+            } else {
+                shared.fail(failure);
+            }
         }
     }
 }

@@ -2,9 +2,11 @@ package dev.gatehouse.cache;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +21,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.gatehouse.cache.memory.MemoryStore;
 
 /** Followers read a body while the leader is still writing it. */
 class SharedBodyTest {
@@ -58,6 +62,38 @@ class SharedBodyTest {
         try (Stream<Path> left = Files.list(directory)) {
             assertEquals(0, left.count(), "the temporary file is gone");
         }
+    }
+
+    @Test
+    void theLeadersTeeFeedsTheStoreAndTheFollowersInOnePass() throws Exception {
+        MemoryStore store = new MemoryStore(1 << 20, 1 << 20);
+        CacheKey key = CacheKey.of("http://example.com/shared");
+        try (SharedBody shared = SharedBody.create(directory)) {
+            InputStream follower = shared.newReader().orElseThrow();
+            CacheStore.Writer writer = store.writer(key, StoreFixtures.entry("x"), BODY.length).orElseThrow();
+            try (CachingInputStream tee = new CachingInputStream(new ByteArrayInputStream(BODY), writer, shared, BODY.length)) {
+                assertArrayEquals(BODY, tee.readAllBytes(), "the leader's client");
+                assertTrue(tee.stored());
+            }
+            assertArrayEquals(BODY, readAll(follower), "a follower");
+        }
+        assertArrayEquals(BODY, StoreFixtures.read(store, key), "the store");
+    }
+
+    @Test
+    void aBodyCutShortFailsTheFollowersAndStoresNothing() throws Exception {
+        MemoryStore store = new MemoryStore(1 << 20, 1 << 20);
+        CacheKey key = CacheKey.of("http://example.com/short");
+        try (SharedBody shared = SharedBody.create(directory)) {
+            InputStream follower = shared.newReader().orElseThrow();
+            CacheStore.Writer writer = store.writer(key, StoreFixtures.entry("x"), BODY.length + 1).orElseThrow();
+            try (CachingInputStream tee = new CachingInputStream(new ByteArrayInputStream(BODY), writer, shared, BODY.length + 1)) {
+                tee.readAllBytes();
+                assertFalse(tee.stored());
+            }
+            assertThrows(IOException.class, () -> readAll(follower), "never a truncated body passed off as whole");
+        }
+        assertTrue(store.open(key).isEmpty());
     }
 
     @Test
