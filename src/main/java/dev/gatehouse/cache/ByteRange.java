@@ -1,0 +1,107 @@
+package dev.gatehouse.cache;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Answers a single-range GET from a complete stored body (RFC 9110 §14): the whole body, one
+ * byte range (206), or 416. Multiple ranges and other units are ignored and the whole body is
+ * sent, which §14.2 allows.
+ *
+ * @param kind  what to send
+ * @param first the first byte to send (0 for {@link Kind#FULL})
+ * @param last  the last byte to send, inclusive ({@code length - 1} for {@link Kind#FULL})
+ * @param headers the fields to add: {@code Content-Range} and {@code Content-Length} for 206 and 416
+ */
+public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) {
+    private static final Pattern SINGLE = Pattern.compile("bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)", Pattern.CASE_INSENSITIVE);
+
+    /** What the response is. */
+    public enum Kind {
+        /** 200 with the whole body (no Range, an ignored Range, or If-Range did not match). */
+        FULL,
+        /** 206 Partial Content with bytes {@code first..last}. */
+        PARTIAL,
+        /** 416 Range Not Satisfiable (RFC 9110 §15.5.17). */
+        UNSATISFIABLE
+    }
+
+    /** The number of body bytes to send. */
+    public long length() {
+        return kind == Kind.UNSATISFIABLE ? 0 : last - first + 1;
+    }
+
+    /** What to send for {@code request} from {@code stored}, whose complete body is {@code bodyLength} bytes. */
+    public static ByteRange of(CacheRequest request, CacheEntry stored, long bodyLength) {
+        ByteRange full = new ByteRange(Kind.FULL, 0, bodyLength - 1, CacheHeaders.empty());
+        List<String> ranges = request.headers().all("Range");
+        // §14.2: Range applies to GET only, and only to a 200 we can cut (not a stored error or redirect).
+        if (!request.method().equals("GET") || ranges.size() != 1 || stored.status() != 200
+                || !ifRangeMatches(request.headers().first("If-Range"), stored)) {
+            return full;
+        }
+        Matcher m = SINGLE.matcher(ranges.getFirst().strip());
+        if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+            return full; // several ranges, another unit, or garbage: ignore the field (§14.2)
+        }
+        OptionalLong first = number(m.group(1));
+        OptionalLong last = number(m.group(2));
+        if (first.isEmpty()) {
+            // suffix-range "-n": the last n bytes (§14.1.1); "-0" cannot be satisfied
+            long suffix = last.getAsLong();
+            if (suffix == 0 || bodyLength == 0) {
+                return unsatisfiable(bodyLength);
+            }
+            return partial(Math.max(0, bodyLength - suffix), bodyLength - 1, bodyLength);
+        }
+        if (last.isPresent() && last.getAsLong() < first.getAsLong()) {
+            return full; // an invalid range-spec: ignore the field (§14.1.1)
+        }
+        if (first.getAsLong() >= bodyLength) {
+            return unsatisfiable(bodyLength);
+        }
+        long end = last.isPresent() ? Math.min(last.getAsLong(), bodyLength - 1) : bodyLength - 1;
+        return partial(first.getAsLong(), end, bodyLength);
+    }
+
+    /**
+     * §13.1.5: without If-Range the range applies; with an entity-tag it applies only on a strong
+     * match; with a date, only when it equals the stored Last-Modified exactly.
+     */
+    private static boolean ifRangeMatches(String ifRange, CacheEntry stored) {
+        if (ifRange == null) {
+            return true;
+        }
+        String value = ifRange.strip();
+        if (value.startsWith("\"") || value.startsWith("W/")) {
+            String etag = stored.headers().first("ETag");
+            return !value.startsWith("W/") && etag != null && !etag.startsWith("W/") && etag.equals(value);
+        }
+        OptionalLong date = HttpDate.parse(value);
+        OptionalLong lastModified = HttpDate.parse(stored.headers().first("Last-Modified"));
+        return date.isPresent() && lastModified.isPresent() && date.getAsLong() == lastModified.getAsLong();
+    }
+
+    private static ByteRange partial(long first, long last, long bodyLength) {
+        CacheHeaders headers = CacheHeaders.of(
+                "Content-Range", String.format(Locale.ROOT, "bytes %d-%d/%d", first, last, bodyLength),
+                "Content-Length", Long.toString(last - first + 1));
+        return new ByteRange(Kind.PARTIAL, first, last, headers);
+    }
+
+    private static ByteRange unsatisfiable(long bodyLength) {
+        return new ByteRange(Kind.UNSATISFIABLE, 0, -1,
+                CacheHeaders.of("Content-Range", "bytes */" + bodyLength, "Content-Length", "0"));
+    }
+
+    private static OptionalLong number(String digits) {
+        if (digits.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        // More digits than a long holds is past any body we store: treat as "the end".
+        return OptionalLong.of(digits.length() > 18 ? Long.MAX_VALUE : Long.parseLong(digits));
+    }
+}

@@ -1,0 +1,94 @@
+package dev.gatehouse.cache;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * The directives of one message's {@code Cache-Control} field lines (RFC 9111 §5.2), parsed
+ * defensively.
+ *
+ * <p>Directive names are case-insensitive (§5.2); values may be tokens or quoted strings, and
+ * recipients accept both forms (§5.2). When a directive appears more than once with different
+ * values, {@link #seconds} reports it as invalid, which callers treat as the most restrictive
+ * reading (§4.2.1: "either the first occurrence should be used or the response should be
+ * considered stale").
+ */
+public final class CacheControl {
+    /** delta-seconds larger than this are clamped to it (RFC 9111 §1.2.2). */
+    public static final long MAX_DELTA_SECONDS = 2_147_483_648L;
+
+    private final Map<String, List<String>> directives;
+
+    private CacheControl(Map<String, List<String>> directives) {
+        this.directives = directives;
+    }
+
+    /** The directives of every {@code Cache-Control} line in {@code headers}. */
+    public static CacheControl of(CacheHeaders headers) {
+        Map<String, List<String>> directives = new HashMap<>();
+        for (String element : headers.elements("Cache-Control")) {
+            int equals = element.indexOf('=');
+            String name = (equals < 0 ? element : element.substring(0, equals)).strip().toLowerCase(Locale.ROOT);
+            String value = equals < 0 ? null : FieldLists.unquote(element.substring(equals + 1).strip());
+            directives.computeIfAbsent(name, n -> new ArrayList<>(1)).add(value);
+        }
+        return new CacheControl(directives);
+    }
+
+    /** Whether the directive is present, with or without a value. */
+    public boolean has(String directive) {
+        return directives.containsKey(directive);
+    }
+
+    /** The directive's first value, or {@code null} if it is absent or has no value. */
+    public String value(String directive) {
+        List<String> values = directives.get(directive);
+        return values == null ? null : values.getFirst();
+    }
+
+    /**
+     * The directive's delta-seconds value; empty if it is absent, has no value, is not a
+     * non-negative integer, or is repeated with different values.
+     */
+    public OptionalLong seconds(String directive) {
+        List<String> values = directives.get(directive);
+        if (values == null || values.stream().distinct().count() != 1) {
+            return OptionalLong.empty();
+        }
+        return deltaSeconds(values.getFirst());
+    }
+
+    /**
+     * Parses delta-seconds (RFC 9111 §1.2.2): digits only, clamped to {@link #MAX_DELTA_SECONDS}
+     * when larger; empty when absent or not digits.
+     */
+    public static OptionalLong deltaSeconds(String value) {
+        if (value == null || value.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return OptionalLong.empty();
+            }
+        }
+        String digits = value.replaceFirst("^0+(?=.)", "");
+        if (digits.length() > 10) {
+            return OptionalLong.of(MAX_DELTA_SECONDS);
+        }
+        return OptionalLong.of(Math.min(Long.parseLong(digits), MAX_DELTA_SECONDS));
+    }
+
+    /** The field names listed in a qualified directive such as {@code no-cache="Set-Cookie"}, lower-cased. */
+    public List<String> fieldNames(String directive) {
+        String value = value(directive);
+        if (value == null) {
+            return List.of();
+        }
+        return FieldLists.split(value).stream().map(name -> name.toLowerCase(Locale.ROOT)).toList();
+    }
+}

@@ -1,0 +1,214 @@
+package dev.gatehouse.cache;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * An immutable, ordered multi-map of HTTP header fields whose names compare case-insensitively
+ * (RFC 9110 §5.1).
+ *
+ * <p>Header sets are small (tens of fields), so lookups scan a list instead of hashing; that keeps
+ * field order and repeated field lines exactly as received.
+ */
+public final class CacheHeaders {
+    private static final CacheHeaders EMPTY = new CacheHeaders(List.of());
+
+    private final List<Map.Entry<String, String>> fields;
+
+    private CacheHeaders(List<Map.Entry<String, String>> fields) {
+        this.fields = fields;
+    }
+
+    /** No header fields. */
+    public static CacheHeaders empty() {
+        return EMPTY;
+    }
+
+    /** Header fields from alternating names and values: {@code of("Cache-Control", "max-age=60")}. */
+    public static CacheHeaders of(String... namesAndValues) {
+        if (namesAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("expected name/value pairs, got an odd count: " + namesAndValues.length);
+        }
+        Builder builder = builder();
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            builder.add(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        return builder.build();
+    }
+
+    /** A builder that keeps fields in the order they are added. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The value of the first field line with this name, or {@code null} if there is none. */
+    public String first(String name) {
+        for (Map.Entry<String, String> field : fields) {
+            if (field.getKey().equalsIgnoreCase(name)) {
+                return field.getValue();
+            }
+        }
+        return null;
+    }
+
+    /** The values of every field line with this name, in order. */
+    public List<String> all(String name) {
+        List<String> values = new ArrayList<>(2);
+        for (Map.Entry<String, String> field : fields) {
+            if (field.getKey().equalsIgnoreCase(name)) {
+                values.add(field.getValue());
+            }
+        }
+        return values;
+    }
+
+    /** Whether at least one field line has this name. */
+    public boolean has(String name) {
+        return first(name) != null;
+    }
+
+    /**
+     * All field lines with this name combined into one value with ", " (RFC 9110 §5.3), or
+     * {@code null} if there is none.
+     */
+    public String combined(String name) {
+        List<String> values = all(name);
+        return values.isEmpty() ? null : String.join(", ", values);
+    }
+
+    /**
+     * The members of a list-based field across all its lines (RFC 9110 §5.6.1), trimmed, empty
+     * members dropped, commas inside quoted strings kept.
+     */
+    public List<String> elements(String name) {
+        List<String> elements = new ArrayList<>();
+        for (String value : all(name)) {
+            elements.addAll(FieldLists.split(value));
+        }
+        return elements;
+    }
+
+    /** Distinct field names as first seen, in their original case. */
+    public Set<String> names() {
+        Set<String> lowered = new LinkedHashSet<>();
+        Set<String> names = new LinkedHashSet<>();
+        for (Map.Entry<String, String> field : fields) {
+            if (lowered.add(field.getKey().toLowerCase(Locale.ROOT))) {
+                names.add(field.getKey());
+            }
+        }
+        return names;
+    }
+
+    /** Every field line in order, as (name, value) entries. */
+    public List<Map.Entry<String, String>> fields() {
+        return fields;
+    }
+
+    /** Calls {@code action} once per field line, in order. */
+    public void forEach(BiConsumer<String, String> action) {
+        for (Map.Entry<String, String> field : fields) {
+            action.accept(field.getKey(), field.getValue());
+        }
+    }
+
+    /** The number of field lines. */
+    public int size() {
+        return fields.size();
+    }
+
+    /** A copy without any field line whose name is one of {@code names}. */
+    public CacheHeaders without(String... names) {
+        return without(List.of(names));
+    }
+
+    /** A copy without any field line whose name is in {@code names} (compared case-insensitively). */
+    public CacheHeaders without(Iterable<String> names) {
+        Builder builder = builder();
+        for (Map.Entry<String, String> field : fields) {
+            if (!contains(names, field.getKey())) {
+                builder.add(field.getKey(), field.getValue());
+            }
+        }
+        return builder.build();
+    }
+
+    /** A copy where {@code name} has exactly one field line, {@code value}, replacing any present. */
+    public CacheHeaders with(String name, String value) {
+        return without(name).toBuilder().add(name, value).build();
+    }
+
+    /** A builder holding these fields, to add more. */
+    public Builder toBuilder() {
+        Builder builder = builder();
+        builder.fields.addAll(fields);
+        return builder;
+    }
+
+    private static boolean contains(Iterable<String> names, String name) {
+        for (String candidate : names) {
+            if (candidate.equalsIgnoreCase(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CacheHeaders that && lowered().equals(that.lowered());
+    }
+
+    @Override
+    public int hashCode() {
+        return lowered().hashCode();
+    }
+
+    private List<Map.Entry<String, String>> lowered() {
+        List<Map.Entry<String, String>> lowered = new ArrayList<>(fields.size());
+        for (Map.Entry<String, String> field : fields) {
+            lowered.add(Map.entry(field.getKey().toLowerCase(Locale.ROOT), field.getValue()));
+        }
+        return lowered;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder();
+        forEach((name, value) -> text.append(name).append(": ").append(value).append('\n'));
+        return text.toString();
+    }
+
+    /** Collects header fields in order; {@link #build()} gives an immutable {@link CacheHeaders}. */
+    public static final class Builder {
+        private final List<Map.Entry<String, String>> fields = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Adds one field line; a value is trimmed of surrounding whitespace (RFC 9110 §5.5). */
+        public Builder add(String name, String value) {
+            if (name == null || name.isEmpty() || value == null) {
+                throw new IllegalArgumentException("a header field needs a name and a value, got " + name + ": " + value);
+            }
+            fields.add(Map.entry(name, value.strip()));
+            return this;
+        }
+
+        /** Adds every field line of {@code headers}. */
+        public Builder addAll(CacheHeaders headers) {
+            fields.addAll(headers.fields);
+            return this;
+        }
+
+        public CacheHeaders build() {
+            return fields.isEmpty() ? EMPTY : new CacheHeaders(Collections.unmodifiableList(new ArrayList<>(fields)));
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package dev.gatehouse.cache;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Two stores as one: a small fast tier (memory) in front of a large durable one (disk).
+ *
+ * <p>Reads try the fast tier first; a durable hit whose body is small enough is copied into the
+ * fast tier so the next hit is a memory hit. Writes go to both tiers at once (each decides for
+ * itself whether the object fits); updates and removals go to both.
+ */
+public final class TieredStore implements CacheStore {
+    private final CacheStore fast;
+    private final CacheStore durable;
+    private final long promoteMaxBytes;
+
+    /** {@code fast} in front of {@code durable}; durable hits up to {@code promoteMaxBytes} are copied into {@code fast}. */
+    public TieredStore(CacheStore fast, CacheStore durable, long promoteMaxBytes) {
+        this.fast = fast;
+        this.durable = durable;
+        this.promoteMaxBytes = promoteMaxBytes;
+    }
+
+    @Override
+    public Optional<StoredResponse> open(CacheKey key) {
+        Optional<StoredResponse> hot = fast.open(key);
+        if (hot.isPresent()) {
+            return hot;
+        }
+        Optional<StoredResponse> cold = durable.open(key);
+        if (cold.isEmpty() || cold.get().bodyLength() > promoteMaxBytes) {
+            return cold;
+        }
+        try (StoredResponse response = cold.get()) {
+            promote(key, response);
+        }
+        // This hit is still served from the durable tier (and logged so); the next one is a memory hit.
+        return durable.open(key);
+    }
+
+    private void promote(CacheKey key, StoredResponse response) {
+        fast.writer(key, response.entry(), response.bodyLength()).ifPresent(writer -> {
+            try (writer; InputStream body = response.body()) {
+                body.transferTo(writer.body());
+                writer.commit();
+            } catch (IOException e) {
+                // not promoted: the durable tier still serves it
+            }
+        });
+    }
+
+    @Override
+    public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
+        List<Writer> writers = new ArrayList<>(2);
+        fast.writer(key, entry, expectedLength).ifPresent(writers::add);
+        durable.writer(key, entry, expectedLength).ifPresent(writers::add);
+        if (writers.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new BothWriter(writers));
+    }
+
+    @Override
+    public boolean update(CacheKey key, CacheEntry entry) {
+        boolean inFast = fast.update(key, entry);
+        return durable.update(key, entry) || inFast;
+    }
+
+    @Override
+    public void remove(CacheKey key) {
+        fast.remove(key);
+        durable.remove(key);
+    }
+
+    @Override
+    public long sizeBytes() {
+        return fast.sizeBytes() + durable.sizeBytes();
+    }
+
+    @Override
+    public long count() {
+        return durable.count();
+    }
+
+    @Override
+    public void close() {
+        fast.close();
+        durable.close();
+    }
+
+    /** Writes one body to every tier that took it; committed if any tier committed. */
+    private static final class BothWriter extends BodyWriter {
+        private final List<Writer> writers;
+
+        BothWriter(List<Writer> writers) {
+            super(Long.MAX_VALUE); // each tier enforces its own maximum
+            this.writers = writers;
+        }
+
+        @Override
+        protected void store(byte[] bytes, int offset, int length) throws IOException {
+            for (Writer writer : writers) {
+                writer.body().write(bytes, offset, length);
+            }
+        }
+
+        @Override
+        protected void publish(long length) throws IOException {
+            boolean any = false;
+            for (Writer writer : writers) {
+                any |= writer.commit();
+            }
+            if (!any) {
+                throw new IOException("no tier stored the body");
+            }
+        }
+
+        @Override
+        protected void discard() {
+            writers.forEach(Writer::abort);
+        }
+    }
+}

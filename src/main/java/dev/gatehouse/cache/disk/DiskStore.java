@@ -1,0 +1,339 @@
+package dev.gatehouse.cache.disk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+
+import dev.gatehouse.cache.BodyWriter;
+import dev.gatehouse.cache.CacheEntry;
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheStore;
+
+/**
+ * Keeps responses in checksummed files under one directory, bounded in bytes, and finds them again
+ * after a restart; a torn or corrupt entry is dropped, never served.
+ *
+ * <h2>On-disk format</h2>
+ * <pre>
+ * &lt;root&gt;/tmp/                      files being written; emptied at start
+ * &lt;root&gt;/&lt;hh&gt;/&lt;hash&gt;-&lt;gen&gt;.body     the body, raw bytes, nothing else (so it can be sent with zero-copy)
+ * &lt;root&gt;/&lt;hh&gt;/&lt;hash&gt;-&lt;gen&gt;.meta     the metadata:
+ *     int   magic 0x47484D31 ("GHM1")
+ *     int   payload length N
+ *     N     payload: key, status, request time, response time, secondary key,
+ *                    field count, (name, value)*, body length (long), body CRC32C (int)
+ *                    (strings are an int byte count then UTF-8; numbers big-endian)
+ *     int   CRC32C of the payload
+ * </pre>
+ * {@code hash} is the SHA-256 of the key in hex, {@code hh} its first two characters, and
+ * {@code gen} a number that grows with every write, so a new response for a key never overwrites
+ * the files an older one (possibly being read, or being deleted) uses.
+ *
+ * <h2>Atomicity and integrity</h2>
+ * A body is written to {@code tmp/}, its CRC32C computed as it streams, then renamed into place;
+ * the metadata is written the same way last. Files are not fsynced: a crash may leave a torn file,
+ * which the checks catch. At start the index is rebuilt from the metadata files alone: a metadata
+ * file that fails its checksum, names another key, or whose body is missing or of another length is
+ * deleted with its body, as are older generations of a key and bodies without metadata. The body
+ * checksum is verified on the first read of an entry in each process (the body is read once
+ * before its first byte is served); entries written by this process are trusted.
+ *
+ * <h2>Bounds</h2>
+ * The index is a Caffeine cache weighed in KiB of 4 KiB blocks; files of evicted or replaced
+ * entries are deleted on the deletion executor. When the file system's usable space falls below
+ * {@code minFreeBytes}, or a write fails (disk full), the store stops storing; requests never fail.
+ */
+public final class DiskStore implements CacheStore {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Path root;
+    private final Path tmp;
+    private final long maxObjectBytes;
+    private final long minFreeBytes;
+    private final Cache<CacheKey, Indexed> index;
+    private final AtomicLong generations = new AtomicLong();
+
+    private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) {
+        this.root = root;
+        this.tmp = root.resolve("tmp");
+        this.maxObjectBytes = maxObjectBytes;
+        this.minFreeBytes = minFreeBytes;
+        this.index = Caffeine.newBuilder()
+                .maximumWeight(maxBytes / 1024)
+                .weigher((CacheKey key, Indexed entry) -> entry.weightKib())
+                .executor(deletions)
+                .removalListener((CacheKey key, Indexed entry, RemovalCause cause) -> {
+                    if (key != null && entry != null) {
+                        deleteFiles(key, entry.generation());
+                    }
+                })
+                .build();
+    }
+
+    /** Opens (creating if needed) the store under {@code root}, with no free-space reserve, deleting in the background. */
+    public static DiskStore open(Path root, long maxBytes, long maxObjectBytes) throws IOException {
+        return open(root, maxBytes, maxObjectBytes, 0, ForkJoinPool.commonPool());
+    }
+
+    /**
+     * Opens (creating if needed) the store under {@code root} holding at most {@code maxBytes}, no
+     * body over {@code maxObjectBytes}, storing nothing while the file system has less than
+     * {@code minFreeBytes} usable; files are deleted on {@code deletions}. Rebuilds the index from
+     * the files found.
+     */
+    public static DiskStore open(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions)
+            throws IOException {
+        if (maxBytes < 0 || maxObjectBytes < 0 || minFreeBytes < 0) {
+            throw new IllegalArgumentException("disk store sizes must not be negative, got "
+                    + maxBytes + ", " + maxObjectBytes + " and " + minFreeBytes);
+        }
+        DiskStore store = new DiskStore(root, maxBytes, maxObjectBytes, minFreeBytes, deletions);
+        Files.createDirectories(store.tmp);
+        IndexRebuild.Result found = IndexRebuild.scan(root, store.tmp);
+        store.generations.set(found.maxGeneration() + 1);
+        store.index.putAll(found.entries());
+        return store;
+    }
+
+    @Override
+    public Optional<StoredResponse> open(CacheKey key) {
+        Indexed indexed = index.getIfPresent(key);
+        if (indexed == null) {
+            return Optional.empty();
+        }
+        FileChannel channel = null;
+        try {
+            MetaFile meta = MetaFile.read(metaPath(key, indexed.generation()));
+            channel = FileChannel.open(bodyPath(key, indexed.generation()), StandardOpenOption.READ);
+            if (!meta.key().equals(key) || meta.bodyLength() != indexed.bodyLength() || channel.size() != meta.bodyLength()) {
+                throw new MetaFile.CorruptEntryException("metadata and body disagree");
+            }
+            if (!indexed.verified() && crc(channel, meta.bodyLength()) != meta.bodyCrc()) {
+                throw new MetaFile.CorruptEntryException("body checksum mismatch");
+            }
+            indexed.markVerified();
+            return Optional.of(new DiskResponse(meta.entry(), channel, meta.bodyLength()));
+        } catch (IOException e) {
+            closeQuietly(channel);
+            // Missing files mean a concurrent eviction; anything else is a corrupt entry. Either way: a miss.
+            if (!(e instanceof NoSuchFileException)) {
+                index.asMap().remove(key, indexed);
+            }
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
+        if (expectedLength > maxObjectBytes) {
+            return Optional.empty();
+        }
+        try {
+            if (Files.getFileStore(root).getUsableSpace() - Math.max(0, expectedLength) < minFreeBytes) {
+                return Optional.empty(); // disk (nearly) full: stop storing
+            }
+            return Optional.of(new DiskWriter(key, entry, generations.getAndIncrement()));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean update(CacheKey key, CacheEntry entry) {
+        Indexed indexed = index.getIfPresent(key);
+        if (indexed == null) {
+            return false;
+        }
+        try {
+            new MetaFile(key, entry, indexed.bodyLength(), indexed.bodyCrc()).write(metaPath(key, indexed.generation()), tmp);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void remove(CacheKey key) {
+        index.invalidate(key);
+    }
+
+    @Override
+    public long sizeBytes() {
+        return index.policy().eviction().orElseThrow().weightedSize().orElse(0) * 1024;
+    }
+
+    @Override
+    public long count() {
+        return index.estimatedSize();
+    }
+
+    /** Runs pending index maintenance (evictions and their deletions); for tests and shutdown. */
+    public void cleanUp() {
+        index.cleanUp();
+    }
+
+    @Override
+    public void close() {
+        index.cleanUp();
+    }
+
+    Path metaPath(CacheKey key, long generation) {
+        return entryPath(key, generation, ".meta");
+    }
+
+    Path bodyPath(CacheKey key, long generation) {
+        return entryPath(key, generation, ".body");
+    }
+
+    private Path entryPath(CacheKey key, long generation, String suffix) {
+        String hash = hash(key);
+        return root.resolve(hash.substring(0, 2)).resolve(hash + "-" + generation + suffix);
+    }
+
+    /** The hex SHA-256 of the key, which names its files. */
+    static String hash(CacheKey key) {
+        try {
+            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(key.value().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private void deleteFiles(CacheKey key, long generation) {
+        try {
+            Files.deleteIfExists(metaPath(key, generation));
+            Files.deleteIfExists(bodyPath(key, generation));
+        } catch (IOException e) {
+            // Left behind: the next start deletes files that no longer belong to the newest generation.
+        }
+    }
+
+    private static int crc(FileChannel channel, long length) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        long position = 0;
+        while (position < length) {
+            buffer.clear();
+            int read = channel.read(buffer, position);
+            if (read < 0) {
+                throw new MetaFile.CorruptEntryException("body shorter than recorded");
+            }
+            buffer.flip();
+            crc.update(buffer);
+            position += read;
+        }
+        return (int) crc.getValue();
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // nothing more to release
+            }
+        }
+    }
+
+    /** A stored response backed by an open body file. */
+    private record DiskResponse(CacheEntry entry, FileChannel channel, long bodyLength) implements StoredResponse {
+        @Override
+        public InputStream body() {
+            try {
+                return Channels.newInputStream(channel.position(0));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public boolean fromMemory() {
+            return false;
+        }
+
+        @Override
+        public Optional<FileChannel> bodyChannel() {
+            return Optional.of(channel);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(channel);
+        }
+    }
+
+    /** Streams one body into a temporary file, then renames body and metadata into place. */
+    private final class DiskWriter extends BodyWriter {
+        private final CacheKey key;
+        private final CacheEntry entry;
+        private final long generation;
+        private final Path temp;
+        private final FileChannel channel;
+        private final CRC32C crc = new CRC32C();
+
+        DiskWriter(CacheKey key, CacheEntry entry, long generation) throws IOException {
+            super(maxObjectBytes);
+            this.key = key;
+            this.entry = entry;
+            this.generation = generation;
+            this.temp = tmp.resolve(generation + ".body.tmp");
+            this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        }
+
+        @Override
+        protected void store(byte[] bytes, int offset, int length) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            crc.update(bytes, offset, length);
+        }
+
+        @Override
+        protected void publish(long length) throws IOException {
+            channel.close();
+            Path body = bodyPath(key, generation);
+            Files.createDirectories(body.getParent());
+            Files.move(temp, body, StandardCopyOption.ATOMIC_MOVE);
+            MetaFile meta = new MetaFile(key, entry, length, (int) crc.getValue());
+            try {
+                meta.write(metaPath(key, generation), tmp);
+            } catch (IOException e) {
+                Files.deleteIfExists(body);
+                throw e;
+            }
+            index.put(key, new Indexed(generation, length, meta.bodyCrc(), Indexed.weightKib(length, meta.encode().length), true));
+        }
+
+        @Override
+        protected void discard() {
+            closeQuietly(channel);
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // the next start empties tmp/
+            }
+        }
+    }
+}

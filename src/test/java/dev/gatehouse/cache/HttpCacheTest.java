@@ -1,0 +1,212 @@
+package dev.gatehouse.cache;
+
+import static dev.gatehouse.cache.PolicyFixtures.T0;
+import static dev.gatehouse.cache.PolicyFixtures.URI;
+import static dev.gatehouse.cache.PolicyFixtures.h;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.gatehouse.cache.CacheDecision.Outcome;
+import dev.gatehouse.cache.disk.DiskStore;
+import dev.gatehouse.cache.memory.MemoryStore;
+
+/** The forward path's use of the cache, step by step: miss and tee, hit, revalidation, isolation, invalidation. */
+class HttpCacheTest {
+    private static final CacheHeaders NONE = CacheHeaders.empty();
+    private static final byte[] BODY = StoreFixtures.body(20_000, 7);
+
+    private final MutableClock clock = new MutableClock(T0);
+    private final HttpCache cache = new HttpCache(CachePolicy.defaults(), new MemoryStore(1 << 20, 1 << 16), clock);
+
+    /** Runs a miss the way the forward path does: look up, fetch, tee into the store while copying to the client. */
+    private byte[] fetchThrough(CacheRequest request, CacheHeaders response, InputStream origin) throws IOException {
+        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+            assertFalse(lookup.decision().servesStoredBody());
+        }
+        Optional<CacheStore.Writer> writer = cache.writer(request, 200, response, clock.millis(), clock.millis(), -1);
+        InputStream body = writer.<InputStream>map(w -> new CachingInputStream(origin, w, -1)).orElse(origin);
+        ByteArrayOutputStream client = new ByteArrayOutputStream();
+        try (body) {
+            body.transferTo(client);
+        }
+        return client.toByteArray();
+    }
+
+    private Lookup hitOrMiss(CacheRequest request) throws IOException {
+        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+            byte[] body = lookup.decision().servesStoredBody() ? lookup.stored().orElseThrow().body().readAllBytes() : null;
+            return new Lookup(lookup.decision(), lookup.headers(), body);
+        }
+    }
+
+    private record Lookup(CacheDecision decision, CacheHeaders headers, byte[] body) {
+    }
+
+    @Test
+    void aMissIsTeedIntoTheStoreAndTheNextRequestHits() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        byte[] client = fetchThrough(request, h("Cache-Control", "max-age=60", "Content-Type", "text/plain"), new ByteArrayInputStream(BODY));
+        assertArrayEquals(BODY, client, "the client got the whole body while it was stored");
+
+        clock.advanceSeconds(5);
+        Lookup hit = hitOrMiss(request);
+        assertEquals(Outcome.HIT, hit.decision().outcome());
+        assertEquals(ResultCode.TCP_MEM_HIT, hit.decision().resultCode());
+        assertEquals("5", hit.headers().first("Age"));
+        assertArrayEquals(BODY, hit.body());
+        assertEquals(Outcome.HIT, hitOrMiss(CacheRequest.of("HEAD", URI, NONE)).decision().outcome(), "HEAD from the stored GET");
+    }
+
+    @Test
+    void aStoredSetCookieIsNeverServedToAnotherClient() throws IOException {
+        fetchThrough(CacheRequest.of("GET", URI, NONE), h("Cache-Control", "public, max-age=60", "Set-Cookie", "sid=alice"),
+                new ByteArrayInputStream(BODY));
+        Lookup bob = hitOrMiss(CacheRequest.of("GET", URI, NONE));
+        assertEquals(Outcome.HIT, bob.decision().outcome());
+        assertFalse(bob.headers().has("Set-Cookie"), "Alice's cookie must not reach Bob");
+    }
+
+    @Test
+    void aResponseToOneClientsCredentialsIsNotSharedWithAnother() throws IOException {
+        fetchThrough(CacheRequest.of("GET", URI, h("Authorization", "Basic YWxpY2U6eA==")), h("Cache-Control", "max-age=60"),
+                new ByteArrayInputStream(BODY));
+        fetchThrough(CacheRequest.of("GET", URI + "?2", h("Cookie", "sid=alice")), h("Cache-Control", "max-age=60"),
+                new ByteArrayInputStream(BODY));
+        assertEquals(Outcome.MISS, hitOrMiss(CacheRequest.of("GET", URI, NONE)).decision().outcome());
+        assertEquals(Outcome.MISS, hitOrMiss(CacheRequest.of("GET", URI + "?2", NONE)).decision().outcome());
+    }
+
+    @Test
+    void aStaleEntryIsRevalidatedAndA304RefreshesIt() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, h("Accept", "*/*"));
+        fetchThrough(request, h("Cache-Control", "max-age=10", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
+        clock.advanceSeconds(20);
+        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+            assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
+            assertEquals(h("Accept", "*/*", "If-None-Match", "\"v1\""), lookup.headers(), "what the origin sees");
+            CacheEntry refreshed = cache.notModified(lookup, h("Cache-Control", "max-age=100", "ETag", "\"v1\""),
+                    clock.millis(), clock.millis()).orElseThrow();
+            assertEquals(ResultCode.TCP_REFRESH_UNMODIFIED, cache.policy().afterRevalidation(304));
+            assertEquals("max-age=100", cache.responseHeaders(refreshed).first("Cache-Control"));
+            assertArrayEquals(BODY, lookup.stored().orElseThrow().body().readAllBytes(), "the stored body answers the client");
+        }
+        clock.advanceSeconds(50);
+        Lookup later = hitOrMiss(request);
+        assertEquals(Outcome.HIT, later.decision().outcome(), "the 304's freshness was stored");
+        assertArrayEquals(BODY, later.body());
+    }
+
+    @Test
+    void staleIfErrorServesTheStaleEntryWhenTheOriginFails() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        fetchThrough(request, h("Cache-Control", "max-age=10, stale-if-error=60", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
+        clock.advanceSeconds(30);
+        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+            assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
+            assertTrue(cache.mayServeStaleOnError(lookup));
+        }
+    }
+
+    @Test
+    void anUnsafeRequestInvalidatesTheStoredResponse() throws IOException {
+        CacheRequest get = CacheRequest.of("GET", URI, NONE);
+        fetchThrough(get, h("Cache-Control", "max-age=60"), new ByteArrayInputStream(BODY));
+        cache.invalidate(CacheRequest.of("POST", URI, NONE), 200, NONE);
+        assertEquals(Outcome.MISS, hitOrMiss(get).decision().outcome());
+    }
+
+    @Test
+    void aNoStoreResponseDropsTheStoredCopyButACookieRequestDoesNot() throws IOException {
+        CacheRequest get = CacheRequest.of("GET", URI, NONE);
+        fetchThrough(get, h("Cache-Control", "max-age=60"), new ByteArrayInputStream(BODY));
+        assertTrue(cache.writer(CacheRequest.of("GET", URI, h("Cookie", "a=b")), 200, h("Cache-Control", "max-age=60"), T0, T0, -1).isEmpty());
+        assertEquals(Outcome.HIT, hitOrMiss(get).decision().outcome(), "a client's cookie cannot flush a shared entry");
+        assertTrue(cache.writer(get, 200, h("Cache-Control", "no-store"), T0, T0, -1).isEmpty());
+        assertEquals(Outcome.MISS, hitOrMiss(get).decision().outcome());
+    }
+
+    @Test
+    void anOriginThatDiesMidBodyStoresNothing() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        InputStream dying = new InputStream() {
+            private int left = 5000;
+
+            @Override
+            public int read() throws IOException {
+                if (left-- <= 0) {
+                    throw new IOException("connection reset");
+                }
+                return 'x';
+            }
+        };
+        assertThrows(IOException.class, () -> fetchThrough(request, h("Cache-Control", "max-age=60"), dying));
+        assertEquals(Outcome.MISS, hitOrMiss(request).decision().outcome());
+    }
+
+    @Test
+    void aBodyShorterThanItsContentLengthIsNotStored() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        CacheStore.Writer writer = cache.writer(request, 200, h("Cache-Control", "max-age=60"), T0, T0, BODY.length + 1).orElseThrow();
+        try (CachingInputStream body = new CachingInputStream(new ByteArrayInputStream(BODY), writer, BODY.length + 1)) {
+            body.transferTo(OutputStreamSink.INSTANCE);
+            assertFalse(body.stored());
+        }
+        assertEquals(Outcome.MISS, hitOrMiss(request).decision().outcome());
+    }
+
+    @Test
+    void aClientThatLeavesEarlyStoresNothing() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        CacheStore.Writer writer = cache.writer(request, 200, h("Cache-Control", "max-age=60"), T0, T0, -1).orElseThrow();
+        try (CachingInputStream body = new CachingInputStream(new ByteArrayInputStream(BODY), writer, -1)) {
+            body.readNBytes(100);
+        }
+        assertEquals(Outcome.MISS, hitOrMiss(request).decision().outcome());
+    }
+
+    @Test
+    void aDiskHitIsPromotedToMemory(@TempDir Path root) throws IOException {
+        CacheKey key = CacheKey.of(URI);
+        try (DiskStore disk = DiskStore.open(root, 1 << 24, 1 << 20, 0, Runnable::run)) {
+            StoreFixtures.put(disk, key, StoreFixtures.entry("x"), BODY);
+        }
+        try (TieredStore tiers = new TieredStore(new MemoryStore(1 << 20, 1 << 16), DiskStore.open(root, 1 << 24, 1 << 20, 0, Runnable::run), 1 << 16)) {
+            try (CacheStore.StoredResponse first = tiers.open(key).orElseThrow()) {
+                assertFalse(first.fromMemory(), "after a restart the first hit comes from disk");
+                assertArrayEquals(BODY, first.body().readAllBytes());
+            }
+            try (CacheStore.StoredResponse second = tiers.open(key).orElseThrow()) {
+                assertTrue(second.fromMemory());
+                assertArrayEquals(BODY, second.body().readAllBytes());
+            }
+            assertTrue(StoreFixtures.put(tiers, CacheKey.of(URI + "?new"), StoreFixtures.entry("y"), BODY));
+            assertTrue(tiers.open(CacheKey.of(URI + "?new")).orElseThrow().fromMemory());
+        }
+    }
+
+    /** Discards what it is given. */
+    private static final class OutputStreamSink extends java.io.OutputStream {
+        static final OutputStreamSink INSTANCE = new OutputStreamSink();
+
+        @Override
+        public void write(int b) {
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+        }
+    }
+}

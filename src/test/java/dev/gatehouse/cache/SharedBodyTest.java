@@ -1,0 +1,124 @@
+package dev.gatehouse.cache;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.gatehouse.cache.memory.MemoryStore;
+
+/** Followers read a body while the leader is still writing it. */
+class SharedBodyTest {
+    private static final byte[] BODY = StoreFixtures.body(300_000, 3);
+
+    @TempDir
+    Path directory;
+
+    private static byte[] readAll(InputStream reader) throws IOException {
+        try (reader) {
+            ByteArrayOutputStream copy = new ByteArrayOutputStream();
+            byte[] buffer = new byte[7000];
+            for (int n; (n = reader.read(buffer)) >= 0; ) {
+                copy.write(buffer, 0, n);
+            }
+            return copy.toByteArray();
+        }
+    }
+
+    @Test
+    void readersTailTheBodyAsItArrives() throws Exception {
+        try (SharedBody body = SharedBody.create(directory); ExecutorService threads = Executors.newFixedThreadPool(4)) {
+            List<Future<byte[]>> readers = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                InputStream reader = body.newReader().orElseThrow();
+                readers.add(threads.submit(() -> readAll(reader)));
+            }
+            for (int offset = 0; offset < BODY.length; offset += 10_000) {
+                body.writer().write(BODY, offset, Math.min(10_000, BODY.length - offset));
+            }
+            body.finish();
+            for (Future<byte[]> reader : readers) {
+                assertArrayEquals(BODY, reader.get());
+            }
+            assertArrayEquals(BODY, readAll(body.newReader().orElseThrow()), "a late reader starts from the first byte");
+        }
+        try (Stream<Path> left = Files.list(directory)) {
+            assertEquals(0, left.count(), "the temporary file is gone");
+        }
+    }
+
+    @Test
+    void theLeadersTeeFeedsTheStoreAndTheFollowersInOnePass() throws Exception {
+        MemoryStore store = new MemoryStore(1 << 20, 1 << 20);
+        CacheKey key = CacheKey.of("http://example.com/shared");
+        try (SharedBody shared = SharedBody.create(directory)) {
+            InputStream follower = shared.newReader().orElseThrow();
+            CacheStore.Writer writer = store.writer(key, StoreFixtures.entry("x"), BODY.length).orElseThrow();
+            try (CachingInputStream tee = new CachingInputStream(new ByteArrayInputStream(BODY), writer, shared, BODY.length)) {
+                assertArrayEquals(BODY, tee.readAllBytes(), "the leader's client");
+                assertTrue(tee.stored());
+            }
+            assertArrayEquals(BODY, readAll(follower), "a follower");
+        }
+        assertArrayEquals(BODY, StoreFixtures.read(store, key), "the store");
+    }
+
+    @Test
+    void aBodyCutShortFailsTheFollowersAndStoresNothing() throws Exception {
+        MemoryStore store = new MemoryStore(1 << 20, 1 << 20);
+        CacheKey key = CacheKey.of("http://example.com/short");
+        try (SharedBody shared = SharedBody.create(directory)) {
+            InputStream follower = shared.newReader().orElseThrow();
+            CacheStore.Writer writer = store.writer(key, StoreFixtures.entry("x"), BODY.length + 1).orElseThrow();
+            try (CachingInputStream tee = new CachingInputStream(new ByteArrayInputStream(BODY), writer, shared, BODY.length + 1)) {
+                tee.readAllBytes();
+                assertFalse(tee.stored());
+            }
+            assertThrows(IOException.class, () -> readAll(follower), "never a truncated body passed off as whole");
+        }
+        assertTrue(store.open(key).isEmpty());
+    }
+
+    @Test
+    void readersGetWhatArrivedThenTheLeadersFailure() throws Exception {
+        SharedBody body = SharedBody.create(directory);
+        InputStream reader = body.newReader().orElseThrow();
+        body.writer().write(BODY, 0, 1000);
+        body.fail(new IOException("origin reset the connection"));
+        byte[] buffer = new byte[5000];
+        assertEquals(1000, reader.readNBytes(buffer, 0, 1000));
+        IOException e = assertThrows(IOException.class, reader::read);
+        assertEquals("origin reset the connection", e.getCause().getMessage());
+        reader.close();
+        body.close();
+    }
+
+    @Test
+    void closingBeforeTheEndFailsReadersAndReleasingEndsNewReaders() throws Exception {
+        SharedBody body = SharedBody.create(directory);
+        InputStream reader = body.newReader().orElseThrow();
+        body.writer().write(BODY, 0, 10);
+        body.close();
+        assertEquals(10, reader.readNBytes(10).length);
+        assertThrows(IOException.class, reader::read, "an incomplete body is never passed off as complete");
+        reader.close();
+        assertTrue(body.newReader().isEmpty(), "released: a late follower reads the stored entry instead");
+    }
+}

@@ -1,0 +1,200 @@
+package dev.gatehouse.cache.disk;
+
+import static dev.gatehouse.cache.StoreFixtures.body;
+import static dev.gatehouse.cache.StoreFixtures.entry;
+import static dev.gatehouse.cache.StoreFixtures.put;
+import static dev.gatehouse.cache.StoreFixtures.read;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheStore;
+
+class DiskStoreTest {
+    private static final CacheKey KEY = CacheKey.of("http://example.com/a");
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path root;
+
+    private DiskStore open(long maxBytes) throws IOException {
+        return DiskStore.open(root, maxBytes, MIB, 0, Runnable::run);
+    }
+
+    @Test
+    void storesAndServesABodyByStreamAndByChannel() throws IOException {
+        DiskStore store = open(10 * MIB);
+        byte[] body = body(100_000, 1);
+        assertTrue(put(store, KEY, entry("one"), body));
+        assertArrayEquals(body, read(store, KEY));
+        try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertFalse(response.fromMemory());
+            assertEquals(entry("one"), response.entry());
+            FileChannel channel = response.bodyChannel().orElseThrow();
+            ByteArrayOutputStream sent = new ByteArrayOutputStream();
+            long transferred = 0;
+            while (transferred < response.bodyLength()) {
+                transferred += channel.transferTo(transferred, response.bodyLength() - transferred, Channels.newChannel(sent));
+            }
+            assertArrayEquals(body, sent.toByteArray());
+        }
+        assertEquals(1, store.count());
+    }
+
+    @Test
+    void storesAnEmptyBody() throws IOException {
+        DiskStore store = open(10 * MIB);
+        assertTrue(put(store, KEY, entry("empty"), new byte[0]));
+        assertArrayEquals(new byte[0], read(store, KEY));
+    }
+
+    @Test
+    void survivesARestart() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            for (int i = 0; i < 5; i++) {
+                put(store, CacheKey.of("http://example.com/" + i), entry("n" + i), body(3000 + i, i));
+            }
+        }
+        try (DiskStore store = open(10 * MIB)) {
+            assertEquals(5, store.count());
+            for (int i = 0; i < 5; i++) {
+                CacheKey key = CacheKey.of("http://example.com/" + i);
+                assertArrayEquals(body(3000 + i, i), read(store, key));
+                try (CacheStore.StoredResponse response = store.open(key).orElseThrow()) {
+                    assertEquals(entry("n" + i), response.entry());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aNewResponseReplacesTheOldAndItsFiles() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            put(store, KEY, entry("old"), body(2000, 1));
+            put(store, KEY, entry("new"), body(3000, 2));
+            store.cleanUp();
+            assertArrayEquals(body(3000, 2), read(store, KEY));
+            assertEquals(1, entryFiles(".body").size(), "the old generation's files are deleted");
+        }
+        try (DiskStore store = open(10 * MIB)) {
+            assertArrayEquals(body(3000, 2), read(store, KEY));
+            put(store, KEY, entry("newer"), body(10, 3));
+        }
+        try (DiskStore store = open(10 * MIB)) {
+            assertArrayEquals(body(10, 3), read(store, KEY), "generations keep growing across restarts");
+        }
+    }
+
+    @Test
+    void updatedMetadataSurvivesARestart() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            put(store, KEY, entry("before"), body(2000, 1));
+            assertTrue(store.update(KEY, entry("after")));
+            assertFalse(store.update(CacheKey.of("http://example.com/none"), entry("x")));
+        }
+        try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals(entry("after"), response.entry());
+            assertArrayEquals(body(2000, 1), response.body().readAllBytes());
+        }
+    }
+
+    @Test
+    void staysWithinItsByteBoundAndDeletesEvictedFiles() throws IOException {
+        // 16 KiB bodies weigh 16 KiB + one 4 KiB metadata block: at most 10 fit in 200 KiB.
+        try (DiskStore store = open(200 * 1024)) {
+            for (int i = 0; i < 25; i++) {
+                assertTrue(put(store, CacheKey.of("http://example.com/" + i), entry("x"), body(16 * 1024, i)));
+            }
+            store.cleanUp();
+            assertTrue(store.sizeBytes() <= 200 * 1024, "size " + store.sizeBytes());
+            assertTrue(store.count() <= 10 && store.count() >= 5, "count " + store.count());
+            assertEquals(store.count(), entryFiles(".body").size());
+            assertEquals(store.count(), entryFiles(".meta").size());
+        }
+        try (DiskStore smaller = open(60 * 1024)) {
+            smaller.cleanUp();
+            assertTrue(smaller.count() <= 3, "a smaller bound at start evicts down to it: " + smaller.count());
+            assertEquals(smaller.count(), entryFiles(".body").size());
+        }
+    }
+
+    @Test
+    void declinesObjectsOverTheMaximumSizeAndKeepsThePreviousOne() throws IOException {
+        DiskStore store = DiskStore.open(root, 10 * MIB, 10_000, 0, Runnable::run);
+        assertTrue(put(store, KEY, entry("small"), body(5000, 1)));
+        assertTrue(store.writer(KEY, entry("big"), 20_000).isEmpty());
+        assertFalse(put(store, KEY, entry("big"), body(20_000, 2)));
+        assertArrayEquals(body(5000, 1), read(store, KEY));
+        assertEquals(List.of(), tempFiles());
+    }
+
+    @Test
+    void anAbortedWriteLeavesNothingBehind() throws IOException {
+        DiskStore store = open(10 * MIB);
+        try (CacheStore.Writer writer = store.writer(KEY, entry("x"), -1).orElseThrow()) {
+            writer.body().write(body(5000, 1)); // the origin dies here; close() aborts
+        }
+        assertNull(read(store, KEY));
+        assertEquals(List.of(), tempFiles());
+        assertEquals(List.of(), entryFiles(".body"));
+    }
+
+    @Test
+    void stopsStoringWhenTheDiskIsFull() throws IOException {
+        DiskStore store = DiskStore.open(root, 10 * MIB, MIB, Long.MAX_VALUE / 2, Runnable::run);
+        assertTrue(store.writer(KEY, entry("x"), -1).isEmpty());
+        assertFalse(put(store, KEY, entry("x"), body(10, 1)));
+    }
+
+    @Test
+    void removeDeletesTheFiles() throws IOException {
+        DiskStore store = open(10 * MIB);
+        put(store, KEY, entry("x"), body(10, 1));
+        store.remove(KEY);
+        store.cleanUp();
+        assertNull(read(store, KEY));
+        assertEquals(List.of(), entryFiles(".meta"));
+    }
+
+    @Test
+    void tornWritesLeftInTmpAreNeverServed() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            put(store, KEY, entry("x"), body(100, 1));
+        }
+        Files.write(root.resolve("tmp").resolve("99.body.tmp"), body(50, 2));
+        Path orphan = entryFiles(".body").getFirst().resolveSibling("0".repeat(64) + "-7.body");
+        Files.write(orphan, body(10, 3));
+        try (DiskStore store = open(10 * MIB)) {
+            assertEquals(List.of(), tempFiles());
+            assertFalse(Files.exists(orphan), "a body without metadata is deleted");
+            assertArrayEquals(body(100, 1), read(store, KEY));
+        }
+    }
+
+    List<Path> entryFiles(String suffix) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(p -> p.toString().endsWith(suffix)).toList();
+        }
+    }
+
+    private List<Path> tempFiles() throws IOException {
+        try (Stream<Path> files = Files.list(root.resolve("tmp"))) {
+            return files.toList();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.gatehouse.cache.memory;
+
+import static dev.gatehouse.cache.StoreFixtures.body;
+import static dev.gatehouse.cache.StoreFixtures.entry;
+import static dev.gatehouse.cache.StoreFixtures.put;
+import static dev.gatehouse.cache.StoreFixtures.read;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
+
+import org.junit.jupiter.api.Test;
+
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheStore;
+
+class MemoryStoreTest {
+    private static final CacheKey KEY = CacheKey.of("http://example.com/a");
+
+    @Test
+    void storesAndServesABodyWithoutCopying() {
+        MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
+        byte[] body = body(5000, 1);
+        assertTrue(put(store, KEY, entry("one"), body));
+        assertArrayEquals(body, read(store, KEY));
+        try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertTrue(response.fromMemory());
+            assertEquals(5000, response.bodyLength());
+            assertEquals("one", response.entry().headers().first("X-Marker"));
+            ByteBuffer buffer = response.bodyBuffer().orElseThrow();
+            assertTrue(buffer.isReadOnly());
+            assertThrows(ReadOnlyBufferException.class, () -> buffer.put(0, (byte) 1));
+        }
+    }
+
+    @Test
+    void staysWithinItsByteBound() {
+        MemoryStore store = new MemoryStore(100_000, 64 * 1024);
+        for (int i = 0; i < 30; i++) {
+            assertTrue(put(store, CacheKey.of("http://example.com/" + i), entry("x"), body(10_000, i)));
+        }
+        store.open(KEY); // any access runs pending maintenance
+        assertTrue(store.sizeBytes() <= 100_000, "size " + store.sizeBytes());
+        assertTrue(store.count() < 30);
+        assertTrue(store.count() >= 5, "count " + store.count());
+    }
+
+    @Test
+    void declinesObjectsOverTheMaximumSize() {
+        MemoryStore store = new MemoryStore(1 << 20, 4000);
+        assertTrue(store.writer(KEY, entry("x"), 5000).isEmpty(), "known length over the maximum");
+        assertFalse(put(store, KEY, entry("x"), body(5000, 1)), "unknown length that grows over the maximum");
+        assertNull(read(store, KEY));
+        assertFalse(store.put(KEY, entry("x"), body(5000, 1)));
+    }
+
+    @Test
+    void abortingKeepsThePreviousEntry() throws java.io.IOException {
+        MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
+        byte[] first = body(100, 1);
+        put(store, KEY, entry("one"), first);
+        try (CacheStore.Writer writer = store.writer(KEY, entry("two"), -1).orElseThrow()) {
+            writer.body().write(body(50, 2), 0, 50);
+            writer.abort();
+            assertFalse(writer.commit(), "a commit after abort stores nothing");
+        }
+        assertArrayEquals(first, read(store, KEY));
+    }
+
+    @Test
+    void updatesMetadataAndRemoves() {
+        MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
+        byte[] body = body(100, 1);
+        put(store, KEY, entry("one"), body);
+        assertTrue(store.update(KEY, entry("two")));
+        try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals("two", response.entry().headers().first("X-Marker"));
+        }
+        assertArrayEquals(body, read(store, KEY));
+        store.remove(KEY);
+        assertNull(read(store, KEY));
+        assertFalse(store.update(KEY, entry("three")));
+    }
+}
