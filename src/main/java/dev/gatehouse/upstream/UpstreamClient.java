@@ -138,7 +138,7 @@ public final class UpstreamClient {
         } catch (URISyntaxException e) {
             throw new IllegalArgumentException("bad target " + original, e);
         }
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(responseTimeout).expectContinue(request.expectContinue());
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(responseTimeout);
         // RFC 9110 §7.2: Host is the target's authority, whatever the client's Host said.
         b.setHeader("Host", original.getPort() < 0 || original.getPort() == 80
                 ? original.getHost() : original.getHost() + ":" + original.getPort());
