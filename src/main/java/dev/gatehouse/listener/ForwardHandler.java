@@ -200,9 +200,15 @@ final class ForwardHandler implements HttpHandler {
             copier.copy(response.body(), out);
         } catch (BodyCopier.SourceFailed e) {
             // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
-            // Bytes may sit in the output buffer already, so no error page either: close the connection.
+            // What the origin did send goes out first (flush does not end the response): without it a short
+            // body still in the output buffer is lost with the header, and the client sees no response at all.
             record.setError(e.getCause() instanceof BodyReadTimeoutException ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
             record.setResultCode("TCP_MISS_ABORTED");
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // the client is gone too
+            }
             IoUtils.safeClose(exchange.getConnection());
             return;
         } catch (BodyCopier.SinkFailed e) {
