@@ -81,8 +81,11 @@ final class ForwardHandler implements HttpHandler {
         if (body == null && length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
             body = InputStream.nullInputStream(); // keep an explicit "Content-Length: 0" on POST and the like
         }
-        boolean expectContinue = body != null && length != 0 && "100-continue".equalsIgnoreCase(in.getFirst(Headers.EXPECT));
-        UpstreamRequest request = new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length), expectContinue);
+        // Expect: 100-continue (RFC 9110 §10.1.1) is answered by this proxy, not passed on: the 100 goes to
+        // the client when the body is first read (HttpContinueReadHandler), and the body is sent upstream
+        // at once. Asking the JDK client to expect 100 from the origin would stall every upload to an origin
+        // that does not send one (most do not) for the JDK's fixed 5 s wait.
+        UpstreamRequest request = new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length));
 
         record.setHierarchy("HIER_DIRECT");
         UpstreamResponse response;
@@ -197,9 +200,15 @@ final class ForwardHandler implements HttpHandler {
             copier.copy(response.body(), out);
         } catch (BodyCopier.SourceFailed e) {
             // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
-            // Bytes may sit in the output buffer already, so no error page either: close the connection.
+            // What the origin did send goes out first (flush does not end the response): without it a short
+            // body still in the output buffer is lost with the header, and the client sees no response at all.
             record.setError(e.getCause() instanceof BodyReadTimeoutException ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
             record.setResultCode("TCP_MISS_ABORTED");
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // the client is gone too
+            }
             IoUtils.safeClose(exchange.getConnection());
             return;
         } catch (BodyCopier.SinkFailed e) {

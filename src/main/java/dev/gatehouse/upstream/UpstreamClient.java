@@ -32,8 +32,6 @@ import java.util.Map;
  * (RFC 9110 §9.2.2, RFC 9112 §9.3.1).
  */
 public final class UpstreamClient {
-    private static final int CONTINUE_WAIT_MILLIS = 1000;
-
     private final DestinationGuard guard;
     private final int connectTimeoutMillis;
     private final int responseTimeoutMillis;
@@ -136,19 +134,14 @@ public final class UpstreamClient {
         try {
             c.readTimeout(responseTimeoutMillis);
             writeHead(request, c.out);
-            ResponseHead head = null;
             if (request.body() != null) {
-                if (request.expectContinue()) {
-                    c.out.flush();
-                    head = awaitContinue(c);
-                }
-                if (head == null) {
-                    writeBody(request, c.out);
-                    bodySent = true;
-                }
+                // Expect: 100-continue was answered by the proxy itself (the listener sends the 100 when the
+                // body is first read), so the body follows the head at once.
+                writeBody(request, c.out);
+                bodySent = true;
             }
             c.out.flush();
-            if (head == null) head = readFinalHead(c);
+            ResponseHead head = readFinalHead(c);
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent);
         } catch (EOFException | SocketException e) {
@@ -164,24 +157,6 @@ public final class UpstreamClient {
         } catch (IOException e) {
             c.close();
             throw new UpstreamException(Failure.UPSTREAM_CLOSED, "connection failed: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * RFC 9110 §10.1.1: wait briefly for 100 (Continue) before sending the body. Returns a final response
-     * if the origin answered without wanting the body, else null (send it).
-     */
-    private ResponseHead awaitContinue(OriginConnection c) throws IOException {
-        c.readTimeout(CONTINUE_WAIT_MILLIS);
-        try {
-            ResponseHead head = ResponseHead.read(c.in);
-            if (head.status() == 100) return null;
-            if (head.status() < 200) return readFinalHead(c);
-            return head;
-        } catch (SocketTimeoutException e) {
-            return null; // origins that ignore Expect: send the body anyway
-        } finally {
-            c.readTimeout(responseTimeoutMillis);
         }
     }
 
@@ -209,7 +184,6 @@ public final class UpstreamClient {
         if (request.body() != null) {
             if (request.contentLength() >= 0) s.append("Content-Length: ").append(request.contentLength()).append("\r\n");
             else s.append("Transfer-Encoding: chunked\r\n");
-            if (request.expectContinue()) s.append("Expect: 100-continue\r\n");
         }
         s.append("\r\n");
         out.write(s.toString().getBytes(StandardCharsets.ISO_8859_1));

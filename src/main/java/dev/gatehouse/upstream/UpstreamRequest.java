@@ -12,10 +12,9 @@ import java.util.Map;
  * @param headers       end-to-end header fields to send, in order (name, value)
  * @param body          the request body, or null when the request has none
  * @param contentLength body length, or -1 when unknown (sent chunked)
- * @param expectContinue the client asked for {@code 100-continue}; the origin is asked too
  */
 public record UpstreamRequest(String method, URI target, List<Map.Entry<String, String>> headers, InputStream body,
-                              long contentLength, boolean expectContinue) {
+                              long contentLength) {
 
     /** RFC 9110 §9.2.2: methods a client may repeat, so a failed attempt can be retried. */
     public boolean idempotent() {
