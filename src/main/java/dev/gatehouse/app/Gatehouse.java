@@ -2,6 +2,12 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CachePolicy;
+import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.TieredStore;
+import dev.gatehouse.cache.disk.DiskStore;
+import dev.gatehouse.cache.memory.MemoryStore;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
@@ -34,10 +40,12 @@ public final class Gatehouse implements AutoCloseable {
     private final TunnelRegistry tunnels;
     private final ProxyServer proxy;
     private final AdminServer admin;
+    private final HttpCache cache;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
-                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin) {
+                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, HttpCache cache) {
+        this.cache = cache;
         this.config = config;
         this.audit = audit;
         this.policy = policy;
@@ -58,15 +66,16 @@ public final class Gatehouse implements AutoCloseable {
                 config.forwarding().responseTimeout(), config.forwarding().readTimeout());
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
+        HttpCache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor) : null;
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
-                    upstream, connector, tunnels, executor));
+                    upstream, connector, tunnels, executor, cache));
             guard.addOwnListener(proxy.address());
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(config.adminAddress().toSocketAddress(), () -> self[0] != null && !self[0].stopping);
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin);
+            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, cache);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
@@ -75,6 +84,30 @@ public final class Gatehouse implements AutoCloseable {
             if (policy != null) policy.close();
             throw e;
         }
+    }
+
+    /**
+     * The shared cache: a Caffeine memory tier for small hot objects in front of the persistent disk tier
+     * under {@code dir}, whose index is rebuilt from the files found there.
+     */
+    private static HttpCache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor) throws IOException {
+        long started = System.nanoTime();
+        DiskStore disk = DiskStore.open(dir, c.diskBytes(), c.maxObjectBytes(), c.minFreeDiskBytes(), executor);
+        log.info("cache: {} entries ({} bytes) on disk under {}, index rebuilt in {} ms", disk.count(), disk.sizeBytes(), dir,
+                (System.nanoTime() - started) / 1_000_000);
+        MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
+        CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
+        return new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes()), Clock.systemUTC());
+    }
+
+    /**
+     * Drops the stored response for {@code url} (an absolute http URL), as {@code PURGE} does; the admin
+     * listener's purge endpoint calls this. False when nothing was stored or the cache is off.
+     *
+     * @throws IllegalArgumentException if {@code url} is not an absolute URL with a host
+     */
+    public boolean purge(String url) {
+        return cache != null && cache.purge(CacheKey.of(url));
     }
 
     private static AuditLog openAudit(GatehouseConfig config, Path dataDir) throws IOException {

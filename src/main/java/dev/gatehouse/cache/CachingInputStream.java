@@ -10,8 +10,8 @@ import java.io.InputStream;
  * {@link SharedBody} that followers tail. The client and the cache get the body in one pass,
  * never held whole in memory.
  *
- * <p>The body counts as complete when it ends with exactly the expected length (or any length when
- * that is unknown): then the entry is committed and the shared body finished. It is incomplete if
+ * <p>The body counts as complete as soon as the expected length has arrived (or, when that is
+ * unknown, when it ends): then the entry is committed and the shared body finished. It is incomplete if
  * reading fails (the origin died mid-body), the body is shorter or longer than announced, or the
  * stream is closed before the end (the client went away and the forward path stopped reading):
  * then the entry is aborted and followers see a failure, never a truncated body. Storage problems
@@ -67,6 +67,10 @@ public final class CachingInputStream extends FilterInputStream {
             tee(buffer, offset, n);
             if (expectedLength >= 0 && read > expectedLength) {
                 finish(new IOException("the origin body is longer than its Content-Length " + expectedLength));
+            } else if (read == expectedLength) {
+                // Complete now: the client has its last byte once the caller writes it, and its next
+                // request (a hit, a purge) must find the entry committed, not wait for the caller's next read.
+                finish(null);
             }
         }
         return n;

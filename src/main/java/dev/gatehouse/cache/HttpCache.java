@@ -110,9 +110,12 @@ public final class HttpCache {
         policy.invalidations(request, status, response).forEach(store::remove);
     }
 
-    /** Drops the stored response for {@code key} (admin purge). */
-    public void purge(CacheKey key) {
+    /** Drops the stored response for {@code key} (admin purge); false if none was stored. */
+    public boolean purge(CacheKey key) {
+        Optional<CacheStore.StoredResponse> stored = store.open(key);
+        stored.ifPresent(CacheStore.StoredResponse::close);
         store.remove(key);
+        return stored.isPresent();
     }
 
     /**

@@ -20,6 +20,7 @@ import java.util.List;
  * @param audit       the audit log
  * @param policy      the access policy file and how it is reloaded
  * @param pac         the proxy auto-config file served at {@code /proxy.pac} and {@code /wpad.dat}
+ * @param cache       the shared HTTP cache (memory and disk tiers)
  * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
  */
 public record GatehouseConfig(
@@ -34,6 +35,7 @@ public record GatehouseConfig(
         Audit audit,
         Pac pac,
         PolicySettings policy,
+        Cache cache,
         Duration shutdownTimeout) {
 
     /** @param allow client networks (IPv4/IPv6 CIDR) that may use the proxy; everyone else gets 403 */
@@ -102,6 +104,25 @@ public record GatehouseConfig(
      */
     public record PolicySettings(String file, boolean watch, Duration warnAllowance) {}
 
+    /**
+     * The shared HTTP cache; the disk tier lives under {@code <dataDir>/cache}.
+     *
+     * @param enabled           store and serve responses; off, every request goes to the origin
+     * @param memoryBytes       bound of the memory tier (hot small objects), in bytes
+     * @param memoryObjectBytes largest body the memory tier holds; larger ones live on disk only
+     * @param diskBytes         bound of the disk tier, in bytes
+     * @param maxObjectBytes    largest body stored at all; larger ones are streamed, not stored
+     * @param minFreeDiskBytes  stop storing while the file system has less than this usable
+     * @param heuristicFraction heuristic freshness (RFC 9111 §4.2.2): this fraction of the time since
+     *                          Last-Modified, for responses without explicit freshness
+     * @param heuristicCap      the longest heuristic freshness lifetime
+     * @param xCacheHeader      add {@code X-Cache: HIT|MISS from <via pseudonym>} to responses
+     * @param purgeClients      client networks (CIDR) whose {@code PURGE} requests are honoured
+     */
+    public record Cache(boolean enabled, long memoryBytes, long memoryObjectBytes, long diskBytes, long maxObjectBytes,
+                        long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, boolean xCacheHeader,
+                        List<String> purgeClients) {}
+
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {
         p.check("/listen", () -> HostPort.parse(listen));
@@ -154,6 +175,19 @@ public record GatehouseConfig(
             }
         }
         positive(p, "/policy/warnAllowance", policy.warnAllowance());
+        p.range("/cache/memoryBytes", cache.memoryBytes(), 0, Long.MAX_VALUE);
+        p.range("/cache/memoryObjectBytes", cache.memoryObjectBytes(), 0, Integer.MAX_VALUE - 8);
+        p.range("/cache/diskBytes", cache.diskBytes(), 0, Long.MAX_VALUE);
+        p.range("/cache/maxObjectBytes", cache.maxObjectBytes(), 0, Long.MAX_VALUE);
+        p.range("/cache/minFreeDiskBytes", cache.minFreeDiskBytes(), 0, Long.MAX_VALUE);
+        if (!(cache.heuristicFraction() >= 0 && cache.heuristicFraction() <= 1)) {
+            p.add("/cache/heuristicFraction", "must be between 0 and 1 (0.1 is usual), got " + cache.heuristicFraction());
+        }
+        if (cache.heuristicCap().isNegative()) p.add("/cache/heuristicCap", "must not be negative, got " + cache.heuristicCap());
+        for (int i = 0; i < cache.purgeClients().size(); i++) {
+            String cidr = cache.purgeClients().get(i);
+            p.check("/cache/purgeClients/" + i, () -> AddressRange.parse(cidr));
+        }
         positive(p, "/shutdownTimeout", shutdownTimeout);
     }
 

@@ -87,22 +87,35 @@ final class ForwardHandler implements HttpHandler {
         // that does not send one (most do not) for the JDK's fixed 5 s wait.
         UpstreamRequest request = new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length));
 
+        CacheFill fill = exchange.getAttachment(CacheFill.KEY); // the cache's part, for GET and HEAD
+        if (fill != null) fill.beforeSend(headers);
+
         record.setHierarchy("HIER_DIRECT");
         UpstreamResponse response;
         try {
             response = upstream.send(request);
         } catch (UpstreamException e) {
             if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
+            if (fill != null && fill.answeredFailure(exchange, e)) return;
             errors.respond(exchange, e.failure(), e.getMessage());
             return;
         }
         try (response) {
             record.setUpstreamAddress(response.upstreamAddress().getHostAddress());
             record.setResultCode("TCP_MISS");
+            CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
+            if (next == CacheFill.Next.ANSWERED) return;
+            if (next == CacheFill.Next.RETRY) {
+                response.close();
+                handleRequest(exchange); // once: the fill no longer adds validators
+                return;
+            }
             exchange.setStatusCode(response.status());
             copyResponseHeaders(response.headers(), exchange.getResponseHeaders());
-            if (!mayHaveBody(method, response.status())) return;
-            stream(exchange, record, response);
+            boolean hasBody = mayHaveBody(method, response.status());
+            InputStream responseBody = fill == null ? response.body() : fill.body(exchange, response, hasBody);
+            if (!hasBody) return;
+            stream(exchange, record, responseBody);
         }
     }
 
@@ -194,10 +207,10 @@ final class ForwardHandler implements HttpHandler {
         return !"HEAD".equals(method) && status >= 200 && status != 204 && status != 304;
     }
 
-    private void stream(HttpServerExchange exchange, AuditRecord record, UpstreamResponse response) {
+    private void stream(HttpServerExchange exchange, AuditRecord record, InputStream body) {
         OutputStream out = exchange.getOutputStream();
         try {
-            copier.copy(response.body(), out);
+            copier.copy(body, out);
         } catch (BodyCopier.SourceFailed e) {
             // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
             // What the origin did send goes out first (flush does not end the response): without it a short

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.Via;
@@ -12,6 +13,7 @@ import dev.gatehouse.upstream.UpstreamClient;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -21,9 +23,12 @@ public final class ProxyHandlers {
     private ProxyHandlers() {}
 
     /** What the chain needs from the application. */
-    /** @param policy the access policy, or null when none is configured (everything allowed) */
+    /**
+     * @param policy the access policy, or null when none is configured (everything allowed)
+     * @param cache  the shared cache, or null when {@code cache.enabled} is off
+     */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
-                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {}
+                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor, HttpCache cache) {}
 
     /** The built chain: the root handler, plus the pieces the server needs to reach. */
     record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
@@ -31,6 +36,16 @@ public final class ProxyHandlers {
     static PacFile pac(GatehouseConfig config) {
         GatehouseConfig.Pac p = config.pac();
         return new PacFile(config.pacProxies(), p.directDomains(), p.directNetworks(), p.plainHostNamesDirect(), p.fallbackDirect());
+    }
+
+    /** The cache in front of the forward path: hits answered here, misses and revalidations stored as they stream. */
+    private static HttpHandler cache(HttpHandler forward, Parts parts, ErrorResponder errors) {
+        GatehouseConfig config = parts.config();
+        Via via = new Via(config.forwarding().via());
+        StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
+        BackgroundRevalidation background = new BackgroundRevalidation(parts.cache(), parts.upstream(), via, parts.executor());
+        return new CacheHandler(forward, parts.cache(), responder, background, errors,
+                Path.of(config.dataDir(), "cache", "tmp"), parts.executor());
     }
 
     static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
@@ -41,6 +56,7 @@ public final class ProxyHandlers {
                 config.forwarding().xForwardedFor(), errors, parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
+        if (parts.cache() != null) forward = cache(forward, parts, errors);
 
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
@@ -52,6 +68,11 @@ public final class ProxyHandlers {
             String contact = config.forwarding().contact();
             connect = new PolicyHandler(connect, parts.policy(), allowances, errors, contact);
             forward = new PolicyHandler(forward, parts.policy(), allowances, errors, contact);
+        }
+        if (parts.cache() != null) {
+            // Before the policy: an administrator's purge is not a visit to the URL.
+            forward = new PurgeHandler(forward, parts.cache(), AddressRanges.parse(config.cache().purgeClients()),
+                    errors, parts.executor());
         }
         HttpHandler route = new RouteHandler(connect, forward, new LocalHandler(errors, pac(config)), errors);
         HttpHandler limits = new RequestLimitsHandler(route, config.limits().maxUrlLength(),

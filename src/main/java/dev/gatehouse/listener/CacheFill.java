@@ -1,0 +1,175 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.cache.CacheEntry;
+import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.cache.CacheRequest;
+import dev.gatehouse.cache.CacheStore;
+import dev.gatehouse.cache.CachingInputStream;
+import dev.gatehouse.cache.Collapser;
+import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.ResultCode;
+import dev.gatehouse.cache.SharedBody;
+import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.upstream.UpstreamResponse;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cache's part in one forwarded GET or HEAD, attached to the exchange by {@link CacheHandler} and
+ * consulted by {@link ForwardHandler} at three points: before the request goes upstream (the stored
+ * validators are added, RFC 9111 §4.3.1), when the response header arrives (a 304 refreshes the stored
+ * response and answers from it, §4.3.3-4; a 5xx may answer with the stale one, RFC 5861 §4), and for the
+ * body (teed into the store and, for a collapsed miss, to the waiting followers while it streams).
+ */
+final class CacheFill implements AutoCloseable {
+    static final AttachmentKey<CacheFill> KEY = AttachmentKey.create(CacheFill.class);
+    private static final List<String> VALIDATORS = List.of("If-None-Match", "If-Modified-Since");
+
+    /** What the forward path does after {@link #onResponse}. */
+    enum Next {
+        /** Send the origin's response (through {@link #body}). */
+        FORWARD,
+        /** The cache answered the client; close the origin's response. */
+        ANSWERED,
+        /** The 304 did not match the stored response: send the request again, without validators (§4.3.4). */
+        RETRY
+    }
+
+    private final HttpCache cache;
+    private final CacheRequest request;
+    private final StoredResponder responder;
+    private final boolean store;
+    private final Collapser.Leader<CollapsedResponse> leader;
+    private final Path sharedDir;
+    private HttpCache.Lookup revalidating;
+    private long requestTime;
+    private CachingInputStream tee;
+    private SharedBody shared;
+
+    /**
+     * @param revalidating the lookup whose stale response is validated, or null for a miss
+     * @param store        whether the response may be stored (false when the policy says no-store)
+     * @param leader       this exchange's ticket when it leads a collapsed miss, else null
+     * @param sharedDir    where a shared body's temporary file goes
+     */
+    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup revalidating,
+              boolean store, Collapser.Leader<CollapsedResponse> leader, Path sharedDir) {
+        this.cache = cache;
+        this.request = request;
+        this.responder = responder;
+        this.revalidating = revalidating;
+        this.store = store;
+        this.leader = leader;
+        this.sharedDir = sharedDir;
+    }
+
+    /** Called with the upstream request's fields just before it is sent: adds the stored validators. */
+    void beforeSend(List<Map.Entry<String, String>> upstreamHeaders) {
+        requestTime = cache.now();
+        if (revalidating == null) return;
+        upstreamHeaders.removeIf(h -> VALIDATORS.stream().anyMatch(h.getKey()::equalsIgnoreCase));
+        for (String name : VALIDATORS) {
+            String value = revalidating.headers().first(name);
+            if (value != null) upstreamHeaders.add(Map.entry(name, value));
+        }
+    }
+
+    /** The origin could not be reached: answers with the stale response if allowed; true if it did. */
+    boolean answeredFailure(HttpServerExchange exchange, UpstreamException failure) throws IOException {
+        if (leader != null) leader.fail(failure);
+        if (revalidating != null && cache.mayServeStaleOnError(revalidating)) {
+            serveStale(exchange);
+            return true;
+        }
+        if (revalidating != null) Exchanges.record(exchange).setResultCode(ResultCode.TCP_REFRESH_FAIL_ERR.name());
+        return false;
+    }
+
+    /** The origin's response header arrived. */
+    Next onResponse(HttpServerExchange exchange, UpstreamResponse response) throws IOException {
+        if (revalidating == null) return Next.FORWARD;
+        AuditRecord record = Exchanges.record(exchange);
+        int status = response.status();
+        if (status == 304) {
+            Optional<CacheEntry> merged = cache.notModified(revalidating, CacheFields.of(response.headers()), requestTime, cache.now());
+            if (merged.isEmpty()) {
+                revalidating = null; // the caller still closes the lookup
+                return Next.RETRY;
+            }
+            record.setResultCode(cache.policy().afterRevalidation(status).name());
+            CacheStore.StoredResponse stored = revalidating.stored().orElseThrow();
+            if (cache.policy().answersClientConditional(request, merged.get())) {
+                responder.notModified(exchange, cache.policy().notModifiedHeaders(merged.get(), cache.now()));
+            } else {
+                responder.send(exchange, request, stored, cache.responseHeaders(merged.get()));
+            }
+            return Next.ANSWERED;
+        }
+        if (status >= 500 && cache.mayServeStaleOnError(revalidating)) {
+            serveStale(exchange);
+            return Next.ANSWERED;
+        }
+        record.setResultCode((status >= 500 ? cache.policy().afterRevalidation(status) : revalidating.decision().resultCode()).name());
+        return Next.FORWARD;
+    }
+
+    private void serveStale(HttpServerExchange exchange) throws IOException {
+        Exchanges.record(exchange).setResultCode(ResultCode.TCP_REFRESH_FAIL_OLD.name());
+        CacheStore.StoredResponse stored = revalidating.stored().orElseThrow();
+        responder.send(exchange, request, stored, cache.responseHeaders(stored.entry()));
+    }
+
+    /**
+     * The body to send the client: the origin's, teed into the store and to collapsed followers when the
+     * response may be stored (RFC 9111 §3). Also marks the response {@code X-Cache: MISS}.
+     */
+    InputStream body(HttpServerExchange exchange, UpstreamResponse response, boolean hasBody) {
+        responder.markMiss(exchange.getResponseHeaders());
+        if (!store && leader == null) return response.body();
+        CacheHeaders headers = CacheFields.of(response.headers());
+        long length = hasBody ? CacheFields.contentLength(headers) : 0;
+        long responseTime = cache.now();
+        CacheStore.Writer writer = store && hasBody
+                ? cache.writer(request, response.status(), headers, requestTime, responseTime, length).orElse(null)
+                : null;
+        if (leader != null) {
+            Optional<CacheEntry> entry = hasBody
+                    ? cache.policy().entryFor(request, response.status(), headers, requestTime, responseTime)
+                    : Optional.empty();
+            shared = entry.isPresent() ? newSharedBody() : null;
+            leader.publish(shared == null ? CollapsedResponse.UNSHARED : new CollapsedResponse(entry.get(), shared));
+        }
+        if (writer == null && shared == null) return response.body();
+        tee = new CachingInputStream(response.body(), writer, shared, length);
+        return tee;
+    }
+
+    private SharedBody newSharedBody() {
+        try {
+            return SharedBody.create(sharedDir);
+        } catch (IOException e) {
+            return null; // followers fetch for themselves
+        }
+    }
+
+    /** Ends the exchange's part: an unfinished tee is aborted, followers still reading see the end or a failure. */
+    @Override
+    public void close() {
+        if (tee != null) {
+            try {
+                tee.close();
+            } catch (IOException ignored) {
+                // the origin's connection is dropped anyway
+            }
+        }
+        if (shared != null) shared.close();
+        if (leader != null) leader.close();
+    }
+}

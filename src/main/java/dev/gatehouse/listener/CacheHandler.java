@@ -1,0 +1,172 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.cache.CacheDecision;
+import dev.gatehouse.cache.CacheRequest;
+import dev.gatehouse.cache.Collapser;
+import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.ResultCode;
+import dev.gatehouse.policy.Decision;
+import dev.gatehouse.upstream.UpstreamException;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * The shared cache in the forward chain (OkHttp's {@code CacheInterceptor}): looks GET and HEAD up and
+ * answers hits, the client's satisfied conditionals and {@code only-if-cached} misses itself; hands
+ * misses and revalidations to {@link ForwardHandler} with a {@link CacheFill} that stores the response
+ * while it streams; collapses concurrent misses of one URL into one origin request whose followers are
+ * answered as the body arrives; and invalidates after unsafe methods (RFC 9111 §4.4).
+ *
+ * <p>The policy's cache mode is honoured: {@code bypass} neither reads nor writes the cache,
+ * {@code no-store} reads but does not store (and does not collapse).
+ */
+final class CacheHandler implements HttpHandler {
+    private final HttpHandler next;
+    private final HttpCache cache;
+    private final StoredResponder responder;
+    private final Collapser<CollapsedResponse> collapser = new Collapser<>();
+    private final BackgroundRevalidation background;
+    private final ErrorResponder errors;
+    private final Path sharedDir;
+    private final Executor executor;
+    private final BodyCopier copier = new BodyCopier();
+
+    CacheHandler(HttpHandler next, HttpCache cache, StoredResponder responder, BackgroundRevalidation background,
+                 ErrorResponder errors, Path sharedDir, Executor executor) {
+        this.next = next;
+        this.cache = cache;
+        this.responder = responder;
+        this.background = background;
+        this.errors = errors;
+        this.sharedDir = sharedDir;
+        this.executor = executor;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        Decision decision = exchange.getAttachment(PolicyHandler.DECISION);
+        if (decision != null && decision.cacheBypass()) {
+            next.handleRequest(exchange);
+            return;
+        }
+        if (exchange.isInIoThread()) {
+            exchange.dispatch(executor, this); // store reads may touch the disk
+            return;
+        }
+        exchange.startBlocking();
+        URI target = exchange.getAttachment(Exchanges.TARGET);
+        CacheRequest request = new CacheRequest(exchange.getRequestMethod().toString(), target,
+                CacheFields.of(exchange.getRequestHeaders()));
+        if (!request.readsCache()) {
+            // §4.4: invalidate once the origin's answer is known, before the client sees it, so the
+            // client's next request cannot overtake the invalidation.
+            exchange.addResponseCommitListener(ex ->
+                    cache.invalidate(request, ex.getStatusCode(), CacheFields.of(ex.getResponseHeaders())));
+            next.handleRequest(exchange);
+            return;
+        }
+        boolean store = decision == null || !decision.noStore();
+        answer(exchange, request, store, store);
+    }
+
+    /** Answers from the cache, or forwards; {@code collapse}: a miss may join others for the same URL. */
+    private void answer(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
+        AuditRecord record = Exchanges.record(exchange);
+        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+            CacheDecision decision = lookup.decision();
+            switch (decision.outcome()) {
+                case HIT -> {
+                    hit(record, decision.resultCode());
+                    responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
+                }
+                case NOT_MODIFIED -> {
+                    hit(record, decision.resultCode());
+                    responder.notModified(exchange, lookup.headers());
+                }
+                case UNSATISFIABLE_504 -> {
+                    // RFC 9111 §5.2.1.7: only-if-cached and nothing usable stored.
+                    hit(record, decision.resultCode());
+                    exchange.setStatusCode(504);
+                    exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+                    exchange.endExchange();
+                }
+                case STALE_WHILE_REVALIDATE -> {
+                    hit(record, decision.resultCode());
+                    background.start(request, store);
+                    responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
+                }
+                case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, sharedDir));
+                case MISS -> miss(exchange, request, store, collapse && request.method().equals("GET"));
+            }
+        }
+    }
+
+    private void miss(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
+        if (!collapse) {
+            forward(exchange, new CacheFill(cache, request, responder, null, store, null, sharedDir));
+            return;
+        }
+        switch (collapser.join(request.key())) {
+            case Collapser.Leader<CollapsedResponse> leader ->
+                    forward(exchange, new CacheFill(cache, request, responder, null, store, leader, sharedDir));
+            case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, store, follower);
+        }
+    }
+
+    /**
+     * A collapsed follower: streams the leader's response if it may be shared and suits this request
+     * (Vary, §4.1; freshness requirements of the request, §5.2.1), otherwise looks up or fetches again
+     * without collapsing. A leader that could not reach the origin fails its followers the same way.
+     */
+    private void follow(HttpServerExchange exchange, CacheRequest request, boolean store,
+                        Collapser.Follower<CollapsedResponse> follower) throws Exception {
+        CollapsedResponse leaders;
+        try {
+            leaders = follower.await();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UpstreamException failure) {
+                errors.respond(exchange, failure.failure(), failure.getMessage());
+                return;
+            }
+            leaders = CollapsedResponse.UNSHARED;
+        }
+        if (leaders.shared()) {
+            CacheDecision decision = cache.policy().decide(request, leaders.entry(), cache.now());
+            Optional<InputStream> body = decision.outcome() == CacheDecision.Outcome.HIT ? leaders.body().newReader() : Optional.empty();
+            if (body.isPresent()) {
+                hit(Exchanges.record(exchange), ResultCode.TCP_CF_HIT);
+                try (InputStream in = body.get()) {
+                    responder.sendShared(exchange, leaders.entry().status(), cache.responseHeaders(leaders.entry()), in, copier);
+                } catch (BodyCopier.SourceFailed e) {
+                    Exchanges.record(exchange).setError("upstream_aborted");
+                    Exchanges.record(exchange).setResultCode(ResultCode.TCP_CF_HIT.name() + "_ABORTED");
+                    org.xnio.IoUtils.safeClose(exchange.getConnection());
+                } catch (BodyCopier.SinkFailed e) {
+                    Exchanges.record(exchange).setError("client_aborted");
+                }
+                return;
+            }
+        }
+        answer(exchange, request, store, false); // the leader is done: most likely a hit now
+    }
+
+    private void forward(HttpServerExchange exchange, CacheFill fill) throws Exception {
+        exchange.putAttachment(CacheFill.KEY, fill);
+        try (fill) {
+            next.handleRequest(exchange);
+        }
+    }
+
+    private static void hit(AuditRecord record, ResultCode code) {
+        record.setResultCode(code.name());
+        record.setHierarchy("HIER_NONE");
+    }
+}

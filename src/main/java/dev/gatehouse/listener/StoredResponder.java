@@ -1,0 +1,158 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.cache.ByteRange;
+import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.cache.CacheRequest;
+import dev.gatehouse.cache.CacheStore;
+import dev.gatehouse.http.Via;
+import io.undertow.io.BufferWritableOutputStream;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.Optional;
+
+/**
+ * Writes responses the cache answers to the client: a stored response whole, as one byte range (206) or
+ * as 416 (RFC 9110 §14), without a body for HEAD; a 304 for a satisfied client conditional; a collapsed
+ * follower's copy of a body still arriving. Runs on a worker thread with blocking output.
+ *
+ * <p>Bodies are not copied per request where the tier allows it: a memory-tier body goes out as a
+ * duplicate of its read-only buffer, a disk-tier body by {@code FileChannel} transfer (sendfile where
+ * the platform has it).
+ */
+final class StoredResponder {
+    private static final HttpString VIA = HttpString.tryFromString("Via");
+    private static final HttpString X_CACHE = HttpString.tryFromString("X-Cache");
+    private static final int CHUNK = 64 * 1024;
+
+    private final Via via;
+    private final String xCacheHit;
+    private final String xCacheMiss;
+
+    /** {@code xCache}: whether responses carry {@code X-Cache: HIT|MISS from <pseudonym>}. */
+    StoredResponder(Via via, boolean xCache) {
+        this.via = via;
+        this.xCacheHit = xCache ? "HIT from " + via.pseudonym() : null;
+        this.xCacheMiss = xCache ? "MISS from " + via.pseudonym() : null;
+    }
+
+    /** Marks a response that came from the origin ({@code X-Cache: MISS}), when enabled. */
+    void markMiss(HeaderMap out) {
+        if (xCacheMiss != null) out.put(X_CACHE, xCacheMiss);
+    }
+
+    /** Sends {@code stored} with {@code headers} (which carry {@code Age}) as the answer to {@code request}. */
+    void send(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored, CacheHeaders headers)
+            throws IOException {
+        long length = stored.bodyLength();
+        ByteRange range = ByteRange.of(request, stored.entry(), length);
+        int status = switch (range.kind()) {
+            case FULL -> stored.entry().status();
+            case PARTIAL -> 206;
+            case UNSATISFIABLE -> 416;
+        };
+        exchange.setStatusCode(status);
+        HeaderMap out = exchange.getResponseHeaders();
+        writeHeaders(out, headers.without("Content-Length", "Content-Range"));
+        boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
+        if (range.kind() == ByteRange.Kind.FULL) {
+            if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, length);
+        } else {
+            CacheFields.copy(range.headers(), out);
+        }
+        if (request.method().equals("HEAD") || !bodyAllowed || range.length() == 0) {
+            exchange.endExchange();
+            return;
+        }
+        OutputStream body = exchange.getOutputStream();
+        writeBody(body, stored, range.first(), range.length());
+        body.close();
+    }
+
+    /** Answers a satisfied client conditional with 304 and {@code headers} (RFC 9111 §4.3.2). */
+    void notModified(HttpServerExchange exchange, CacheHeaders headers) {
+        exchange.setStatusCode(304);
+        writeHeaders(exchange.getResponseHeaders(), headers.without("Content-Length"));
+        exchange.endExchange();
+    }
+
+    /**
+     * Sends a collapsed follower the leader's response: {@code headers} (stored fields with Age), and the
+     * body as it arrives. A body that fails midway cuts the connection, as a failing origin does.
+     */
+    void sendShared(HttpServerExchange exchange, int status, CacheHeaders headers, InputStream body, BodyCopier copier)
+            throws BodyCopier.SourceFailed, BodyCopier.SinkFailed {
+        exchange.setStatusCode(status);
+        writeHeaders(exchange.getResponseHeaders(), headers);
+        if (exchange.getRequestMethod().toString().equals("HEAD") || status == 204 || status == 304) {
+            exchange.endExchange();
+            return;
+        }
+        OutputStream out = exchange.getOutputStream();
+        copier.copy(body, out);
+        try {
+            out.close();
+        } catch (IOException e) {
+            throw new BodyCopier.SinkFailed(e);
+        }
+    }
+
+    /** The stored fields, with this proxy added to {@code Via} (RFC 9110 §7.6.3) and {@code X-Cache}. */
+    private void writeHeaders(HeaderMap out, CacheHeaders headers) {
+        String received = headers.combined("Via");
+        CacheFields.copy(headers.without("Via"), out);
+        out.put(VIA, via.append(received));
+        if (xCacheHit != null) out.put(X_CACHE, xCacheHit);
+    }
+
+    private static void writeBody(OutputStream out, CacheStore.StoredResponse stored, long first, long count)
+            throws IOException {
+        BufferWritableOutputStream direct = out instanceof BufferWritableOutputStream b ? b : null;
+        Optional<ByteBuffer> buffer = stored.bodyBuffer();
+        if (buffer.isPresent() && direct != null) {
+            ByteBuffer slice = buffer.get().duplicate(); // own position and limit: other hits share the buffer
+            slice.position((int) first).limit((int) (first + count));
+            direct.write(slice);
+            return;
+        }
+        Optional<FileChannel> channel = stored.bodyChannel();
+        if (channel.isPresent() && direct != null && first + count == stored.bodyLength()) {
+            direct.transferFrom(channel.get().position(first)); // to the end of the file, zero-copy
+            return;
+        }
+        if (channel.isPresent()) {
+            copyRange(channel.get(), first, count, out);
+            return;
+        }
+        try (InputStream in = stored.body()) {
+            in.skipNBytes(first);
+            byte[] chunk = new byte[CHUNK];
+            long left = count;
+            while (left > 0) {
+                int n = in.read(chunk, 0, (int) Math.min(chunk.length, left));
+                if (n < 0) throw new IOException("the stored body ended early");
+                out.write(chunk, 0, n);
+                left -= n;
+            }
+        }
+    }
+
+    private static void copyRange(FileChannel channel, long first, long count, OutputStream out) throws IOException {
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
+        long position = first;
+        long end = first + count;
+        while (position < end) {
+            chunk.clear().limit((int) Math.min(CHUNK, end - position));
+            int n = channel.read(chunk, position);
+            if (n < 0) throw new IOException("the stored body ended early");
+            out.write(chunk.array(), 0, n);
+            position += n;
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package dev.gatehouse.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The shared cache through real sockets: what the client got, what the origin saw (how many requests,
+ * which validators) and the result code in the audit log, for hits, revalidation, privacy rules, HEAD,
+ * ranges, invalidation, only-if-cached and PURGE.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CacheIT {
+    private final MockWebServer origin = new MockWebServer();
+    private GatehouseFixture proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        origin.start(InetAddress.getByName("127.0.0.1"), 0);
+        proxy = GatehouseFixture.start();
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        origin.close();
+    }
+
+    private String url(String path) {
+        return "http://127.0.0.1:" + origin.getPort() + path;
+    }
+
+    private HttpResponse<String> get(String path, String... headers) throws Exception {
+        return send("GET", path, headers);
+    }
+
+    private HttpResponse<String> send(String method, String path, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) request.headers(headers);
+        return proxy.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static MockResponse cacheable(String body, String... headers) {
+        MockResponse.Builder response = new MockResponse.Builder().addHeader("Cache-Control", "max-age=600")
+                .addHeader("ETag", "\"v1\"").addHeader("Content-Type", "text/plain").body(body);
+        for (int i = 0; i < headers.length; i += 2) response.setHeader(headers[i], headers[i + 1]);
+        return response.build();
+    }
+
+    private List<String> results(int n) {
+        return proxy.awaitRecords(n).stream().map(r -> r.get("result").asText()).toList();
+    }
+
+    private RecordedRequest taken() throws InterruptedException {
+        RecordedRequest r = origin.takeRequest(10, TimeUnit.SECONDS);
+        assertNotNull(r, "the origin received no request");
+        return r;
+    }
+
+    @Test
+    void secondGetIsAHitAndTheOriginSeesOneRequest() throws Exception {
+        origin.enqueue(cacheable("hello"));
+
+        HttpResponse<String> miss = get("/a");
+        HttpResponse<String> hit = get("/a");
+
+        assertEquals("hello", miss.body());
+        assertEquals("hello", hit.body());
+        assertEquals(200, hit.statusCode());
+        assertEquals(1, origin.getRequestCount());
+        assertEquals("MISS from gatehouse", miss.headers().firstValue("X-Cache").orElse(null));
+        assertEquals("HIT from gatehouse", hit.headers().firstValue("X-Cache").orElse(null));
+        assertTrue(hit.headers().firstValue("Age").isPresent(), "a hit carries Age (RFC 9111 §5.1)");
+        assertEquals("1.1 gatehouse", hit.headers().firstValue("Via").orElse(null));
+        assertEquals("5", hit.headers().firstValue("Content-Length").orElse(null));
+        assertEquals("\"v1\"", hit.headers().firstValue("ETag").orElse(null));
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals(List.of("TCP_MISS", "TCP_MEM_HIT"), records.stream().map(r -> r.get("result").asText()).toList());
+        assertEquals("HIER_NONE", records.get(1).get("hierarchy").asText());
+        proxy.assertNothingLoggedAboveInfo();
+    }
+
+    @Test
+    void staleResponseIsRevalidatedWithItsValidatorsAndA304RefreshesIt() throws Exception {
+        origin.enqueue(cacheable("hello", "Cache-Control", "max-age=0", "Last-Modified", "Mon, 02 Nov 2026 10:00:00 GMT"));
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v1\"").build());
+
+        get("/r");
+        HttpResponse<String> refreshed = get("/r");
+        HttpResponse<String> hit = get("/r");
+
+        taken();
+        RecordedRequest conditional = taken();
+        assertEquals("\"v1\"", conditional.getHeaders().get("If-None-Match"));
+        assertEquals("Mon, 02 Nov 2026 10:00:00 GMT", conditional.getHeaders().get("If-Modified-Since"));
+        assertEquals(200, refreshed.statusCode());
+        assertEquals("hello", refreshed.body(), "a 304 is answered with the stored body");
+        assertEquals("hello", hit.body());
+        assertEquals(2, origin.getRequestCount(), "the 304's max-age made the stored response fresh");
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_UNMODIFIED", "TCP_MEM_HIT"), results(3));
+    }
+
+    @Test
+    void revalidationAnsweredWithANewResponseReplacesTheStoredOne() throws Exception {
+        origin.enqueue(cacheable("old", "Cache-Control", "max-age=0"));
+        origin.enqueue(cacheable("new", "ETag", "\"v2\""));
+
+        get("/m");
+        HttpResponse<String> modified = get("/m");
+        HttpResponse<String> hit = get("/m");
+
+        assertEquals("new", modified.body());
+        assertEquals("new", hit.body());
+        assertEquals(2, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_MODIFIED", "TCP_MEM_HIT"), results(3));
+    }
+
+    @Test
+    void clientsOwnConditionalIsAnsweredFromTheCache() throws Exception {
+        origin.enqueue(cacheable("hello"));
+
+        get("/c");
+        HttpResponse<String> notModified = get("/c", "If-None-Match", "\"v1\"");
+
+        assertEquals(304, notModified.statusCode());
+        assertEquals("", notModified.body());
+        assertEquals(1, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_INM_HIT"), results(2));
+    }
+
+    static Stream<Arguments> privateExchanges() {
+        return Stream.of(
+                Arguments.of("Set-Cookie", new String[0], new String[] {"Set-Cookie", "session=alice"}),
+                Arguments.of("private", new String[0], new String[] {"Cache-Control", "private, max-age=600"}),
+                Arguments.of("no-store", new String[0], new String[] {"Cache-Control", "no-store"}),
+                Arguments.of("Authorization", new String[] {"Authorization", "Basic YWxpY2U6c2VjcmV0"}, new String[0]),
+                Arguments.of("Cookie", new String[] {"Cookie", "session=alice"}, new String[0]));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("privateExchanges")
+    void aPersonalisedResponseIsNeverHandedToAnotherClient(String name, String[] aliceHeaders, String[] responseHeaders)
+            throws Exception {
+        origin.enqueue(cacheable("for alice", responseHeaders));
+        origin.enqueue(cacheable("for bob"));
+
+        HttpResponse<String> alice = get("/p", aliceHeaders);
+        HttpResponse<String> bob = get("/p");
+
+        assertEquals("for alice", alice.body());
+        assertEquals("for bob", bob.body(), "bob must get his own response from the origin");
+        assertEquals(2, origin.getRequestCount());
+        assertFalse(bob.headers().firstValue("Set-Cookie").isPresent());
+    }
+
+    @Test
+    void aSharedResponseNeverCarriesAnotherClientsSetCookie() throws Exception {
+        origin.enqueue(cacheable("public page", "Cache-Control", "public, max-age=600", "Set-Cookie", "session=alice"));
+
+        HttpResponse<String> alice = get("/s");
+        HttpResponse<String> bob = get("/s");
+
+        assertEquals("session=alice", alice.headers().firstValue("Set-Cookie").orElse(null));
+        assertEquals("public page", bob.body());
+        assertEquals(1, origin.getRequestCount(), "public makes it shareable");
+        assertNull(bob.headers().firstValue("Set-Cookie").orElse(null), "the stored copy has no Set-Cookie");
+    }
+
+    @Test
+    void anUnsafeMethodInvalidatesTheStoredResponse() throws Exception {
+        origin.enqueue(cacheable("v1"));
+        origin.enqueue(new MockResponse.Builder().code(200).body("posted").build());
+        origin.enqueue(cacheable("v2"));
+
+        get("/u");
+        HttpResponse<String> post = proxy.client().send(HttpRequest.newBuilder(URI.create(url("/u")))
+                .POST(HttpRequest.BodyPublishers.ofString("x=1")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> after = get("/u");
+
+        assertEquals("posted", post.body());
+        assertEquals("v2", after.body(), "RFC 9111 §4.4: the POST invalidated the stored GET");
+        assertEquals(3, origin.getRequestCount());
+    }
+
+    @Test
+    void headIsAnsweredFromTheStoredGet() throws Exception {
+        origin.enqueue(cacheable("hello"));
+
+        get("/h");
+        HttpResponse<String> head = send("HEAD", "/h");
+
+        assertEquals(200, head.statusCode());
+        assertEquals("", head.body());
+        assertEquals("5", head.headers().firstValue("Content-Length").orElse(null));
+        assertEquals(1, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_MEM_HIT"), results(2));
+    }
+
+    @Test
+    void aSingleRangeIsAnsweredFromTheStoredBody() throws Exception {
+        origin.enqueue(cacheable("0123456789"));
+
+        get("/range");
+        HttpResponse<String> partial = get("/range", "Range", "bytes=2-5");
+        HttpResponse<String> suffix = get("/range", "Range", "bytes=-3");
+        HttpResponse<String> unsatisfiable = get("/range", "Range", "bytes=20-");
+
+        assertEquals(206, partial.statusCode());
+        assertEquals("2345", partial.body());
+        assertEquals("bytes 2-5/10", partial.headers().firstValue("Content-Range").orElse(null));
+        assertEquals("789", suffix.body());
+        assertEquals(416, unsatisfiable.statusCode());
+        assertEquals("bytes */10", unsatisfiable.headers().firstValue("Content-Range").orElse(null));
+        assertEquals(1, origin.getRequestCount());
+    }
+
+    @Test
+    void onlyIfCachedWithNothingStoredIs504WithoutAskingTheOrigin() throws Exception {
+        HttpResponse<String> response = get("/o", "Cache-Control", "only-if-cached");
+
+        assertEquals(504, response.statusCode());
+        assertEquals(0, origin.getRequestCount());
+        assertEquals(List.of("TCP_OFFLINE_MISS"), results(1));
+    }
+
+    @Test
+    void purgeDropsTheStoredResponse() throws Exception {
+        origin.enqueue(cacheable("v1"));
+        origin.enqueue(cacheable("v2"));
+
+        get("/purge-me");
+        HttpResponse<String> purged = send("PURGE", "/purge-me");
+        HttpResponse<String> again = send("PURGE", "/purge-me");
+        HttpResponse<String> after = get("/purge-me");
+
+        assertEquals(200, purged.statusCode());
+        assertEquals(404, again.statusCode(), "nothing left to purge");
+        assertEquals("v2", after.body());
+        assertEquals(2, origin.getRequestCount());
+    }
+
+    @Test
+    void gatehousePurgeIsWhatTheAdminListenerCalls() throws Exception {
+        origin.enqueue(cacheable("v1"));
+        origin.enqueue(cacheable("v2"));
+
+        get("/admin-purge");
+        assertTrue(proxy.gatehouse().purge(url("/admin-purge")));
+        assertFalse(proxy.gatehouse().purge(url("/admin-purge")));
+
+        assertEquals("v2", get("/admin-purge").body());
+    }
+}
