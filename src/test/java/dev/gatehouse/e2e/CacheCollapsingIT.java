@@ -1,0 +1,92 @@
+package dev.gatehouse.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Concurrent misses for one URL: one origin request, the other clients answered from it while its body
+ * arrives ({@code TCP_CF_HIT}); but a response that may not be shared is fetched by each client itself.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CacheCollapsingIT {
+    private static final int CLIENTS = 8;
+    private final MockWebServer origin = new MockWebServer();
+    private GatehouseFixture proxy;
+
+    @BeforeEach
+    void start() throws Exception {
+        origin.start(InetAddress.getByName("127.0.0.1"), 0);
+        proxy = GatehouseFixture.start();
+    }
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+        origin.close();
+    }
+
+    /** A body slow enough (about a second) that every client asks while the first fetch is in flight. */
+    private static MockResponse slow(String body, String... headers) {
+        MockResponse.Builder response = new MockResponse.Builder().addHeader("Cache-Control", "max-age=600")
+                .headersDelay(300, TimeUnit.MILLISECONDS).throttleBody(4096, 100, TimeUnit.MILLISECONDS).body(body);
+        for (int i = 0; i < headers.length; i += 2) response.addHeader(headers[i], headers[i + 1]);
+        return response.build();
+    }
+
+    private List<HttpResponse<String>> concurrentGets(String path) {
+        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + path);
+        List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
+        for (int i = 0; i < CLIENTS; i++) {
+            calls.add(proxy.client().sendAsync(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()));
+        }
+        return calls.stream().map(CompletableFuture::join).toList();
+    }
+
+    @Test
+    void concurrentMissesMakeOneOriginRequestAndFollowersStreamIt() throws Exception {
+        String body = "x".repeat(40_000);
+        for (int i = 0; i < CLIENTS; i++) origin.enqueue(slow(body)); // enough for uncollapsed misses to show
+
+        List<HttpResponse<String>> responses = concurrentGets("/big");
+
+        for (HttpResponse<String> r : responses) {
+            assertEquals(200, r.statusCode());
+            assertEquals(body, r.body());
+        }
+        assertEquals(1, origin.getRequestCount(), "one upstream request for " + CLIENTS + " clients");
+        List<String> results = proxy.awaitRecords(CLIENTS).stream().map(r -> r.get("result").asText()).toList();
+        assertEquals(1, Collections.frequency(results, "TCP_MISS"), results::toString);
+        assertTrue(results.contains("TCP_CF_HIT"), results::toString);
+        proxy.assertNothingLoggedAboveInfo();
+    }
+
+    @Test
+    void followersNeverShareAResponseThatSetsACookie() throws Exception {
+        for (int i = 0; i < CLIENTS; i++) origin.enqueue(slow("for client " + i, "Set-Cookie", "session=" + i));
+
+        List<HttpResponse<String>> responses = concurrentGets("/personal");
+
+        Set<String> cookies = new HashSet<>();
+        for (HttpResponse<String> r : responses) cookies.add(r.headers().firstValue("Set-Cookie").orElse("none"));
+        assertEquals(CLIENTS, origin.getRequestCount(), "each client fetched its own personalised response");
+        assertEquals(CLIENTS, cookies.size(), "no client got another's cookie: " + cookies);
+    }
+}
