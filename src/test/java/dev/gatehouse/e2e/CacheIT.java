@@ -271,4 +271,59 @@ class CacheIT {
 
         assertEquals("v2", get("/admin-purge").body());
     }
+
+    @Test
+    void staleIfErrorServesTheStoredResponseWhenTheOriginAnswers5xx() throws Exception {
+        origin.enqueue(cacheable("stale but useful", "Cache-Control", "max-age=0, stale-if-error=600"));
+        origin.enqueue(new MockResponse.Builder().code(503).body("down").build());
+
+        get("/e");
+        HttpResponse<String> response = get("/e");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("stale but useful", response.body());
+        assertEquals(2, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_OLD"), results(2));
+    }
+
+    @Test
+    void staleIfErrorServesTheStoredResponseWhenTheOriginIsDown() throws Exception {
+        origin.enqueue(cacheable("stale but useful", "Cache-Control", "max-age=0, stale-if-error=600"));
+
+        get("/down");
+        origin.close();
+        HttpResponse<String> response = get("/down");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("stale but useful", response.body());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_OLD"), results(2));
+    }
+
+    @Test
+    void withoutStaleIfErrorTheOriginsErrorIsPassedOn() throws Exception {
+        origin.enqueue(cacheable("stale", "Cache-Control", "max-age=0"));
+        origin.enqueue(new MockResponse.Builder().code(503).body("down").build());
+
+        get("/err");
+        HttpResponse<String> response = get("/err");
+
+        assertEquals(503, response.statusCode());
+        assertEquals("down", response.body());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_ERR"), results(2));
+    }
+
+    @Test
+    void staleWhileRevalidateAnswersAtOnceAndRevalidatesInTheBackground() throws Exception {
+        origin.enqueue(cacheable("hello", "Cache-Control", "max-age=0, stale-while-revalidate=600"));
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v1\"").build());
+
+        get("/swr");
+        HttpResponse<String> stale = get("/swr");
+
+        assertEquals("hello", stale.body());
+        taken();
+        RecordedRequest background = taken();
+        assertEquals("\"v1\"", background.getHeaders().get("If-None-Match"));
+        assertEquals(List.of("TCP_MISS", "TCP_STALE_HIT"), results(2));
+    }
 }
