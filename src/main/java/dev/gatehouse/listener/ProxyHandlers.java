@@ -39,9 +39,8 @@ public final class ProxyHandlers {
     }
 
     /** The cache in front of the forward path: hits answered here, misses and revalidations stored as they stream. */
-    private static HttpHandler cache(HttpHandler forward, Parts parts, ErrorResponder errors) {
+    private static HttpHandler cache(HttpHandler forward, Parts parts, Via via, ErrorResponder errors) {
         GatehouseConfig config = parts.config();
-        Via via = new Via(config.forwarding().via());
         StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
         BackgroundRevalidation background = new BackgroundRevalidation(parts.cache(), parts.upstream(), via, parts.executor());
         return new CacheHandler(forward, parts.cache(), responder, background, errors,
@@ -52,11 +51,11 @@ public final class ProxyHandlers {
         GatehouseConfig config = parts.config();
         ErrorResponder errors = new ErrorResponder(config.forwarding().contact());
 
-        HttpHandler forward = new ForwardHandler(parts.upstream(), new Via(config.forwarding().via()),
-                config.forwarding().xForwardedFor(), errors, parts.executor());
+        Via via = new Via(config.forwarding().via());
+        HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
-        if (parts.cache() != null) forward = cache(forward, parts, errors);
+        if (parts.cache() != null) forward = cache(forward, parts, via, errors);
 
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
