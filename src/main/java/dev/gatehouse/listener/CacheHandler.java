@@ -61,7 +61,6 @@ final class CacheHandler implements HttpHandler {
             exchange.dispatch(executor, this); // store reads may touch the disk
             return;
         }
-        exchange.startBlocking();
         URI target = exchange.getAttachment(Exchanges.TARGET);
         CacheRequest request = new CacheRequest(exchange.getRequestMethod().toString(), target,
                 CacheFields.of(exchange.getRequestHeaders()));

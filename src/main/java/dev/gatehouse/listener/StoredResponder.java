@@ -70,7 +70,7 @@ final class StoredResponder {
             exchange.endExchange();
             return;
         }
-        OutputStream body = exchange.getOutputStream();
+        OutputStream body = blockingOutput(exchange);
         writeBody(body, stored, range.first(), range.length());
         body.close();
     }
@@ -94,13 +94,19 @@ final class StoredResponder {
             exchange.endExchange();
             return;
         }
-        OutputStream out = exchange.getOutputStream();
+        OutputStream out = blockingOutput(exchange);
         copier.copy(body, out);
         try {
             out.close();
         } catch (IOException e) {
             throw new BodyCopier.SinkFailed(e);
         }
+    }
+
+    /** The response body stream; blocking is fine, this runs on a worker thread. */
+    private static OutputStream blockingOutput(HttpServerExchange exchange) {
+        if (!exchange.isBlocking()) exchange.startBlocking();
+        return exchange.getOutputStream();
     }
 
     /** The stored fields, with this proxy added to {@code Via} (RFC 9110 §7.6.3) and {@code X-Cache}. */
