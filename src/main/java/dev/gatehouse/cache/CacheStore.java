@@ -24,6 +24,15 @@ public interface CacheStore extends Closeable {
     Optional<StoredResponse> open(CacheKey key);
 
     /**
+     * The stored response for {@code key} if this store can hand it over without blocking (from
+     * memory), else empty even if a slower tier holds it. Lets a caller on a non-blocking thread
+     * answer memory hits there and move everything else to a worker thread.
+     */
+    default Optional<StoredResponse> openInMemory(CacheKey key) {
+        return Optional.empty();
+    }
+
+    /**
      * A writer for a new response to {@code key}, or empty if this store will not take it now
      * (known length over the maximum object size, disk full). {@code expectedLength} is the
      * Content-Length, or -1 if unknown. The previous response for the key stays readable until

@@ -64,6 +64,35 @@ public final class HttpCache {
     }
 
     /**
+     * The lookup of {@code request} if it can be answered without blocking: a fresh hit or a satisfied
+     * client conditional from the memory tier ({@link ResultCode#TCP_MEM_HIT} and the like); empty
+     * otherwise, and then {@link #lookup} decides on a thread that may block.
+     */
+    public Optional<Lookup> lookupInMemory(CacheRequest request) {
+        if (!request.readsCache()) {
+            return Optional.empty();
+        }
+        Optional<CacheStore.StoredResponse> stored = store.openInMemory(request.key());
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        long now = clock.millis();
+        CacheEntry entry = stored.get().entry();
+        CacheDecision decision = policy.decide(request, entry, now);
+        CacheHeaders headers;
+        switch (decision.outcome()) {
+            case HIT -> headers = policy.responseHeaders(entry, now);
+            case NOT_MODIFIED -> headers = policy.notModifiedHeaders(entry, now);
+            default -> {
+                stored.get().close();
+                return Optional.empty();
+            }
+        }
+        decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
+        return Optional.of(new Lookup(request, decision, stored.get(), headers));
+    }
+
+    /**
      * A writer to tee the origin's response body into, or empty if the response must not be stored
      * (and when the response itself forbids storing, any stored response for the URI is dropped,
      * see {@link CachePolicy#forbidsStoredCopy}). Wrap the origin body in a

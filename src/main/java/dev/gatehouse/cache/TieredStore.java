@@ -42,6 +42,11 @@ public final class TieredStore implements CacheStore {
         return durable.open(key);
     }
 
+    @Override
+    public Optional<StoredResponse> openInMemory(CacheKey key) {
+        return fast.openInMemory(key);
+    }
+
     private void promote(CacheKey key, StoredResponse response) {
         fast.writer(key, response.entry(), response.bodyLength()).ifPresent(writer -> {
             try (writer; InputStream body = response.body()) {

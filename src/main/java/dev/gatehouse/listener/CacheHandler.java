@@ -57,13 +57,15 @@ final class CacheHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        if (exchange.isInIoThread()) {
-            exchange.dispatch(executor, this); // store reads may touch the disk
-            return;
-        }
         URI target = exchange.getAttachment(Exchanges.TARGET);
         CacheRequest request = new CacheRequest(exchange.getRequestMethod().toString(), target,
                 CacheFields.of(exchange.getRequestHeaders()));
+        if (exchange.isInIoThread()) {
+            if (!answeredFromMemory(exchange, request)) {
+                exchange.dispatch(executor, this); // anything else may touch the disk or the origin
+            }
+            return;
+        }
         if (!request.readsCache()) {
             // §4.4: invalidate once the origin's answer is known, before the client sees it, so the
             // client's next request cannot overtake the invalidation.
@@ -74,6 +76,21 @@ final class CacheHandler implements HttpHandler {
         }
         boolean store = decision == null || !decision.noStore();
         answer(exchange, request, store, store);
+    }
+
+    /** A fresh memory hit (or a 304 from one) is answered on the IO thread, without blocking; false otherwise. */
+    private boolean answeredFromMemory(HttpServerExchange exchange, CacheRequest request) {
+        Optional<HttpCache.Lookup> found = cache.lookupInMemory(request);
+        if (found.isEmpty()) return false;
+        try (HttpCache.Lookup lookup = found.get()) {
+            hit(Exchanges.record(exchange), lookup.decision().resultCode());
+            if (lookup.decision().outcome() == CacheDecision.Outcome.NOT_MODIFIED) {
+                responder.notModified(exchange, lookup.headers());
+            } else {
+                responder.sendFromMemory(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
+            }
+        }
+        return true;
     }
 
     /** Answers from the cache, or forwards; {@code collapse}: a miss may join others for the same URL. */

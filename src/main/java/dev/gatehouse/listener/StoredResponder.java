@@ -50,6 +50,39 @@ final class StoredResponder {
     /** Sends {@code stored} with {@code headers} (which carry {@code Age}) as the answer to {@code request}. */
     void send(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored, CacheHeaders headers)
             throws IOException {
+        ByteRange range = head(exchange, request, stored, headers);
+        if (range == null) {
+            exchange.endExchange();
+            return;
+        }
+        OutputStream body = blockingOutput(exchange);
+        writeBody(body, stored, range.first(), range.length());
+        body.close();
+    }
+
+    /**
+     * As {@link #send}, without blocking, for a response held in memory: on the IO thread, the body goes
+     * out as a slice of the stored buffer, never copied.
+     */
+    void sendFromMemory(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
+                        CacheHeaders headers) {
+        ByteBuffer buffer = stored.bodyBuffer().orElseThrow(() -> new IllegalArgumentException("not a memory-tier response"));
+        ByteRange range = head(exchange, request, stored, headers);
+        if (range == null) {
+            exchange.endExchange();
+            return;
+        }
+        ByteBuffer slice = buffer.duplicate(); // own position and limit: other hits share the buffer
+        slice.position((int) range.first()).limit((int) (range.first() + range.length()));
+        exchange.getResponseSender().send(slice);
+    }
+
+    /**
+     * Sets the status and header fields for {@code stored} (whole, one range, or 416, RFC 9110 §14) and
+     * returns the bytes to send, or null when the response has no body (HEAD, 204, 416, empty).
+     */
+    private ByteRange head(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
+                           CacheHeaders headers) {
         long length = stored.bodyLength();
         ByteRange range = ByteRange.of(request, stored.entry(), length);
         int status = switch (range.kind()) {
@@ -66,13 +99,8 @@ final class StoredResponder {
         } else {
             CacheFields.copy(range.headers(), out);
         }
-        if (request.method().equals("HEAD") || !bodyAllowed || range.length() == 0) {
-            exchange.endExchange();
-            return;
-        }
-        OutputStream body = blockingOutput(exchange);
-        writeBody(body, stored, range.first(), range.length());
-        body.close();
+        boolean noBody = request.method().equals("HEAD") || !bodyAllowed || range.length() == 0;
+        return noBody ? null : range;
     }
 
     /** Answers a satisfied client conditional with 304 and {@code headers} (RFC 9111 §4.3.2). */

@@ -13,6 +13,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -208,5 +209,29 @@ class HttpCacheTest {
         @Override
         public void write(byte[] b, int off, int len) {
         }
+    }
+
+    @Test
+    void onlyAFreshMemoryHitIsAnsweredWithoutBlocking(@TempDir Path dir) throws IOException {
+        HttpCache tiered = new HttpCache(CachePolicy.defaults(),
+                new TieredStore(new MemoryStore(1 << 20, 1 << 10), DiskStore.open(dir, 1 << 24, 1 << 20), 1 << 10), clock);
+        CacheRequest small = CacheRequest.of("GET", URI, NONE);
+        CacheRequest large = CacheRequest.of("GET", URI + "large", NONE);
+        for (CacheRequest request : new CacheRequest[] {small, large}) {
+            byte[] body = request == small ? new byte[100] : BODY;
+            CacheStore.Writer writer = tiered.writer(request, 200, h("Cache-Control", "max-age=60"), clock.millis(), clock.millis(), body.length).orElseThrow();
+            try (InputStream in = new CachingInputStream(new ByteArrayInputStream(body), writer, body.length)) {
+                in.transferTo(OutputStream.nullOutputStream());
+            }
+        }
+
+        try (HttpCache.Lookup hit = tiered.lookupInMemory(small).orElseThrow()) {
+            assertEquals(ResultCode.TCP_MEM_HIT, hit.decision().resultCode());
+            assertTrue(hit.stored().orElseThrow().bodyBuffer().isPresent());
+        }
+        assertTrue(tiered.lookupInMemory(large).isEmpty(), "on disk only: looked up where blocking is allowed");
+        assertTrue(tiered.lookupInMemory(CacheRequest.of("POST", URI, NONE)).isEmpty());
+        clock.advanceSeconds(120);
+        assertTrue(tiered.lookupInMemory(small).isEmpty(), "stale: revalidation needs the origin");
     }
 }

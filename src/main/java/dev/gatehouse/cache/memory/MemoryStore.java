@@ -49,6 +49,11 @@ public final class MemoryStore implements CacheStore {
     }
 
     @Override
+    public Optional<StoredResponse> openInMemory(CacheKey key) {
+        return open(key);
+    }
+
+    @Override
     public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
         if (expectedLength > maxObjectBytes) {
             return Optional.empty();
