@@ -175,11 +175,11 @@ public record GatehouseConfig(
             }
         }
         positive(p, "/policy/warnAllowance", policy.warnAllowance());
-        p.range("/cache/memoryBytes", cache.memoryBytes(), 0, Long.MAX_VALUE);
-        p.range("/cache/memoryObjectBytes", cache.memoryObjectBytes(), 0, Integer.MAX_VALUE - 8);
-        p.range("/cache/diskBytes", cache.diskBytes(), 0, Long.MAX_VALUE);
-        p.range("/cache/maxObjectBytes", cache.maxObjectBytes(), 0, Long.MAX_VALUE);
-        p.range("/cache/minFreeDiskBytes", cache.minFreeDiskBytes(), 0, Long.MAX_VALUE);
+        notNegative(p, "/cache/memoryBytes", cache.memoryBytes());
+        p.range("/cache/memoryObjectBytes", cache.memoryObjectBytes(), 0, Integer.MAX_VALUE - 8); // held in one array
+        notNegative(p, "/cache/diskBytes", cache.diskBytes());
+        notNegative(p, "/cache/maxObjectBytes", cache.maxObjectBytes());
+        notNegative(p, "/cache/minFreeDiskBytes", cache.minFreeDiskBytes());
         if (!(cache.heuristicFraction() >= 0 && cache.heuristicFraction() <= 1)) {
             p.add("/cache/heuristicFraction", "must be between 0 and 1 (0.1 is usual), got " + cache.heuristicFraction());
         }
@@ -189,6 +189,10 @@ public record GatehouseConfig(
             p.check("/cache/purgeClients/" + i, () -> AddressRange.parse(cidr));
         }
         positive(p, "/shutdownTimeout", shutdownTimeout);
+    }
+
+    private static void notNegative(Problems p, String pointer, long bytes) {
+        if (bytes < 0) p.add(pointer, "must be a size in bytes, 0 or more, got " + bytes);
     }
 
     private static void positive(Problems p, String pointer, Duration d) {

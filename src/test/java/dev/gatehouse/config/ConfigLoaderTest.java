@@ -19,7 +19,7 @@ class ConfigLoaderTest {
 
     /** Golden files in the manner of Squid's test-suite/squidconf: each bad-*.json beside the exact report. */
     @ParameterizedTest
-    @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object"})
+    @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-cache"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
