@@ -16,10 +16,12 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * The cache's part in one forwarded GET or HEAD, attached to the exchange by {@link CacheHandler} and
@@ -47,6 +49,7 @@ final class CacheFill implements AutoCloseable {
     private final StoredResponder responder;
     private final boolean store;
     private final Collapser.Leader<CollapsedResponse> leader;
+    private final BooleanSupplier followersWaiting;
     private final Path sharedDir;
     private HttpCache.Lookup revalidating;
     private long requestTime;
@@ -57,10 +60,12 @@ final class CacheFill implements AutoCloseable {
      * @param revalidating the lookup whose stale response is validated, or null for a miss
      * @param store        whether the response may be stored (false when the policy says no-store)
      * @param leader       this exchange's ticket when it leads a collapsed miss, else null
+     * @param followersWaiting whether clients joined the leader's fetch (false without a leader)
      * @param sharedDir    where a shared body's temporary file goes
      */
     CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup revalidating,
-              boolean store, Collapser.Leader<CollapsedResponse> leader, Path sharedDir) {
+              boolean store, Collapser.Leader<CollapsedResponse> leader, BooleanSupplier followersWaiting, Path sharedDir) {
+        this.followersWaiting = followersWaiting;
         this.cache = cache;
         this.request = request;
         this.responder = responder;
@@ -156,6 +161,19 @@ final class CacheFill implements AutoCloseable {
             return SharedBody.create(sharedDir);
         } catch (IOException e) {
             return null; // followers fetch for themselves
+        }
+    }
+
+    /**
+     * The client leading a collapsed miss went away mid-body: when others follow it, the rest of the body
+     * is still read from the origin (into the store and to them), so they are not cut off with it.
+     */
+    void clientGone() {
+        if (tee == null || shared == null || !followersWaiting.getAsBoolean()) return;
+        try {
+            tee.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            // the origin failed too: the followers see that failure
         }
     }
 

@@ -119,7 +119,7 @@ final class CacheHandler implements HttpHandler {
                     background.start(request, store);
                     responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
                 }
-                case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, sharedDir));
+                case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));
                 case MISS -> miss(exchange, request, store, collapse && request.method().equals("GET"));
             }
         }
@@ -127,12 +127,13 @@ final class CacheHandler implements HttpHandler {
 
     private void miss(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
         if (!collapse) {
-            forward(exchange, new CacheFill(cache, request, responder, null, store, null, sharedDir));
+            forward(exchange, new CacheFill(cache, request, responder, null, store, null, () -> false, sharedDir));
             return;
         }
         switch (collapser.join(request.key())) {
             case Collapser.Leader<CollapsedResponse> leader ->
-                    forward(exchange, new CacheFill(cache, request, responder, null, store, leader, sharedDir));
+                    forward(exchange, new CacheFill(cache, request, responder, null, store, leader,
+                            () -> collapser.followers(request.key()) > 0, sharedDir));
             case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, store, follower);
         }
     }

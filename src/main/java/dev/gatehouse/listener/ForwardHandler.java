@@ -227,6 +227,8 @@ final class ForwardHandler implements HttpHandler {
         } catch (BodyCopier.SinkFailed e) {
             record.setError("client_aborted");
             record.setResultCode("TCP_MISS_ABORTED");
+            CacheFill fill = exchange.getAttachment(CacheFill.KEY);
+            if (fill != null) fill.clientGone(); // collapsed followers may still need the rest of the body
             return; // closing the response (try-with-resources) drops the upstream connection
         }
         try {

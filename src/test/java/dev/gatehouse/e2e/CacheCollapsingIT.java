@@ -3,10 +3,12 @@ package dev.gatehouse.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -88,5 +90,31 @@ class CacheCollapsingIT {
         for (HttpResponse<String> r : responses) cookies.add(r.headers().firstValue("Set-Cookie").orElse("none"));
         assertEquals(CLIENTS, origin.getRequestCount(), "each client fetched its own personalised response");
         assertEquals(CLIENTS, cookies.size(), "no client got another's cookie: " + cookies);
+    }
+
+    @Test
+    void whenTheLeadingClientGoesAwayFollowersStillGetTheWholeBody() throws Exception {
+        String body = "y".repeat(40_000);
+        origin.enqueue(slow(body));
+        origin.enqueue(slow("a second origin request"));
+        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + "/leader-leaves");
+
+        try (RawConnection leader = RawConnection.open(proxy.proxyAddress())) {
+            leader.send("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.getPort() + "\r\n\r\n");
+            assertEquals(200, leader.readHead().status());
+            leader.input().readNBytes(100);
+            // The follower's header has arrived: it joined the leader's fetch.
+            HttpResponse<InputStream> follower = proxy.client().send(HttpRequest.newBuilder(url).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            leader.socket().setSoLinger(true, 0); // leave abruptly
+
+            leader.close();
+            try (InputStream in = follower.body()) {
+                assertEquals(body, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertEquals(1, origin.getRequestCount());
+        List<String> results = proxy.awaitRecords(2).stream().map(r -> r.get("result").asText()).toList();
+        assertTrue(results.contains("TCP_MISS_ABORTED") && results.contains("TCP_CF_HIT"), results::toString);
     }
 }
