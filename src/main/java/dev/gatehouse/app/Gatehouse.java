@@ -5,6 +5,7 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CachePolicy;
 import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.PendingStore;
 import dev.gatehouse.cache.TieredStore;
 import dev.gatehouse.cache.disk.DiskStore;
 import dev.gatehouse.cache.memory.MemoryStore;
@@ -18,12 +19,14 @@ import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.upstream.UpstreamClient;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -40,11 +43,11 @@ public final class Gatehouse implements AutoCloseable {
     private final TunnelRegistry tunnels;
     private final ProxyServer proxy;
     private final AdminServer admin;
-    private final HttpCache cache;
+    private final Cache cache;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
-                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, HttpCache cache) {
+                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, Cache cache) {
         this.cache = cache;
         this.config = config;
         this.audit = audit;
@@ -66,11 +69,11 @@ public final class Gatehouse implements AutoCloseable {
                 config.forwarding().responseTimeout(), config.forwarding().readTimeout());
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
-        HttpCache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor) : null;
+        Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor) : null;
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
-                    upstream, connector, tunnels, executor, cache));
+                    upstream, connector, tunnels, executor, cache == null ? null : cache.http()));
             guard.addOwnListener(proxy.address());
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(config.adminAddress().toSocketAddress(), () -> self[0] != null && !self[0].stopping);
@@ -88,16 +91,38 @@ public final class Gatehouse implements AutoCloseable {
 
     /**
      * The shared cache: a Caffeine memory tier for small hot objects in front of the persistent disk tier
-     * under {@code dir}, whose index is rebuilt from the files found there.
+     * under {@code dir}. The disk index is rebuilt from the files found there in the background (it takes
+     * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway.
      */
-    private static HttpCache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor) throws IOException {
+    private static Cache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor) {
         long started = System.nanoTime();
-        DiskStore disk = DiskStore.open(dir, c.diskBytes(), c.maxObjectBytes(), c.minFreeDiskBytes(), executor);
-        log.info("cache: {} entries ({} bytes) on disk under {}, index rebuilt in {} ms", disk.count(), disk.sizeBytes(), dir,
-                (System.nanoTime() - started) / 1_000_000);
+        CompletableFuture<DiskStore> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return DiskStore.open(dir, c.diskBytes(), c.maxObjectBytes(), c.minFreeDiskBytes(), executor);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, executor);
+        opening.whenComplete((disk, failure) -> {
+            if (failure != null) {
+                log.warn("cache: the disk tier under {} could not be opened, caching in memory only: {}", dir, failure.toString());
+            } else {
+                log.info("cache: {} entries ({} bytes) on disk under {}, index rebuilt in {} ms", disk.count(), disk.sizeBytes(), dir,
+                        (System.nanoTime() - started) / 1_000_000);
+            }
+        });
+        PendingStore disk = new PendingStore(opening);
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
         CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
-        return new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes()), Clock.systemUTC());
+        return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes()), Clock.systemUTC()), disk);
+    }
+
+    /** The cache and its disk tier, which may still be opening. */
+    private record Cache(HttpCache http, PendingStore disk) {}
+
+    /** Whether the cache's disk tier has finished rebuilding its index (true when the cache is off). */
+    public boolean cacheReady() {
+        return cache == null || cache.disk().isReady();
     }
 
     /**
@@ -107,7 +132,7 @@ public final class Gatehouse implements AutoCloseable {
      * @throws IllegalArgumentException if {@code url} is not an absolute URL with a host
      */
     public boolean purge(String url) {
-        return cache != null && cache.purge(CacheKey.of(url));
+        return cache != null && cache.http().purge(CacheKey.of(url));
     }
 
     private static AuditLog openAudit(GatehouseConfig config, Path dataDir) throws IOException {
@@ -167,6 +192,7 @@ public final class Gatehouse implements AutoCloseable {
         for (int i = 0; i < 100 && tunnels.size() > 0; i++) sleep(20); // closing runs on the IO threads
         proxy.stopWorker();
         admin.close();
+        if (cache != null) cache.disk().close(); // pending deletions of evicted files
         executor.shutdownNow();
         audit.close();
         try {

@@ -85,11 +85,22 @@ final class GatehouseFixture implements AutoCloseable {
         root().addAppender(appender);
         try {
             GatehouseConfig loaded = new ConfigLoader().load("e2e", config.toString(), Map.of());
-            return new GatehouseFixture(dir, Gatehouse.start(loaded), appender);
+            Gatehouse gatehouse = Gatehouse.start(loaded);
+            awaitCacheReady(gatehouse);
+            return new GatehouseFixture(dir, gatehouse, appender);
         } catch (Exception e) {
             root().detachAppender(appender);
             deleteTree(dir);
             throw new IllegalStateException("Gatehouse did not start with " + config, e);
+        }
+    }
+
+    /** The disk cache rebuilds its index in the background; tests start once it is done (an empty dir takes ms). */
+    private static void awaitCacheReady(Gatehouse gatehouse) {
+        long deadline = System.nanoTime() + AUDIT_WAIT.toNanos();
+        while (!gatehouse.cacheReady()) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the cache's disk index was not rebuilt in " + AUDIT_WAIT);
+            pause();
         }
     }
 
