@@ -118,10 +118,12 @@ public record GatehouseConfig(
      * @param heuristicCap      the longest heuristic freshness lifetime
      * @param xCacheHeader      add {@code X-Cache: HIT|MISS from <via pseudonym>} to responses
      * @param purgeClients      client networks (CIDR) whose {@code PURGE} requests are honoured
+     * @param rangeFillMaxBytes after a {@code Range} miss, fetch and store the whole object in the
+     *                          background if it is at most this large; 0 never does
      */
     public record Cache(boolean enabled, long memoryBytes, long memoryObjectBytes, long diskBytes, long maxObjectBytes,
                         long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, boolean xCacheHeader,
-                        List<String> purgeClients) {}
+                        List<String> purgeClients, long rangeFillMaxBytes) {}
 
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {
@@ -180,6 +182,7 @@ public record GatehouseConfig(
         notNegative(p, "/cache/diskBytes", cache.diskBytes());
         notNegative(p, "/cache/maxObjectBytes", cache.maxObjectBytes());
         notNegative(p, "/cache/minFreeDiskBytes", cache.minFreeDiskBytes());
+        notNegative(p, "/cache/rangeFillMaxBytes", cache.rangeFillMaxBytes());
         if (!(cache.heuristicFraction() >= 0 && cache.heuristicFraction() <= 1)) {
             p.add("/cache/heuristicFraction", "must be between 0 and 1 (0.1 is usual), got " + cache.heuristicFraction());
         }

@@ -33,13 +33,13 @@ final class CacheHandler implements HttpHandler {
     private final HttpCache cache;
     private final StoredResponder responder;
     private final Collapser<CollapsedResponse> collapser = new Collapser<>();
-    private final BackgroundRevalidation background;
+    private final BackgroundFetch background;
     private final ErrorResponder errors;
     private final Path sharedDir;
     private final Executor executor;
     private final BodyCopier copier = new BodyCopier();
 
-    CacheHandler(HttpHandler next, HttpCache cache, StoredResponder responder, BackgroundRevalidation background,
+    CacheHandler(HttpHandler next, HttpCache cache, StoredResponder responder, BackgroundFetch background,
                  ErrorResponder errors, Path sharedDir, Executor executor) {
         this.next = next;
         this.cache = cache;
@@ -116,7 +116,7 @@ final class CacheHandler implements HttpHandler {
                 }
                 case STALE_WHILE_REVALIDATE -> {
                     hit(record, decision.resultCode());
-                    background.start(request, store);
+                    background.revalidate(request, store);
                     responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
                 }
                 case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));
@@ -126,6 +126,9 @@ final class CacheHandler implements HttpHandler {
     }
 
     private void miss(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
+        if (store && request.method().equals("GET") && request.headers().has("Range")) {
+            background.fillAfterRangeMiss(request); // the client's range goes upstream as asked; the next one may hit
+        }
         if (!collapse) {
             forward(exchange, new CacheFill(cache, request, responder, null, store, null, () -> false, sharedDir));
             return;

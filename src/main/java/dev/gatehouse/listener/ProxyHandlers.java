@@ -42,7 +42,8 @@ public final class ProxyHandlers {
     private static HttpHandler cache(HttpHandler forward, Parts parts, Via via, ErrorResponder errors) {
         GatehouseConfig config = parts.config();
         StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
-        BackgroundRevalidation background = new BackgroundRevalidation(parts.cache(), parts.upstream(), via, parts.executor());
+        BackgroundFetch background = new BackgroundFetch(parts.cache(), parts.upstream(), via, parts.executor(),
+                config.cache().rangeFillMaxBytes());
         return new CacheHandler(forward, parts.cache(), responder, background, errors,
                 Path.of(config.dataDir(), "cache", "tmp"), parts.executor());
     }

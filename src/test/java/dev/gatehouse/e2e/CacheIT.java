@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -325,5 +326,32 @@ class CacheIT {
         RecordedRequest background = taken();
         assertEquals("\"v1\"", background.getHeaders().get("If-None-Match"));
         assertEquals(List.of("TCP_MISS", "TCP_STALE_HIT"), results(2));
+    }
+
+    @Test
+    void aRangeMissFetchesTheWholeObjectInTheBackgroundSoTheNextRangeHits() throws Exception {
+        origin.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getHeaders().get("Range") == null) return cacheable("0123456789");
+                return new MockResponse.Builder().code(206).addHeader("Content-Range", "bytes 2-5/10").body("2345").build();
+            }
+        });
+
+        HttpResponse<String> miss = get("/update.cab", "Range", "bytes=2-5");
+        assertEquals(206, miss.statusCode());
+        assertEquals("2345", miss.body());
+        List<String> ranges = List.of(String.valueOf(taken().getHeaders().get("Range")), String.valueOf(taken().getHeaders().get("Range")));
+        assertTrue(ranges.contains("bytes=2-5") && ranges.contains("null"), "one range request, one whole-object fetch: " + ranges);
+
+        // only-if-cached never reaches the origin: 504 until the background fill is stored, then a hit.
+        HttpResponse<String> hit = get("/update.cab", "Range", "bytes=6-7", "Cache-Control", "only-if-cached");
+        for (int i = 0; i < 500 && hit.statusCode() == 504; i++) {
+            GatehouseFixture.pause();
+            hit = get("/update.cab", "Range", "bytes=6-7", "Cache-Control", "only-if-cached");
+        }
+        assertEquals(206, hit.statusCode());
+        assertEquals("67", hit.body());
+        assertEquals(2, origin.getRequestCount());
     }
 }

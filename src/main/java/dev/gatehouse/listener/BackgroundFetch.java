@@ -1,0 +1,136 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.cache.CacheDecision;
+import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheRequest;
+import dev.gatehouse.cache.CacheStore;
+import dev.gatehouse.cache.CachingInputStream;
+import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.http.HopByHopHeaders;
+import dev.gatehouse.http.Via;
+import dev.gatehouse.upstream.UpstreamClient;
+import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.upstream.UpstreamRequest;
+import dev.gatehouse.upstream.UpstreamResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Origin fetches the cache makes off any client's exchange, one per URL at a time, on a virtual thread:
+ * <ul>
+ *   <li>revalidating a stale response just served under {@code stale-while-revalidate} (RFC 5861 §3): a
+ *       304 refreshes it (RFC 9111 §4.3.4), a new storable response replaces it, a failure leaves it;</li>
+ *   <li>filling the whole object after a {@code Range} miss, up to {@code cache.rangeFillMaxBytes} (the
+ *       Windows Update pattern: many ranges of one large file), so the next range is a hit.</li>
+ * </ul>
+ */
+final class BackgroundFetch {
+    private static final Logger log = LoggerFactory.getLogger(BackgroundFetch.class);
+    /** Request fields that belong to the client's exchange, not to a revalidation of the whole response. */
+    private static final List<String> CLIENT_ONLY = List.of("If-None-Match", "If-Modified-Since", "If-Match",
+            "If-Unmodified-Since", "If-Range", "Range", "Host", "Content-Length", "Expect", "Via");
+
+    private final HttpCache cache;
+    private final UpstreamClient upstream;
+    private final Via via;
+    private final Executor executor;
+    private final long rangeFillMaxBytes;
+    private final Set<CacheKey> running = ConcurrentHashMap.newKeySet();
+
+    /** {@code rangeFillMaxBytes}: the largest object fetched whole after a range miss, 0 for never. */
+    BackgroundFetch(HttpCache cache, UpstreamClient upstream, Via via, Executor executor, long rangeFillMaxBytes) {
+        this.rangeFillMaxBytes = rangeFillMaxBytes;
+        this.cache = cache;
+        this.upstream = upstream;
+        this.via = via;
+        this.executor = executor;
+    }
+
+    /** Starts revalidating the response stored for {@code request}, unless that is already under way. */
+    void revalidate(CacheRequest request, boolean store) {
+        run(request, whole -> revalidateNow(whole, store));
+    }
+
+    /** After a miss for a {@code Range} of {@code request}'s URL: fetches the whole object to store it, if enabled. */
+    void fillAfterRangeMiss(CacheRequest request) {
+        if (rangeFillMaxBytes > 0) run(request, this::fetchWhole);
+    }
+
+    private interface Fetch {
+        void run(CacheRequest whole) throws UpstreamException, IOException;
+    }
+
+    /** Runs {@code fetch} for the whole-object GET of {@code request}'s URL, unless one is under way for it. */
+    private void run(CacheRequest request, Fetch fetch) {
+        CacheKey key = request.key();
+        if (!running.add(key)) return;
+        executor.execute(() -> {
+            try {
+                fetch.run(new CacheRequest("GET", request.uri(), request.headers().without(CLIENT_ONLY)));
+            } catch (UpstreamException | IOException | RuntimeException e) {
+                log.debug("background fetch of {} failed: {}", key, e.toString());
+            } finally {
+                running.remove(key);
+            }
+        });
+    }
+
+    private void fetchWhole(CacheRequest request) throws UpstreamException, IOException {
+        long requestTime = cache.now();
+        try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.uri(), upstreamFields(request.headers()), null, 0))) {
+            CacheHeaders headers = CacheFields.of(response.headers());
+            long length = CacheFields.contentLength(headers);
+            if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
+            store(request, response, headers, requestTime, length);
+        }
+    }
+
+    private void revalidateNow(CacheRequest request, boolean store) throws UpstreamException, IOException {
+        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+            CacheDecision.Outcome outcome = lookup.decision().outcome();
+            Optional<CacheStore.StoredResponse> stored = lookup.stored();
+            if (stored.isEmpty() || outcome == CacheDecision.Outcome.HIT) return; // gone, or refreshed meanwhile
+            CacheHeaders conditional = cache.policy().conditionalRequest(request.headers(), stored.get().entry());
+            long requestTime = cache.now();
+            try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.uri(), upstreamFields(conditional), null, 0))) {
+                CacheHeaders headers = CacheFields.of(response.headers());
+                if (response.status() == 304) {
+                    cache.notModified(lookup, headers, requestTime, cache.now());
+                    return;
+                }
+                if (store) store(request, response, headers, requestTime, CacheFields.contentLength(headers));
+            }
+        }
+    }
+
+    /** Stores {@code response} if the cache takes it, reading its whole body into the store. */
+    private void store(CacheRequest request, UpstreamResponse response, CacheHeaders headers, long requestTime, long length)
+            throws IOException {
+        Optional<CacheStore.Writer> writer = cache.writer(request, response.status(), headers, requestTime, cache.now(), length);
+        if (writer.isEmpty()) return;
+        try (InputStream body = new CachingInputStream(response.body(), writer.get(), length)) {
+            body.transferTo(OutputStream.nullOutputStream());
+        }
+    }
+
+    private List<Map.Entry<String, String>> upstreamFields(CacheHeaders request) {
+        HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(request.all("Connection"));
+        List<Map.Entry<String, String>> out = new ArrayList<>(request.size() + 1);
+        request.forEach((name, value) -> {
+            if (!hop.isHopByHop(name)) out.add(Map.entry(name, value));
+        });
+        out.add(Map.entry("Via", via.append(null)));
+        return out;
+    }
+}
