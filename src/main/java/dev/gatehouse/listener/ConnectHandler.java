@@ -27,17 +27,15 @@ final class ConnectHandler implements HttpHandler {
     private final TunnelRegistry registry;
     private final Duration idleTimeout;
     private final ErrorResponder errors;
-    private final AuditTrail audit;
-    private final Executor executor;
+        private final Executor executor;
 
     ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
-                   ErrorResponder errors, AuditTrail audit, Executor executor) {
+                   ErrorResponder errors, Executor executor) {
         this.allowedPorts = Set.copyOf(allowedPorts);
         this.connector = connector;
         this.registry = registry;
         this.idleTimeout = idleTimeout;
         this.errors = errors;
-        this.audit = audit;
         this.executor = executor;
     }
 
@@ -69,26 +67,30 @@ final class ConnectHandler implements HttpHandler {
         }
         record.setUpstreamAddress(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress().getHostAddress());
         record.setResultCode("TCP_TUNNEL");
-        exchange.putAttachment(Exchanges.AUDIT_DEFERRED, Boolean.TRUE);
+        // The record stays open for the tunnel's lifetime: released when the splice closes.
+        AuditHold hold = Exchanges.hold(exchange);
         ConnectionTap tap = exchange.getAttachment(Exchanges.TAP);
         if (tap != null) tap.tunnelled();
         AtomicBoolean upgraded = new AtomicBoolean();
         exchange.getConnection().addCloseListener(connection -> {
             // The client left before the 200 was written: the tunnel never started.
-            if (!upgraded.get()) {
+            if (upgraded.compareAndSet(false, true)) {
                 IoUtils.safeClose(upstream);
                 record.setError("client_aborted");
-                audit.complete(record);
+                hold.release();
             }
         });
         exchange.acceptConnectRequest((client, ex) -> {
-            upgraded.set(true);
+            if (!upgraded.compareAndSet(false, true)) {
+                IoUtils.safeClose(client, upstream);
+                return;
+            }
             Splice splice = Splice.start(client, upstream, ex.getConnection().getByteBufferPool(), idleTimeout, s -> {
                 registry.closed(s);
                 record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
                 record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
                 if (!"eof".equals(s.closeReason())) record.setError(s.closeReason().startsWith("error") ? "tunnel_error" : s.closeReason());
-                audit.complete(record);
+                hold.release();
             });
             registry.opened(splice);
         });

@@ -61,6 +61,15 @@ final class ForwardHandler implements HttpHandler {
             exchange.dispatch(executor, this);
             return;
         }
+        AuditHold hold = Exchanges.hold(exchange);
+        try {
+            forward(exchange);
+        } finally {
+            hold.release();
+        }
+    }
+
+    private void forward(HttpServerExchange exchange) throws IOException {
         exchange.startBlocking();
         AuditRecord record = Exchanges.record(exchange);
         URI target = exchange.getAttachment(Exchanges.TARGET);

@@ -44,7 +44,7 @@ public final class ProxyHandlers {
 
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
-                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, trail, parts.executor());
+                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
 
         if (parts.policy() != null) {
             // One allowance store for both routes: a continue granted over http also opens the tunnel.
