@@ -4,7 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.tunnel.Splice;
 import dev.gatehouse.tunnel.TunnelConnector;
-import dev.gatehouse.tunnel.TunnelException;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.tunnel.TunnelTarget;
 import io.undertow.server.HttpHandler;
@@ -60,7 +60,7 @@ final class ConnectHandler implements HttpHandler {
         StreamConnection upstream;
         try {
             upstream = connector.connect(exchange.getIoThread(), target);
-        } catch (TunnelException e) {
+        } catch (FailureException e) {
             if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
             errors.respond(exchange, e.failure(), e.getMessage());
             return;

@@ -6,7 +6,7 @@ import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.UpstreamClient;
-import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamRequest;
 import dev.gatehouse.upstream.UpstreamResponse;
 import io.undertow.server.HttpHandler;
@@ -100,7 +100,7 @@ final class ForwardHandler implements HttpHandler {
         UpstreamResponse response;
         try {
             response = upstream.send(request);
-        } catch (UpstreamException e) {
+        } catch (FailureException e) {
             if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
             errors.respond(exchange, e.failure(), e.getMessage());
             return;
