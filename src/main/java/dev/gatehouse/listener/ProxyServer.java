@@ -70,7 +70,10 @@ public final class ProxyServer implements AutoCloseable {
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_PARAMETERS, 10_000) // query strings are forwarded, never parsed by us
                 .getMap();
-        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        // Bounded, and without thread-local caches: forwarding runs on virtual threads, thousands of them,
+        // and a per-thread cache would strand buffers on each one (tens of KB of direct memory per
+        // exchange until the GC collects the thread-locals). Freed buffers beyond the bound go to the GC.
+        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024, 256, 0);
         HttpOpenListener http = new HttpOpenListener(pool, undertowOptions);
         http.setRootHandler(chain.root());
 
