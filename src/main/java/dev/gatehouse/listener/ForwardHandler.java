@@ -22,6 +22,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.xnio.IoUtils;
 
@@ -38,7 +39,7 @@ final class ForwardHandler implements HttpHandler {
     private static final HttpString X_FORWARDED_FOR = HttpString.tryFromString("X-Forwarded-For");
     private static final HttpString PROXY_CONNECTION = HttpString.tryFromString("Proxy-Connection");
     /** Fields the upstream client writes itself, from the target and the body's framing. */
-    private static final List<String> SET_BY_CLIENT = List.of("host", "content-length", "expect");
+    private static final Set<HttpString> SET_BY_CLIENT = Set.of(Headers.HOST, Headers.CONTENT_LENGTH, Headers.EXPECT);
 
     private final UpstreamClient upstream;
     private final Via via;
@@ -127,7 +128,7 @@ final class ForwardHandler implements HttpHandler {
         String xff = null;
         for (HeaderValues values : in) {
             String name = values.getHeaderName().toString();
-            if (hop.isHopByHop(name) || SET_BY_CLIENT.contains(name.toLowerCase())) continue;
+            if (SET_BY_CLIENT.contains(values.getHeaderName()) || hop.isHopByHop(name)) continue;
             if (values.getHeaderName().equals(VIA)) {
                 viaValue = String.join(", ", values);
                 continue;
