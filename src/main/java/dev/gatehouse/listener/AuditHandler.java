@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * First link of the chain: opens the exchange's {@link AuditRecord} and writes it exactly once when the
- * exchange completes, whatever happened in between (forwarded, denied, failed, aborted). Tunnels defer
- * the write until the tunnel closes.
+ * exchange completes, whatever happened in between (forwarded, denied, failed, aborted), and no handler
+ * still holds it ({@link AuditHold}). Tunnels defer the write until the tunnel closes.
  */
 final class AuditHandler implements HttpHandler {
     private final HttpHandler next;
@@ -41,9 +41,11 @@ final class AuditHandler implements HttpHandler {
             tap.exchangeStarted();
             exchange.putAttachment(Exchanges.TAP, tap);
         }
+        AuditHold hold = new AuditHold(() -> finish(exchange, record));
+        exchange.putAttachment(Exchanges.AUDIT_HOLD, hold);
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {
-                completed(ex, record, tap);
+                completed(ex, record, tap, hold);
             } finally {
                 nextListener.proceed();
             }
@@ -51,7 +53,7 @@ final class AuditHandler implements HttpHandler {
         next.handleRequest(exchange);
     }
 
-    private void completed(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap) {
+    private void completed(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap, AuditHold hold) {
         if (tap != null) {
             long[] bytes = tap.exchangeCompleted();
             record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
@@ -59,7 +61,7 @@ final class AuditHandler implements HttpHandler {
         }
         record.setStatus(exchange.getStatusCode());
         if (exchange.getAttachment(Exchanges.AUDIT_DEFERRED) != null) return;
-        finish(exchange, record);
+        hold.release(); // finishes now, or when the last handler still at work lets go
     }
 
     /** Fills what the exchange knows at its end and writes the record. */

@@ -12,6 +12,8 @@ final class Exchanges {
     static final AttachmentKey<ConnectionTap> TAP = AttachmentKey.create(ConnectionTap.class);
     /** Set when something other than the exchange's end (a tunnel closing) completes the record. */
     static final AttachmentKey<Boolean> AUDIT_DEFERRED = AttachmentKey.create(Boolean.class);
+    /** Held by handlers working on the exchange from another thread, so the record waits for them. */
+    static final AttachmentKey<AuditHold> AUDIT_HOLD = AttachmentKey.create(AuditHold.class);
 
     private Exchanges() {}
 

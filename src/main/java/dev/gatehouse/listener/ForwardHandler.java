@@ -62,6 +62,17 @@ final class ForwardHandler implements HttpHandler {
             return;
         }
         exchange.startBlocking();
+        // A client that leaves mid-response ends the exchange while this thread is still recording why.
+        AuditHold hold = exchange.getAttachment(Exchanges.AUDIT_HOLD);
+        boolean held = hold != null && hold.hold();
+        try {
+            forward(exchange);
+        } finally {
+            if (held) hold.release();
+        }
+    }
+
+    private void forward(HttpServerExchange exchange) throws IOException {
         AuditRecord record = Exchanges.record(exchange);
         URI target = exchange.getAttachment(Exchanges.TARGET);
         HeaderMap in = exchange.getRequestHeaders();
