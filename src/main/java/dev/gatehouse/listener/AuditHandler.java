@@ -54,12 +54,15 @@ final class AuditHandler implements HttpHandler {
     }
 
     private void completed(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap, AuditHold hold) {
+        int status = exchange.getStatusCode();
         if (tap != null) {
             long[] bytes = tap.exchangeCompleted();
             record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
             record.setBytesToClient(record.getBytesToClient() + bytes[1]);
+            // Squid logs 000 when no response went out (the client left first); 200 is only Undertow's default.
+            if (bytes[1] == 0) status = 0;
         }
-        record.setStatus(exchange.getStatusCode());
+        record.setStatus(status);
         if (exchange.getAttachment(Exchanges.AUDIT_DEFERRED) != null) return;
         hold.release(); // finishes now, or when the last handler still at work lets go
     }
