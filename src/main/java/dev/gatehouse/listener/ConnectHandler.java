@@ -72,17 +72,22 @@ final class ConnectHandler implements HttpHandler {
         exchange.putAttachment(Exchanges.AUDIT_DEFERRED, Boolean.TRUE);
         ConnectionTap tap = exchange.getAttachment(Exchanges.TAP);
         if (tap != null) tap.tunnelled();
-        AtomicBoolean upgraded = new AtomicBoolean();
+        // Whichever comes first owns the tunnel's end: the client leaving before the 200 went out, or the
+        // upgrade. Undertow may still hand over an already-closed connection after the close listener ran;
+        // a splice started on it would never see an event and stay open (and registered) for good.
+        AtomicBoolean claimed = new AtomicBoolean();
         exchange.getConnection().addCloseListener(connection -> {
-            // The client left before the 200 was written: the tunnel never started.
-            if (!upgraded.get()) {
+            if (claimed.compareAndSet(false, true)) {
                 IoUtils.safeClose(upstream);
                 record.setError("client_aborted");
                 audit.complete(record);
             }
         });
         exchange.acceptConnectRequest((client, ex) -> {
-            upgraded.set(true);
+            if (!claimed.compareAndSet(false, true)) {
+                IoUtils.safeClose(client, upstream);
+                return;
+            }
             Splice splice = Splice.start(client, upstream, ex.getConnection().getByteBufferPool(), idleTimeout, s -> {
                 registry.closed(s);
                 record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
