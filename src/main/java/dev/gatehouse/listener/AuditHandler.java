@@ -55,12 +55,15 @@ final class AuditHandler implements HttpHandler {
     }
 
     private void completed(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap) {
+        int status = exchange.getStatusCode();
         if (tap != null) {
             long[] bytes = tap.exchangeCompleted();
             record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
             record.setBytesToClient(record.getBytesToClient() + bytes[1]);
+            // Squid logs 000 when no response went out (the client left first); 200 is only Undertow's default.
+            if (bytes[1] == 0) status = 0;
         }
-        record.setStatus(exchange.getStatusCode());
+        record.setStatus(status);
     }
 
     /** Fills what the exchange knows at its end and writes the record. */

@@ -15,6 +15,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -87,7 +88,8 @@ final class ForwardHandler implements HttpHandler {
 
         long length = exchange.getRequestContentLength();
         boolean chunked = in.contains(Headers.TRANSFER_ENCODING);
-        InputStream body = length > 0 || chunked ? exchange.getInputStream() : null;
+        ClientBody clientBody = length > 0 || chunked ? new ClientBody(exchange.getInputStream()) : null;
+        InputStream body = clientBody;
         if (body == null && length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
             body = InputStream.nullInputStream(); // keep an explicit "Content-Length: 0" on POST and the like
         }
@@ -102,6 +104,13 @@ final class ForwardHandler implements HttpHandler {
         try {
             response = upstream.send(request);
         } catch (FailureException e) {
+            if (clientBody != null && clientBody.failed) {
+                // The client left in the middle of its upload: the upstream failure is only the consequence.
+                record.setError("client_aborted");
+                record.setResultCode("TCP_MISS_ABORTED");
+                IoUtils.safeClose(exchange.getConnection());
+                return;
+            }
             if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
             errors.respond(exchange, e.failure(), e.getMessage());
             return;
@@ -231,6 +240,35 @@ final class ForwardHandler implements HttpHandler {
         } catch (IOException e) {
             record.setError("client_aborted");
             record.setResultCode("TCP_MISS_ABORTED");
+        }
+    }
+
+    /** The client's request body, remembering whether reading it failed (the client went away mid-upload). */
+    private static final class ClientBody extends FilterInputStream {
+        volatile boolean failed;
+
+        ClientBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
         }
     }
 }
