@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,8 +87,7 @@ final class CategorySourceReader {
                 context.problems.error(at + "/aliases", "'aliases' must map alias names to category names");
                 return;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = aliases.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> alias = it.next();
+            for (Map.Entry<String, JsonNode> alias : aliases.properties()) {
                 builder.alias(alias.getKey(), alias.getValue().asText());
             }
         }
