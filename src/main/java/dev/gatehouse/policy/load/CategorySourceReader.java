@@ -113,10 +113,11 @@ final class CategorySourceReader {
             return;
         }
         List<String> include = context.fields.strings(source, "include", at);
-        Set<String> wanted = new HashSet<>(include);
+        Set<String> wanted = new HashSet<>();
+        include.forEach(name -> wanted.add(Ut1Directory.folderName(name)));
         List<String> loaded = Ut1Directory.load(dir, name -> wanted.isEmpty() || wanted.contains(name), builder);
         for (int i = 0; i < include.size(); i++) {
-            if (!loaded.contains(include.get(i))) {
+            if (!loaded.contains(Ut1Directory.folderName(include.get(i)))) {
                 context.problems.error(at + "/include/" + i, "no category folder '" + include.get(i) + "' in " + dir);
                 context.categoriesFailed = true;
             }
