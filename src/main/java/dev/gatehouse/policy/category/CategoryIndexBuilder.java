@@ -37,6 +37,8 @@ public final class CategoryIndexBuilder {
     private final List<CategorySource> sources = new ArrayList<>();
     private final List<LoadProblem> problems = new ArrayList<>();
     private int entries;
+    /** Whether any entry is a single label ("com"): if none is, lookups skip probing the TLD. */
+    private boolean singleLabelEntries;
 
     /** Creates a builder sized for a small list; the table grows as needed. */
     public CategoryIndexBuilder() {
@@ -102,6 +104,7 @@ public final class CategoryIndexBuilder {
             if (source.format() == ListFormat.URLS) {
                 ListEntry.Url url = ListEntry.url(line);
                 if (url != null) {
+                    singleLabelEntries |= url.host().indexOf('.') < 0;
                     urls.computeIfAbsent(url.host(), h -> new ArrayList<>(1))
                             .add(new CategoryIndex.UrlEntry(url.pathPrefix(), category, sourceIndex));
                     entries++;
@@ -120,6 +123,7 @@ public final class CategoryIndexBuilder {
 
     /** Adds one normalised host for a category. */
     void addHost(String host, int category, EntrySemantics semantics) {
+        singleLabelEntries |= host.indexOf('.') < 0;
         long key = fingerprint.of(host);
         int previous = table.get(key);
         if (previous < 0) { // the common case: a host seen once, in one category
@@ -182,6 +186,6 @@ public final class CategoryIndexBuilder {
         }
         return new CategoryIndex(table, ids.keySet().toArray(String[]::new), byName,
                 selfSets.toArray(CategorySet[]::new), belowSets.toArray(CategorySet[]::new), urlTable, urlEntries,
-                List.copyOf(sources), entries);
+                List.copyOf(sources), entries, singleLabelEntries);
     }
 }

@@ -102,6 +102,16 @@ class CategoryIndexTest {
     }
 
     @Test
+    void aSingleLabelEntryCoversItsWholeTopLevelDomain() throws IOException {
+        CategoryIndexBuilder tld = new CategoryIndexBuilder();
+        tld.add(CategorySource.inline("reserved", ListFormat.DOMAINS, EntrySemantics.DOMAIN, List.of("test"), "t"));
+        CategoryIndex index = tld.build();
+        assertEquals(List.of("reserved"), index.names(index.lookup(HostNormalizer.normalize("a.b.test"))));
+        assertEquals(List.of("reserved"), index.names(index.lookup(HostNormalizer.normalize("test"))));
+        assertTrue(index.lookup(HostNormalizer.normalize("a.b.example")).isEmpty());
+    }
+
+    @Test
     void tunnelsHaveNoUrlCategories() {
         assertTrue(index.lookup(TargetParser.parseConnect("news.example:443")).isEmpty());
     }
