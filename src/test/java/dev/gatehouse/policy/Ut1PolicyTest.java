@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gatehouse.policy.category.EntryOrigin;
 import dev.gatehouse.policy.load.PolicyLoader;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,12 +38,25 @@ class Ut1PolicyTest {
                    {"id": "social-tag", "match": {"category": ["social_networks"]}, "action": "allow", "tags": ["social"]}
                  ]}
                 """.formatted(ut1));
+        long heapBefore = usedHeapAfterGc();
         long start = System.nanoTime();
+        long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         policy = PolicyLoader.load(file);
-        System.out.printf("UT1 subset policy: %d hosts, %d entries loaded in %.2f s; %d warnings%n",
-                policy.categories().hostCount(), policy.categories().entryCount(), (System.nanoTime() - start) / 1e9,
-                policy.warnings().size());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        double cpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        long retained = usedHeapAfterGc() - heapBefore;
+        System.out.printf("UT1 subset policy: %d hosts, %d entries loaded in %.2f s (%.2f s of CPU), retained heap "
+                + "%.1f MB (%.1f B/host); %d warnings%n", policy.categories().hostCount(),
+                policy.categories().entryCount(), seconds, cpuSeconds, retained / 1e6,
+                (double) retained / policy.categories().hostCount(), policy.warnings().size());
         policy.warnings().stream().limit(10).forEach(System.out::println);
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @ParameterizedTest(name = "{0} {1} -> {2} by {3}")
