@@ -89,7 +89,12 @@ final class ConnectHandler implements HttpHandler {
                 registry.closed(s);
                 record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
                 record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
-                if (!"eof".equals(s.closeReason())) record.setError(s.closeReason().startsWith("error") ? "tunnel_error" : s.closeReason());
+                switch (s.closeReason()) {
+                    case "eof" -> { }
+                    case "closed" -> record.setError("client_aborted");
+                    case "idle_timeout", "shutdown" -> record.setError(s.closeReason());
+                    default -> record.setError("tunnel_error");
+                }
                 hold.release();
             });
             registry.opened(splice);
