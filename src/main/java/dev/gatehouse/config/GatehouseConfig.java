@@ -180,7 +180,8 @@ public record GatehouseConfig(
         }
         if (adminAuth.user().isEmpty() != adminAuth.password().isEmpty()) {
             p.add("/adminAuth", "set both user and password for Basic authentication, or neither");
-        } else if (adminAuth.user().indexOf(':') >= 0) {
+        }
+        if (adminAuth.user().indexOf(':') >= 0) {
             p.add("/adminAuth/user", "must not contain ':' (Basic authentication separates user and password with it)");
         }
         HostPort address;
