@@ -17,9 +17,11 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import java.util.regex.Pattern;
 
 /**
  * Prometheus metrics, fed by every completed audit record (so they count exactly what the audit log
@@ -150,12 +152,12 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     /** Label values of one label, at most {@code max} distinct ones; the rest, and malformed ones, become {@code other}. */
     static final class BoundedLabels {
         private final int max;
-        private final java.util.regex.Pattern shape;
-        private final Set<String> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final Pattern shape;
+        private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
         BoundedLabels(int max, String shape) {
             this.max = max;
-            this.shape = java.util.regex.Pattern.compile(shape);
+            this.shape = Pattern.compile(shape);
         }
 
         String of(String value) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.admin;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -12,12 +13,13 @@ import java.util.List;
  */
 final class RateWindow {
     /** One bucket's figures; {@code startEpochSecond} is where the bucket begins. */
-    record Point(long startEpochSecond, long requests, long hits, long bytesToClient, long hitBytes, long blocked) {}
+    record Point(long startEpochSecond, long requests, long hits, long misses, long bytesToClient, long hitBytes, long blocked) {}
 
     private final int bucketSeconds;
     private final long[] start;
     private final long[] requests;
     private final long[] hits;
+    private final long[] misses;
     private final long[] bytes;
     private final long[] hitBytes;
     private final long[] blocked;
@@ -27,22 +29,25 @@ final class RateWindow {
         this.start = new long[buckets];
         this.requests = new long[buckets];
         this.hits = new long[buckets];
+        this.misses = new long[buckets];
         this.bytes = new long[buckets];
         this.hitBytes = new long[buckets];
         this.blocked = new long[buckets];
-        java.util.Arrays.fill(start, Long.MIN_VALUE);
+        Arrays.fill(start, Long.MIN_VALUE);
     }
 
     int bucketSeconds() { return bucketSeconds; }
 
     /** Counts one access that ended at {@code epochMillis}. */
-    synchronized void add(long epochMillis, boolean hit, long bytesToClient, boolean wasBlocked) {
+    synchronized void add(long epochMillis, Outcome outcome, long bytesToClient, boolean wasBlocked) {
         int i = slot(epochMillis);
         requests[i]++;
         bytes[i] += bytesToClient;
-        if (hit) {
+        if (outcome == Outcome.HIT) {
             hits[i]++;
             hitBytes[i] += bytesToClient;
+        } else if (outcome == Outcome.MISS) {
+            misses[i]++;
         }
         if (wasBlocked) blocked[i]++;
     }
@@ -55,8 +60,8 @@ final class RateWindow {
         for (int k = n - 1; k >= 0; k--) {
             long s = current - (long) k * bucketSeconds;
             int i = index(s);
-            if (start[i] == s) out.add(new Point(s, requests[i], hits[i], bytes[i], hitBytes[i], blocked[i]));
-            else out.add(new Point(s, 0, 0, 0, 0, 0));
+            if (start[i] == s) out.add(new Point(s, requests[i], hits[i], misses[i], bytes[i], hitBytes[i], blocked[i]));
+            else out.add(new Point(s, 0, 0, 0, 0, 0, 0));
         }
         return out;
     }
@@ -66,7 +71,7 @@ final class RateWindow {
         int i = index(s);
         if (start[i] != s) {
             start[i] = s;
-            requests[i] = hits[i] = bytes[i] = hitBytes[i] = blocked[i] = 0;
+            requests[i] = hits[i] = misses[i] = bytes[i] = hitBytes[i] = blocked[i] = 0;
         }
         return i;
     }

@@ -33,8 +33,8 @@ public record StatsSnapshot(String generatedAt, long uptimeSeconds, Totals total
     public record Rates(int bucketSeconds, double requestsPerSecond1m, double requestsPerSecond5m,
                         double bytesToClientPerSecond1m, double hitBytesPerSecond1m, List<Point> series) {}
 
-    /** One bucket: {@code t} is its start in epoch seconds. */
-    public record Point(long t, long requests, long hits, long bytesToClient, long hitBytes, long blocked) {}
+    /** One bucket: {@code t} is its start in epoch seconds; its hit ratio is {@code hits / (hits + misses)}. */
+    public record Point(long t, long requests, long hits, long misses, long bytesToClient, long hitBytes, long blocked) {}
 
     /** One row of a top-N table: a client address, host name or category, with requests and bytes to clients. */
     public record Top(String name, long count, long bytes) {}

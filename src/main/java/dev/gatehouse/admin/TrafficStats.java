@@ -3,9 +3,11 @@ package dev.gatehouse.admin;
 import dev.gatehouse.audit.AuditRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * The figures behind {@code /stats} and the dashboard, fed by every completed audit record: totals since
@@ -64,7 +66,7 @@ public final class TrafficStats implements Consumer<AuditRecord> {
         if (record.getClientAddress() != null && !record.getClientAddress().equals("-")) {
             clients.add(record.getClientAddress(), toClient);
         }
-        window.add(clock.getAsLong(), outcome == Outcome.HIT, toClient, isBlock);
+        window.add(clock.getAsLong(), outcome, toClient, isBlock);
     }
 
     /** A policy block: the policy engine's decision, whatever status it answered with. */
@@ -94,7 +96,7 @@ public final class TrafficStats implements Consumer<AuditRecord> {
         }
         int colon = authority.indexOf(':');
         String host = colon < 0 ? authority : authority.substring(0, colon);
-        return host.isEmpty() ? null : host.toLowerCase(java.util.Locale.ROOT);
+        return host.isEmpty() ? null : host.toLowerCase(Locale.ROOT);
     }
 
     long count(Outcome outcome) { return byOutcome[outcome.ordinal()].sum(); }
@@ -133,7 +135,7 @@ public final class TrafficStats implements Consumer<AuditRecord> {
         StatsSnapshot.Rates rates = new StatsSnapshot.Rates(BUCKET_SECONDS,
                 perSecond(series, 60, now, RateWindow.Point::requests), perSecond(series, 300, now, RateWindow.Point::requests),
                 perSecond(series, 60, now, RateWindow.Point::bytesToClient), perSecond(series, 60, now, RateWindow.Point::hitBytes),
-                series.stream().map(p -> new StatsSnapshot.Point(p.startEpochSecond(), p.requests(), p.hits(),
+                series.stream().map(p -> new StatsSnapshot.Point(p.startEpochSecond(), p.requests(), p.hits(), p.misses(),
                         p.bytesToClient(), p.hitBytes(), p.blocked())).toList());
         return new StatsSnapshot(Instant.ofEpochMilli(now).toString(), Math.max(0, (now - startedMillis) / 1000), totals,
                 current, rates, top(blockedCategories), top(blockedHosts), top(clients), null);
@@ -144,7 +146,7 @@ public final class TrafficStats implements Consumer<AuditRecord> {
      * partial), divided by the time they really cover, which is shorter just after start.
      */
     private double perSecond(List<RateWindow.Point> series, int seconds, long nowMillis,
-                             java.util.function.ToLongFunction<RateWindow.Point> figure) {
+                             ToLongFunction<RateWindow.Point> figure) {
         int buckets = Math.min(series.size(), seconds / BUCKET_SECONDS + 1);
         long sum = 0;
         for (int i = series.size() - buckets; i < series.size(); i++) sum += figure.applyAsLong(series.get(i));

@@ -60,8 +60,8 @@ class TrafficStatsTest {
         List<StatsSnapshot.Point> series = r.series();
         assertEquals(90, series.size());
         assertEquals(T0 / 1000 + 30, series.get(89).t());
-        assertEquals(new StatsSnapshot.Point(T0 / 1000 + 20, 5, 5, 500, 500, 0), series.get(88));
-        assertEquals(new StatsSnapshot.Point(T0 / 1000, 1, 0, 1000, 0, 0), series.get(86));
+        assertEquals(new StatsSnapshot.Point(T0 / 1000 + 20, 5, 5, 0, 500, 500, 0), series.get(88));
+        assertEquals(new StatsSnapshot.Point(T0 / 1000, 1, 0, 1, 1000, 0, 0), series.get(86));
         assertEquals(6 / 30.0, r.requestsPerSecond1m(), 1e-9); // only 30 s have passed
         assertEquals(1500 / 30.0, r.bytesToClientPerSecond1m(), 1e-9);
 
