@@ -17,11 +17,17 @@ enum Outcome {
     /** Refused by the proxy: client, destination, port or policy ({@code TCP_DENIED}). */
     DENIED,
     /** Ended before a request could be handled ({@code NONE_NONE}: malformed, aborted before headers). */
-    ERROR;
+    ERROR,
+    /**
+     * Answered by the proxy itself to an origin-form request ({@code GET /proxy.pac}): not proxied traffic,
+     * so it must not count as a cache hit even though it is logged {@code TCP_MEM_HIT}.
+     */
+    LOCAL;
 
     static Outcome of(AuditRecord record) {
         String code = record.getResultCode();
         if (code == null || code.startsWith("NONE")) return ERROR;
+        if (record.getUrl() != null && record.getUrl().startsWith("/")) return LOCAL;
         if (code.startsWith("TCP_TUNNEL")) return TUNNEL;
         if (code.startsWith("TCP_DENIED")) return DENIED;
         if (code.contains("HIT") || code.startsWith("TCP_REFRESH_UNMODIFIED")) return HIT;

@@ -17,9 +17,10 @@ public record StatsSnapshot(String generatedAt, long uptimeSeconds, Totals total
 
     /**
      * Counts since start. {@code hitRatio} and {@code byteHitRatio} are over HTTP requests answered (hits
-     * and misses), not tunnels; {@code hitBytesToClient} is the bandwidth the cache saved.
+     * and misses), not tunnels; {@code hitBytesToClient} is the bandwidth the cache saved; {@code local} are
+     * requests the proxy answered itself (the PAC file).
      */
-    public record Totals(long requests, long hits, long misses, long tunnels, long denied, long errors, long blocked,
+    public record Totals(long requests, long hits, long misses, long tunnels, long denied, long errors, long local, long blocked,
                          long bytesToClient, long bytesFromClient, long hitBytesToClient, double hitRatio,
                          double byteHitRatio) {}
 

@@ -127,7 +127,7 @@ public final class TrafficStats implements Consumer<AuditRecord> {
             bytesToClient += bytes(o);
         }
         StatsSnapshot.Totals totals = new StatsSnapshot.Totals(requests, count(Outcome.HIT), count(Outcome.MISS),
-                count(Outcome.TUNNEL), count(Outcome.DENIED), count(Outcome.ERROR), blocked.sum(), bytesToClient,
+                count(Outcome.TUNNEL), count(Outcome.DENIED), count(Outcome.ERROR), count(Outcome.LOCAL), blocked.sum(), bytesToClient,
                 bytesFromClient.sum(), bytes(Outcome.HIT), hitRatio(), byteHitRatio());
         StatsSnapshot.Now current = new StatsSnapshot.Now(live.openConnections().getAsInt(),
                 live.openTunnels().getAsInt(), live.auditQueueDepth().getAsInt());

@@ -24,8 +24,12 @@ class TrafficStatsTest {
         stats.accept(record("TCP_REFRESH_UNMODIFIED", "10.0.0.2", 100, null));
         stats.accept(record("TCP_TUNNEL", "10.0.0.2", 10_000, null));
         stats.accept(record("TCP_DENIED", "10.0.0.3", 50, "block"));
+        AuditRecord pac = record("TCP_MEM_HIT", "10.0.0.3", 900, null);
+        pac.setUrl("/proxy.pac");
+        stats.accept(pac);
         StatsSnapshot.Totals t = stats.snapshot(live).totals();
-        assertEquals(5, t.requests());
+        assertEquals(6, t.requests());
+        assertEquals(1, t.local());
         assertEquals(2, t.hits());
         assertEquals(1, t.misses());
         assertEquals(1, t.tunnels());
