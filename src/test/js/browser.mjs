@@ -1,5 +1,5 @@
 // Drives Debian's Chromium for dev.gatehouse.admin.BrowserThroughPacTest. Prints one JSON object on stdout.
-//   node browser.mjs browse <pacUrl> <pageUrl> <userDataDir>  -> {title, heading, status}
+//   node browser.mjs browse <pacUrl> <pageUrl> <blockedUrl> <userDataDir>  -> {status, title, heading, via, blockedStatus, blockedText}
 //   node browser.mjs dashboard <dashboardUrl> <userDataDir> <screenshot.png> -> {figures: {data-stat: text}, clients: [[name, count]], ...}
 // Chromium is started headless with a fresh user-data-dir and only the PAC URL as proxy configuration.
 import { chromium } from 'playwright-core';
@@ -17,13 +17,17 @@ async function launch(userDataDir, extra) {
   });
 }
 
-async function browse(pacUrl, pageUrl, userDataDir) {
+async function browse(pacUrl, pageUrl, blockedUrl, userDataDir) {
   const context = await launch(userDataDir, ['--proxy-pac-url=' + pacUrl]);
   try {
     const page = context.pages()[0] || await context.newPage();
     const response = await page.goto(pageUrl, { waitUntil: 'load', timeout: 20000 });
-    return { status: response.status(), title: await page.title(), heading: await page.textContent('#greeting'),
-             via: (await response.allHeaders())['via'] || null };
+    const result = { status: response.status(), title: await page.title(), heading: await page.textContent('#greeting'),
+                     via: (await response.allHeaders())['via'] || null };
+    const blocked = await page.goto(blockedUrl, { waitUntil: 'load', timeout: 20000 });
+    result.blockedStatus = blocked.status();
+    result.blockedText = (await page.textContent('body')).replace(/\s+/g, ' ').trim();
+    return result;
   } finally {
     await context.close();
   }
@@ -38,10 +42,11 @@ async function dashboard(url, userDataDir, screenshot) {
     const figures = await page.$$eval('[data-stat]', els => Object.fromEntries(els.map(e => [e.getAttribute('data-stat'), e.textContent.trim()])));
     const clients = await page.$$eval('#top-clients tr[data-row]', rows => rows.map(r =>
       [r.querySelector('[data-cell=name]').textContent, r.querySelector('[data-cell=count]').textContent]));
-    const blockedEmpty = await page.textContent('#top-categories');
+    const categories = await page.$$eval('#top-categories tr[data-row]', rows => rows.map(r =>
+      [r.querySelector('[data-cell=name]').textContent, r.querySelector('[data-cell=count]').textContent]));
     const charts = await page.$$eval('svg.chart', svgs => svgs.map(s => s.querySelectorAll('path').length));
     if (screenshot) await page.screenshot({ path: screenshot, fullPage: true });
-    return { figures, clients, blockedEmpty: blockedEmpty.trim(), charts };
+    return { figures, clients, categories, charts };
   } finally {
     await context.close();
   }

@@ -25,6 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The admin listener over real sockets, with real traffic through the proxy feeding its figures. */
 class AdminServerTest {
+    /** The policy shipped in policies/ (blocks the sample gambling and malware lists). */
+    static final Path SHIPPED_POLICY = Path.of(System.getProperty("gatehouse.repo", "."), "policies", "default.json").toAbsolutePath();
+
     @TempDir
     Path dir;
 
@@ -43,8 +46,9 @@ class AdminServerTest {
         String json = """
                 {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
                  "destinations": {"allowPrivate": ["127.0.0.0/8"]},
-                 "audit": {"format": "squid"} %s}
-                """.formatted(dir.toString().replace("\\", "\\\\"), extraConfig);
+                 "audit": {"format": "squid"},
+                 "policy": {"file": "%s", "watch": false} %s}
+                """.formatted(dir.toString().replace("\\", "\\\\"), SHIPPED_POLICY.toString().replace("\\", "\\\\"), extraConfig);
         gatehouse = Gatehouse.start(new ConfigLoader().load("test", json, Map.of()));
     }
 
@@ -58,7 +62,10 @@ class AdminServerTest {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(path.equals("/missing") ? 404 : 200, r.statusCode());
         }
-        awaitWritten(3);
+        HttpResponse<String> blocked = viaProxy.send(HttpRequest.newBuilder(URI.create("http://www.casino.example/poker")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, blocked.statusCode());
+        awaitWritten(4);
 
         String metrics = get("/metrics", null).body();
         assertTrue(metrics.contains("proxy_requests_total{method=\"GET\",result=\"TCP_MISS\",status_class=\"2xx\"} 2.0"), metrics);
@@ -69,13 +76,18 @@ class AdminServerTest {
         assertTrue(metrics.contains("proxy_audit_queue_depth"), metrics);
         assertTrue(metrics.contains("proxy_cache_hit_ratio 0.0"), metrics);
         assertTrue(metrics.contains("jvm_memory_used_bytes"), metrics);
+        assertTrue(metrics.contains("proxy_blocks_total{category=\"gambling\",rule=\"no-gambling\"} 1.0"), metrics);
+        assertTrue(metrics.contains("proxy_requests_total{method=\"GET\",result=\"TCP_DENIED\",status_class=\"4xx\"} 1.0"), metrics);
 
         JsonNode stats = new ObjectMapper().readTree(get("/stats", null).body());
-        assertEquals(3, stats.at("/totals/requests").asLong());
+        assertEquals(4, stats.at("/totals/requests").asLong());
         assertEquals(3, stats.at("/totals/misses").asLong());
         assertEquals(0, stats.at("/totals/hits").asLong());
+        assertEquals(1, stats.at("/totals/blocked").asLong());
+        assertEquals("gambling", stats.at("/topBlockedCategories/0/name").asText());
+        assertEquals("www.casino.example", stats.at("/topBlockedHosts/0/name").asText());
         assertEquals("127.0.0.1", stats.at("/topClients/0/name").asText());
-        assertEquals(3, stats.at("/topClients/0/count").asLong());
+        assertEquals(4, stats.at("/topClients/0/count").asLong());
         assertEquals(TrafficStats.WINDOW_MINUTES * 60 / TrafficStats.BUCKET_SECONDS, stats.at("/rates/series").size());
         assertTrue(stats.at("/cache").isNull());
     }

@@ -61,8 +61,9 @@ class BrowserThroughPacTest {
                 {"listen": "127.0.0.1:PROXY_PORT", "admin": "127.0.0.1:ADMIN_PORT", "dataDir": "DATA_DIR",
                  "destinations": {"allowPrivate": ["127.0.0.0/8"]},
                  "audit": {"format": "squid"},
+                 "policy": {"file": "%s", "watch": false},
                  "pac": {"proxies": ["127.0.0.1:PROXY_PORT", "127.0.0.1:%d"], "directDomains": ["corp.example"]}}
-                """.formatted(deadPort);
+                """.formatted(AdminServerTest.SHIPPED_POLICY.toString().replace("\\", "\\\\"), deadPort);
         gatehouse = GatehouseProcess.start(dir, proxyPort, config, List.of("127.0.0.1 localhost", "127.0.0.1 " + originHost));
     }
 
@@ -100,13 +101,16 @@ class BrowserThroughPacTest {
         assertEquals(4, out.get("contentTypes").size());
     }
 
-    /** The page's host hashes to the dead node first: Chromium fails over to Gatehouse, as the PAC's order says. */
+    /**
+     * The page's host hashes to the dead node first: Chromium fails over to Gatehouse, as the PAC's order
+     * says. A site on the shipped policy's gambling list then gets the block page.
+     */
     @Test
     @Order(2)
     void chromiumWithOnlyThePacUrlBrowsesThroughGatehouseAndTheAuditLogShowsIt() throws Exception {
         String page = "http://" + originHost + ":" + origin.port() + "/page.html";
         JsonNode out = NodeScripts.run("browser.mjs", List.of("browse", gatehouse.proxy("/proxy.pac"), page,
-                Files.createDirectories(dir.resolve("chromium-browse")).toString()), 90);
+                "http://www.casino.example/", Files.createDirectories(dir.resolve("chromium-browse")).toString()), 90);
         Files.writeString(Files.createDirectories(Path.of(System.getProperty("gatehouse.repo", "."), "target", "browser-test"))
                 .resolve("browse.json"), out.toString());
 
@@ -118,8 +122,11 @@ class BrowserThroughPacTest {
         String line = lines.stream().filter(l -> l.contains(" GET " + page + " ")).findFirst().orElseThrow();
         assertTrue(line.matches("\\d+\\.\\d{3} +\\d+ 127\\.0\\.0\\.1 TCP_MISS/200 \\d+ GET " + java.util.regex.Pattern.quote(page)
                 + " - HIER_DIRECT/127\\.0\\.0\\.1 text/html.*"), line);
-        assertTrue(lines.stream().anyMatch(l -> l.contains(" GET /proxy.pac ") || l.contains("/proxy.pac")),
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" GET /proxy.pac ")),
                 "Chromium's PAC fetch is not in the audit log:\n" + String.join("\n", lines));
+        assertEquals(403, out.get("blockedStatus").asInt(), out.toString());
+        assertTrue(out.get("blockedText").asText().contains("no-gambling"), "the block page does not name the rule: " + out);
+        gatehouse.auditLinesOnceContaining(" TCP_DENIED/403 ");
     }
 
     @Test
@@ -135,7 +142,7 @@ class BrowserThroughPacTest {
 
         JsonNode figures = out.get("figures");
         long requests = stats.at("/totals/requests").asLong();
-        assertTrue(requests >= 2, "the page and the PAC fetch were not counted: " + stats);
+        assertTrue(requests >= 3, "the page, the blocked page and the PAC fetch were not all counted: " + stats);
         assertEquals(requests, number(figures.get("totals.requests")));
         assertEquals(stats.at("/totals/blocked").asLong(), number(figures.get("totals.blocked")));
         assertEquals(stats.at("/now/activeTunnels").asLong(), number(figures.get("now.activeTunnels")));
@@ -145,7 +152,10 @@ class BrowserThroughPacTest {
         JsonNode topClient = stats.at("/topClients/0");
         assertEquals(topClient.get("name").asText(), out.at("/clients/0/0").asText());
         assertEquals(topClient.get("count").asLong(), number(out.at("/clients/0/1")));
-        assertEquals("Nothing blocked.", out.get("blockedEmpty").asText());
+        JsonNode topCategory = stats.at("/topBlockedCategories/0");
+        assertEquals("gambling", topCategory.get("name").asText());
+        assertEquals(topCategory.get("name").asText(), out.at("/categories/0/0").asText());
+        assertEquals(topCategory.get("count").asLong(), number(out.at("/categories/0/1")));
         assertTrue(figures.get("cache").asText().startsWith("No cache yet"), figures.toString());
         out.get("charts").forEach(paths -> assertTrue(paths.asInt() >= 1, "a chart drew nothing: " + out.get("charts")));
         assertTrue(Files.size(screenshot) > 10_000, "screenshot too small to show anything");

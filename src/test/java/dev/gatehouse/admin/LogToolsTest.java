@@ -33,8 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The administrators' log tools read Gatehouse's Squid-format audit log unchanged: a log made by real
- * traffic (pages, a 404, a 502, a denied CONNECT, a tunnel) is fed to GoAccess and SARG (Debian's), and
- * every line must be parsed. Commands and checks as in ECOSYSTEM.md §4.
+ * traffic under the shipped policy (pages, a 404, a 502, a page blocked by category, a denied CONNECT, a
+ * tunnel) is fed to GoAccess and SARG (Debian's), and every line must be parsed. Commands and checks as in
+ * ECOSYSTEM.md §4.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class LogToolsTest {
@@ -54,12 +55,13 @@ class LogToolsTest {
         Path data = Files.createDirectories(dir.resolve("data"));
         int closedPort = GatehouseProcess.freePort();
         try (TestOrigin origin = new TestOrigin()) {
-            String json = """
+            String config = """
                     {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
                      "destinations": {"allowPrivate": ["127.0.0.0/8"], "connectPorts": [443, %d]},
-                     "audit": {"format": "squid"}}
-                    """.formatted(data.toString().replace("\\", "\\\\"), origin.port());
-            Gatehouse gatehouse = Gatehouse.start(new ConfigLoader().load("test", json, Map.of()));
+                     "audit": {"format": "squid"},
+                     "policy": {"file": "%s", "watch": false}}
+                    """.formatted(json(data), origin.port(), json(AdminServerTest.SHIPPED_POLICY));
+            Gatehouse gatehouse = Gatehouse.start(new ConfigLoader().load("test", config, Map.of()));
             try {
                 HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(gatehouse.proxyAddress()))
                         .connectTimeout(Duration.ofSeconds(5)).build();
@@ -69,8 +71,9 @@ class LogToolsTest {
                 assertEquals(200, get(client, base + "/page.html?q=1"));
                 assertEquals(404, get(client, base + "/missing"));
                 assertEquals(502, get(client, "http://127.0.0.1:" + closedPort + "/"));
+                assertEquals(403, get(client, "http://www.casino.example/roulette")); // the sample gambling list
                 assertTrue(connect(gatehouse.proxyAddress().getPort(), "127.0.0.1:25").startsWith("HTTP/1.1 403"));
-                String tunnelled = connect(gatehouse.proxyAddress().getPort(), "127.0.0.1:" + origin.port());
+                String tunnelled = connect(gatehouse.proxyAddress().getPort(), "localhost:" + origin.port());
                 assertTrue(tunnelled.startsWith("HTTP/1.1 200") && tunnelled.contains(TestOrigin.TITLE), tunnelled);
                 awaitTunnelsClosed(gatehouse);
             } finally {
@@ -79,7 +82,7 @@ class LogToolsTest {
             accessLog = gatehouse.auditFile();
         }
         lines = Files.readAllLines(accessLog, StandardCharsets.UTF_8);
-        assertEquals(7, lines.size(), String.join("\n", lines));
+        assertEquals(8, lines.size(), String.join("\n", lines));
         for (String expected : List.of("TCP_MISS/200", "TCP_MISS/404", "TCP_MISS/502", "TCP_DENIED/403", "TCP_TUNNEL/200")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(" " + expected + " ")), expected + " missing:\n" + String.join("\n", lines));
         }
@@ -113,7 +116,13 @@ class LogToolsTest {
             denied = files.filter(p -> p.getFileName().toString().equals("denied.html")).findFirst()
                     .orElseThrow(() -> new AssertionError("sarg wrote no denied.html:\n" + r.output));
         }
-        assertTrue(Files.readString(denied).contains("127.0.0.1:25"), "the denied CONNECT is not in " + denied);
+        String deniedReport = Files.readString(denied);
+        assertTrue(deniedReport.contains("127.0.0.1:25"), "the denied CONNECT is not in " + denied);
+        assertTrue(deniedReport.contains("www.casino.example"), "the blocked page is not in " + denied);
+    }
+
+    private static String json(Object path) {
+        return path.toString().replace("\\", "\\\\");
     }
 
     private static int get(HttpClient client, String url) throws Exception {
