@@ -36,7 +36,8 @@ import java.util.regex.Pattern;
  *   <li>{@code proxy_blocks_total{category,rule}}: policy blocks;</li>
  *   <li>{@code proxy_errors_total{error}}: failures by name ({@code dns_failure}, {@code upstream_timeout}, …);</li>
  *   <li>gauges {@code proxy_connections_active}, {@code proxy_tunnels_active}, {@code proxy_audit_queue_depth},
- *       {@code proxy_cache_hit_ratio}, {@code proxy_cache_byte_hit_ratio}; and the JVM's own.</li>
+ *       {@code proxy_cache_hit_ratio}, {@code proxy_cache_byte_hit_ratio}, {@code proxy_policy_reload_ok},
+ *       {@code proxy_policy_rules}; and the JVM's own.</li>
  * </ul>
  *
  * <p>No URL, host or user is ever a label: each distinct label value is a time series kept forever. Every
@@ -87,6 +88,15 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
         gauge("proxy.connections.active", "Client connections open on the proxy listener", live.openConnections());
         gauge("proxy.tunnels.active", "CONNECT tunnels open", live.openTunnels());
         gauge("proxy.audit.queue.depth", "Audit records waiting for the writer", live.auditQueueDepth());
+        Gauge.builder("proxy.policy.reload.ok", live, l -> {
+            StatsSnapshot.PolicyStatus p = l.policy().get();
+            return p == null ? Double.NaN : p.lastReloadApplied() ? 1 : 0;
+        }).description("1 if the last policy reload was applied, 0 if it failed and the previous policy is still live")
+                .strongReference(true).register(registry);
+        Gauge.builder("proxy.policy.rules", live, l -> {
+            StatsSnapshot.PolicyStatus p = l.policy().get();
+            return p == null ? Double.NaN : p.rules();
+        }).description("Rules in the live policy").strongReference(true).register(registry);
     }
 
     private void gauge(String name, String description, IntSupplier value) {

@@ -9,11 +9,19 @@ import java.util.List;
  *
  * @param generatedAt   ISO-8601 instant of this snapshot
  * @param uptimeSeconds since the statistics started
+ * @param policy        the live policy; {@code null} when none is configured
  * @param cache         cache fill per tier; {@code null} until a cache is configured
  */
 public record StatsSnapshot(String generatedAt, long uptimeSeconds, Totals totals, Now now, Rates rates,
                             List<Top> topBlockedCategories, List<Top> topBlockedHosts, List<Top> topClients,
-                            Object cache) {
+                            PolicyStatus policy, Object cache) {
+
+    /**
+     * @param version            content hash of the live policy and its lists
+     * @param lastReloadApplied  false when the last reload failed (the previous policy is still live)
+     * @param lastReloadProblems errors of a failed reload, or warnings of an applied one
+     */
+    public record PolicyStatus(String name, String version, int rules, boolean lastReloadApplied, int lastReloadProblems) {}
 
     /**
      * Counts since start. {@code hitRatio} and {@code byteHitRatio} are over HTTP requests answered (hits

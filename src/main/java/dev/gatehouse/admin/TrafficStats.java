@@ -138,7 +138,7 @@ public final class TrafficStats implements Consumer<AuditRecord> {
                 series.stream().map(p -> new StatsSnapshot.Point(p.startEpochSecond(), p.requests(), p.hits(), p.misses(),
                         p.bytesToClient(), p.hitBytes(), p.blocked())).toList());
         return new StatsSnapshot(Instant.ofEpochMilli(now).toString(), Math.max(0, (now - startedMillis) / 1000), totals,
-                current, rates, top(blockedCategories), top(blockedHosts), top(clients), null);
+                current, rates, top(blockedCategories), top(blockedHosts), top(clients), live.policy().get(), live.cache().get());
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.gatehouse.app;
 
 import dev.gatehouse.admin.AdminServer;
 import dev.gatehouse.admin.LiveGauges;
+import dev.gatehouse.admin.PolicyStatusView;
 import dev.gatehouse.admin.ProxyMetrics;
 import dev.gatehouse.admin.TrafficStats;
 import dev.gatehouse.audit.AuditLog;
@@ -71,7 +72,8 @@ public final class Gatehouse implements AutoCloseable {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, stats.andThen(metrics)));
             guard.addOwnListener(proxy.address());
-            LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth);
+            LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
+                    policy == null ? () -> null : new PolicyStatusView(policy.holder()), () -> null);
             metrics.bind(live);
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(new AdminServer.Parts(config.adminAddress().toSocketAddress(),

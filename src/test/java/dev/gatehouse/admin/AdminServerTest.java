@@ -90,6 +90,9 @@ class AdminServerTest {
         assertEquals(4, stats.at("/topClients/0/count").asLong());
         assertEquals(TrafficStats.WINDOW_MINUTES * 60 / TrafficStats.BUCKET_SECONDS, stats.at("/rates/series").size());
         assertTrue(stats.at("/cache").isNull());
+        assertEquals("default", stats.at("/policy/name").asText());
+        assertTrue(stats.at("/policy/lastReloadApplied").asBoolean());
+        assertTrue(metrics.contains("proxy_policy_reload_ok 1.0"), metrics);
     }
 
     @Test
