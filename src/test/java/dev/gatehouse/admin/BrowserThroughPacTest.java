@@ -95,9 +95,9 @@ class BrowserThroughPacTest {
         JsonNode out = NodeScripts.run("pac-table.mjs", args, 60);
 
         Map<String, String> actual = new LinkedHashMap<>();
-        out.get("results").fields().forEachRemaining(e -> actual.put(e.getKey(), e.getValue().asText()));
+        out.get("results").properties().forEach(e -> actual.put(e.getKey(), e.getValue().asText()));
         assertEquals(expected, actual);
-        out.get("contentTypes").fields().forEachRemaining(e -> assertEquals(PacFile.CONTENT_TYPE, e.getValue().asText(), e.getKey()));
+        out.get("contentTypes").properties().forEach(e -> assertEquals(PacFile.CONTENT_TYPE, e.getValue().asText(), e.getKey()));
         assertEquals(4, out.get("contentTypes").size());
     }
 
