@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.app.Gatehouse;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.pac.PacFile;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,10 +47,10 @@ class AdminServerTest {
         origin = new TestOrigin();
         String json = """
                 {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
-                 "destinations": {"allowPrivate": ["127.0.0.0/8"]},
+                 "destinations": {"allowPrivate": ["127.0.0.0/8"], "connectPorts": [%d]},
                  "audit": {"format": "squid"},
                  "policy": {"file": "%s", "watch": false} %s}
-                """.formatted(dir.toString().replace("\\", "\\\\"), SHIPPED_POLICY.toString().replace("\\", "\\\\"), extraConfig);
+                """.formatted(dir.toString().replace("\\", "\\\\"), origin.port(), SHIPPED_POLICY.toString().replace("\\", "\\\\"), extraConfig);
         gatehouse = Gatehouse.start(new ConfigLoader().load("test", json, Map.of()));
     }
 
@@ -93,6 +95,35 @@ class AdminServerTest {
         assertEquals("default", stats.at("/policy/name").asText());
         assertTrue(stats.at("/policy/lastReloadApplied").asBoolean());
         assertTrue(metrics.contains("proxy_policy_reload_ok 1.0"), metrics);
+    }
+
+    @Test
+    void openConnectionsAndTunnelsAreShownWhileOpen() throws Exception {
+        start("");
+        try (Socket client = new Socket(InetAddress.getLoopbackAddress(), gatehouse.proxyAddress().getPort())) {
+            client.setSoTimeout(10_000);
+            client.getOutputStream().write(("CONNECT localhost:" + origin.port() + " HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] head = new byte[12];
+            assertEquals(12, client.getInputStream().readNBytes(head, 0, 12));
+            assertEquals("HTTP/1.1 200", new String(head, StandardCharsets.US_ASCII));
+            JsonNode now = awaitNow(n -> n.get("activeTunnels").asInt() == 1);
+            assertEquals(1, now.get("activeConnections").asInt(), now.toString());
+            assertTrue(get("/metrics", null).body().contains("proxy_tunnels_active 1.0"));
+        }
+        JsonNode now = awaitNow(n -> n.get("activeTunnels").asInt() == 0 && n.get("activeConnections").asInt() == 0);
+        assertEquals(0, now.get("activeConnections").asInt());
+    }
+
+    /** The live figures of /stats once {@code condition} holds (bounded wait: closing runs on IO threads). */
+    private JsonNode awaitNow(java.util.function.Predicate<JsonNode> condition) throws Exception {
+        JsonNode now = null;
+        for (int i = 0; i < 200; i++) {
+            now = new ObjectMapper().readTree(get("/stats", null).body()).get("now");
+            if (condition.test(now)) return now;
+            Thread.sleep(10);
+        }
+        throw new AssertionError("live figures never reached the expected state: " + now);
     }
 
     @Test
