@@ -1,12 +1,17 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.admin.LiveGauges;
+import dev.gatehouse.admin.PolicyStatusView;
+import dev.gatehouse.admin.ProxyMetrics;
+import dev.gatehouse.admin.TrafficStats;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.listener.ProxyHandlers;
 import dev.gatehouse.listener.ProxyServer;
+import dev.gatehouse.pac.PacFile;
 import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
@@ -34,10 +39,11 @@ public final class Gatehouse implements AutoCloseable {
     private final TunnelRegistry tunnels;
     private final ProxyServer proxy;
     private final AdminServer admin;
+    private final ProxyMetrics metrics;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
-                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin) {
+                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics) {
         this.config = config;
         this.audit = audit;
         this.policy = policy;
@@ -45,6 +51,7 @@ public final class Gatehouse implements AutoCloseable {
         this.tunnels = tunnels;
         this.proxy = proxy;
         this.admin = admin;
+        this.metrics = metrics;
     }
 
     public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException {
@@ -58,18 +65,25 @@ public final class Gatehouse implements AutoCloseable {
                 config.forwarding().responseTimeout(), config.forwarding().readTimeout());
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
+        TrafficStats stats = new TrafficStats(System::currentTimeMillis);
+        ProxyMetrics metrics = new ProxyMetrics(stats);
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
-                    upstream, connector, tunnels, executor));
+                    upstream, connector, tunnels, executor, stats.andThen(metrics)));
             guard.addOwnListener(proxy.address());
+            LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
+                    policy == null ? () -> null : new PolicyStatusView(policy.holder()), () -> null);
+            metrics.bind(live);
             Gatehouse[] self = new Gatehouse[1];
-            AdminServer admin = AdminServer.start(config.adminAddress().toSocketAddress(), () -> self[0] != null && !self[0].stopping);
+            AdminServer admin = AdminServer.start(new AdminServer.Parts(config.adminAddress().toSocketAddress(),
+                    config.adminAuth(), () -> self[0] != null && !self[0].stopping, metrics, stats, live, PacFile.from(config)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin);
+            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, metrics);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
+            metrics.close();
             audit.close();
             executor.shutdownNow();
             if (policy != null) policy.close();
@@ -141,6 +155,7 @@ public final class Gatehouse implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing the policy watcher: {}", e.toString());
         }
+        metrics.close();
         log.info("stopped; {} audit records written", audit.writtenCount());
     }
 }

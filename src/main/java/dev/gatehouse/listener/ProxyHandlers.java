@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.Via;
@@ -15,22 +16,34 @@ import io.undertow.server.handlers.HttpContinueReadHandler;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /** Builds the proxy's handler chain in one place, so a request's path reads top to bottom. */
 public final class ProxyHandlers {
     private ProxyHandlers() {}
 
-    /** What the chain needs from the application. */
-    /** @param policy the access policy, or null when none is configured (everything allowed) */
+    /**
+     * What the chain needs from the application.
+     *
+     * @param policy        the access policy, or null when none is configured (everything allowed)
+     * @param auditObserver sees every audit record right after it is written (metrics, statistics); runs on
+     *                      the thread that completed the access, often an IO thread, so it must not block
+     */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
-                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {}
+                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
+                        Consumer<AuditRecord> auditObserver) {
+        /** Parts without an audit observer. */
+        public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
+                     TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
+            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {});
+        }
+    }
 
     /** The built chain: the root handler, plus the pieces the server needs to reach. */
     record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
 
     static PacFile pac(GatehouseConfig config) {
-        GatehouseConfig.Pac p = config.pac();
-        return new PacFile(config.pacProxies(), p.directDomains(), p.directNetworks(), p.plainHostNamesDirect(), p.fallbackDirect());
+        return PacFile.from(config);
     }
 
     static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
@@ -42,7 +55,7 @@ public final class ProxyHandlers {
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
 
-        AuditTrail trail = new AuditTrail(parts.audit());
+        AuditTrail trail = new AuditTrail(parts.audit(), parts.auditObserver());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
 

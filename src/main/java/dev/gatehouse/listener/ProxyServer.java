@@ -33,11 +33,14 @@ public final class ProxyServer implements AutoCloseable {
     private final XnioWorker worker;
     private final AcceptingChannel<StreamConnection> acceptor;
     private final ProxyHandlers.Chain chain;
+    private final Map<Object, ConnectionTap> taps;
 
-    private ProxyServer(XnioWorker worker, AcceptingChannel<StreamConnection> acceptor, ProxyHandlers.Chain chain) {
+    private ProxyServer(XnioWorker worker, AcceptingChannel<StreamConnection> acceptor, ProxyHandlers.Chain chain,
+                        Map<Object, ConnectionTap> taps) {
         this.worker = worker;
         this.acceptor = acceptor;
         this.chain = chain;
+        this.taps = taps;
     }
 
     /** Binds the listener and starts accepting. */
@@ -94,7 +97,7 @@ public final class ProxyServer implements AutoCloseable {
                         .set(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxClientConnections() * 9 / 10))
                         .getMap());
         acceptor.resumeAccepts();
-        ProxyServer server = new ProxyServer(worker, acceptor, chain);
+        ProxyServer server = new ProxyServer(worker, acceptor, chain, taps);
         log.info("proxy listening on {}", server.address());
         return server;
     }
@@ -117,6 +120,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return acceptor.getLocalAddress(InetSocketAddress.class);
+    }
+
+    /** Client connections open now (each has a tap until it closes). */
+    public int openConnections() {
+        return taps.size();
     }
 
     /** Stops accepting connections; requests arriving on kept-alive connections get 503 from now on. */
