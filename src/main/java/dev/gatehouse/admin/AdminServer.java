@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import dev.gatehouse.policy.PolicyHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +47,8 @@ public final class AdminServer implements AutoCloseable {
      * @param ready   whether the proxy accepts traffic
      */
     public record Parts(InetSocketAddress address, GatehouseConfig.AdminAuth auth, BooleanSupplier ready,
-                        ProxyMetrics metrics, TrafficStats stats, LiveGauges live, PacFile pac) {}
+                        ProxyMetrics metrics, TrafficStats stats, LiveGauges live, PacFile pac,
+                        PolicyHolder policy, Supplier<PolicyHolder.ReloadResult> reloadPolicy) {}
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -58,6 +61,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(Parts parts) {
         byte[] pac = parts.pac().bytes();
         byte[] dashboard = resource("dashboard.html");
+        PolicyEndpoints policy = new PolicyEndpoints(parts.policy(), parts.reloadPolicy());
         PathHandler open = new PathHandler()
                 .addExactPath("/healthz", ex -> text(ex, 200, "ok\n"))
                 .addExactPath("/readyz", ex -> {
@@ -66,10 +70,12 @@ public final class AdminServer implements AutoCloseable {
                 })
                 .addExactPath("/proxy.pac", ex -> bytes(ex, PacFile.CONTENT_TYPE, "max-age=300", pac))
                 .addExactPath("/wpad.dat", ex -> bytes(ex, PacFile.CONTENT_TYPE, "max-age=300", pac));
-        PathHandler guarded = new PathHandler(ex -> text(ex, 404, "not found; see /dashboard, /stats, /metrics, /healthz\n"))
+        PathHandler guarded = new PathHandler(ex -> text(ex, 404, "not found; see /dashboard, /stats, /metrics, /explain, /reload, /healthz\n"))
                 .addExactPath("/metrics", new BlockingHandler(ex -> send(ex, PROMETHEUS_TEXT, parts.metrics().scrape())))
                 .addExactPath("/stats", new BlockingHandler(ex -> send(ex, "application/json",
                         JSON.writeValueAsString(parts.stats().snapshot(parts.live())))))
+                .addExactPath("/reload", new BlockingHandler(policy::reload))
+                .addExactPath("/explain", new BlockingHandler(policy::explain))
                 .addExactPath("/", ex -> bytes(ex, "text/html; charset=utf-8", "no-store", dashboard))
                 .addExactPath("/dashboard", ex -> bytes(ex, "text/html; charset=utf-8", "no-store", dashboard));
         AdminAuth auth = new AdminAuth(guarded, parts.auth());
