@@ -10,7 +10,16 @@ reads the full response, keeps the connections open and idle, waits, and
 measures RSS again.  Then closes everything.  Bounded by --timeout.
 
 Prints: RSSRESULT idle_kb=.. held_kb=.. held=.. failed=.. per_conn_kb=.. alive_after=..
+
+Gatehouse addition: --gc-cmd CMD runs CMD while the connections are still held, and again after
+they are closed; CMD makes a JVM collect garbage and print its heap use (a line with "used 123M",
+as `jcmd PID GC.heap_info` prints).  per_conn_heap_kb = (heap used while held - heap used after
+closing) / held is the Java heap the held connections keep alive, as opposed to garbage the JVM
+has not collected yet (a JVM's RSS does not shrink after a collection, so RSS cannot show this).
 """
+import re
+import shlex
+import subprocess
 import argparse
 import asyncio
 import os
@@ -48,6 +57,7 @@ async def main():
     ap.add_argument("--open-conc", type=int, default=100)
     ap.add_argument("--settle", type=float, default=3.0)
     ap.add_argument("--timeout", type=float, default=15.0)
+    ap.add_argument("--gc-cmd", default="", help="command that makes the proxy collect garbage")
     args = ap.parse_args()
 
     idle = proctree.rss_kb(proctree.tree(args.pid))
@@ -59,11 +69,26 @@ async def main():
     await asyncio.sleep(args.settle)
     held = proctree.rss_kb(proctree.tree(args.pid))
     alive = sum(1 for r, _ in conns if not r.at_eof())
+    extra = ""
+
+    def heap_used_kb():
+        out = subprocess.run(shlex.split(args.gc_cmd), capture_output=True, text=True, timeout=60).stdout
+        m = re.search(r"used (\d+)([KMG])", out)
+        return int(m.group(1)) * {"K": 1, "M": 1024, "G": 1048576}[m.group(2)] if m else None
+
+    if args.gc_cmd:
+        held_heap = heap_used_kb()
     for _, w in conns:
         w.close()
+    if args.gc_cmd:
+        await asyncio.sleep(2.0)
+        closed_heap = heap_used_kb()
+        if held_heap is not None and closed_heap is not None and conns:
+            extra = " held_heap_kb=%d closed_heap_kb=%d per_conn_heap_kb=%.1f" % (
+                held_heap, closed_heap, (held_heap - closed_heap) / len(conns))
     per = (held - idle) / len(conns) if conns else float("nan")
-    print("RSSRESULT idle_kb=%d held_kb=%d held=%d failed=%d per_conn_kb=%.1f alive_after=%d open_s=%.2f"
-          % (idle, held, len(conns), len(fails), per, alive, open_s))
+    print("RSSRESULT idle_kb=%d held_kb=%d held=%d failed=%d per_conn_kb=%.1f alive_after=%d open_s=%.2f%s"
+          % (idle, held, len(conns), len(fails), per, alive, open_s, extra))
     if fails:
         print("RSSERRORS first=%s" % fails[0].replace(" ", "_"))
 

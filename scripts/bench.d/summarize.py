@@ -40,8 +40,8 @@ def parse(paths):
                     rows.append(d)
                 else:
                     meta[toks[0]].update(d)
-                    if toks[0] == "check":
-                        meta.setdefault("checks", []).append(" ".join(toks[1:]))
+                    if toks[0] in ("check", "warmup"):
+                        meta.setdefault(toks[0] + "s", []).append(" ".join(toks[1:]))
     return rows, meta
 
 
@@ -103,6 +103,8 @@ def main():
     print()
     if meta.get("checks"):
         print("Checks before the timed rounds: " + "; ".join(meta["checks"]) + "\n")
+    if meta.get("warmups"):
+        print("Untimed warm-up (miss_1k, c=" + cfg.get("conc", "?") + "): " + "; ".join(meta["warmups"]) + "\n")
     if errors:
         print("**Errors:** " + "; ".join(" ".join(f"{k}={v}" for k, v in d.items()) for d in errors) + "\n")
 
@@ -149,17 +151,27 @@ def main():
     if rss_have:
         print(f"## idle_rss: resident memory while holding {cfg.get('hold_conns', '?')} idle keep-alive client connections\n")
         print("Round 1 is the clean figure (later rounds start from memory kept after the previous hold).\n")
-        print("| proxy | RSS at start MiB | idle MiB (r1) | held MiB (r1) | KiB per conn (r1) | KiB per conn, all rounds | held/failed | still open after 3 s | RSS at end MiB |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("| proxy | RSS at start MiB | idle MiB (r1) | held MiB (r1) | KiB per conn (r1) | KiB per conn, all rounds "
+              "| live Java heap KiB per conn (after GC), all rounds | held/failed | still open after 3 s | RSS at end MiB (anon + shmem) |")
+        print("|---|---|---|---|---|---|---|---|---|---|")
         for p in rss_have:
             rr = data[("idle_rss", p)]
             r1 = rr[min(rr, key=int)]
             st = [num(d["rss_kb"]) for d in rows if d.get("scenario") == "rss_start" and d.get("proxy") == p]
-            en = [num(d["rss_kb"]) for d in rows if d.get("scenario") == "rss_end" and d.get("proxy") == p]
             per_all = ", ".join(fmt(num(rr[k]["per_conn_kb"])) for k in sorted(rr, key=int))
+            heap_all = ", ".join(fmt(num(rr[k].get("per_conn_heap_kb"))) for k in sorted(rr, key=int))
+            end = [d for d in rows if d.get("scenario") == "rss_end" and d.get("proxy") == p]
+            end_s = "-"
+            if end:
+                e = end[0]
+                end_s = fmt(num(e["rss_kb"]) / 1024)
+                if num(e.get("rssanon_kb")) is not None:
+                    end_s += f" ({fmt(num(e['rssanon_kb']) / 1024)} + {fmt(num(e.get('rssshmem_kb')) / 1024)})"
+                if e.get("heap_used"):
+                    end_s += f"; heap used {e['heap_used']} of {e.get('heap_capacity', '?')} committed"
             print(f"| {p} | {fmt(st[0] / 1024) if st else '-'} | {fmt(num(r1['idle_kb']) / 1024)} "
-                  f"| {fmt(num(r1['held_kb']) / 1024)} | {fmt(num(r1['per_conn_kb']))} | {per_all} "
-                  f"| {r1['held']}/{r1['failed']} | {r1.get('alive_after', '-')} | {fmt(en[0] / 1024) if en else '-'} |")
+                  f"| {fmt(num(r1['held_kb']) / 1024)} | {fmt(num(r1['per_conn_kb']))} | {per_all} | {heap_all if p == 'gatehouse' else '-'} "
+                  f"| {r1['held']}/{r1['failed']} | {r1.get('alive_after', '-')} | {end_s} |")
         print()
 
     # ---- targets
