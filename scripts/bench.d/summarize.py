@@ -152,7 +152,7 @@ def main():
         print(f"## idle_rss: resident memory while holding {cfg.get('hold_conns', '?')} idle keep-alive client connections\n")
         print("Round 1 is the clean figure (later rounds start from memory kept after the previous hold).\n")
         print("| proxy | RSS at start MiB | idle MiB (r1) | held MiB (r1) | KiB per conn (r1) | KiB per conn, all rounds "
-              "| live Java heap KiB per conn (after GC), all rounds | held/failed | still open after 3 s | RSS at end MiB (anon + shmem) |")
+              "| live Java heap KiB per conn (after GC; ±0.5: jcmd reports whole MiB), all rounds | held/failed | still open after 3 s | RSS at end MiB (anon + shmem) |")
         print("|---|---|---|---|---|---|---|---|---|---|")
         for p in rss_have:
             rr = data[("idle_rss", p)]
@@ -205,6 +205,13 @@ def main():
     x = num(rr[min(rr, key=int)]["per_conn_kb"]) if rr else None
     print(f"| RSS per idle keep-alive connection ({cfg.get('hold_conns', '?')} held, round 1) | ≤ {TARGET_KB_PER_CONN:g} KiB "
           f"| {fmt(x) + ' KiB' if x is not None else '-'} | {verdict(x, TARGET_KB_PER_CONN, False)} |")
+    def cpu_us(p):
+        return med([num(d.get("proxy_cpu_pct")) / 100 / num(d["rps"]) * 1e6 for d in data.get(("miss_1k", p), {}).values()
+                    if num(d.get("proxy_cpu_pct")) is not None and num(d.get("rps"))])
+    gu, su = cpu_us("gatehouse"), cpu_us("squid")
+    if gu and su:
+        print(f"| (context) proxy CPU per forwarded 1 KiB request, c={cfg.get('conc', '?')} | - | {fmt(gu)} µs vs Squid {fmt(su)} µs "
+              f"(×{gu / su:.2f}) | informational: the figure least disturbed by other load on the box |")
     print()
     load_s = meta.get("machine", {}).get("loadavg_start", "?")
     load_e = meta.get("done", {}).get("loadavg_end", "?")
