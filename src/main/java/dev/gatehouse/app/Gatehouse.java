@@ -1,6 +1,10 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.admin.AdminServer;
+import dev.gatehouse.admin.LiveGauges;
+import dev.gatehouse.admin.PolicyStatusView;
+import dev.gatehouse.admin.ProxyMetrics;
+import dev.gatehouse.admin.TrafficStats;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CachePolicy;
@@ -14,6 +18,7 @@ import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.listener.ProxyHandlers;
 import dev.gatehouse.listener.ProxyServer;
+import dev.gatehouse.pac.PacFile;
 import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
@@ -26,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,11 +49,12 @@ public final class Gatehouse implements AutoCloseable {
     private final TunnelRegistry tunnels;
     private final ProxyServer proxy;
     private final AdminServer admin;
+    private final ProxyMetrics metrics;
     private final Cache cache;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
-                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, Cache cache) {
+                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache) {
         this.cache = cache;
         this.config = config;
         this.audit = audit;
@@ -56,6 +63,7 @@ public final class Gatehouse implements AutoCloseable {
         this.tunnels = tunnels;
         this.proxy = proxy;
         this.admin = admin;
+        this.metrics = metrics;
     }
 
     public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException {
@@ -70,18 +78,27 @@ public final class Gatehouse implements AutoCloseable {
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor) : null;
+        TrafficStats stats = new TrafficStats(System::currentTimeMillis);
+        ProxyMetrics metrics = new ProxyMetrics(stats);
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
-                    upstream, connector, tunnels, executor, cache == null ? null : cache.http()));
+                    upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http()));
             guard.addOwnListener(proxy.address());
+            LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
+                    policy == null ? () -> null : new PolicyStatusView(policy.holder()),
+                    cache == null ? () -> null : () -> cache.fill(config.cache()));
+            metrics.bind(live);
             Gatehouse[] self = new Gatehouse[1];
-            AdminServer admin = AdminServer.start(config.adminAddress().toSocketAddress(), () -> self[0] != null && !self[0].stopping);
+            AdminServer admin = AdminServer.start(new AdminServer.Parts(config.adminAddress().toSocketAddress(),
+                    config.adminAuth(), () -> self[0] != null && !self[0].stopping, metrics, stats, live, PacFile.from(config),
+                    policy == null ? null : policy.holder(), () -> policy.reload("admin")));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, cache);
+            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, metrics, cache);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
+            metrics.close();
             audit.close();
             executor.shutdownNow();
             if (policy != null) policy.close();
@@ -114,11 +131,18 @@ public final class Gatehouse implements AutoCloseable {
         PendingStore disk = new PendingStore(opening);
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
         CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
-        return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes()), Clock.systemUTC()), disk);
+        return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes()), Clock.systemUTC()), memory, disk);
     }
 
-    /** The cache and its disk tier, which may still be opening. */
-    private record Cache(HttpCache http, PendingStore disk) {}
+    /** The cache, its memory tier and its disk tier (which may still be opening). */
+    private record Cache(HttpCache http, MemoryStore memory, PendingStore disk) {
+        /** The tiers' fill for the admin listener's {@code /stats}. */
+        Map<String, Object> fill(GatehouseConfig.Cache c) {
+            return Map.of("tiers", List.of(
+                    Map.of("name", "memory", "bytes", memory.sizeBytes(), "maxBytes", c.memoryBytes(), "entries", memory.count()),
+                    Map.of("name", "disk", "bytes", disk.sizeBytes(), "maxBytes", c.diskBytes(), "entries", disk.count())));
+        }
+    }
 
     /** Whether the cache's disk tier has finished rebuilding its index (true when the cache is off). */
     public boolean cacheReady() {
@@ -200,6 +224,7 @@ public final class Gatehouse implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing the policy watcher: {}", e.toString());
         }
+        metrics.close();
         log.info("stopped; {} audit records written", audit.writtenCount());
     }
 }

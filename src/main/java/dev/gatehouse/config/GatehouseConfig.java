@@ -10,7 +10,8 @@ import java.util.List;
  * this class.
  *
  * @param listen      proxy listener, {@code HOST:PORT}
- * @param admin       admin listener (health, metrics), {@code HOST:PORT}; port 0 picks a free one
+ * @param admin       admin listener (health, metrics, stats, dashboard), {@code HOST:PORT}; port 0 picks a free one
+ * @param adminAuth   credentials for the admin listener; required when {@code admin} is not a loopback address
  * @param dataDir     where the audit log and cache live; relative paths are relative to the working dir
  * @param clients     who may use the proxy
  * @param destinations where the proxy may connect
@@ -26,6 +27,7 @@ import java.util.List;
 public record GatehouseConfig(
         String listen,
         String admin,
+        AdminAuth adminAuth,
         String dataDir,
         Clients clients,
         Destinations destinations,
@@ -37,6 +39,20 @@ public record GatehouseConfig(
         PolicySettings policy,
         Cache cache,
         Duration shutdownTimeout) {
+
+    /**
+     * Credentials for the admin listener's metrics, stats and dashboard (health and PAC stay open). Empty
+     * strings mean unset. Either or both may be set.
+     *
+     * @param token    bearer token ({@code Authorization: Bearer ...}, e.g. for a Prometheus scrape job), at least 16 characters
+     * @param user     HTTP Basic user name (for browsers)
+     * @param password HTTP Basic password
+     */
+    public record AdminAuth(String token, String user, String password) {
+        boolean configured() {
+            return !token.isEmpty() || !user.isEmpty();
+        }
+    }
 
     /** @param allow client networks (IPv4/IPv6 CIDR) that may use the proxy; everyone else gets 403 */
     public record Clients(List<String> allow) {}
@@ -129,6 +145,7 @@ public record GatehouseConfig(
     void validate(Problems p) {
         p.check("/listen", () -> HostPort.parse(listen));
         p.check("/admin", () -> HostPort.parse(admin));
+        validateAdminAuth(p);
         if (dataDir.isBlank()) p.add("/dataDir", "must not be empty");
         for (int i = 0; i < clients.allow().size(); i++) {
             String cidr = clients.allow().get(i);
@@ -196,6 +213,38 @@ public record GatehouseConfig(
 
     private static void notNegative(Problems p, String pointer, long bytes) {
         if (bytes < 0) p.add(pointer, "must be a size in bytes, 0 or more, got " + bytes);
+    }
+
+    private void validateAdminAuth(Problems p) {
+        if (!adminAuth.token().isEmpty() && adminAuth.token().length() < 16) {
+            p.add("/adminAuth/token", "must be at least 16 characters (e.g. the output of 'openssl rand -hex 16')");
+        }
+        if (adminAuth.user().isEmpty() != adminAuth.password().isEmpty()) {
+            p.add("/adminAuth", "set both user and password for Basic authentication, or neither");
+        }
+        if (adminAuth.user().indexOf(':') >= 0) {
+            p.add("/adminAuth/user", "must not contain ':' (Basic authentication separates user and password with it)");
+        }
+        HostPort address;
+        try {
+            address = HostPort.parse(admin);
+        } catch (IllegalArgumentException e) {
+            return; // reported above
+        }
+        if (!isLoopback(address.host()) && !adminAuth.configured()) {
+            p.add("/admin", "'" + admin + "' is reachable from the network, so metrics and statistics need credentials:"
+                    + " set adminAuth.token and/or adminAuth.user and adminAuth.password, or bind the admin listener to 127.0.0.1");
+        }
+    }
+
+    /** Loopback by literal ({@code 127.x}, {@code ::1}) or by the name {@code localhost}; no DNS lookup. */
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) return true;
+        byte[] b = AddressRange.literalBytes(host);
+        if (b == null) return false;
+        if (b.length == 4) return (b[0] & 0xff) == 127;
+        for (int i = 0; i < 15; i++) if (b[i] != 0) return false;
+        return b[15] == 1;
     }
 
     private static void positive(Problems p, String pointer, Duration d) {

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * First link of the chain: opens the exchange's {@link AuditRecord} and writes it exactly once when the
- * exchange completes, whatever happened in between (forwarded, denied, failed, aborted). Tunnels defer
- * the write until the tunnel closes.
+ * access is over, whatever happened in between (forwarded, denied, failed, aborted): when the exchange
+ * completes and every {@link AuditHold} taken on it (forwarding thread, tunnel) is released.
  */
 final class AuditHandler implements HttpHandler {
     private final HttpHandler next;
@@ -41,9 +41,12 @@ final class AuditHandler implements HttpHandler {
             tap.exchangeStarted();
             exchange.putAttachment(Exchanges.TAP, tap);
         }
+        AuditHold hold = new AuditHold(() -> finish(exchange, record));
+        exchange.putAttachment(Exchanges.HOLD, hold);
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {
                 completed(ex, record, tap);
+                hold.release();
             } finally {
                 nextListener.proceed();
             }
@@ -52,14 +55,15 @@ final class AuditHandler implements HttpHandler {
     }
 
     private void completed(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap) {
+        int status = exchange.getStatusCode();
         if (tap != null) {
             long[] bytes = tap.exchangeCompleted();
             record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
             record.setBytesToClient(record.getBytesToClient() + bytes[1]);
+            // Squid logs 000 when no response went out (the client left first); 200 is only Undertow's default.
+            if (bytes[1] == 0) status = 0;
         }
-        record.setStatus(exchange.getStatusCode());
-        if (exchange.getAttachment(Exchanges.AUDIT_DEFERRED) != null) return;
-        finish(exchange, record);
+        record.setStatus(status);
     }
 
     /** Fills what the exchange knows at its end and writes the record. */

@@ -2,16 +2,38 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.audit.JsonLinesFormatter;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Completes audit records: each one is written exactly once, by whoever finishes the access first. */
 final class AuditTrail {
-    private final AuditLog log;
+    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+    private static final JsonLinesFormatter LATE = new JsonLinesFormatter();
 
-    AuditTrail(AuditLog log) {
-        this.log = log;
+    private final AuditLog auditLog;
+    private final Consumer<AuditRecord> observer;
+
+    AuditTrail(AuditLog auditLog, Consumer<AuditRecord> observer) {
+        this.auditLog = auditLog;
+        this.observer = observer;
     }
 
     void complete(AuditRecord record) {
-        if (record.complete(System.currentTimeMillis())) log.write(record);
+        if (!record.complete(System.currentTimeMillis())) return;
+        try {
+            auditLog.write(record);
+        } catch (IllegalStateException closed) {
+            // An exchange that outlived the shutdown drain: the file is closed, so the record goes to the
+            // diagnostic log rather than nowhere.
+            log.error("audit record after the audit log closed: {}", LATE.format(record));
+            return;
+        }
+        try {
+            observer.accept(record); // after the write: metrics never count an access the log lacks
+        } catch (RuntimeException e) {
+            log.warn("audit observer failed on record {}", record.getRequestId(), e);
+        }
     }
 }

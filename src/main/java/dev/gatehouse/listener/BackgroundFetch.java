@@ -10,7 +10,7 @@ import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.UpstreamClient;
-import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamRequest;
 import dev.gatehouse.upstream.UpstreamResponse;
 import java.io.IOException;
@@ -68,7 +68,7 @@ final class BackgroundFetch {
     }
 
     private interface Fetch {
-        void run(CacheRequest whole) throws UpstreamException, IOException;
+        void run(CacheRequest whole) throws FailureException, IOException;
     }
 
     /** Runs {@code fetch} for the whole-object GET of {@code request}'s URL, unless one is under way for it. */
@@ -78,7 +78,7 @@ final class BackgroundFetch {
         executor.execute(() -> {
             try {
                 fetch.run(new CacheRequest("GET", request.uri(), request.headers().without(CLIENT_ONLY)));
-            } catch (UpstreamException | IOException | RuntimeException e) {
+            } catch (FailureException | IOException | RuntimeException e) {
                 log.debug("background fetch of {} failed: {}", key, e.toString());
             } finally {
                 running.remove(key);
@@ -86,7 +86,7 @@ final class BackgroundFetch {
         });
     }
 
-    private void fetchWhole(CacheRequest request) throws UpstreamException, IOException {
+    private void fetchWhole(CacheRequest request) throws FailureException, IOException {
         long requestTime = cache.now();
         try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.uri(), upstreamFields(request.headers()), null, 0))) {
             CacheHeaders headers = CacheFields.of(response.headers());
@@ -96,7 +96,7 @@ final class BackgroundFetch {
         }
     }
 
-    private void revalidateNow(CacheRequest request, boolean store) throws UpstreamException, IOException {
+    private void revalidateNow(CacheRequest request, boolean store) throws FailureException, IOException {
         try (HttpCache.Lookup lookup = cache.lookup(request)) {
             CacheDecision.Outcome outcome = lookup.decision().outcome();
             Optional<CacheStore.StoredResponse> stored = lookup.stored();

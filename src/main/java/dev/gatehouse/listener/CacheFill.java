@@ -10,7 +10,7 @@ import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.ResultCode;
 import dev.gatehouse.cache.SharedBody;
-import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamResponse;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
@@ -87,7 +87,7 @@ final class CacheFill implements AutoCloseable {
     }
 
     /** The origin could not be reached: answers with the stale response if allowed; true if it did. */
-    boolean answeredFailure(HttpServerExchange exchange, UpstreamException failure) throws IOException {
+    boolean answeredFailure(HttpServerExchange exchange, FailureException failure) throws IOException {
         if (leader != null) leader.fail(failure);
         if (revalidating != null && cache.mayServeStaleOnError(revalidating)) {
             serveStale(exchange);

@@ -7,7 +7,7 @@ import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.ResultCode;
 import dev.gatehouse.policy.Decision;
-import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.http.FailureException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -66,6 +66,15 @@ final class CacheHandler implements HttpHandler {
             }
             return;
         }
+        AuditHold hold = Exchanges.hold(exchange); // the record waits for this thread's verdict (a follower cut off, say)
+        try {
+            cacheOrForward(exchange, request, decision);
+        } finally {
+            hold.release();
+        }
+    }
+
+    private void cacheOrForward(HttpServerExchange exchange, CacheRequest request, Decision decision) throws Exception {
         if (!request.readsCache()) {
             // §4.4: invalidate once the origin's answer is known, before the client sees it, so the
             // client's next request cannot overtake the invalidation.
@@ -152,7 +161,7 @@ final class CacheHandler implements HttpHandler {
         try {
             leaders = follower.await();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof UpstreamException failure) {
+            if (e.getCause() instanceof FailureException failure) {
                 errors.respond(exchange, failure.failure(), failure.getMessage());
                 return;
             }

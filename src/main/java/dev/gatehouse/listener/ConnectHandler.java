@@ -4,7 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.tunnel.Splice;
 import dev.gatehouse.tunnel.TunnelConnector;
-import dev.gatehouse.tunnel.TunnelException;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.tunnel.TunnelTarget;
 import io.undertow.server.HttpHandler;
@@ -27,17 +27,15 @@ final class ConnectHandler implements HttpHandler {
     private final TunnelRegistry registry;
     private final Duration idleTimeout;
     private final ErrorResponder errors;
-    private final AuditTrail audit;
-    private final Executor executor;
+        private final Executor executor;
 
     ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
-                   ErrorResponder errors, AuditTrail audit, Executor executor) {
+                   ErrorResponder errors, Executor executor) {
         this.allowedPorts = Set.copyOf(allowedPorts);
         this.connector = connector;
         this.registry = registry;
         this.idleTimeout = idleTimeout;
         this.errors = errors;
-        this.audit = audit;
         this.executor = executor;
     }
 
@@ -62,33 +60,42 @@ final class ConnectHandler implements HttpHandler {
         StreamConnection upstream;
         try {
             upstream = connector.connect(exchange.getIoThread(), target);
-        } catch (TunnelException e) {
+        } catch (FailureException e) {
             if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
             errors.respond(exchange, e.failure(), e.getMessage());
             return;
         }
         record.setUpstreamAddress(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress().getHostAddress());
         record.setResultCode("TCP_TUNNEL");
-        exchange.putAttachment(Exchanges.AUDIT_DEFERRED, Boolean.TRUE);
+        // The record stays open for the tunnel's lifetime: released when the splice closes.
+        AuditHold hold = Exchanges.hold(exchange);
         ConnectionTap tap = exchange.getAttachment(Exchanges.TAP);
         if (tap != null) tap.tunnelled();
         AtomicBoolean upgraded = new AtomicBoolean();
         exchange.getConnection().addCloseListener(connection -> {
             // The client left before the 200 was written: the tunnel never started.
-            if (!upgraded.get()) {
+            if (upgraded.compareAndSet(false, true)) {
                 IoUtils.safeClose(upstream);
                 record.setError("client_aborted");
-                audit.complete(record);
+                hold.release();
             }
         });
         exchange.acceptConnectRequest((client, ex) -> {
-            upgraded.set(true);
+            if (!upgraded.compareAndSet(false, true)) {
+                IoUtils.safeClose(client, upstream);
+                return;
+            }
             Splice splice = Splice.start(client, upstream, ex.getConnection().getByteBufferPool(), idleTimeout, s -> {
                 registry.closed(s);
                 record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
                 record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
-                if (!"eof".equals(s.closeReason())) record.setError(s.closeReason().startsWith("error") ? "tunnel_error" : s.closeReason());
-                audit.complete(record);
+                switch (s.closeReason()) {
+                    case "eof" -> { }
+                    case "closed" -> record.setError("client_aborted");
+                    case "idle_timeout", "shutdown" -> record.setError(s.closeReason());
+                    default -> record.setError("tunnel_error");
+                }
+                hold.release();
             });
             registry.opened(splice);
         });

@@ -10,12 +10,18 @@ final class Exchanges {
     static final AttachmentKey<AuditRecord> RECORD = AttachmentKey.create(AuditRecord.class);
     static final AttachmentKey<URI> TARGET = AttachmentKey.create(URI.class);
     static final AttachmentKey<ConnectionTap> TAP = AttachmentKey.create(ConnectionTap.class);
-    /** Set when something other than the exchange's end (a tunnel closing) completes the record. */
-    static final AttachmentKey<Boolean> AUDIT_DEFERRED = AttachmentKey.create(Boolean.class);
+    static final AttachmentKey<AuditHold> HOLD = AttachmentKey.create(AuditHold.class);
 
     private Exchanges() {}
 
     static AuditRecord record(HttpServerExchange exchange) {
         return exchange.getAttachment(RECORD);
+    }
+
+    /** Takes a hold on the exchange's audit record; release it when done with the access. */
+    static AuditHold hold(HttpServerExchange exchange) {
+        AuditHold hold = exchange.getAttachment(HOLD);
+        hold.hold();
+        return hold;
     }
 }

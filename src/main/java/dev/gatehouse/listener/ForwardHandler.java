@@ -6,7 +6,7 @@ import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.UpstreamClient;
-import dev.gatehouse.upstream.UpstreamException;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamRequest;
 import dev.gatehouse.upstream.UpstreamResponse;
 import io.undertow.server.HttpHandler;
@@ -15,6 +15,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +23,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import org.xnio.IoUtils;
 
@@ -38,7 +40,7 @@ final class ForwardHandler implements HttpHandler {
     private static final HttpString X_FORWARDED_FOR = HttpString.tryFromString("X-Forwarded-For");
     private static final HttpString PROXY_CONNECTION = HttpString.tryFromString("Proxy-Connection");
     /** Fields the upstream client writes itself, from the target and the body's framing. */
-    private static final List<String> SET_BY_CLIENT = List.of("host", "content-length", "expect");
+    private static final Set<HttpString> SET_BY_CLIENT = Set.of(Headers.HOST, Headers.CONTENT_LENGTH, Headers.EXPECT);
 
     private final UpstreamClient upstream;
     private final Via via;
@@ -61,6 +63,15 @@ final class ForwardHandler implements HttpHandler {
             exchange.dispatch(executor, this);
             return;
         }
+        AuditHold hold = Exchanges.hold(exchange);
+        try {
+            forward(exchange);
+        } finally {
+            hold.release();
+        }
+    }
+
+    private void forward(HttpServerExchange exchange) throws IOException {
         exchange.startBlocking();
         AuditRecord record = Exchanges.record(exchange);
         URI target = exchange.getAttachment(Exchanges.TARGET);
@@ -77,7 +88,8 @@ final class ForwardHandler implements HttpHandler {
 
         long length = exchange.getRequestContentLength();
         boolean chunked = in.contains(Headers.TRANSFER_ENCODING);
-        InputStream body = length > 0 || chunked ? exchange.getInputStream() : null;
+        ClientBody clientBody = length > 0 || chunked ? new ClientBody(exchange.getInputStream()) : null;
+        InputStream body = clientBody;
         if (body == null && length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
             body = InputStream.nullInputStream(); // keep an explicit "Content-Length: 0" on POST and the like
         }
@@ -94,7 +106,14 @@ final class ForwardHandler implements HttpHandler {
         UpstreamResponse response;
         try {
             response = upstream.send(request);
-        } catch (UpstreamException e) {
+        } catch (FailureException e) {
+            if (clientBody != null && clientBody.failed) {
+                // The client left in the middle of its upload: the upstream failure is only the consequence.
+                record.setError("client_aborted");
+                record.setResultCode("TCP_MISS_ABORTED");
+                IoUtils.safeClose(exchange.getConnection());
+                return;
+            }
             if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
             if (fill != null && fill.answeredFailure(exchange, e)) return;
             errors.respond(exchange, e.failure(), e.getMessage());
@@ -107,7 +126,7 @@ final class ForwardHandler implements HttpHandler {
             if (next == CacheFill.Next.ANSWERED) return;
             if (next == CacheFill.Next.RETRY) {
                 response.close();
-                handleRequest(exchange); // once: the fill no longer adds validators
+                forward(exchange); // once: the fill no longer adds validators
                 return;
             }
             exchange.setStatusCode(response.status());
@@ -131,7 +150,7 @@ final class ForwardHandler implements HttpHandler {
         String xff = null;
         for (HeaderValues values : in) {
             String name = values.getHeaderName().toString();
-            if (hop.isHopByHop(name) || SET_BY_CLIENT.contains(name.toLowerCase())) continue;
+            if (SET_BY_CLIENT.contains(values.getHeaderName()) || hop.isHopByHop(name)) continue;
             if (values.getHeaderName().equals(VIA)) {
                 viaValue = String.join(", ", values);
                 continue;
@@ -236,6 +255,35 @@ final class ForwardHandler implements HttpHandler {
         } catch (IOException e) {
             record.setError("client_aborted");
             record.setResultCode("TCP_MISS_ABORTED");
+        }
+    }
+
+    /** The client's request body, remembering whether reading it failed (the client went away mid-upload). */
+    private static final class ClientBody extends FilterInputStream {
+        volatile boolean failed;
+
+        ClientBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failed = true;
+                throw e;
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
@@ -17,25 +18,35 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 /** Builds the proxy's handler chain in one place, so a request's path reads top to bottom. */
 public final class ProxyHandlers {
     private ProxyHandlers() {}
 
-    /** What the chain needs from the application. */
     /**
-     * @param policy the access policy, or null when none is configured (everything allowed)
-     * @param cache  the shared cache, or null when {@code cache.enabled} is off
+     * What the chain needs from the application.
+     *
+     * @param policy        the access policy, or null when none is configured (everything allowed)
+     * @param auditObserver sees every audit record right after it is written (metrics, statistics); runs on
+     *                      the thread that completed the access, often an IO thread, so it must not block
+     * @param cache         the shared cache, or null when {@code cache.enabled} is off
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
-                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor, HttpCache cache) {}
+                        TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
+                        Consumer<AuditRecord> auditObserver, HttpCache cache) {
+        /** Parts without an audit observer or a cache. */
+        public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
+                     TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
+            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {}, null);
+        }
+    }
 
     /** The built chain: the root handler, plus the pieces the server needs to reach. */
     record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
 
     static PacFile pac(GatehouseConfig config) {
-        GatehouseConfig.Pac p = config.pac();
-        return new PacFile(config.pacProxies(), p.directDomains(), p.directNetworks(), p.plainHostNamesDirect(), p.fallbackDirect());
+        return PacFile.from(config);
     }
 
     /** The cache in front of the forward path: hits answered here, misses and revalidations stored as they stream. */
@@ -58,9 +69,9 @@ public final class ProxyHandlers {
         forward = new HttpContinueReadHandler(forward);
         if (parts.cache() != null) forward = cache(forward, parts, via, errors);
 
-        AuditTrail trail = new AuditTrail(parts.audit());
+        AuditTrail trail = new AuditTrail(parts.audit(), parts.auditObserver());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
-                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, trail, parts.executor());
+                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
 
         if (parts.policy() != null) {
             // One allowance store for both routes: a continue granted over http also opens the tunnel.

@@ -33,11 +33,14 @@ public final class ProxyServer implements AutoCloseable {
     private final XnioWorker worker;
     private final AcceptingChannel<StreamConnection> acceptor;
     private final ProxyHandlers.Chain chain;
+    private final Map<Object, ConnectionTap> taps;
 
-    private ProxyServer(XnioWorker worker, AcceptingChannel<StreamConnection> acceptor, ProxyHandlers.Chain chain) {
+    private ProxyServer(XnioWorker worker, AcceptingChannel<StreamConnection> acceptor, ProxyHandlers.Chain chain,
+                        Map<Object, ConnectionTap> taps) {
         this.worker = worker;
         this.acceptor = acceptor;
         this.chain = chain;
+        this.taps = taps;
     }
 
     /** Binds the listener and starts accepting. */
@@ -70,7 +73,10 @@ public final class ProxyServer implements AutoCloseable {
                 .set(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, false)
                 .set(UndertowOptions.MAX_PARAMETERS, 10_000) // query strings are forwarded, never parsed by us
                 .getMap();
-        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024, -1, 4);
+        // Bounded, and without thread-local caches: forwarding runs on virtual threads, thousands of them,
+        // and a per-thread cache would strand buffers on each one (tens of KB of direct memory per
+        // exchange until the GC collects the thread-locals). Freed buffers beyond the bound go to the GC.
+        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024, 256, 0);
         HttpOpenListener http = new HttpOpenListener(pool, undertowOptions);
         http.setRootHandler(chain.root());
 
@@ -91,7 +97,7 @@ public final class ProxyServer implements AutoCloseable {
                         .set(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxClientConnections() * 9 / 10))
                         .getMap());
         acceptor.resumeAccepts();
-        ProxyServer server = new ProxyServer(worker, acceptor, chain);
+        ProxyServer server = new ProxyServer(worker, acceptor, chain, taps);
         log.info("proxy listening on {}", server.address());
         return server;
     }
@@ -114,6 +120,11 @@ public final class ProxyServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return acceptor.getLocalAddress(InetSocketAddress.class);
+    }
+
+    /** Client connections open now (each has a tap until it closes). */
+    public int openConnections() {
+        return taps.size();
     }
 
     /** Stops accepting connections; requests arriving on kept-alive connections get 503 from now on. */

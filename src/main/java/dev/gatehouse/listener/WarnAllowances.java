@@ -16,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>The continue link carries a token {@code expiry.hmac(client|host|expiry)} signed with a key made at
  * start-up, so a link cannot be forged, reused by another client or carried to another host. Accepting
- * a token records the allowance (bounded, expiring cache); restarting the proxy forgets them.
+ * a token records the allowance (bounded, expiring cache); a token works once, and restarting the proxy
+ * forgets them all.
  */
 final class WarnAllowances {
     static final String PARAMETER = "gatehouse-continue";
@@ -24,11 +25,14 @@ final class WarnAllowances {
     private final byte[] key = new byte[32];
     private final Duration lifetime;
     private final Cache<String, Boolean> granted;
+    /** Tokens already redeemed: a continue link works once. */
+    private final Cache<String, Boolean> redeemed;
 
     WarnAllowances(Duration lifetime) {
         new SecureRandom().nextBytes(key);
         this.lifetime = lifetime;
         this.granted = Caffeine.newBuilder().expireAfterWrite(lifetime).maximumSize(100_000).build();
+        this.redeemed = Caffeine.newBuilder().expireAfterWrite(lifetime).maximumSize(100_000).build();
     }
 
     boolean allowed(String client, String host) {
@@ -54,6 +58,7 @@ final class WarnAllowances {
         byte[] expected = sign(client, host, expiry).getBytes(StandardCharsets.US_ASCII);
         byte[] actual = token.substring(dot + 1).getBytes(StandardCharsets.US_ASCII);
         if (!MessageDigest.isEqual(expected, actual)) return false;
+        if (redeemed.asMap().putIfAbsent(token, Boolean.TRUE) != null) return false;
         granted.put(client + "|" + host, Boolean.TRUE);
         return true;
     }

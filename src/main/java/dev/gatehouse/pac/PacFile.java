@@ -1,5 +1,6 @@
 package dev.gatehouse.pac;
 
+import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,6 +36,12 @@ public final class PacFile {
     public PacFile(List<String> proxies, List<String> directDomains, List<String> directNetworks,
                    boolean plainHostNamesDirect, boolean fallbackDirect) {
         this.script = render(proxies, directDomains, directNetworks, plainHostNamesDirect, fallbackDirect);
+    }
+
+    /** The PAC file the configuration describes (section {@code pac}). */
+    public static PacFile from(GatehouseConfig config) {
+        GatehouseConfig.Pac p = config.pac();
+        return new PacFile(config.pacProxies(), p.directDomains(), p.directNetworks(), p.plainHostNamesDirect(), p.fallbackDirect());
     }
 
     public String script() { return script; }

@@ -28,7 +28,8 @@ public record Explanation(Target target, String method, List<String> categories,
     /** @return a plain-text report for the CLI */
     public String toText() {
         StringBuilder out = new StringBuilder();
-        out.append("request:    ").append(method).append(' ').append(target).append('\n');
+        // A tunnel target already reads "CONNECT host:port".
+        out.append("request:    ").append(target.isTunnel() ? "" : method + " ").append(target).append('\n');
         out.append("policy:     ").append(decision.policyVersion()).append('\n');
         out.append("categories: ").append(categories.isEmpty() ? "(none)" : String.join(", ", categories)).append('\n');
         for (EntryOrigin origin : categoryOrigins) {

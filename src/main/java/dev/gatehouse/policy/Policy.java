@@ -60,6 +60,8 @@ public final class Policy {
     /**
      * Decides a request and records why, including the list entries that matched (which reads
      * list files: meant for the CLI and the admin listener, not the request path).
+     *
+     * @throws UncheckedIOException if a list file can no longer be read
      */
     public Explanation explain(RequestFacts facts) {
         Evaluation evaluation = new Evaluation(facts, categories);
@@ -77,7 +79,8 @@ public final class Policy {
     private Decision evaluate(Evaluation evaluation, List<RuleTrace> trace) {
         CacheMode cacheMode = null;
         List<String> tags = List.of();
-        for (Rule rule : rules) {
+        for (int index = 0; index < rules.size(); index++) {
+            Rule rule = rules.get(index);
             RuleTrace.Status status = matches(rule, evaluation, trace);
             if (status != RuleTrace.Status.MATCHED) {
                 continue;
@@ -88,7 +91,7 @@ public final class Policy {
             tags = append(tags, rule.tags());
             if (rule.terminal()) {
                 if (trace != null) {
-                    for (int i = rules.indexOf(rule) + 1; i < rules.size(); i++) {
+                    for (int i = index + 1; i < rules.size(); i++) {
                         trace.add(new RuleTrace(rules.get(i).id(), RuleTrace.Status.NOT_REACHED, "", List.of()));
                     }
                 }

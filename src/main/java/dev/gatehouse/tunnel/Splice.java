@@ -45,6 +45,13 @@ public final class Splice {
     public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool,
                                Duration idleTimeout, Consumer<Splice> onClose) {
         Splice s = new Splice(client, upstream, pool, idleTimeout, onClose);
+        // A connection closed before the hand-over (the client left while the upstream connect ran) would
+        // never produce an event. (No close listeners: XNIO closes a connection by itself once both of its
+        // directions are shut down, which is the normal end of a half-closed tunnel, not an abort.)
+        if (!client.isOpen() || !upstream.isOpen()) {
+            s.closeBoth("closed");
+            return s;
+        }
         s.clientToUpstream.start();
         s.upstreamToClient.start();
         s.scheduleIdleCheck(idleTimeout.toMillis());
@@ -109,8 +116,10 @@ public final class Splice {
         void start() {
             source.getReadSetter().set((ChannelListener<StreamSourceChannel>) ch -> onReadable());
             sink.getWriteSetter().set((ChannelListener<StreamSinkChannel>) ch -> onWritable());
-            source.getCloseSetter().set((ChannelListener<StreamSourceChannel>) ch -> { });
-            source.resumeReads();
+            // Read once now rather than wait for readiness: the client may already have sent its FIN while
+            // the upstream connect was in progress (the HTTP layer then shut its reads down, and no
+            // readiness event would ever come), or bytes may be buffered already.
+            source.wakeupReads();
         }
 
         private void onReadable() {

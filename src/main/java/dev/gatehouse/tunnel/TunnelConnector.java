@@ -1,5 +1,6 @@
 package dev.gatehouse.tunnel;
 
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
 import java.io.IOException;
@@ -29,30 +30,30 @@ public final class TunnelConnector {
     }
 
     /** Connects to the first reachable allowed address of {@code target}. */
-    public StreamConnection connect(XnioIoThread ioThread, TunnelTarget target) throws TunnelException {
+    public StreamConnection connect(XnioIoThread ioThread, TunnelTarget target) throws FailureException {
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(target.host());
         } catch (UnknownHostException e) {
-            throw new TunnelException(Failure.DNS_FAILURE, "cannot resolve " + target.host(), e);
+            throw new FailureException(Failure.DNS_FAILURE, "cannot resolve " + target.host(), e);
         }
-        TunnelException last = null;
+        FailureException last = null;
         for (InetAddress address : all) {
             String refusal = guard.refusal(address, target.port());
             if (refusal != null) {
-                if (last == null) last = new TunnelException(Failure.DESTINATION_DENIED, target.host() + " is " + refusal, null);
+                if (last == null) last = new FailureException(Failure.DESTINATION_DENIED, target.host() + " is " + refusal, null);
                 continue;
             }
             try {
                 return connect(ioThread, new InetSocketAddress(address, target.port()));
-            } catch (TunnelException e) {
+            } catch (FailureException e) {
                 last = e;
             }
         }
         throw last;
     }
 
-    private StreamConnection connect(XnioIoThread ioThread, InetSocketAddress address) throws TunnelException {
+    private StreamConnection connect(XnioIoThread ioThread, InetSocketAddress address) throws FailureException {
         IoFuture<StreamConnection> future = ioThread.openStreamConnection(address, null,
                 OptionMap.create(Options.TCP_NODELAY, true));
         IoFuture.Status status = future.await(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -62,15 +63,15 @@ public final class TunnelConnector {
                 try {
                     return future.get();
                 } catch (IOException e) {
-                    throw new TunnelException(Failure.CONNECT_REFUSED, "connect to " + where + " failed", e);
+                    throw new FailureException(Failure.CONNECT_REFUSED, "connect to " + where + " failed", e);
                 }
             case FAILED:
                 IOException e = future.getException();
-                throw new TunnelException(Failure.CONNECT_REFUSED,
+                throw new FailureException(Failure.CONNECT_REFUSED,
                         "connect to " + where + " failed: " + e.getMessage(), e);
             default:
                 future.cancel();
-                throw new TunnelException(Failure.CONNECT_TIMEOUT, "connect to " + where + " timed out", null);
+                throw new FailureException(Failure.CONNECT_TIMEOUT, "connect to " + where + " timed out", null);
         }
     }
 }

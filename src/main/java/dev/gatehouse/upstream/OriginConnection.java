@@ -1,6 +1,5 @@
 package dev.gatehouse.upstream;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -15,7 +14,7 @@ import java.net.SocketException;
 final class OriginConnection implements AutoCloseable {
     private final InetSocketAddress address;
     private final Socket socket;
-    final BufferedInputStream in;
+    final OriginInput in;
     final BufferedOutputStream out;
     /** True once the connection has carried an exchange: a failure before any response byte may then be a stale connection. */
     boolean reused;
@@ -24,7 +23,7 @@ final class OriginConnection implements AutoCloseable {
     OriginConnection(InetSocketAddress address, Socket socket) throws IOException {
         this.address = address;
         this.socket = socket;
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        this.in = new OriginInput(socket.getInputStream(), 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
     }
 

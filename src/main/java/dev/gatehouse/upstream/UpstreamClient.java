@@ -1,5 +1,6 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
 import java.io.EOFException;
@@ -47,15 +48,15 @@ public final class UpstreamClient {
     }
 
     /** Sends {@code request}; the caller must close the response. */
-    public UpstreamResponse send(UpstreamRequest request) throws UpstreamException {
+    public UpstreamResponse send(UpstreamRequest request) throws FailureException {
         URI target = request.target();
         int port = target.getPort() < 0 ? 80 : target.getPort();
         List<InetAddress> addresses = resolve(target.getHost(), port);
-        UpstreamException last = null;
+        FailureException last = null;
         for (InetAddress address : addresses) {
             try {
                 return exchange(request, new InetSocketAddress(address, port));
-            } catch (UpstreamException e) {
+            } catch (FailureException e) {
                 last = e;
                 // Another address helps only if this one could not be reached at all.
                 if (e.failure() != Failure.CONNECT_REFUSED && e.failure() != Failure.CONNECT_TIMEOUT) throw e;
@@ -73,12 +74,12 @@ public final class UpstreamClient {
         pool.closeAll();
     }
 
-    private List<InetAddress> resolve(String host, int port) throws UpstreamException {
+    private List<InetAddress> resolve(String host, int port) throws FailureException {
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(host);
         } catch (UnknownHostException e) {
-            throw new UpstreamException(Failure.DNS_FAILURE, "cannot resolve " + host, e);
+            throw new FailureException(Failure.DNS_FAILURE, "cannot resolve " + host, e);
         }
         List<InetAddress> allowed = new ArrayList<>(all.length);
         String refusal = null;
@@ -87,11 +88,11 @@ public final class UpstreamClient {
             if (why == null) allowed.add(a);
             else refusal = why;
         }
-        if (allowed.isEmpty()) throw new UpstreamException(Failure.DESTINATION_DENIED, host + " is " + refusal, null);
+        if (allowed.isEmpty()) throw new FailureException(Failure.DESTINATION_DENIED, host + " is " + refusal, null);
         return allowed;
     }
 
-    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address) throws UpstreamException {
+    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address) throws FailureException {
         OriginConnection pooled = pool.take(address);
         if (pooled != null) {
             try {
@@ -99,7 +100,7 @@ public final class UpstreamClient {
             } catch (StaleConnectionException e) {
                 pooled.close();
                 if (!request.idempotent()) {
-                    throw new UpstreamException(Failure.UPSTREAM_CLOSED, "the server closed the connection before answering", e);
+                    throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection before answering", e);
                 }
                 // fall through: once more on a fresh connection
             }
@@ -108,17 +109,17 @@ public final class UpstreamClient {
         try {
             fresh = pool.open(address, connectTimeoutMillis);
         } catch (SocketTimeoutException e) {
-            throw new UpstreamException(Failure.CONNECT_TIMEOUT, "connect to " + where(address) + " timed out", e);
+            throw new FailureException(Failure.CONNECT_TIMEOUT, "connect to " + where(address) + " timed out", e);
         } catch (ConnectException | NoRouteToHostException e) {
-            throw new UpstreamException(Failure.CONNECT_REFUSED, "connection to " + where(address) + " refused", e);
+            throw new FailureException(Failure.CONNECT_REFUSED, "connection to " + where(address) + " refused", e);
         } catch (IOException e) {
-            throw new UpstreamException(Failure.CONNECT_REFUSED, "cannot connect to " + where(address) + ": " + e.getMessage(), e);
+            throw new FailureException(Failure.CONNECT_REFUSED, "cannot connect to " + where(address) + ": " + e.getMessage(), e);
         }
         try {
             return attempt(request, fresh);
         } catch (StaleConnectionException e) {
             fresh.close();
-            throw new UpstreamException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
+            throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
         }
     }
 
@@ -129,7 +130,7 @@ public final class UpstreamClient {
         }
     }
 
-    private UpstreamResponse attempt(UpstreamRequest request, OriginConnection c) throws UpstreamException, StaleConnectionException {
+    private UpstreamResponse attempt(UpstreamRequest request, OriginConnection c) throws FailureException, StaleConnectionException {
         boolean bodySent = false;
         try {
             c.readTimeout(responseTimeoutMillis);
@@ -147,16 +148,16 @@ public final class UpstreamClient {
         } catch (EOFException | SocketException e) {
             if (c.reused && !bodySent) throw new StaleConnectionException(e);
             c.close();
-            throw new UpstreamException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
+            throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
         } catch (SocketTimeoutException e) {
             c.close();
-            throw new UpstreamException(Failure.UPSTREAM_TIMEOUT, "no response within " + responseTimeoutMillis / 1000 + "s", e);
+            throw new FailureException(Failure.UPSTREAM_TIMEOUT, "no response within " + responseTimeoutMillis / 1000 + "s", e);
         } catch (MalformedResponseException e) {
             c.close();
-            throw new UpstreamException(Failure.MALFORMED_RESPONSE, "invalid response: " + e.getMessage(), e);
+            throw new FailureException(Failure.MALFORMED_RESPONSE, "invalid response: " + e.getMessage(), e);
         } catch (IOException e) {
             c.close();
-            throw new UpstreamException(Failure.UPSTREAM_CLOSED, "connection failed: " + e.getMessage(), e);
+            throw new FailureException(Failure.UPSTREAM_CLOSED, "connection failed: " + e.getMessage(), e);
         }
     }
 

@@ -19,7 +19,7 @@ class ConfigLoaderTest {
 
     /** Golden files in the manner of Squid's test-suite/squidconf: each bad-*.json beside the exact report. */
     @ParameterizedTest
-    @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-cache"})
+    @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
@@ -60,6 +60,17 @@ class ConfigLoaderTest {
         assertEquals("/tmp/x", c.dataDir());
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load("t", "{}", Map.of("/admin", "nope")));
         assertEquals("command line: /admin: 'nope' must be HOST:PORT", e.problems().get(0).toString());
+    }
+
+    @Test
+    void adminOffLoopbackNeedsCredentials() throws ConfigException {
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load("t", "{\"admin\": \"0.0.0.0:3129\"}", Map.of()));
+        assertEquals("t:1:11: /admin: '0.0.0.0:3129' is reachable from the network, so metrics and statistics need credentials:"
+                + " set adminAuth.token and/or adminAuth.user and adminAuth.password, or bind the admin listener to 127.0.0.1",
+                e.problems().get(0).toString());
+        loader.load("t", "{\"admin\": \"0.0.0.0:3129\", \"adminAuth\": {\"token\": \"0123456789abcdef\"}}", Map.of());
+        loader.load("t", "{\"admin\": \"[::1]:3129\"}", Map.of());
+        loader.load("t", "{\"admin\": \"localhost:3129\"}", Map.of());
     }
 
     @Test

@@ -3,6 +3,8 @@ package dev.gatehouse.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.policy.category.EntryOrigin;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,17 @@ class PolicyExplainTest {
         assertEquals("parent of 'www.casino.example'", origin.how());
         assertTrue(explanation.toText().contains("decision:   warn by rule gambling (gambling at work)"),
                 explanation.toText());
+    }
+
+    @Test
+    void serialisesToJsonForTheAdminListener() throws Exception {
+        Explanation explanation = policy.explain(PolicyFixtures.facts("GET", "http://www.casino.example/", "10.20.1.1",
+                null, null, null));
+        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(explanation));
+        assertEquals("www.casino.example", json.at("/target/host/value").asText());
+        assertEquals("WARN", json.at("/decision/action").asText());
+        assertEquals("gambling", json.at("/decision/ruleId").asText());
+        assertEquals(1, json.at("/categoryOrigins/0/line").asInt());
     }
 
     @Test

@@ -10,6 +10,10 @@ import dev.gatehouse.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +25,14 @@ class PolicyHolderTest {
     PolicyHolder holder;
 
     private void write(String defaultAction, String blockedDomain) throws IOException {
+        write(defaultAction, blockedDomain, "blocked");
+    }
+
+    private void write(String defaultAction, String blockedDomain, String reason) throws IOException {
         Files.writeString(file, """
                 {"schemaVersion": 1, "defaultAction": {"action": "%s"},
-                 "rules": [{"id": "blocked", "match": {"domain": ["%s"]}, "action": "block"}]}
-                """.formatted(defaultAction, blockedDomain));
+                 "rules": [{"id": "blocked", "match": {"domain": ["%s"]}, "action": "block", "reason": "%s"}]}
+                """.formatted(defaultAction, blockedDomain, reason));
     }
 
     private Decision decide(String url) {
@@ -52,6 +60,49 @@ class PolicyHolderTest {
         assertEquals(Action.ALLOW, decide("http://one.example/").action());
         assertEquals(Action.BLOCK, decide("http://two.example/").action());
         assertEquals(result.version(), decide("http://two.example/").policyVersion());
+    }
+
+    @Test
+    void decisionsDuringReloadsAlwaysComeFromOneWholePolicy() throws Exception {
+        // Policy A blocks one.example only; policy B blocks two.example only. A decision that mixed
+        // them would block both or neither for the same version.
+        Map<String, String> blockedByVersion = new ConcurrentHashMap<>();
+        blockedByVersion.put(holder.current().version(), "one.example");
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<String> failure = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            try {
+                check(blockedByVersion, done, failure);
+            } catch (RuntimeException | Error e) {
+                failure.set(e.toString());
+            }
+        });
+        reader.start();
+        for (int i = 0; i < 20; i++) {
+            String blocked = i % 2 == 0 ? "two.example" : "one.example";
+            write("allow", blocked, "reload " + i); // a new version each time
+            PolicyHolder.ReloadResult result = holder.reload();
+            assertTrue(result.applied(), result.toString());
+            blockedByVersion.put(result.version(), blocked);
+        }
+        done.set(true);
+        reader.join();
+        assertEquals(null, failure.get());
+    }
+
+    private void check(Map<String, String> blockedByVersion, AtomicBoolean done, AtomicReference<String> failure) {
+        while (!done.get() && failure.get() == null) {
+            Policy policy = holder.current();
+            Decision one = policy.decide(PolicyFixtures.facts("GET", "http://one.example/", null, null, null, null));
+            Decision two = policy.decide(PolicyFixtures.facts("GET", "http://two.example/", null, null, null, null));
+            String expected = blockedByVersion.get(one.policyVersion());
+            boolean oneBlocked = one.action() == Action.BLOCK;
+            boolean twoBlocked = two.action() == Action.BLOCK;
+            if (!one.policyVersion().equals(two.policyVersion()) || oneBlocked == twoBlocked
+                    || (expected != null && oneBlocked != expected.equals("one.example"))) {
+                failure.set(one + " / " + two);
+            }
+        }
     }
 
     @Test

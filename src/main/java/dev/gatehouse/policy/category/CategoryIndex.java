@@ -44,6 +44,7 @@ public final class CategoryIndex {
     private final CategorySet[] belowSets;
     /** URL entries by host fingerprint: the same suffix walk finds them without building substrings. */
     private final FingerprintTable urlTable;
+    private final boolean singleLabelEntries;
     private final UrlEntry[][] urlEntries;
     private final CategorySet[] singles;
     private final List<CategorySource> sources;
@@ -51,12 +52,13 @@ public final class CategoryIndex {
 
     CategoryIndex(FingerprintTable table, String[] names, Map<String, Integer> byName,
             CategorySet[] selfSets, CategorySet[] belowSets, FingerprintTable urlTable, UrlEntry[][] urlEntries,
-            List<CategorySource> sources, int entryCount) {
+            List<CategorySource> sources, int entryCount, boolean singleLabelEntries) {
         this.table = table;
         this.names = names;
         this.byName = Map.copyOf(byName);
         this.selfSets = selfSets;
         this.belowSets = belowSets;
+        this.singleLabelEntries = singleLabelEntries;
         this.urlTable = urlTable;
         this.urlEntries = urlEntries;
         this.singles = new CategorySet[names.length];
@@ -115,7 +117,9 @@ public final class CategoryIndex {
         String path = urlEntries.length == 0 ? null : pathAndQuery;
         CategorySet result = CategorySet.EMPTY;
         int last = keys.size() - 1;
-        for (int i = 0; i <= last; i++) {
+        // keys(0) is the top-level label; listing one is rare (and warned about), so usually skip it.
+        int first = last > 0 && !singleLabelEntries && !keys.ipLiteral() ? 1 : 0;
+        for (int i = first; i <= last; i++) {
             long key = keys.key(i);
             int combo = hosts ? table.get(key) : -1;
             if (combo >= 0) {

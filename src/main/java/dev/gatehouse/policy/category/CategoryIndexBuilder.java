@@ -4,11 +4,13 @@ import dev.gatehouse.policy.normalize.HostNormalizer;
 import dev.gatehouse.policy.normalize.InvalidTargetException;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,13 +32,15 @@ public final class CategoryIndexBuilder {
     private final Map<String, String> aliases = new LinkedHashMap<>();
     /** Interned (self, below) category combinations; the table points at their index. */
     private final Map<List<CategorySet>, Integer> comboIds = new HashMap<>();
-    private final Map<Integer, Integer> singleCombos = new HashMap<>();
+    private int[] singleCombos = new int[0];
     private final List<CategorySet> selfSets = new ArrayList<>();
     private final List<CategorySet> belowSets = new ArrayList<>();
     private final Map<String, List<CategoryIndex.UrlEntry>> urls = new HashMap<>();
     private final List<CategorySource> sources = new ArrayList<>();
     private final List<LoadProblem> problems = new ArrayList<>();
     private int entries;
+    /** Whether any entry is a single label ("com"): if none is, lookups skip probing the TLD. */
+    private boolean singleLabelEntries;
 
     /** Creates a builder sized for a small list; the table grows as needed. */
     public CategoryIndexBuilder() {
@@ -74,6 +78,8 @@ public final class CategoryIndexBuilder {
             for (int i = 0; i < lines.size(); i++) {
                 addLine(source, sourceIndex, category, lines.get(i), i + 1, problemCount);
             }
+        } else if (source.format() == ListFormat.DOMAINS) {
+            readDomainsFile(source, sourceIndex, category, problemCount);
         } else {
             try (BufferedReader reader = Files.newBufferedReader(source.file(), StandardCharsets.UTF_8)) {
                 String line;
@@ -91,6 +97,53 @@ public final class CategoryIndexBuilder {
         }
     }
 
+    /**
+     * Reads a domains file as bytes: canonical lines (nearly all of a published list) are hashed
+     * in place, the others are decoded as UTF-8 and go through the normaliser.
+     */
+    private void readDomainsFile(CategorySource source, int sourceIndex, int category, int[] problemCount)
+            throws IOException {
+        boolean fast = source.semantics() != EntrySemantics.SUBDOMAINS;
+        ByteLine view = new ByteLine();
+        byte[] buffer = new byte[1 << 20];
+        int filled = 0;
+        int number = 0;
+        // Published lists average 16-17 bytes a line; under-estimating costs at most one more growth.
+        table.reserve((int) Math.min(Integer.MAX_VALUE / 2, table.size() + Files.size(source.file()) / 20));
+        try (InputStream in = Files.newInputStream(source.file())) {
+            boolean eof = false;
+            while (!eof) {
+                if (filled == buffer.length) {
+                    buffer = Arrays.copyOf(buffer, buffer.length * 2); // a line longer than the buffer
+                }
+                int read = in.read(buffer, filled, buffer.length - filled);
+                eof = read < 0;
+                filled += Math.max(read, 0);
+                int lineStart = 0;
+                for (int i = 0; i < filled; i++) {
+                    if (buffer[i] != '\n' && !(eof && i == filled - 1)) {
+                        continue;
+                    }
+                    int end = buffer[i] == '\n' ? i : i + 1;
+                    if (end > lineStart && buffer[end - 1] == '\r') {
+                        end--;
+                    }
+                    number++;
+                    view.set(buffer, lineStart, end);
+                    if (fast && HostNormalizer.isCanonicalDnsName(view)) {
+                        addHost(view, category, source.semantics());
+                    } else {
+                        String line = new String(buffer, lineStart, end - lineStart, StandardCharsets.UTF_8);
+                        addLine(source, sourceIndex, category, line, number, problemCount);
+                    }
+                    lineStart = i + 1;
+                }
+                System.arraycopy(buffer, lineStart, buffer, 0, filled - lineStart);
+                filled -= lineStart;
+            }
+        }
+    }
+
     private void addLine(CategorySource source, int sourceIndex, int category, String line, int number,
             int[] problemCount) {
         try {
@@ -102,6 +155,7 @@ public final class CategoryIndexBuilder {
             if (source.format() == ListFormat.URLS) {
                 ListEntry.Url url = ListEntry.url(line);
                 if (url != null) {
+                    singleLabelEntries |= url.host().indexOf('.') < 0;
                     urls.computeIfAbsent(url.host(), h -> new ArrayList<>(1))
                             .add(new CategoryIndex.UrlEntry(url.pathPrefix(), category, sourceIndex));
                     entries++;
@@ -119,13 +173,14 @@ public final class CategoryIndexBuilder {
     }
 
     /** Adds one normalised host for a category. */
-    void addHost(String host, int category, EntrySemantics semantics) {
+    void addHost(CharSequence host, int category, EntrySemantics semantics) {
+        if (!singleLabelEntries) {
+            singleLabelEntries = !containsDot(host);
+        }
         long key = fingerprint.of(host);
         int previous = table.get(key);
         if (previous < 0) { // the common case: a host seen once, in one category
-            table.put(key, singleCombos.computeIfAbsent(category * 3 + semantics.ordinal(),
-                    k -> combo(semantics.self() ? CategorySet.of(category) : CategorySet.EMPTY,
-                            semantics.below() ? CategorySet.of(category) : CategorySet.EMPTY)));
+            table.put(key, singleCombo(category, semantics));
             entries++;
             return;
         }
@@ -139,6 +194,30 @@ public final class CategoryIndexBuilder {
         }
         table.put(key, combo(newSelf, newBelow));
         entries++;
+    }
+
+    private static boolean containsDot(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '.') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return the combination for one category alone, cached: 5 M entries must not box 5 M keys */
+    private int singleCombo(int category, EntrySemantics semantics) {
+        int slot = category * 3 + semantics.ordinal();
+        if (slot >= singleCombos.length) {
+            int old = singleCombos.length;
+            singleCombos = Arrays.copyOf(singleCombos, Math.max(slot + 1, old * 2));
+            Arrays.fill(singleCombos, old, singleCombos.length, -1);
+        }
+        if (singleCombos[slot] < 0) {
+            singleCombos[slot] = combo(semantics.self() ? CategorySet.of(category) : CategorySet.EMPTY,
+                    semantics.below() ? CategorySet.of(category) : CategorySet.EMPTY);
+        }
+        return singleCombos[slot];
     }
 
     private int combo(CategorySet self, CategorySet below) {
@@ -182,6 +261,6 @@ public final class CategoryIndexBuilder {
         }
         return new CategoryIndex(table, ids.keySet().toArray(String[]::new), byName,
                 selfSets.toArray(CategorySet[]::new), belowSets.toArray(CategorySet[]::new), urlTable, urlEntries,
-                List.copyOf(sources), entries);
+                List.copyOf(sources), entries, singleLabelEntries);
     }
 }

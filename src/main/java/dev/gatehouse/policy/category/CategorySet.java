@@ -10,9 +10,16 @@ public final class CategorySet {
     public static final CategorySet EMPTY = new CategorySet(new long[0]);
 
     private final long[] words;
+    /** Cached: sets are map keys on the decision path (category names per set). */
+    private final int hash;
 
     private CategorySet(long[] words) {
         this.words = words;
+        int last = words.length;
+        while (last > 0 && words[last - 1] == 0) {
+            last--;
+        }
+        this.hash = Arrays.hashCode(Arrays.copyOf(words, last));
     }
 
     /** @return the set holding the given ids */
@@ -104,11 +111,7 @@ public final class CategorySet {
 
     @Override
     public int hashCode() {
-        int last = words.length;
-        while (last > 0 && words[last - 1] == 0) {
-            last--;
-        }
-        return Arrays.hashCode(Arrays.copyOf(words, last));
+        return hash;
     }
 
     @Override

@@ -49,7 +49,7 @@ final class DomainFingerprint {
     }
 
     /** @return the fingerprint of a whole host */
-    long of(String host) {
+    long of(CharSequence host) {
         long state = seed;
         for (int i = host.length() - 1; i >= 0; i--) {
             state = step(state, host.charAt(i));

@@ -69,6 +69,17 @@ final class FingerprintTable {
         values[i] = value;
     }
 
+    /** Grows once now if {@code expectedSize} entries would not fit, instead of doubling repeatedly. */
+    void reserve(int expectedSize) {
+        int capacity = keys.length;
+        while (expectedSize * 4L > capacity * 3L && capacity < (1 << 30)) {
+            capacity *= 2;
+        }
+        if (capacity > keys.length) {
+            rehash(capacity);
+        }
+    }
+
     int size() {
         return size;
     }
@@ -79,9 +90,13 @@ final class FingerprintTable {
     }
 
     private void grow() {
+        rehash(keys.length * 2);
+    }
+
+    private void rehash(int capacity) {
         long[] oldKeys = keys;
         int[] oldValues = values;
-        allocate(oldKeys.length * 2);
+        allocate(capacity);
         size = 0;
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldKeys[i] != 0) {

@@ -28,6 +28,11 @@ public final class Ut1Directory {
     private Ut1Directory() {
     }
 
+    /** @return the folder name behind an upstream alias ({@code ads} gives {@code publicite}), else the name */
+    public static String folderName(String nameOrAlias) {
+        return UPSTREAM_ALIASES.getOrDefault(nameOrAlias, nameOrAlias);
+    }
+
     /**
      * Adds every included category of {@code dir} to the builder.
      *

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -88,8 +87,7 @@ final class CategorySourceReader {
                 context.problems.error(at + "/aliases", "'aliases' must map alias names to category names");
                 return;
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = aliases.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> alias = it.next();
+            for (Map.Entry<String, JsonNode> alias : aliases.properties()) {
                 builder.alias(alias.getKey(), alias.getValue().asText());
             }
         }
@@ -115,10 +113,11 @@ final class CategorySourceReader {
             return;
         }
         List<String> include = context.fields.strings(source, "include", at);
-        Set<String> wanted = new HashSet<>(include);
+        Set<String> wanted = new HashSet<>();
+        include.forEach(name -> wanted.add(Ut1Directory.folderName(name)));
         List<String> loaded = Ut1Directory.load(dir, name -> wanted.isEmpty() || wanted.contains(name), builder);
         for (int i = 0; i < include.size(); i++) {
-            if (!loaded.contains(include.get(i))) {
+            if (!loaded.contains(Ut1Directory.folderName(include.get(i)))) {
                 context.problems.error(at + "/include/" + i, "no category folder '" + include.get(i) + "' in " + dir);
                 context.categoriesFailed = true;
             }

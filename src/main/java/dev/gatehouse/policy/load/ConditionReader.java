@@ -36,7 +36,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -94,8 +93,7 @@ final class ConditionReader {
         }
         List<Condition> conditions = new ArrayList<>();
         boolean ok = true;
-        for (Iterator<Map.Entry<String, JsonNode>> it = match.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : match.properties()) {
             String key = field.getKey();
             if (!KEYS.contains(key)) {
                 ok = false;

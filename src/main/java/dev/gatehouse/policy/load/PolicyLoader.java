@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -118,8 +117,7 @@ public final class PolicyLoader {
             context.problems.error("/lists", "'lists' must be an object of named lists");
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = lists.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : lists.properties()) {
             String at = "/lists/" + JsonDocument.escape(entry.getKey());
             JsonNode list = entry.getValue();
             if (!NAME.matcher(entry.getKey()).matches()) {

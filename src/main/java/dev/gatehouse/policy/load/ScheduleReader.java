@@ -7,7 +7,6 @@ import java.time.DayOfWeek;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,8 +35,7 @@ final class ScheduleReader {
             context.problems.error(pointer, "'schedules' must be an object of named schedules");
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = schedules.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> entry = it.next();
+        for (Map.Entry<String, JsonNode> entry : schedules.properties()) {
             String at = pointer + "/" + JsonDocument.escape(entry.getKey());
             Schedule schedule = schedule(entry.getKey(), entry.getValue(), at);
             if (schedule != null) {

@@ -102,6 +102,39 @@ class CategoryIndexTest {
     }
 
     @Test
+    void aSingleLabelEntryCoversItsWholeTopLevelDomain() throws IOException {
+        CategoryIndexBuilder tld = new CategoryIndexBuilder();
+        tld.add(CategorySource.inline("reserved", ListFormat.DOMAINS, EntrySemantics.DOMAIN, List.of("test"), "t"));
+        CategoryIndex index = tld.build();
+        assertEquals(List.of("reserved"), index.names(index.lookup(HostNormalizer.normalize("a.b.test"))));
+        assertEquals(List.of("reserved"), index.names(index.lookup(HostNormalizer.normalize("test"))));
+        assertTrue(index.lookup(HostNormalizer.normalize("a.b.example")).isEmpty());
+    }
+
+    @Test
+    void readsBigFilesAcrossBufferBoundariesWithCrlfAndNoFinalNewline(@TempDir Path tmp) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1; i <= 120_000; i++) {
+            text.append(i == 60_000 ? "bad..entry" : i == 70_000 ? "Zürich-" + i + ".example" : "host" + i + ".example");
+            if (i < 120_000) {
+                text.append("\r\n");
+            }
+        }
+        Path file = Files.writeString(tmp.resolve("big"), text); // over 2 MB: crosses the 1 MB read buffer
+        CategoryIndexBuilder big = new CategoryIndexBuilder();
+        big.add(CategorySource.file("big", ListFormat.DOMAINS, EntrySemantics.DOMAIN, file));
+        CategoryIndex index = big.build();
+
+        assertEquals(119_999, index.hostCount());
+        assertEquals(List.of(60_000), big.problems().stream().map(LoadProblem::line).toList());
+        for (String host : List.of("host1.example", "www.host65536.example", "host120000.example",
+                "zürich-70000.example")) {
+            assertEquals(List.of("big"), index.names(index.lookup(HostNormalizer.normalize(host))), host);
+        }
+        assertTrue(index.lookup(HostNormalizer.normalize("host120001.example")).isEmpty());
+    }
+
+    @Test
     void tunnelsHaveNoUrlCategories() {
         assertTrue(index.lookup(TargetParser.parseConnect("news.example:443")).isEmpty());
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.gatehouse.policy.normalize.HostNormalizer;
 import dev.gatehouse.policy.normalize.TargetParser;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,9 +28,24 @@ class Ut1CategoryTest {
         assumeTrue(repo != null, "gatehouse.repo not set");
         Path ut1 = Path.of(repo).resolve("../shared/data/categories/ut1").normalize();
         assumeTrue(Files.isDirectory(ut1), "no UT1 test data at " + ut1);
+        long heapBefore = usedHeapAfterGc();
+        long cpuStart = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         builder = new CategoryIndexBuilder();
         loaded = Ut1Directory.load(ut1, name -> true, builder);
         index = builder.build();
+        double cpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        long retained = usedHeapAfterGc() - heapBefore;
+        System.out.printf("UT1 subset: %d categories, %d hosts, %d entries in %.2f s of CPU; retained %.1f MB "
+                + "(%.1f B/host; table %.1f B/host)%n", loaded.size(), index.hostCount(), index.entryCount(),
+                cpuSeconds, retained / 1e6, (double) retained / index.hostCount(),
+                (double) index.retainedBytes() / index.hostCount());
+    }
+
+    private static long usedHeapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
     @Test

@@ -1,0 +1,58 @@
+package dev.gatehouse.upstream;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * A buffered socket input owned by one exchange at a time, so it needs no lock: the response head is
+ * parsed byte by byte, and {@link java.io.BufferedInputStream} takes a lock on every {@code read()}.
+ */
+final class OriginInput extends InputStream {
+    private final InputStream in;
+    private final byte[] buf;
+    private int pos;
+    private int limit;
+
+    OriginInput(InputStream in, int size) {
+        this.in = in;
+        this.buf = new byte[size];
+    }
+
+    @Override
+    public int read() throws IOException {
+        if (pos == limit && !fill()) return -1;
+        return buf[pos++] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        if (len == 0) return 0;
+        if (pos == limit) {
+            // Large reads bypass the buffer: body bytes are copied once, not twice.
+            if (len >= buf.length) return in.read(b, off, len);
+            if (!fill()) return -1;
+        }
+        int n = Math.min(len, limit - pos);
+        System.arraycopy(buf, pos, b, off, n);
+        pos += n;
+        return n;
+    }
+
+    @Override
+    public int available() throws IOException {
+        return limit - pos + in.available();
+    }
+
+    private boolean fill() throws IOException {
+        int n = in.read(buf, 0, buf.length);
+        if (n <= 0) return false;
+        pos = 0;
+        limit = n;
+        return true;
+    }
+
+    @Override
+    public void close() throws IOException {
+        in.close();
+    }
+}
