@@ -358,4 +358,50 @@ class ForwardingIT {
         assertEquals("forwarding_loop", record.get("error").asText());
         assertTrue(r.text().contains(record.get("requestId").asText()), "the page names the audited request id");
     }
+
+    @Test
+    void connectionCloseFromTheClientIsHonoured() throws Exception {
+        origin.enqueue(new MockResponse.Builder().body("bye").build());
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url("/") + " HTTP/1.1\r\nHost: " + authority() + "\r\nConnection: close\r\n\r\n");
+            assertEquals("bye", c.readResponse().text());
+            assertTrue(c.awaitClosed());
+        }
+        assertNull(taken().getHeaders().get("Connection"), "the client's Connection field is hop-by-hop");
+    }
+
+    @Test
+    void http10ClientGetsAnHttp10StyleResponseAndTheConnectionClosed() throws Exception {
+        origin.enqueue(new MockResponse.Builder().chunkedBody("old client", 3).build());
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url("/old") + " HTTP/1.0\r\n\r\n");
+            RawConnection.Response r = c.readResponse();
+            assertEquals(200, r.status());
+            assertNull(r.header("Transfer-Encoding"), "HTTP/1.0 has no chunked coding");
+            assertEquals("old client", r.text());
+            assertTrue(c.awaitClosed());
+        }
+        assertEquals(authority(), taken().getHeaders().get("Host"), "Host comes from the target even for HTTP/1.0");
+    }
+
+    @Test
+    void closeDelimitedOriginResponseIsFramedForTheClient() throws Exception {
+        try (RawOrigin old = new RawOrigin((s, i, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            RawOrigin.write(s, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
+        })) {
+            try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+                c.send("GET " + old.url("/") + " HTTP/1.1\r\nHost: 127.0.0.1:" + old.port() + "\r\n\r\n");
+                RawConnection.Response r = c.readResponse();
+                assertEquals(200, r.status());
+                assertTrue(r.complete());
+                assertEquals("until the end", r.text());
+                c.send("GET " + url("/again") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
+                origin.enqueue(new MockResponse.Builder().body("still open").build());
+                assertEquals("still open", c.readResponse().text(), "the client connection survives the origin's close");
+            }
+        }
+    }
 }
