@@ -345,11 +345,7 @@ class ForwardingIT {
 
     @Test
     void requestThatAlreadyPassedThroughThisProxyIsRefusedAsALoop() throws Exception {
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + url("/loop") + " HTTP/1.1\r\nHost: " + authority() + "\r\nVia: 1.1 other, 1.1 gatehouse\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + url("/loop") + " HTTP/1.1\r\nHost: " + authority() + "\r\nVia: 1.1 other, 1.1 gatehouse\r\n\r\n");
         assertEquals(403, r.status());
         assertEquals(0, origin.getRequestCount());
         JsonNode record = proxy.awaitOnlyRecord();

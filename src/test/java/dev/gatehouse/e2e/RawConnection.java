@@ -37,6 +37,13 @@ final class RawConnection implements AutoCloseable {
         return new RawConnection(new Socket(address.getAddress(), address.getPort()));
     }
 
+    /** Opens a connection, sends {@code request}, reads one response and closes. */
+    static Response roundTrip(InetSocketAddress address, String request) throws IOException {
+        try (RawConnection c = open(address)) {
+            return c.send(request).readResponse();
+        }
+    }
+
     Socket socket() { return socket; }
 
     InputStream input() { return in; }

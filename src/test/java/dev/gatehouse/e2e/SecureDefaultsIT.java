@@ -70,11 +70,7 @@ class SecureDefaultsIT {
             c.withObject("/destinations").putArray("connectPorts").add(origin.port());
         });
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("CONNECT 127.0.0.1:" + origin.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "CONNECT 127.0.0.1:" + origin.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
 
         assertEquals(403, r.status());
         assertEquals("client_denied", proxy.awaitOnlyRecord().get("error").asText());
@@ -98,11 +94,7 @@ class SecureDefaultsIT {
             c.withObject("/destinations").putArray("connectPorts").add(origin.port());
         });
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("CONNECT localhost:" + origin.port() + " HTTP/1.1\r\nHost: localhost:" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "CONNECT localhost:" + origin.port() + " HTTP/1.1\r\nHost: localhost:" + origin.port() + "\r\n\r\n");
 
         assertEquals(403, r.status());
         assertEquals("destination_denied", proxy.awaitOnlyRecord().get("error").asText());
@@ -137,11 +129,7 @@ class SecureDefaultsIT {
     void originFormRequestIsNotForwarded() throws Exception {
         proxy = GatehouseFixture.start();
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET /index.html HTTP/1.1\r\nHost: " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET /index.html HTTP/1.1\r\nHost: " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + origin.port() + "\r\n\r\n");
 
         assertEquals(400, r.status());
         assertEquals(0, origin.connections());
