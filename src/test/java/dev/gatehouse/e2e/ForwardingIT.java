@@ -182,11 +182,15 @@ class ForwardingIT {
         origin.enqueue(new MockResponse.Builder().body("first").build());
         origin.enqueue(new MockResponse.Builder().body("second").build());
 
+        String request1 = "GET " + url("/1") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n";
+        String request2 = "GET " + url("/2") + " HTTP/1.1\r\nHost: " + authority() + "\r\nUser-Agent: raw\r\n\r\n";
+        long response1Bytes;
+        long response2Bytes;
         try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + url("/1") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
-            RawConnection.Response first = c.readResponse();
-            c.send("GET " + url("/2") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
-            RawConnection.Response second = c.readResponse();
+            RawConnection.Response first = c.send(request1).readResponse();
+            response1Bytes = c.bytesRead();
+            RawConnection.Response second = c.send(request2).readResponse();
+            response2Bytes = c.bytesRead() - response1Bytes;
             assertEquals("first", first.text());
             assertEquals("second", second.text());
         }
@@ -197,6 +201,11 @@ class ForwardingIT {
         assertEquals(1, two.getExchangeIndex());
         List<JsonNode> records = proxy.awaitRecords(2);
         assertEquals(List.of(url("/1"), url("/2")), records.stream().map(r -> r.get("url").asText()).toList());
+        // Each exchange on the shared connection is charged exactly its own bytes, headers included.
+        assertEquals(request1.length(), records.get(0).get("bytesFromClient").asLong());
+        assertEquals(request2.length(), records.get(1).get("bytesFromClient").asLong());
+        assertEquals(response1Bytes, records.get(0).get("bytesToClient").asLong());
+        assertEquals(response2Bytes, records.get(1).get("bytesToClient").asLong());
         proxy.assertNothingLoggedAboveInfo();
     }
 
