@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.tunnel.Splice;
 import dev.gatehouse.tunnel.TunnelConnector;
@@ -67,7 +68,7 @@ final class ConnectHandler implements HttpHandler {
             errors.respond(exchange, e.failure(), e.getMessage());
             return;
         }
-        record.setUpstreamAddress(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress().getHostAddress());
+        record.setUpstreamAddress(AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");
         exchange.putAttachment(Exchanges.AUDIT_DEFERRED, Boolean.TRUE);
         ConnectionTap tap = exchange.getAttachment(Exchanges.TAP);

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.Via;
@@ -117,7 +118,7 @@ final class ForwardHandler implements HttpHandler {
             return;
         }
         try (response) {
-            record.setUpstreamAddress(response.upstreamAddress().getHostAddress());
+            record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
             record.setResultCode("TCP_MISS");
             exchange.setStatusCode(response.status());
             copyResponseHeaders(response.headers(), exchange.getResponseHeaders());
@@ -151,7 +152,7 @@ final class ForwardHandler implements HttpHandler {
         }
         out.add(Map.entry("Via", via.append(viaValue)));
         if (xForwardedFor) {
-            String client = exchange.getSourceAddress().getAddress().getHostAddress();
+            String client = AddressRange.text(exchange.getSourceAddress().getAddress());
             out.add(Map.entry("X-Forwarded-For", xff == null ? client : xff + ", " + client));
         }
         return out;

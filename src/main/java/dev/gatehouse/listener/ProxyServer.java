@@ -2,6 +2,7 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.AddressRange;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -101,7 +102,7 @@ public final class ProxyServer implements AutoCloseable {
         AuditRecord r = new AuditRecord();
         r.setRequestId("-");
         r.setStartEpochMillis(System.currentTimeMillis());
-        r.setClientAddress(u.client() == null ? "-" : u.client().getAddress().getHostAddress());
+        r.setClientAddress(u.client() == null ? "-" : AddressRange.text(u.client().getAddress()));
         r.setStatus(u.status());
         r.setBytesFromClient(u.bytesIn());
         r.setBytesToClient(u.bytesOut());
