@@ -23,6 +23,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import org.xnio.IoUtils;
@@ -41,6 +42,8 @@ final class ForwardHandler implements HttpHandler {
     private static final HttpString PROXY_CONNECTION = HttpString.tryFromString("Proxy-Connection");
     /** Fields the JDK client sets itself from the URI and the body (it refuses them from us). */
     private static final List<String> SET_BY_CLIENT = List.of("host", "content-length", "expect");
+    /** Request fields a TRACE echo leaves out (RFC 9110 §9.3.8: likely to contain sensitive data). */
+    private static final List<String> TRACE_WITHHELD = List.of("authorization", "proxy-authorization", "cookie");
 
     private final UpstreamClient upstream;
     private final Via via;
@@ -179,11 +182,13 @@ final class ForwardHandler implements HttpHandler {
         Exchanges.record(exchange).setResultCode("TCP_MISS");
         exchange.setStatusCode(200);
         if ("TRACE".equals(method)) {
-            // RFC 9110 §9.3.8: reflect the request as received, as message/http.
+            // RFC 9110 §9.3.8: reflect the request as received, as message/http, leaving out the fields
+            // likely to hold secrets (a page script that can read the echo would read the credentials).
             StringBuilder echo = new StringBuilder(method).append(' ').append(exchange.getRequestURI())
                     .append(exchange.getQueryString().isEmpty() ? "" : "?" + exchange.getQueryString())
                     .append(' ').append(exchange.getProtocol()).append("\r\n");
             for (HeaderValues values : exchange.getRequestHeaders()) {
+                if (TRACE_WITHHELD.contains(values.getHeaderName().toString().toLowerCase(Locale.ROOT))) continue;
                 for (String v : values) echo.append(values.getHeaderName()).append(": ").append(v).append("\r\n");
             }
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "message/http");
