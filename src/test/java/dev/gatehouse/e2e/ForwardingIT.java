@@ -327,7 +327,8 @@ class ForwardingIT {
         try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
             c.send("OPTIONS " + url("/") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: 0\r\n\r\n");
             options = c.readResponse();
-            c.send("TRACE " + url("/t") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: 0\r\nX-Probe: p1\r\n\r\n");
+            c.send("TRACE " + url("/t") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: 0\r\nX-Probe: p1\r\n"
+                    + "Proxy-Authorization: Basic dXNlcjpwYXNz\r\nCookie: session=s3cret\r\nAuthorization: Bearer t0ken\r\n\r\n");
             trace = c.readResponse();
         }
         assertEquals(200, options.status());
@@ -336,6 +337,9 @@ class ForwardingIT {
         assertEquals("message/http", trace.header("Content-Type"));
         assertTrue(trace.text().startsWith("TRACE " + url("/t") + " HTTP/1.1"), trace.text());
         assertTrue(trace.text().contains("X-Probe: p1"), trace.text());
+        for (String secret : List.of("dXNlcjpwYXNz", "s3cret", "t0ken")) {
+            assertFalse(trace.text().contains(secret), "credentials are not echoed: " + trace.text());
+        }
         assertEquals(0, origin.getRequestCount(), "Max-Forwards: 0 stops at this proxy");
         List<JsonNode> records = proxy.awaitRecords(2);
         assertEquals(List.of("OPTIONS", "TRACE"), records.stream().map(n -> n.get("method").asText()).toList());

@@ -68,6 +68,8 @@ class StrictParsingIT {
                         "GET {t} HTTP/1.1\nHost: {h}\n\n", List.of(400)),
                 Arguments.of("control character in a field value",
                         "GET {t} HTTP/1.1\r\nHost: {h}\r\nX-Note: a\u0001b\r\n\r\n", List.of(400)),
+                Arguments.of("bare CR inside a field value",
+                        "GET {t} HTTP/1.1\r\nHost: {h}\r\nX-Note: a\rb\r\n\r\n", List.of(400)),
                 Arguments.of("space in the request-target",
                         "GET {t}/a b HTTP/1.1\r\nHost: {h}\r\n\r\n", List.of(400)),
                 Arguments.of("markup in the request-target",
