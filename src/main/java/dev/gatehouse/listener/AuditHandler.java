@@ -42,7 +42,15 @@ final class AuditHandler implements HttpHandler {
             tap.exchangeStarted();
             exchange.putAttachment(Exchanges.TAP, tap);
         }
-        AuditHold hold = new AuditHold(() -> finish(exchange, record));
+        trail.held();
+        AuditHold hold = new AuditHold(() -> {
+            try {
+                // A tunnel's record is completed when the tunnel closes, not here.
+                if (exchange.getAttachment(Exchanges.AUDIT_DEFERRED) == null) finish(exchange, record);
+            } finally {
+                trail.released();
+            }
+        });
         exchange.putAttachment(Exchanges.AUDIT_HOLD, hold);
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {
@@ -64,7 +72,6 @@ final class AuditHandler implements HttpHandler {
             if (bytes[1] == 0) status = 0;
         }
         record.setStatus(status);
-        if (exchange.getAttachment(Exchanges.AUDIT_DEFERRED) != null) return;
         hold.release(); // finishes now, or when the last handler still at work lets go
     }
 

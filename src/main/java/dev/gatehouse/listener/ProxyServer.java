@@ -123,10 +123,16 @@ public final class ProxyServer implements AutoCloseable {
         chain.shutdown().shutdown();
     }
 
-    /** Waits up to {@code timeoutMillis} for in-flight exchanges; true if they all finished. */
+    /**
+     * Waits up to {@code timeoutMillis} for in-flight exchanges and for the forwarding threads to hand over
+     * their audit records; true if they all finished.
+     */
     public boolean awaitDrain(long timeoutMillis) {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         try {
-            return chain.shutdown().awaitShutdown(timeoutMillis);
+            boolean drained = chain.shutdown().awaitShutdown(timeoutMillis);
+            long left = Math.max(0, (deadline - System.nanoTime()) / 1_000_000);
+            return chain.trail().awaitReleased(left) && drained;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
