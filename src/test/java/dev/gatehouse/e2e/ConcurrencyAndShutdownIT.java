@@ -26,6 +26,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -165,6 +166,26 @@ class ConcurrencyAndShutdownIT {
             assertEquals("TCP_TUNNEL", r.get("result").asText(), r::toString);
             assertEquals("shutdown", r.get("error").asText(), r::toString);
         }
+    }
+
+    /**
+     * The client has its whole response (and the connection closed) a moment before the forwarding thread
+     * hands the record over; close() right then must still write it. Repeated: it is a race.
+     */
+    @RepeatedTest(10)
+    void closeRightAfterAResponseStillWritesItsRecord() throws Exception {
+        rawOrigin = new RawOrigin((socket, i, o) -> {
+            RawOrigin.readHead(socket.getInputStream());
+            RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+        });
+        proxy = GatehouseFixture.start();
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + rawOrigin.url("/") + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + rawOrigin.port() + "\r\nConnection: close\r\n\r\n");
+        proxy.stop();
+
+        assertEquals("done", r.text());
+        assertEquals(1, proxy.records().size(), "the record is on disk when close() returns");
     }
 
     /** Waits until the proxy refuses new connections: shutdown has begun. */
