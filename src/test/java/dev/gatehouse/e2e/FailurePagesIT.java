@@ -206,6 +206,7 @@ class FailurePagesIT {
 
         HttpResponse<String> first = get(origin.url("/a"));
         assertEquals("0: GET /a HTTP/1.1", origin.nextEvent());
+        proxy.awaitRecords(1); // the first exchange is over: its upstream connection is back in the pool
         HttpResponse<String> second = get(origin.url("/b"));
 
         assertEquals("answer 0", first.body());
@@ -224,6 +225,7 @@ class FailurePagesIT {
         proxy = GatehouseFixture.start();
 
         get(origin.url("/a"));
+        proxy.awaitRecords(1);
         HttpResponse<String> post = proxy.client().send(HttpRequest.newBuilder(URI.create(origin.url("/order")))
                 .POST(HttpRequest.BodyPublishers.ofString("buy=1")).build(), HttpResponse.BodyHandlers.ofString());
 
