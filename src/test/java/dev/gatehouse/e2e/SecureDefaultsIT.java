@@ -135,4 +135,18 @@ class SecureDefaultsIT {
         assertEquals(0, origin.connections());
         assertEquals("not_a_proxy_request", proxy.awaitOnlyRecord().get("error").asText());
     }
+
+    @Test
+    void refusedUploadGetsNo100Continue() throws Exception {
+        proxy = GatehouseFixture.start(c -> c.withObject("/destinations").putArray("allowPrivate"));
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("PUT " + origin.url("/file") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port()
+                    + "\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n");
+            // The refusal comes before the body is asked for: the client never has to send it.
+            assertEquals(403, c.readHead().status());
+        }
+        assertEquals("destination_denied", proxy.awaitOnlyRecord().get("error").asText());
+        assertEquals(0, origin.connections());
+    }
 }
