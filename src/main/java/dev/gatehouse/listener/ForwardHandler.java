@@ -77,7 +77,7 @@ final class ForwardHandler implements HttpHandler {
         }
     }
 
-    private void forward(HttpServerExchange exchange) throws IOException {
+    private void forward(HttpServerExchange exchange) {
         AuditRecord record = Exchanges.record(exchange);
         URI target = exchange.getAttachment(Exchanges.TARGET);
         HeaderMap in = exchange.getRequestHeaders();
