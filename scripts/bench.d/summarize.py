@@ -18,6 +18,8 @@ SCEN = [
     ("tunnel_mbps", "direct_tls_mbps", "mbps", "Mbit/s", "HTTPS 10 MiB x {bulk_reps} through one CONNECT tunnel"),
     ("connect_rate", "direct_tls_rate", "rate", "tunnels/s", "new tunnels/s: CONNECT + TLS + GET 1 KiB + close, {connect_conc} loops"),
     ("hit_1k", "direct_hit_1k", "rps", "req/s", "1 KiB cacheable object, wrk c={conc}"),
+    ("hit_1k_c4", "direct_hit_1k_c4", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}"),
+    ("hit_10m_mbps", "direct_10m_mbps", "mbps", "Mbit/s", "10 MiB cacheable object x {bulk_reps}, one connection"),
     ("hit_100k", "direct_100k", "rps", "req/s", "100 KiB cacheable object, wrk c={conc}"),
 ]
 PROXIES = ["gatehouse", "squid"]
@@ -25,6 +27,11 @@ PROXIES = ["gatehouse", "squid"]
 TARGET_MISS_X_SQUID = 1.5
 TARGET_TUNNEL_X_DIRECT = 0.9
 TARGET_KB_PER_CONN = 10.0
+TARGET_HIT_X_SQUID = 1.75
+TARGET_HIT_P99_MS = 1.0
+# Apache Traffic Server 9.2 is not run here; its ratios to direct on this kind of machine, from the
+# reference anchors run (shared/bench/RESULTS-anchors.md, main run), stand in for it.
+ATS_X_DIRECT = {"hit_1k": 0.65, "hit_100k": 1.17, "hit_10m_mbps": 1.84}
 
 
 def parse(paths):
@@ -205,6 +212,18 @@ def main():
     x = num(rr[min(rr, key=int)]["per_conn_kb"]) if rr else None
     print(f"| RSS per idle keep-alive connection ({cfg.get('hold_conns', '?')} held, round 1) | ≤ {TARGET_KB_PER_CONN:g} KiB "
           f"| {fmt(x) + ' KiB' if x is not None else '-'} | {verdict(x, TARGET_KB_PER_CONN, False)} |")
+    for sc, metric, label in (("hit_1k", "rps", "1 KiB hits"), ("hit_100k", "rps", "100 KiB hits"),
+                              ("hit_10m_mbps", "mbps", "10 MiB hit, one connection")):
+        direct_sc = dict((r[0], r[1]) for r in SCEN).get(sc)
+        x = ratio(sc, "gatehouse", direct_sc, "direct", metric) if direct_sc else None
+        print(f"| {label} vs ATS 9.2 (its ×direct from the anchors run) | ≥ {ATS_X_DIRECT[sc]}× direct "
+              f"| {fmt(x, 2) + '× direct' if x else '-'} | {verdict(x, ATS_X_DIRECT[sc])} |")
+    x = ratio("hit_1k", "gatehouse", "hit_1k", "squid", "rps")
+    print(f"| 1 KiB hits vs Squid, c={cfg.get('conc', '?')} | ≥ {TARGET_HIT_X_SQUID}× Squid "
+          f"| {fmt(x, 2) + '×' if x else '-'} | {verdict(x, TARGET_HIT_X_SQUID) if has_squid else 'n/a (Squid not installed)'} |")
+    p99 = med([num(d.get("p99_ms")) for d in data.get(("hit_1k_c4", "gatehouse"), {}).values()])
+    print(f"| 1 KiB hit p99 at c={cfg.get('lowconc', '?')} | ≤ {TARGET_HIT_P99_MS:g} ms "
+          f"| {fmt(p99, 2) + ' ms' if p99 is not None else '-'} | {verdict(p99, TARGET_HIT_P99_MS, False)} |")
     def cpu_us(p):
         return med([num(d.get("proxy_cpu_pct")) / 100 / num(d["rps"]) * 1e6 for d in data.get(("miss_1k", p), {}).values()
                     if num(d.get("proxy_cpu_pct")) is not None and num(d.get("rps"))])

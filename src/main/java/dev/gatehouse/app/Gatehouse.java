@@ -175,14 +175,6 @@ public final class Gatehouse implements AutoCloseable {
 
     public int openTunnels() { return tunnels.size(); }
 
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /** SIGHUP: reopens the audit file (after an external logrotate moved it) and reloads the policy. */
     public void hangup() {
         audit.reopen();
@@ -212,8 +204,8 @@ public final class Gatehouse implements AutoCloseable {
         if (!proxy.awaitDrain(config.shutdownTimeout().toMillis())) {
             log.warn("shutdown: exchanges still in flight after {}; closing them", config.shutdownTimeout());
         }
-        tunnels.closeAll();
-        for (int i = 0; i < 100 && tunnels.size() > 0; i++) sleep(20); // closing runs on the IO threads
+        tunnels.closeAll(); // tunnels are long-lived: the drain does not wait for them
+        if (!proxy.awaitAuditRecords(2_000)) log.warn("shutdown: audit records still held after closing the tunnels");
         proxy.stopWorker();
         admin.close();
         if (cache != null) cache.disk().close(); // pending deletions of evicted files

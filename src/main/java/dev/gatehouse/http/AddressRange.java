@@ -78,6 +78,39 @@ public final class AddressRange {
         }
     }
 
+    /**
+     * The address as logs and pages show it: dotted quad for IPv4 (IPv4-mapped IPv6 included), RFC 5952
+     * text for IPv6 ({@code ::1}, {@code 2001:db8::1}, not the JDK's {@code 0:0:0:0:0:0:0:1}), no zone.
+     */
+    public static String text(InetAddress address) {
+        InetAddress a = unmap(address);
+        if (!(a instanceof Inet6Address)) return a.getHostAddress();
+        byte[] b = a.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+        int bestStart = -1, bestLength = 1; // RFC 5952 §4.2.2: "::" never stands for a single group
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) j++;
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') out.append(':');
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
     /** The IPv4 form of an IPv4-mapped IPv6 address, else the address itself. */
     public static InetAddress unmap(InetAddress address) {
         if (address instanceof Inet6Address) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpServerConnection;
@@ -32,7 +33,7 @@ final class AuditHandler implements HttpHandler {
         record.setRequestId(ids.next());
         record.setStartEpochMillis(System.currentTimeMillis());
         InetSocketAddress peer = exchange.getSourceAddress();
-        record.setClientAddress(peer == null ? "-" : peer.getAddress().getHostAddress());
+        record.setClientAddress(peer == null ? "-" : AddressRange.text(peer.getAddress()));
         record.setMethod(exchange.getRequestMethod().toString());
         record.setUrl(urlOf(exchange));
         exchange.putAttachment(Exchanges.RECORD, record);
@@ -41,7 +42,14 @@ final class AuditHandler implements HttpHandler {
             tap.exchangeStarted();
             exchange.putAttachment(Exchanges.TAP, tap);
         }
-        AuditHold hold = new AuditHold(() -> finish(exchange, record));
+        trail.held();
+        AuditHold hold = new AuditHold(() -> {
+            try {
+                finish(exchange, record);
+            } finally {
+                trail.released();
+            }
+        });
         exchange.putAttachment(Exchanges.HOLD, hold);
         exchange.addExchangeCompleteListener((ex, nextListener) -> {
             try {

@@ -6,11 +6,18 @@ import dev.gatehouse.audit.JsonLinesFormatter;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** Completes audit records: each one is written exactly once, by whoever finishes the access first. */
+/**
+ * Completes audit records: each one is written exactly once, by whoever finishes the access first. Also
+ * counts the records still held by an exchange or a handler ({@link AuditHold}), so that shutdown can
+ * wait for them before the audit log is closed: an exchange is over for the client (and for the drain)
+ * a moment before its forwarding thread lets go of the record.
+ */
 final class AuditTrail {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
     private static final JsonLinesFormatter LATE = new JsonLinesFormatter();
+    private final AtomicInteger held = new AtomicInteger();
 
     private final AuditLog auditLog;
     private final Consumer<AuditRecord> observer;
@@ -35,5 +42,24 @@ final class AuditTrail {
         } catch (RuntimeException e) {
             log.warn("audit observer failed on record {}", record.getRequestId(), e);
         }
+    }
+
+    /** An exchange's record is held until {@link #released()}. */
+    void held() {
+        held.incrementAndGet();
+    }
+
+    void released() {
+        held.decrementAndGet();
+    }
+
+    /** Waits up to {@code timeoutMillis} until no record is held; true if none is. */
+    boolean awaitReleased(long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        while (held.get() > 0) {
+            if (System.nanoTime() > deadline) return false;
+            Thread.sleep(5);
+        }
+        return true;
     }
 }

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.tunnel.Splice;
 import dev.gatehouse.tunnel.TunnelConnector;
@@ -65,7 +66,7 @@ final class ConnectHandler implements HttpHandler {
             errors.respond(exchange, e.failure(), e.getMessage());
             return;
         }
-        record.setUpstreamAddress(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress().getHostAddress());
+        record.setUpstreamAddress(AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");
         // The record stays open for the tunnel's lifetime: released when the splice closes.
         AuditHold hold = Exchanges.hold(exchange);
@@ -85,7 +86,7 @@ final class ConnectHandler implements HttpHandler {
                 IoUtils.safeClose(client, upstream);
                 return;
             }
-            Splice splice = Splice.start(client, upstream, ex.getConnection().getByteBufferPool(), idleTimeout, s -> {
+            Splice.start(client, upstream, ex.getConnection().getByteBufferPool(), idleTimeout, registry::opened, s -> {
                 registry.closed(s);
                 record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
                 record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
@@ -97,7 +98,7 @@ final class ConnectHandler implements HttpHandler {
                 }
                 hold.release();
             });
-            registry.opened(splice);
+
         });
         exchange.setStatusCode(200);
         exchange.setReasonPhrase("Connection established");

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.Via;
@@ -22,6 +23,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -41,6 +43,8 @@ final class ForwardHandler implements HttpHandler {
     private static final HttpString PROXY_CONNECTION = HttpString.tryFromString("Proxy-Connection");
     /** Fields the upstream client writes itself, from the target and the body's framing. */
     private static final Set<HttpString> SET_BY_CLIENT = Set.of(Headers.HOST, Headers.CONTENT_LENGTH, Headers.EXPECT);
+    /** Request fields a TRACE echo leaves out (RFC 9110 §9.3.8: likely to contain sensitive data). */
+    private static final List<String> TRACE_WITHHELD = List.of("authorization", "proxy-authorization", "cookie");
 
     private final UpstreamClient upstream;
     private final Via via;
@@ -71,7 +75,7 @@ final class ForwardHandler implements HttpHandler {
         }
     }
 
-    private void forward(HttpServerExchange exchange) throws IOException {
+    private void forward(HttpServerExchange exchange) {
         exchange.startBlocking();
         AuditRecord record = Exchanges.record(exchange);
         URI target = exchange.getAttachment(Exchanges.TARGET);
@@ -120,7 +124,7 @@ final class ForwardHandler implements HttpHandler {
             return;
         }
         try (response) {
-            record.setUpstreamAddress(response.upstreamAddress().getHostAddress());
+            record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
             record.setResultCode("TCP_MISS");
             CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
             if (next == CacheFill.Next.ANSWERED) return;
@@ -163,7 +167,7 @@ final class ForwardHandler implements HttpHandler {
         }
         out.add(Map.entry("Via", via.append(viaValue)));
         if (xForwardedFor) {
-            String client = exchange.getSourceAddress().getAddress().getHostAddress();
+            String client = AddressRange.text(exchange.getSourceAddress().getAddress());
             out.add(Map.entry("X-Forwarded-For", xff == null ? client : xff + ", " + client));
         }
         return out;
@@ -190,11 +194,13 @@ final class ForwardHandler implements HttpHandler {
         Exchanges.record(exchange).setResultCode("TCP_MISS");
         exchange.setStatusCode(200);
         if ("TRACE".equals(method)) {
-            // RFC 9110 §9.3.8: reflect the request as received, as message/http.
+            // RFC 9110 §9.3.8: reflect the request as received, as message/http, leaving out the fields
+            // likely to hold secrets (a page script that can read the echo would read the credentials).
             StringBuilder echo = new StringBuilder(method).append(' ').append(exchange.getRequestURI())
                     .append(exchange.getQueryString().isEmpty() ? "" : "?" + exchange.getQueryString())
                     .append(' ').append(exchange.getProtocol()).append("\r\n");
             for (HeaderValues values : exchange.getRequestHeaders()) {
+                if (TRACE_WITHHELD.contains(values.getHeaderName().toString().toLowerCase(Locale.ROOT))) continue;
                 for (String v : values) echo.append(values.getHeaderName()).append(": ").append(v).append("\r\n");
             }
             exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "message/http");

@@ -2,6 +2,7 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.AddressRange;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
@@ -107,7 +108,7 @@ public final class ProxyServer implements AutoCloseable {
         AuditRecord r = new AuditRecord();
         r.setRequestId("-");
         r.setStartEpochMillis(System.currentTimeMillis());
-        r.setClientAddress(u.client() == null ? "-" : u.client().getAddress().getHostAddress());
+        r.setClientAddress(u.client() == null ? "-" : AddressRange.text(u.client().getAddress()));
         r.setStatus(u.status());
         r.setBytesFromClient(u.bytesIn());
         r.setBytesToClient(u.bytesOut());
@@ -137,6 +138,19 @@ public final class ProxyServer implements AutoCloseable {
     public boolean awaitDrain(long timeoutMillis) {
         try {
             return chain.shutdown().awaitShutdown(timeoutMillis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} until every audit record still held (a forwarding thread finishing
+     * its record after its exchange ended, a tunnel closing) has been handed to the audit log.
+     */
+    public boolean awaitAuditRecords(long timeoutMillis) {
+        try {
+            return chain.trail().awaitReleased(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -41,10 +41,14 @@ public final class Splice {
         this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool.allocate());
     }
 
-    /** Starts relaying; {@code onClose} runs once, on the IO thread, when the tunnel is over. */
+    /**
+     * Starts relaying. {@code onOpen} runs first, before any byte can move (register the tunnel there);
+     * {@code onClose} runs once, on the IO thread, when the tunnel is over.
+     */
     public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool,
-                               Duration idleTimeout, Consumer<Splice> onClose) {
+                               Duration idleTimeout, Consumer<Splice> onOpen, Consumer<Splice> onClose) {
         Splice s = new Splice(client, upstream, pool, idleTimeout, onClose);
+        onOpen.accept(s);
         // A connection closed before the hand-over (the client left while the upstream connect ran) would
         // never produce an event. (No close listeners: XNIO closes a connection by itself once both of its
         // directions are shut down, which is the normal end of a half-closed tunnel, not an abort.)

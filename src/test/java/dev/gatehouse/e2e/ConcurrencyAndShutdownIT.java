@@ -26,6 +26,7 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -122,6 +123,69 @@ class ConcurrencyAndShutdownIT {
         assertEquals(1, records.size(), records::toString);
         assertEquals(200, records.getFirst().get("status").asInt());
         assertTrue(records.getFirst().get("error").isNull(), records::toString);
+    }
+
+    @Test
+    void concurrentTunnelsGiveOneRecordEachAndCloseStopsTheOpenOnes() throws Exception {
+        rawOrigin = new RawOrigin((socket, i, o) -> {
+            socket.setSoTimeout(0);
+            socket.getOutputStream().write(("hello " + i + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            while (socket.getInputStream().read() >= 0) {
+                // hold the tunnel open until the proxy closes it
+            }
+            o.post("closed");
+        });
+        proxy = GatehouseFixture.start(c -> c.withObject("/destinations").putArray("connectPorts").add(rawOrigin.port()));
+        int tunnels = 20;
+        String authority = "127.0.0.1:" + rawOrigin.port();
+
+        List<RawConnection> open = new ArrayList<>();
+        try {
+            for (int t = 0; t < tunnels; t++) {
+                RawConnection c = RawConnection.open(proxy.proxyAddress());
+                open.add(c);
+                c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+            }
+            for (RawConnection c : open) {
+                assertEquals(200, c.readHead().status());
+                assertTrue(new String(c.input().readNBytes(6), java.nio.charset.StandardCharsets.US_ASCII).startsWith("hello"));
+            }
+            assertEquals(tunnels, proxy.gatehouse().openTunnels());
+
+            proxy.stop(); // closes the open tunnels, then flushes their records
+
+            for (RawConnection c : open) assertTrue(c.awaitClosed(), "shutdown closes the client side");
+        } finally {
+            for (RawConnection c : open) c.close();
+        }
+        for (int t = 0; t < tunnels; t++) assertEquals("closed", rawOrigin.nextEvent(), "and the upstream side");
+        assertEquals(0, proxy.gatehouse().openTunnels());
+        List<JsonNode> records = proxy.records();
+        assertEquals(tunnels, records.size(), records::toString);
+        for (JsonNode r : records) {
+            assertEquals("TCP_TUNNEL", r.get("result").asText(), r::toString);
+            assertEquals("shutdown", r.get("error").asText(), r::toString);
+        }
+    }
+
+    /**
+     * The client has its whole response (and the connection closed) a moment before the forwarding thread
+     * hands the record over; close() right then must still write it. Repeated: it is a race.
+     */
+    @RepeatedTest(10)
+    void closeRightAfterAResponseStillWritesItsRecord() throws Exception {
+        rawOrigin = new RawOrigin((socket, i, o) -> {
+            RawOrigin.readHead(socket.getInputStream());
+            RawOrigin.write(socket, "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ndone");
+        });
+        proxy = GatehouseFixture.start();
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + rawOrigin.url("/") + " HTTP/1.1\r\n"
+                + "Host: 127.0.0.1:" + rawOrigin.port() + "\r\nConnection: close\r\n\r\n");
+        proxy.stop();
+
+        assertEquals("done", r.text());
+        assertEquals(1, proxy.records().size(), "the record is on disk when close() returns");
     }
 
     /** Waits until the proxy refuses new connections: shutdown has begun. */

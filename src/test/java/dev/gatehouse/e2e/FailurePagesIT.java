@@ -87,13 +87,9 @@ class FailurePagesIT {
     void errorPageEscapesTheUrl() throws Exception {
         proxy = GatehouseFixture.start();
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            // '<' cannot reach a page: the parser refuses it in a request-target (see StrictParsingIT).
-            // ' and & are legal in a URL and significant in HTML.
-            c.send("GET http://no-such-host.invalid/it's&amp=1 HTTP/1.1\r\nHost: no-such-host.invalid\r\n\r\n");
-            r = c.readResponse();
-        }
+        // '<' cannot reach a page: the parser refuses it in a request-target (see StrictParsingIT).
+        // ' and & are legal in a URL and significant in HTML.
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET http://no-such-host.invalid/it's&amp=1 HTTP/1.1\r\nHost: no-such-host.invalid\r\n\r\n");
 
         assertEquals(502, r.status());
         String html = r.text();
@@ -179,11 +175,7 @@ class FailurePagesIT {
         });
         proxy = GatehouseFixture.start();
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + origin.url("/stream") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + origin.url("/stream") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
 
         assertEquals(200, r.status());
         assertEquals("chunked", r.header("Transfer-Encoding"));
@@ -214,6 +206,7 @@ class FailurePagesIT {
 
         HttpResponse<String> first = get(origin.url("/a"));
         assertEquals("0: GET /a HTTP/1.1", origin.nextEvent());
+        proxy.awaitRecords(1); // the first exchange is over: its upstream connection is back in the pool
         HttpResponse<String> second = get(origin.url("/b"));
 
         assertEquals("answer 0", first.body());
@@ -232,6 +225,7 @@ class FailurePagesIT {
         proxy = GatehouseFixture.start();
 
         get(origin.url("/a"));
+        proxy.awaitRecords(1);
         HttpResponse<String> post = proxy.client().send(HttpRequest.newBuilder(URI.create(origin.url("/order")))
                 .POST(HttpRequest.BodyPublishers.ofString("buy=1")).build(), HttpResponse.BodyHandlers.ofString());
 

@@ -182,11 +182,18 @@ class ForwardingIT {
         origin.enqueue(new MockResponse.Builder().body("first").build());
         origin.enqueue(new MockResponse.Builder().body("second").build());
 
+        String request1 = "GET " + url("/1") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n";
+        String request2 = "GET " + url("/2") + " HTTP/1.1\r\nHost: " + authority() + "\r\nUser-Agent: raw\r\n\r\n";
+        long response1Bytes;
+        long response2Bytes;
         try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + url("/1") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
-            RawConnection.Response first = c.readResponse();
-            c.send("GET " + url("/2") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
-            RawConnection.Response second = c.readResponse();
+            RawConnection.Response first = c.send(request1).readResponse();
+            response1Bytes = c.bytesRead();
+            // The JDK client puts a connection back in its pool a moment after the body's end reached us;
+            // "sequential" means after the first exchange is completely over.
+            proxy.awaitRecords(1);
+            RawConnection.Response second = c.send(request2).readResponse();
+            response2Bytes = c.bytesRead() - response1Bytes;
             assertEquals("first", first.text());
             assertEquals("second", second.text());
         }
@@ -197,6 +204,11 @@ class ForwardingIT {
         assertEquals(1, two.getExchangeIndex());
         List<JsonNode> records = proxy.awaitRecords(2);
         assertEquals(List.of(url("/1"), url("/2")), records.stream().map(r -> r.get("url").asText()).toList());
+        // Each exchange on the shared connection is charged exactly its own bytes, headers included.
+        assertEquals(request1.length(), records.get(0).get("bytesFromClient").asLong());
+        assertEquals(request2.length(), records.get(1).get("bytesFromClient").asLong());
+        assertEquals(response1Bytes, records.get(0).get("bytesToClient").asLong());
+        assertEquals(response2Bytes, records.get(1).get("bytesToClient").asLong());
         proxy.assertNothingLoggedAboveInfo();
     }
 
@@ -318,7 +330,8 @@ class ForwardingIT {
         try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
             c.send("OPTIONS " + url("/") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: 0\r\n\r\n");
             options = c.readResponse();
-            c.send("TRACE " + url("/t") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: 0\r\nX-Probe: p1\r\n\r\n");
+            c.send("TRACE " + url("/t") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: 0\r\nX-Probe: p1\r\n"
+                    + "Proxy-Authorization: Basic dXNlcjpwYXNz\r\nCookie: session=s3cret\r\nAuthorization: Bearer t0ken\r\n\r\n");
             trace = c.readResponse();
         }
         assertEquals(200, options.status());
@@ -327,6 +340,9 @@ class ForwardingIT {
         assertEquals("message/http", trace.header("Content-Type"));
         assertTrue(trace.text().startsWith("TRACE " + url("/t") + " HTTP/1.1"), trace.text());
         assertTrue(trace.text().contains("X-Probe: p1"), trace.text());
+        for (String secret : List.of("dXNlcjpwYXNz", "s3cret", "t0ken")) {
+            assertFalse(trace.text().contains(secret), "credentials are not echoed: " + trace.text());
+        }
         assertEquals(0, origin.getRequestCount(), "Max-Forwards: 0 stops at this proxy");
         List<JsonNode> records = proxy.awaitRecords(2);
         assertEquals(List.of("OPTIONS", "TRACE"), records.stream().map(n -> n.get("method").asText()).toList());
@@ -345,11 +361,7 @@ class ForwardingIT {
 
     @Test
     void requestThatAlreadyPassedThroughThisProxyIsRefusedAsALoop() throws Exception {
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + url("/loop") + " HTTP/1.1\r\nHost: " + authority() + "\r\nVia: 1.1 other, 1.1 gatehouse\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + url("/loop") + " HTTP/1.1\r\nHost: " + authority() + "\r\nVia: 1.1 other, 1.1 gatehouse\r\n\r\n");
         assertEquals(403, r.status());
         assertEquals(0, origin.getRequestCount());
         JsonNode record = proxy.awaitOnlyRecord();
@@ -357,5 +369,51 @@ class ForwardingIT {
         assertEquals("TCP_DENIED", record.get("result").asText());
         assertEquals("forwarding_loop", record.get("error").asText());
         assertTrue(r.text().contains(record.get("requestId").asText()), "the page names the audited request id");
+    }
+
+    @Test
+    void connectionCloseFromTheClientIsHonoured() throws Exception {
+        origin.enqueue(new MockResponse.Builder().body("bye").build());
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url("/") + " HTTP/1.1\r\nHost: " + authority() + "\r\nConnection: close\r\n\r\n");
+            assertEquals("bye", c.readResponse().text());
+            assertTrue(c.awaitClosed());
+        }
+        assertNull(taken().getHeaders().get("Connection"), "the client's Connection field is hop-by-hop");
+    }
+
+    @Test
+    void http10ClientGetsAnHttp10StyleResponseAndTheConnectionClosed() throws Exception {
+        origin.enqueue(new MockResponse.Builder().chunkedBody("old client", 3).build());
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url("/old") + " HTTP/1.0\r\n\r\n");
+            RawConnection.Response r = c.readResponse();
+            assertEquals(200, r.status());
+            assertNull(r.header("Transfer-Encoding"), "HTTP/1.0 has no chunked coding");
+            assertEquals("old client", r.text());
+            assertTrue(c.awaitClosed());
+        }
+        assertEquals(authority(), taken().getHeaders().get("Host"), "Host comes from the target even for HTTP/1.0");
+    }
+
+    @Test
+    void closeDelimitedOriginResponseIsFramedForTheClient() throws Exception {
+        try (RawOrigin old = new RawOrigin((s, i, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            RawOrigin.write(s, "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil the end");
+        })) {
+            try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+                c.send("GET " + old.url("/") + " HTTP/1.1\r\nHost: 127.0.0.1:" + old.port() + "\r\n\r\n");
+                RawConnection.Response r = c.readResponse();
+                assertEquals(200, r.status());
+                assertTrue(r.complete());
+                assertEquals("until the end", r.text());
+                c.send("GET " + url("/again") + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
+                origin.enqueue(new MockResponse.Builder().body("still open").build());
+                assertEquals("still open", c.readResponse().text(), "the client connection survives the origin's close");
+            }
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -153,6 +154,12 @@ class PolicyIT {
         String good = proxy.gatehouse().policyVersion();
         Files.writeString(policyFile, "{ \"schemaVersion\": 1, \"rules\": [ { \"id\": \"x\", \"action\": \"explode\" } ] }");
         assertFalse(proxy.gatehouse().reloadPolicy(), "a broken file is refused");
+        // The folder watcher refuses the same file on its own, a debounce later; wait for that too.
+        for (int i = 0; i < 100 && proxy.warnings().stream().noneMatch(l -> l.contains("(file change) failed")); i++) {
+            Thread.sleep(50);
+        }
+        List<String> logged = proxy.takeWarnings();
+        assertTrue(logged.stream().anyMatch(l -> l.contains("unknown action 'explode'")), "every problem is logged: " + logged);
         assertEquals(good, proxy.gatehouse().policyVersion());
         origin.enqueue(new MockResponse.Builder().body("still allowed").build());
         assertEquals("still allowed", get(url).body());

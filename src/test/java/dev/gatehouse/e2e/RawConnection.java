@@ -25,11 +25,19 @@ final class RawConnection implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
+    private long bytesRead;
 
     RawConnection(Socket socket) throws IOException {
         this.socket = socket;
         this.socket.setSoTimeout(15_000);
-        this.in = new BufferedInputStream(socket.getInputStream());
+        this.in = new BufferedInputStream(new java.io.FilterInputStream(socket.getInputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                if (n > 0) bytesRead += n;
+                return n;
+            }
+        });
         this.out = socket.getOutputStream();
     }
 
@@ -37,7 +45,17 @@ final class RawConnection implements AutoCloseable {
         return new RawConnection(new Socket(address.getAddress(), address.getPort()));
     }
 
+    /** Opens a connection, sends {@code request}, reads one response and closes. */
+    static Response roundTrip(InetSocketAddress address, String request) throws IOException {
+        try (RawConnection c = open(address)) {
+            return c.send(request).readResponse();
+        }
+    }
+
     Socket socket() { return socket; }
+
+    /** Bytes received from the socket so far (including any read ahead into the buffer). */
+    long bytesRead() { return bytesRead; }
 
     InputStream input() { return in; }
 

@@ -70,11 +70,7 @@ class SecureDefaultsIT {
             c.withObject("/destinations").putArray("connectPorts").add(origin.port());
         });
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("CONNECT 127.0.0.1:" + origin.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "CONNECT 127.0.0.1:" + origin.port() + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n");
 
         assertEquals(403, r.status());
         assertEquals("client_denied", proxy.awaitOnlyRecord().get("error").asText());
@@ -98,11 +94,7 @@ class SecureDefaultsIT {
             c.withObject("/destinations").putArray("connectPorts").add(origin.port());
         });
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("CONNECT localhost:" + origin.port() + " HTTP/1.1\r\nHost: localhost:" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "CONNECT localhost:" + origin.port() + " HTTP/1.1\r\nHost: localhost:" + origin.port() + "\r\n\r\n");
 
         assertEquals(403, r.status());
         assertEquals("destination_denied", proxy.awaitOnlyRecord().get("error").asText());
@@ -137,14 +129,24 @@ class SecureDefaultsIT {
     void originFormRequestIsNotForwarded() throws Exception {
         proxy = GatehouseFixture.start();
 
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET /index.html HTTP/1.1\r\nHost: " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + origin.port() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET /index.html HTTP/1.1\r\nHost: " + InetAddress.getLoopbackAddress().getHostAddress() + ":" + origin.port() + "\r\n\r\n");
 
         assertEquals(400, r.status());
         assertEquals(0, origin.connections());
         assertEquals("not_a_proxy_request", proxy.awaitOnlyRecord().get("error").asText());
+    }
+
+    @Test
+    void refusedUploadGetsNo100Continue() throws Exception {
+        proxy = GatehouseFixture.start(c -> c.withObject("/destinations").putArray("allowPrivate"));
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("PUT " + origin.url("/file") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port()
+                    + "\r\nContent-Length: 1000000\r\nExpect: 100-continue\r\n\r\n");
+            // The refusal comes before the body is asked for: the client never has to send it.
+            assertEquals(403, c.readHead().status());
+        }
+        assertEquals("destination_denied", proxy.awaitOnlyRecord().get("error").asText());
+        assertEquals(0, origin.connections());
     }
 }

@@ -68,6 +68,8 @@ class StrictParsingIT {
                         "GET {t} HTTP/1.1\nHost: {h}\n\n", List.of(400)),
                 Arguments.of("control character in a field value",
                         "GET {t} HTTP/1.1\r\nHost: {h}\r\nX-Note: a\u0001b\r\n\r\n", List.of(400)),
+                Arguments.of("bare CR inside a field value",
+                        "GET {t} HTTP/1.1\r\nHost: {h}\r\nX-Note: a\rb\r\n\r\n", List.of(400)),
                 Arguments.of("space in the request-target",
                         "GET {t}/a b HTTP/1.1\r\nHost: {h}\r\n\r\n", List.of(400)),
                 Arguments.of("markup in the request-target",
@@ -116,11 +118,7 @@ class StrictParsingIT {
     @Test
     void headerSectionOverTheLimit_gets431() throws Exception {
         String big = "a".repeat(70_000); // limits.maxHeaderBytes defaults to 64 KiB
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + target() + " HTTP/1.1\r\nHost: " + host() + "\r\nX-Big: " + big + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + target() + " HTTP/1.1\r\nHost: " + host() + "\r\nX-Big: " + big + "\r\n\r\n");
         assertEquals(431, r.status());
         assertEquals(0, origin.connections());
         JsonNode record = proxy.awaitOnlyRecord();
@@ -133,11 +131,7 @@ class StrictParsingIT {
     void tooManyHeaderFields_gets431() throws Exception {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < 150; i++) fields.append("X-F").append(i).append(": v\r\n");
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + target() + " HTTP/1.1\r\nHost: " + host() + "\r\n" + fields + "\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + target() + " HTTP/1.1\r\nHost: " + host() + "\r\n" + fields + "\r\n");
         assertEquals(431, r.status());
         assertEquals(431, proxy.awaitOnlyRecord().get("status").asInt());
     }
@@ -145,11 +139,7 @@ class StrictParsingIT {
     @Test
     void urlOverTheLimit_gets414() throws Exception {
         String path = "/" + "p".repeat(9000); // limits.maxUrlLength defaults to 8192
-        RawConnection.Response r;
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("GET " + origin.url(path) + " HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
-            r = c.readResponse();
-        }
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + origin.url(path) + " HTTP/1.1\r\nHost: " + host() + "\r\n\r\n");
         assertEquals(414, r.status());
         assertEquals(0, origin.connections());
         JsonNode record = proxy.awaitOnlyRecord();
