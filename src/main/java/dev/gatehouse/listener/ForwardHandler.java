@@ -75,7 +75,7 @@ final class ForwardHandler implements HttpHandler {
         }
     }
 
-    private void forward(HttpServerExchange exchange) {
+    private void forward(HttpServerExchange exchange) throws IOException { // IOException: the cache answering from disk
         exchange.startBlocking();
         AuditRecord record = Exchanges.record(exchange);
         URI target = exchange.getAttachment(Exchanges.TARGET);
