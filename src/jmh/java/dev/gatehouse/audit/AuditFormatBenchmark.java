@@ -1,5 +1,6 @@
 package dev.gatehouse.audit;
 
+import dev.gatehouse.CpuTime;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,14 +31,14 @@ public class AuditFormatBenchmark {
     private final StringBuilder line = new StringBuilder(512);
 
     @Benchmark
-    public StringBuilder jsonLines() {
+    public StringBuilder jsonLines(CpuTime cpu) {
         line.setLength(0);
         json.append(record, line);
         return line;
     }
 
     @Benchmark
-    public StringBuilder squidNative() {
+    public StringBuilder squidNative(CpuTime cpu) {
         line.setLength(0);
         squid.append(record, line);
         return line;

@@ -1,5 +1,6 @@
 package dev.gatehouse.cache;
 
+import dev.gatehouse.CpuTime;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,12 +44,12 @@ public class CachePolicyBenchmark {
     private final long now = PolicyFixtures.at(60);
 
     @Benchmark
-    public CacheDecision decideFreshHit() {
+    public CacheDecision decideFreshHit(CpuTime cpu) {
         return policy.decide(request, stored, now);
     }
 
     @Benchmark
-    public CacheKey key() {
+    public CacheKey key(CpuTime cpu) {
         return request.key();
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.http;
 
+import dev.gatehouse.CpuTime;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.HttpString;
@@ -61,7 +62,7 @@ public class HopByHopBenchmark {
     }
 
     @Benchmark
-    public List<Map.Entry<String, String>> filterAndAddVia() {
+    public List<Map.Entry<String, String>> filterAndAddVia(CpuTime cpu) {
         List<String> connection = new ArrayList<>();
         for (String name : new String[] {"Connection", "Proxy-Connection"}) {
             HeaderValues values = request.get(name);
@@ -84,7 +85,7 @@ public class HopByHopBenchmark {
     }
 
     @Benchmark
-    public boolean viaLoopCheck() {
+    public boolean viaLoopCheck(CpuTime cpu) {
         return via.seenIn(request.get(VIA));
     }
 }

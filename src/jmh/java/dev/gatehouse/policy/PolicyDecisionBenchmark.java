@@ -1,5 +1,6 @@
 package dev.gatehouse.policy;
 
+import dev.gatehouse.CpuTime;
 import dev.gatehouse.policy.load.PolicyLoader;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -68,12 +69,12 @@ public class PolicyDecisionBenchmark {
     }
 
     @Benchmark
-    public Decision decide(ThreadState t) {
+    public Decision decide(ThreadState t, CpuTime cpu) {
         return policy.decide(facts[Math.floorMod(t.next++, facts.length)]);
     }
 
     @Benchmark
-    public Decision parseAndDecide(ThreadState t) {
+    public Decision parseAndDecide(ThreadState t, CpuTime cpu) {
         String url = URLS[Math.floorMod(t.next++, URLS.length)];
         return policy.decide(RequestFacts.forUrl(url, "GET", client, null, Set.of(), MONDAY_MORNING));
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.policy.category;
 
+import dev.gatehouse.CpuTime;
 import dev.gatehouse.policy.normalize.HostName;
 import dev.gatehouse.policy.normalize.HostNormalizer;
 import java.io.IOException;
@@ -83,12 +84,12 @@ public class CategoryLookupBenchmark {
     }
 
     @Benchmark
-    public CategorySet lookup(ThreadState t) {
+    public CategorySet lookup(ThreadState t, CpuTime cpu) {
         return index.lookup(hostQueries[t.next++ & MASK]);
     }
 
     @Benchmark
-    public CategorySet normalizeAndLookup(ThreadState t) {
+    public CategorySet normalizeAndLookup(ThreadState t, CpuTime cpu) {
         return index.lookup(HostNormalizer.normalize(rawQueries[t.next++ & MASK]));
     }
 
