@@ -4,10 +4,8 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A response's status line and header section, read strictly enough that nothing ambiguous is passed
@@ -42,7 +40,7 @@ record ResponseHead(int httpMinor, int status, String reason, Map<String, List<S
         if (minor < 0 || minor > 1 || status < 100) throw new MalformedResponseException("invalid status line: " + printable(statusLine));
         String reason = statusLine.length() > 13 ? statusLine.substring(13) : "";
 
-        Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        HeaderFields headers = new HeaderFields();
         List<String> lastValues = null;
         int fields = 0;
         int bytes = statusLine.length();
@@ -66,8 +64,7 @@ record ResponseHead(int httpMinor, int status, String reason, Map<String, List<S
             }
             String value = line.substring(colon + 1).strip();
             if (++fields > MAX_FIELDS) throw new MalformedResponseException("too many response header fields");
-            lastValues = headers.computeIfAbsent(name, k -> new ArrayList<>(1));
-            lastValues.add(value);
+            lastValues = headers.add(name, value);
         }
         return new ResponseHead(minor, status, reason, headers);
     }

@@ -7,7 +7,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.StringJoiner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,26 +22,10 @@ class PolicyDecisionFigures {
     @Test
     void printsDecisionsPerSecond(@TempDir Path dir) throws Exception {
         Path sample = PolicyFixtures.repo().resolve("policies/categories/sample");
-        StringJoiner rules = new StringJoiner(",\n");
-        for (int i = 0; i < 50; i++) {
-            String match = switch (i % 5) {
-                case 0 -> "{\"domain\": [\"site" + i + ".example\", \"other" + i + ".example\"]}";
-                case 1 -> "{\"category\": [\"social_networks\"], \"clientCidr\": [\"192.168." + i + ".0/24\"]}";
-                case 2 -> "{\"hostExact\": [\"h" + i + ".example\"], \"method\": [\"POST\"]}";
-                case 3 -> "{\"urlPrefix\": [\"docs" + i + ".example/private/\"]}";
-                default -> "{\"port\": [" + (9000 + i) + "], \"notDomain\": [\"corp.example\"]}";
-            };
-            rules.add("{\"id\": \"r" + i + "\", \"match\": " + match + ", \"action\": \"block\"}");
-        }
-        Path file = Files.writeString(dir.resolve("fifty.json"), """
-                {"schemaVersion": 1, "defaultAction": {"action": "allow"},
-                 "categorySources": [{"format": "ut1", "path": "%s"}],
-                 "rules": [%s]}
-                """.formatted(sample, rules));
+        Path file = Files.writeString(dir.resolve("fifty.json"), FiftyRulePolicy.json(sample));
         Policy policy = PolicyLoader.load(file);
 
-        String[] urls = {"http://www.example.com/index.html", "http://cdn.example.net/a/b/c.js?v=3",
-            "http://social.example/feed", "http://docs7.example/public/x", "http://news.example.org/2026/11/23/story"};
+        String[] urls = FiftyRulePolicy.URLS;
         RequestFacts[] facts = new RequestFacts[urls.length];
         for (int i = 0; i < urls.length; i++) {
             facts[i] = PolicyFixtures.facts("GET", urls[i], "10.1.2.3", null, null, null);

@@ -41,11 +41,7 @@ class CategoryIndexFigures {
 
         HostName[] queries = new HostName[Integer.getInteger("gatehouse.figures.queries", 1_000_000)];
         for (int i = 0; i < queries.length; i++) {
-            int kind = generator.nextInt(10);
-            String listed = sample.get(generator.nextInt(sample.size()));
-            String host = kind < 2 ? listed : kind < 4 && !Character.isDigit(listed.charAt(listed.length() - 1))
-                    ? "www." + listed : generator.miss();
-            queries[i] = HostNormalizer.normalize(host);
+            queries[i] = HostNormalizer.normalize(generator.query(sample));
         }
         int hits = 0;
         for (HostName query : queries) { // warm-up

@@ -78,6 +78,17 @@ final class SyntheticHostList {
         return "q" + random.nextInt(1 << 30) + ".cdn" + random.nextInt(1000) + ".nothing-listed." + tld();
     }
 
+    /**
+     * One query of the stream SOURCE.md asks for: 20 % a listed host, 20 % its {@code www.} subdomain
+     * (a listed IPv4 literal is queried as is), 60 % a {@link #miss()}.
+     */
+    String query(List<String> listed) {
+        int kind = random.nextInt(10);
+        String host = listed.get(random.nextInt(listed.size()));
+        return kind < 2 ? host : kind < 4 && !Character.isDigit(host.charAt(host.length() - 1)) ? "www." + host
+                : miss();
+    }
+
     int nextInt(int bound) {
         return random.nextInt(bound);
     }
