@@ -132,7 +132,7 @@ def main():
             label = p
             if sc.startswith("hit_") and p != "direct":
                 hr = med([num(d.get("hit_ratio")) for d in runs])
-                label += f" (hit ratio {max(0.0, hr or 0):.2f}{', no cache yet' if p == 'gatehouse' and (hr or 0) < 0.5 else ''})"
+                label += f" (hit ratio {max(0.0, hr or 0):.2f})"
             cpu_pct = med([num(d.get("proxy_cpu_pct")) for d in runs])
             if metric == "mbps":  # bulk: CPU seconds over the transfer time
                 cpu_pct = med([num(d.get("proxy_cpu_s")) / num(d["secs"]) * 100 for d in runs
