@@ -160,7 +160,15 @@ class BrowserThroughPacTest {
         assertEquals("gambling", topCategory.get("name").asText());
         assertEquals(topCategory.get("name").asText(), out.at("/categories/0/0").asText());
         assertEquals(topCategory.get("count").asLong(), number(out.at("/categories/0/1")));
-        assertTrue(figures.get("cache").asText().startsWith("No cache yet"), figures.toString());
+        JsonNode tiers = stats.at("/cache/tiers");
+        assertTrue(tiers.size() >= 2, "memory and disk tiers in /stats: " + stats);
+        for (JsonNode tier : tiers) {
+            String name = tier.get("name").asText();
+            JsonNode shown = figures.get("cache." + name);
+            assertTrue(shown != null && shown.asText().startsWith(name + ":")
+                    && shown.asText().contains(String.format(java.util.Locale.ROOT, "%,d entries", tier.get("entries").asLong())),
+                    "the dashboard shows the " + name + " tier as /stats reports it: " + figures);
+        }
         out.get("charts").forEach(paths -> assertTrue(paths.asInt() >= 1, "a chart drew nothing: " + out.get("charts")));
         assertTrue(Files.size(screenshot) > 10_000, "screenshot too small to show anything");
     }
