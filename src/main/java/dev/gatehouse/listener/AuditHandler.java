@@ -39,7 +39,7 @@ final class AuditHandler implements HttpHandler {
         exchange.putAttachment(Exchanges.RECORD, record);
         ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
         if (tap != null) {
-            tap.exchangeStarted();
+            if (tap.exchangeStarted()) exchange.putAttachment(Exchanges.OBS_FOLD, Boolean.TRUE);
             exchange.putAttachment(Exchanges.TAP, tap);
         }
         trail.held();

@@ -36,6 +36,9 @@ final class ConnectionTap {
     private boolean tunnelled;
     private boolean reported;
     private final byte[] statusLine = new byte[12];
+    /** Head scan: 0 inside a line (the request line first), 1 after LF, 2 after LF CR, 3 head over. */
+    private int headState;
+    private boolean obsFold;
     private int statusLineLength;
 
     private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed) {
@@ -51,9 +54,33 @@ final class ConnectionTap {
         return tap;
     }
 
-    /** An exchange reached the handler chain. */
-    synchronized void exchangeStarted() {
+    /** An exchange reached the handler chain; returns whether its head contained obsolete line folding. */
+    synchronized boolean exchangeStarted() {
         activeExchanges++;
+        boolean folded = obsFold;
+        obsFold = false;
+        headState = 3; // whatever is read now is this exchange's body, until it completes
+        return folded;
+    }
+
+    /**
+     * Looks for obsolete line folding (a header line starting with SP or HTAB, RFC 9112 §5.2) in the
+     * bytes of a request head as they arrive, before Undertow's parser (which would silently unfold it).
+     * Only bytes read while no exchange is active are a head, and only up to its blank line.
+     */
+    private synchronized void scanHead(ByteBuffer dst, int start, int n) {
+        if (activeExchanges > 0 || tunnelled) return;
+        for (int i = start; i < start + n && headState != 3; i++) {
+            byte b = dst.get(i);
+            switch (headState) {
+                case 1 -> {
+                    if (b == ' ' || b == '\t') obsFold = true;
+                    headState = b == '\r' ? 2 : b == '\n' ? 3 : 0;
+                }
+                case 2 -> headState = b == '\n' ? 3 : 0;
+                default -> headState = b == '\n' ? 1 : 0;
+            }
+        }
     }
 
     /**
@@ -67,6 +94,8 @@ final class ConnectionTap {
         inAtLastBoundary = in;
         outAtLastBoundary = out;
         statusLineLength = 0;
+        headState = 0; // the next bytes start a new request head
+        obsFold = false;
         return delta;
     }
 
@@ -127,7 +156,9 @@ final class ConnectionTap {
 
         @Override
         public int read(ByteBuffer dst) throws IOException {
+            int start = dst.position();
             int n = next.read(dst);
+            if (n > 0) scanHead(dst, start, n);
             ConnectionTap.this.read(n);
             return n;
         }

@@ -10,6 +10,8 @@ final class Exchanges {
     static final AttachmentKey<AuditRecord> RECORD = AttachmentKey.create(AuditRecord.class);
     static final AttachmentKey<URI> TARGET = AttachmentKey.create(URI.class);
     static final AttachmentKey<ConnectionTap> TAP = AttachmentKey.create(ConnectionTap.class);
+    /** The request head used obsolete line folding (seen by the {@link ConnectionTap}). */
+    static final AttachmentKey<Boolean> OBS_FOLD = AttachmentKey.create(Boolean.class);
     static final AttachmentKey<AuditHold> HOLD = AttachmentKey.create(AuditHold.class);
 
     private Exchanges() {}

@@ -12,6 +12,7 @@ import io.undertow.util.Protocols;
  * rejects {@code Content-Length} with {@code Transfer-Encoding}, duplicate or invalid lengths, bare LF
  * and control characters (those never reach this handler, see {@link ConnectionTap}); here:
  * <ul>
+ *   <li>obsolete line folding (RFC 9112 §5.2), which the parser would silently unfold: 400, closing;</li>
  *   <li>a transfer coding other than {@code chunked}: 501 (RFC 9112 §6.1), and
  *       {@code Transfer-Encoding} in an HTTP/1.0 request: 400 (RFC 9112 §6.1), both closing the
  *       connection, since the body's framing is unknown;</li>
@@ -36,6 +37,11 @@ final class RequestLimitsHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (exchange.getAttachment(Exchanges.OBS_FOLD) != null) {
+            // RFC 9112 §5.2: refused rather than unfolded, so no two parsers can read this head differently.
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, "obsolete line folding in the request header");
+            return;
+        }
         HeaderValues te = exchange.getRequestHeaders().get(Headers.TRANSFER_ENCODING);
         if (te != null) {
             if (exchange.getProtocol().equals(Protocols.HTTP_1_0)) {
