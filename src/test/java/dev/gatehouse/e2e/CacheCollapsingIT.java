@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -17,9 +16,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -28,23 +24,8 @@ import org.junit.jupiter.api.Timeout;
  * arrives ({@code TCP_CF_HIT}); but a response that may not be shared is fetched by each client itself.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class CacheCollapsingIT {
+class CacheCollapsingIT extends MockOriginCase {
     private static final int CLIENTS = 8;
-    private final MockWebServer origin = new MockWebServer();
-    private GatehouseFixture proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        origin.start(InetAddress.getByName("127.0.0.1"), 0);
-        proxy = GatehouseFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        origin.close();
-    }
-
     /** A body slow enough (about a second) that every client asks while the first fetch is in flight. */
     private static MockResponse slow(String body, String... headers) {
         MockResponse.Builder response = new MockResponse.Builder().addHeader("Cache-Control", "max-age=600")

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,10 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,25 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ranges, invalidation, only-if-cached and PURGE.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class CacheIT {
-    private final MockWebServer origin = new MockWebServer();
-    private GatehouseFixture proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        origin.start(InetAddress.getByName("127.0.0.1"), 0);
-        proxy = GatehouseFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        origin.close();
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + origin.getPort() + path;
-    }
+class CacheIT extends MockOriginCase {
 
     private HttpResponse<String> get(String path, String... headers) throws Exception {
         return send("GET", path, headers);

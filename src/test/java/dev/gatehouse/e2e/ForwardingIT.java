@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,10 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,25 +25,7 @@ import org.junit.jupiter.api.Timeout;
  * Each test checks what the client got, what the origin saw and what the audit log says.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ForwardingIT {
-    private final MockWebServer origin = new MockWebServer();
-    private GatehouseFixture proxy;
-
-    @BeforeEach
-    void start() throws Exception {
-        origin.start(InetAddress.getByName("127.0.0.1"), 0);
-        proxy = GatehouseFixture.start();
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-        origin.close();
-    }
-
-    private String url(String path) {
-        return "http://127.0.0.1:" + origin.getPort() + path;
-    }
+class ForwardingIT extends MockOriginCase {
 
     private String authority() {
         return "127.0.0.1:" + origin.getPort();
