@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import dev.gatehouse.policy.PolicyHolder;
 import org.slf4j.Logger;
@@ -48,7 +49,7 @@ public final class AdminServer implements AutoCloseable {
      */
     public record Parts(InetSocketAddress address, GatehouseConfig.AdminAuth auth, BooleanSupplier ready,
                         ProxyMetrics metrics, TrafficStats stats, LiveGauges live, PacFile pac,
-                        PolicyHolder policy, Supplier<PolicyHolder.ReloadResult> reloadPolicy) {}
+                        PolicyHolder policy, Supplier<PolicyHolder.ReloadResult> reloadPolicy, Predicate<String> purge) {}
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -70,11 +71,12 @@ public final class AdminServer implements AutoCloseable {
                 })
                 .addExactPath("/proxy.pac", ex -> bytes(ex, PacFile.CONTENT_TYPE, "max-age=300", pac))
                 .addExactPath("/wpad.dat", ex -> bytes(ex, PacFile.CONTENT_TYPE, "max-age=300", pac));
-        PathHandler guarded = new PathHandler(ex -> text(ex, 404, "not found; see /dashboard, /stats, /metrics, /explain, /reload, /healthz\n"))
+        PathHandler guarded = new PathHandler(ex -> text(ex, 404, "not found; see /dashboard, /stats, /metrics, /explain, /reload, /purge, /healthz\n"))
                 .addExactPath("/metrics", new BlockingHandler(ex -> send(ex, PROMETHEUS_TEXT, parts.metrics().scrape())))
                 .addExactPath("/stats", new BlockingHandler(ex -> send(ex, "application/json",
                         JSON.writeValueAsString(parts.stats().snapshot(parts.live())))))
                 .addExactPath("/reload", new BlockingHandler(policy::reload))
+                .addExactPath("/purge", new BlockingHandler(new PurgeEndpoint(parts.purge())::handle))
                 .addExactPath("/explain", new BlockingHandler(policy::explain))
                 .addExactPath("/", ex -> bytes(ex, "text/html; charset=utf-8", "no-store", dashboard))
                 .addExactPath("/dashboard", ex -> bytes(ex, "text/html; charset=utf-8", "no-store", dashboard));

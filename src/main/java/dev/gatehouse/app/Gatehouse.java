@@ -92,7 +92,8 @@ public final class Gatehouse implements AutoCloseable {
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(new AdminServer.Parts(config.adminAddress().toSocketAddress(),
                     config.adminAuth(), () -> self[0] != null && !self[0].stopping, metrics, stats, live, PacFile.from(config),
-                    policy == null ? null : policy.holder(), () -> policy.reload("admin")));
+                    policy == null ? null : policy.holder(), () -> policy.reload("admin"),
+                    url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
             self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, metrics, cache);
             return self[0];

@@ -240,15 +240,23 @@ class CacheIT extends MockOriginCase {
     }
 
     @Test
-    void gatehousePurgeIsWhatTheAdminListenerCalls() throws Exception {
+    void theAdminListenerPurgesByUrl() throws Exception {
         origin.enqueue(cacheable("v1"));
         origin.enqueue(cacheable("v2"));
-
         get("/admin-purge");
-        assertTrue(proxy.gatehouse().purge(url("/admin-purge")));
-        assertFalse(proxy.gatehouse().purge(url("/admin-purge")));
 
+        java.net.http.HttpClient admin = java.net.http.HttpClient.newBuilder().proxy(java.net.http.HttpClient.Builder.NO_PROXY).build();
+        URI purge = URI.create("http://127.0.0.1:" + proxy.gatehouse().adminAddress().getPort() + "/purge?url="
+                + java.net.URLEncoder.encode(url("/admin-purge"), java.nio.charset.StandardCharsets.UTF_8));
+        HttpRequest post = HttpRequest.newBuilder(purge).POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<String> first = admin.send(post, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> second = admin.send(post, HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(200, first.statusCode(), first.body());
+        assertEquals("{\"purged\":true}", first.body());
+        assertEquals(404, second.statusCode(), "nothing left to purge");
         assertEquals("v2", get("/admin-purge").body());
+        assertEquals(2, origin.getRequestCount());
     }
 
     @Test
