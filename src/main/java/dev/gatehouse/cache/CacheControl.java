@@ -27,8 +27,12 @@ public final class CacheControl {
         this.directives = directives;
     }
 
-    /** The directives of every {@code Cache-Control} line in {@code headers}. */
+    /** The directives of every {@code Cache-Control} line in {@code headers} (parsed once per headers instance). */
     public static CacheControl of(CacheHeaders headers) {
+        return headers.cacheControl();
+    }
+
+    static CacheControl parse(CacheHeaders headers) {
         Map<String, List<String>> directives = new HashMap<>();
         for (String element : headers.elements("Cache-Control")) {
             int equals = element.indexOf('=');
@@ -76,7 +80,11 @@ public final class CacheControl {
                 return OptionalLong.empty();
             }
         }
-        String digits = value.replaceFirst("^0+(?=.)", "");
+        int start = 0;
+        while (start < value.length() - 1 && value.charAt(start) == '0') {
+            start++; // leading zeros, without a regex per call
+        }
+        String digits = value.substring(start);
         if (digits.length() > 10) {
             return OptionalLong.of(MAX_DELTA_SECONDS);
         }
