@@ -184,6 +184,27 @@ class FtpIT {
     }
 
     @Test
+    void unreachableSilentAndRefusedServersMapTo502504And403() throws Exception {
+        proxy.close();
+        proxy = GatehouseFixture.start(c -> c.putObject("forwarding").put("readTimeout", "1s").put("connectTimeout", "1s"));
+        int closedPort;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = probe.getLocalPort();
+        }
+        RawConnection.Response refused = get("GET", "ftp://127.0.0.1:" + closedPort + "/");
+        assertEquals(502, refused.status(), refused.text());
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            RawConnection.Response timeout = get("GET", "ftp://127.0.0.1:" + silent.getLocalPort() + "/"); // never greets
+            assertEquals(504, timeout.status(), timeout.text());
+        }
+        proxy.close();
+        proxy = GatehouseFixture.start(c -> c.putObject("destinations").putArray("allowPrivate"));
+        RawConnection.Response denied = get("GET", url("/pub/"));
+        assertEquals(403, denied.status(), denied.text());
+        assertEquals("destination_denied", proxy.awaitOnlyRecord().get("error").asText());
+    }
+
+    @Test
     void otherMethodsAreRefused() throws Exception {
         assertEquals(501, get("DELETE", url("/pub/readme.txt")).status());
     }

@@ -76,7 +76,8 @@ public final class FtpGateway {
             client.connect(address, port);
         } catch (IOException e) {
             quit(client);
-            Failure f = e instanceof SocketTimeoutException ? Failure.CONNECT_TIMEOUT : Failure.CONNECT_REFUSED;
+            // commons-net wraps a greeting that never came ("Timed out waiting for initial connect reply").
+            Failure f = isTimeout(e) || isTimeout(e.getCause()) ? Failure.CONNECT_TIMEOUT : Failure.CONNECT_REFUSED;
             throw new FailureException(f, "cannot connect to FTP server " + address.getHostAddress() + ":" + port, e);
         }
         return client;
@@ -138,8 +139,12 @@ public final class FtpGateway {
 
     /** Maps an I/O failure during the conversation: a timeout is 504, anything else 502. */
     public static FailureException failure(IOException e, String detail) {
-        Failure f = e instanceof SocketTimeoutException ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED;
+        Failure f = isTimeout(e) ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED;
         return new FailureException(f, detail, e);
+    }
+
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof SocketTimeoutException;
     }
 
     /** Logs out and disconnects, ignoring failures (the server may already be gone). */
