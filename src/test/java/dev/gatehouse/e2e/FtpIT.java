@@ -205,6 +205,23 @@ class FtpIT {
     }
 
     @Test
+    void policyRulesMatchTheFtpScheme() throws Exception {
+        Path policy = Files.createTempFile(root.getParent(), "ftp-policy", ".json");
+        Files.writeString(policy, """
+                { "schemaVersion": 1, "name": "ftp-test", "defaultAction": { "action": "allow" },
+                  "rules": [ { "id": "no-ftp-pub", "match": { "scheme": ["ftp"], "urlPrefix": ["ftp://127.0.0.1:%d/pub/"] },
+                               "action": "block", "reason": "No FTP downloads" } ] }
+                """.formatted(ftpPort));
+        proxy.close();
+        proxy = GatehouseFixture.start(c -> c.withObject("/policy").put("file", policy.toString()).put("watch", false));
+        RawConnection.Response blocked = get("GET", url("/pub/readme.txt"));
+        assertEquals(403, blocked.status(), blocked.text());
+        assertEquals(200, get("GET", url("/big.bin")).status());
+        JsonNode record = proxy.awaitRecord(r -> r.get("status").asInt() == 403);
+        assertEquals("policy_blocked", record.get("error").asText());
+    }
+
+    @Test
     void otherMethodsAreRefused() throws Exception {
         assertEquals(501, get("DELETE", url("/pub/readme.txt")).status());
     }
