@@ -23,6 +23,7 @@ import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.upstream.UpstreamClient;
+import dev.gatehouse.upstream.ftp.FtpGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -83,7 +84,8 @@ public final class Gatehouse implements AutoCloseable {
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
-                    upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http()));
+                    upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http(),
+                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout())));
             guard.addOwnListener(proxy.address());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
                     policy == null ? () -> null : new PolicyStatusView(policy.holder()),

@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
@@ -32,6 +34,30 @@ public final class DestinationGuard {
     /** Adds a listening socket once it is bound (its port may have been chosen by the OS). */
     public void addOwnListener(InetSocketAddress listener) {
         ownListeners.add(listener);
+    }
+
+    /**
+     * Resolves {@code host} and keeps the addresses this guard allows, so callers connect to a vetted
+     * address (a second lookup could answer differently: DNS rebinding).
+     *
+     * @throws FailureException DNS_FAILURE if the name does not resolve, DESTINATION_DENIED if every address is refused
+     */
+    public List<InetAddress> resolve(String host, int port) throws FailureException {
+        InetAddress[] all;
+        try {
+            all = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new FailureException(Failure.DNS_FAILURE, "cannot resolve " + host, e);
+        }
+        List<InetAddress> allowed = new ArrayList<>(all.length);
+        String refusal = null;
+        for (InetAddress a : all) {
+            String why = refusal(a, port);
+            if (why == null) allowed.add(a);
+            else refusal = why;
+        }
+        if (allowed.isEmpty()) throw new FailureException(Failure.DESTINATION_DENIED, host + " is " + refusal, null);
+        return allowed;
     }
 
     /** Null if the proxy may connect to {@code address:port}, else why not. */

@@ -31,7 +31,20 @@ final class ErrorResponder {
         respond(exchange, failure, detail, resultCodeFor(failure), true);
     }
 
+    /**
+     * A 401 page with a {@code WWW-Authenticate} challenge, so a browser asks its user for credentials
+     * (the FTP gateway: the server refused the login).
+     */
+    void respondWithChallenge(HttpServerExchange exchange, Failure failure, String detail, String challenge) {
+        respond(exchange, failure, detail, resultCodeFor(failure), false, challenge);
+    }
+
     void respond(HttpServerExchange exchange, Failure failure, String detail, String resultCode, boolean close) {
+        respond(exchange, failure, detail, resultCode, close, null);
+    }
+
+    private void respond(HttpServerExchange exchange, Failure failure, String detail, String resultCode, boolean close,
+                         String challenge) {
         AuditRecord record = Exchanges.record(exchange);
         if (record != null) {
             record.setError(failure.auditName());
@@ -50,6 +63,7 @@ final class ErrorResponder {
         headers.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         headers.put(Headers.CACHE_CONTROL, "no-store");
         headers.put(HttpString.tryFromString("X-Squid-Error"), failure.squidPage());
+        if (challenge != null) headers.put(Headers.WWW_AUTHENTICATE, challenge);
         if (close) {
             headers.put(Headers.CONNECTION, "close");
             exchange.setPersistent(false);
@@ -64,7 +78,9 @@ final class ErrorResponder {
     private static String reason(Failure f) {
         return switch (f.status()) {
             case 400 -> "Bad Request";
+            case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
+            case 404 -> "Not Found";
             case 414 -> "URI Too Long";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Error";
@@ -81,7 +97,7 @@ final class ErrorResponder {
         return switch (f) {
             case CLIENT_DENIED, DESTINATION_DENIED, PORT_DENIED, POLICY_BLOCKED, FORWARDING_LOOP -> "TCP_DENIED";
             case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, UNSUPPORTED_TRANSFER_CODING, NOT_A_PROXY_REQUEST,
-                 UNSUPPORTED_SCHEME -> "NONE_NONE";
+                 UNSUPPORTED_SCHEME, FTP_METHOD_NOT_SUPPORTED -> "NONE_NONE";
             default -> "TCP_MISS";
         };
     }

@@ -11,6 +11,7 @@ import dev.gatehouse.policy.PolicyHolder;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.upstream.UpstreamClient;
+import dev.gatehouse.upstream.ftp.FtpGateway;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.GracefulShutdownHandler;
 import io.undertow.server.handlers.HttpContinueReadHandler;
@@ -31,14 +32,15 @@ public final class ProxyHandlers {
      * @param auditObserver sees every audit record right after it is written (metrics, statistics); runs on
      *                      the thread that completed the access, often an IO thread, so it must not block
      * @param cache         the shared cache, or null when {@code cache.enabled} is off
+     * @param ftp           the {@code ftp://} gateway, or null for none ({@code ftp://} URLs then get 501)
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
-                        Consumer<AuditRecord> auditObserver, HttpCache cache) {
-        /** Parts without an audit observer or a cache. */
+                        Consumer<AuditRecord> auditObserver, HttpCache cache, FtpGateway ftp) {
+        /** Parts without an audit observer, a cache or an FTP gateway. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
-            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {}, null);
+            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {}, null, null);
         }
     }
 
@@ -73,19 +75,22 @@ public final class ProxyHandlers {
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
 
+        HttpHandler ftp = parts.ftp() == null ? null : new FtpHandler(parts.ftp(), via, errors, parts.executor());
+
         if (parts.policy() != null) {
-            // One allowance store for both routes: a continue granted over http also opens the tunnel.
+            // One allowance store for all routes: a continue granted over http also opens the tunnel.
             WarnAllowances allowances = new WarnAllowances(config.policy().warnAllowance());
             String contact = config.forwarding().contact();
             connect = new PolicyHandler(connect, parts.policy(), allowances, errors, contact);
             forward = new PolicyHandler(forward, parts.policy(), allowances, errors, contact);
+            if (ftp != null) ftp = new PolicyHandler(ftp, parts.policy(), allowances, errors, contact);
         }
         if (parts.cache() != null) {
             // Before the policy: an administrator's purge is not a visit to the URL.
             forward = new PurgeHandler(forward, parts.cache(), AddressRanges.parse(config.cache().purgeClients()),
                     errors, parts.executor());
         }
-        HttpHandler route = new RouteHandler(connect, forward, new LocalHandler(errors, pac(config)), errors);
+        HttpHandler route = new RouteHandler(connect, forward, ftp, new LocalHandler(errors, pac(config)), errors);
         HttpHandler limits = new RequestLimitsHandler(route, config.limits().maxUrlLength(),
                 config.limits().maxHeaderBytes(), config.limits().maxHeaderCount(), errors);
         HttpHandler access = new ClientAccessHandler(limits, AddressRanges.parse(config.clients().allow()), errors);

@@ -13,10 +13,8 @@ import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -51,7 +49,7 @@ public final class UpstreamClient {
     public UpstreamResponse send(UpstreamRequest request) throws FailureException {
         URI target = request.target();
         int port = target.getPort() < 0 ? 80 : target.getPort();
-        List<InetAddress> addresses = resolve(target.getHost(), port);
+        List<InetAddress> addresses = guard.resolve(target.getHost(), port);
         FailureException last = null;
         for (InetAddress address : addresses) {
             try {
@@ -72,24 +70,6 @@ public final class UpstreamClient {
 
     public void close() {
         pool.closeAll();
-    }
-
-    private List<InetAddress> resolve(String host, int port) throws FailureException {
-        InetAddress[] all;
-        try {
-            all = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new FailureException(Failure.DNS_FAILURE, "cannot resolve " + host, e);
-        }
-        List<InetAddress> allowed = new ArrayList<>(all.length);
-        String refusal = null;
-        for (InetAddress a : all) {
-            String why = guard.refusal(a, port);
-            if (why == null) allowed.add(a);
-            else refusal = why;
-        }
-        if (allowed.isEmpty()) throw new FailureException(Failure.DESTINATION_DENIED, host + " is " + refusal, null);
-        return allowed;
     }
 
     private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address) throws FailureException {

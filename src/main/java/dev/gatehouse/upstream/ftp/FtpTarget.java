@@ -1,0 +1,97 @@
+package dev.gatehouse.upstream.ftp;
+
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.FailureException;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * What an {@code ftp://[user[:password]@]host[:port]/path} request asks for, decoded once.
+ *
+ * @param path the decoded path, always starting with {@code /}; a trailing {@code /} asks for a directory
+ */
+public record FtpTarget(String host, int port, String user, String password, String path) {
+    /** Anonymous login, as browsers and Squid do it (RFC 1635). */
+    public static final String ANONYMOUS = "anonymous";
+    private static final String ANONYMOUS_PASSWORD = "gatehouse@";
+
+    /**
+     * The target of {@code uri}, with the credentials from its user info or else from a {@code Basic}
+     * {@code authorization} header (what a browser sends after a 401), else anonymous.
+     *
+     * @throws FailureException BAD_REQUEST when a decoded part holds a control character: FTP commands
+     *                          are lines, so a decoded CR LF would inject a command
+     */
+    public static FtpTarget of(URI uri, String authorization) throws FailureException {
+        String user = ANONYMOUS;
+        String password = ANONYMOUS_PASSWORD;
+        String userInfo = uri.getRawUserInfo();
+        String basic = basicCredentials(authorization);
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+            password = colon < 0 ? (basic == null ? ANONYMOUS_PASSWORD : passwordOf(basic)) : decode(userInfo.substring(colon + 1));
+        } else if (basic != null) {
+            int colon = basic.indexOf(':');
+            user = colon < 0 ? basic : basic.substring(0, colon);
+            password = passwordOf(basic);
+        }
+        String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+        String path = decode(rawPath);
+        for (String part : new String[] {user, password, path}) {
+            if (hasControlCharacter(part)) {
+                throw new FailureException(Failure.BAD_REQUEST, "control character in the ftp URL", null);
+            }
+        }
+        return new FtpTarget(uri.getHost(), uri.getPort() < 0 ? 21 : uri.getPort(), user, password, path);
+    }
+
+    /** True when the path names a directory explicitly (trailing slash). */
+    public boolean isDirectoryPath() {
+        return path.endsWith("/");
+    }
+
+    /** The last path segment, for the relative redirect {@code name/} and the content type. */
+    public String lastSegment() {
+        String p = isDirectoryPath() ? path.substring(0, path.length() - 1) : path;
+        return p.substring(p.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public String toString() { // never the password: records end up in log messages
+        return "ftp://" + user + "@" + host + ":" + port + path;
+    }
+
+    private static String passwordOf(String credentials) {
+        int colon = credentials.indexOf(':');
+        return colon < 0 ? "" : credentials.substring(colon + 1);
+    }
+
+    private static String basicCredentials(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        try {
+            return new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null; // not Base64: as if absent
+        }
+    }
+
+    private static String decode(String raw) throws FailureException {
+        try {
+            // URLDecoder turns '+' into a space (form encoding); in a URL path '+' is itself.
+            return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new FailureException(Failure.BAD_REQUEST, "bad percent-encoding in the ftp URL", e);
+        }
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,46 @@
+package dev.gatehouse.upstream.ftp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.FailureException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+
+class FtpTargetTest {
+    @Test
+    void anonymousByDefault() throws Exception {
+        FtpTarget t = FtpTarget.of(URI.create("ftp://files.example/pub/a%20b+c.txt"), null);
+        assertEquals(FtpTarget.ANONYMOUS, t.user());
+        assertEquals(21, t.port());
+        assertEquals("/pub/a b+c.txt", t.path());
+        assertEquals("a b+c.txt", t.lastSegment());
+        assertFalse(t.isDirectoryPath());
+    }
+
+    @Test
+    void credentialsFromTheUrlOrFromBasicAuthorization() throws Exception {
+        FtpTarget fromUrl = FtpTarget.of(URI.create("ftp://al%40ice:s%3Acret@files.example:2121/d/"), null);
+        assertEquals("al@ice", fromUrl.user());
+        assertEquals("s:cret", fromUrl.password());
+        assertEquals(2121, fromUrl.port());
+        assertEquals("d", fromUrl.lastSegment());
+        String basic = "Basic " + Base64.getEncoder().encodeToString("bob:pw:x".getBytes(StandardCharsets.UTF_8));
+        FtpTarget fromHeader = FtpTarget.of(URI.create("ftp://files.example/"), basic);
+        assertEquals("bob", fromHeader.user());
+        assertEquals("pw:x", fromHeader.password());
+        assertFalse(fromHeader.toString().contains("pw"), "toString never shows the password");
+    }
+
+    @Test
+    void encodedLineBreaksCannotInjectFtpCommands() {
+        FailureException e = assertThrows(FailureException.class,
+                () -> FtpTarget.of(URI.create("ftp://files.example/a%0D%0ADELE%20b"), null));
+        assertEquals(Failure.BAD_REQUEST, e.failure());
+        assertThrows(FailureException.class, () -> FtpTarget.of(URI.create("ftp://u:p%0Aw@files.example/"), null));
+    }
+}
