@@ -52,11 +52,14 @@ public final class Gatehouse implements AutoCloseable {
     private final AdminServer admin;
     private final ProxyMetrics metrics;
     private final Cache cache;
+    private final UpstreamClient upstream;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
-                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache) {
+                      TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache,
+                      UpstreamClient upstream) {
         this.cache = cache;
+        this.upstream = upstream;
         this.config = config;
         this.audit = audit;
         this.policy = policy;
@@ -97,10 +100,11 @@ public final class Gatehouse implements AutoCloseable {
                     policy == null ? null : policy.holder(), () -> policy.reload("admin"),
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, metrics, cache);
+            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, metrics, cache, upstream);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
+            upstream.close();
             metrics.close();
             audit.close();
             executor.shutdownNow();
@@ -211,6 +215,7 @@ public final class Gatehouse implements AutoCloseable {
         if (!proxy.awaitAuditRecords(2_000)) log.warn("shutdown: audit records still held after closing the tunnels");
         proxy.stopWorker();
         admin.close();
+        upstream.close(); // idle origin connections
         if (cache != null) cache.disk().close(); // pending deletions of evicted files
         executor.shutdownNow();
         audit.close();

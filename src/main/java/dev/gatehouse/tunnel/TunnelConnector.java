@@ -6,7 +6,6 @@ import dev.gatehouse.http.Failure;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoFuture;
@@ -31,19 +30,8 @@ public final class TunnelConnector {
 
     /** Connects to the first reachable allowed address of {@code target}. */
     public StreamConnection connect(XnioIoThread ioThread, TunnelTarget target) throws FailureException {
-        InetAddress[] all;
-        try {
-            all = InetAddress.getAllByName(target.host());
-        } catch (UnknownHostException e) {
-            throw new FailureException(Failure.DNS_FAILURE, "cannot resolve " + target.host(), e);
-        }
         FailureException last = null;
-        for (InetAddress address : all) {
-            String refusal = guard.refusal(address, target.port());
-            if (refusal != null) {
-                if (last == null) last = new FailureException(Failure.DESTINATION_DENIED, target.host() + " is " + refusal, null);
-                continue;
-            }
+        for (InetAddress address : guard.resolve(target.host(), target.port())) {
             try {
                 return connect(ioThread, new InetSocketAddress(address, target.port()));
             } catch (FailureException e) {

@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,12 +28,13 @@ final class ConnectionPool {
     private final Map<InetSocketAddress, Deque<OriginConnection>> idle = new ConcurrentHashMap<>();
     private final int maxIdlePerAddress;
     private final long maxIdleNanos;
+    private final ScheduledFuture<?> sweeping;
 
     ConnectionPool(int maxIdlePerAddress, long maxIdleMillis) {
         this.maxIdlePerAddress = maxIdlePerAddress;
         this.maxIdleNanos = TimeUnit.MILLISECONDS.toNanos(maxIdleMillis);
         long period = Math.max(250, maxIdleMillis / 2);
-        SWEEPER.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+        this.sweeping = SWEEPER.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
     }
 
     /** An idle connection to {@code address}, or null. */
@@ -74,10 +76,6 @@ final class ConnectionPool {
         }
     }
 
-    int idleCount() {
-        return idle.values().stream().mapToInt(Deque::size).sum();
-    }
-
     private void sweep() {
         long now = System.nanoTime();
         for (Deque<OriginConnection> q : idle.values()) {
@@ -87,7 +85,9 @@ final class ConnectionPool {
         }
     }
 
+    /** Stops the sweeper and closes every idle connection (shutdown). */
     void closeAll() {
+        sweeping.cancel(false);
         for (Deque<OriginConnection> q : idle.values()) {
             OriginConnection c;
             while ((c = q.pollFirst()) != null) c.close();

@@ -63,11 +63,7 @@ public final class UpstreamClient {
         throw last;
     }
 
-    /** Idle pooled connections (for metrics and tests). */
-    public int idleConnections() {
-        return pool.idleCount();
-    }
-
+    /** Closes the idle pooled connections and stops their sweeper (at shutdown). */
     public void close() {
         pool.closeAll();
     }
