@@ -22,6 +22,8 @@ import java.util.List;
  * @param policy      the access policy file and how it is reloaded
  * @param pac         the proxy auto-config file served at {@code /proxy.pac} and {@code /wpad.dat}
  * @param cache       the shared HTTP cache (memory and disk tiers)
+ * @param auth        proxy authentication (who must log in, and against which back-end)
+ * @param tls         an optional second proxy listener speaking TLS, so credentials never cross the network in clear
  * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
  */
 public record GatehouseConfig(
@@ -38,6 +40,8 @@ public record GatehouseConfig(
         Pac pac,
         PolicySettings policy,
         Cache cache,
+        Auth auth,
+        Tls tls,
         Duration shutdownTimeout) {
 
     /**
@@ -141,6 +145,73 @@ public record GatehouseConfig(
                         long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, boolean xCacheHeader,
                         List<String> purgeClients, long rangeFillMaxBytes) {}
 
+    /**
+     * Proxy authentication, RFC 9110 §11.7: clients in {@code networks} (minus {@code exempt}) must send
+     * {@code Proxy-Authorization: Basic} or get 407.
+     *
+     * @param backend       {@code none} (no login), {@code htpasswd} or {@code ldap}
+     * @param realm         the realm browsers show in their login prompt
+     * @param networks      client networks (CIDR) that must authenticate
+     * @param exempt        networks inside those that need not (servers, printers)
+     * @param htpasswdFile  Apache htpasswd file (bcrypt {@code $2y$}/{@code $2b$}, apr1, SHA-crypt) for the htpasswd back-end
+     * @param groupsFile    Apache group file ({@code group: user user ...}); with either back-end; empty for none
+     * @param ldap          the LDAP back-end
+     * @param successTtl    how long a successful verification is remembered (LDAP is not asked per request)
+     * @param failureTtl    how long a failed verification is remembered, and the window for counting failures
+     * @param maxFailures   failures from one client address within {@code failureTtl} before its answers are slowed down
+     * @param failureDelay  delay added to each 407 after {@code maxFailures}
+     * @param onUnavailable when the back-end cannot answer: {@code deny} (503 page, fail closed) or
+     *                      {@code anonymous} (carry on unauthenticated; policy rules on users still apply)
+     * @param watch         reload the htpasswd and groups files when they change (also on SIGHUP and the admin reload)
+     */
+    public record Auth(String backend, String realm, List<String> networks, List<String> exempt, String htpasswdFile,
+                       String groupsFile, Ldap ldap, Duration successTtl, Duration failureTtl, int maxFailures,
+                       Duration failureDelay, String onUnavailable, boolean watch) {
+        public boolean enabled() {
+            return !backend.equals("none");
+        }
+    }
+
+    /**
+     * The LDAP back-end: bind as the user (DN from {@code userDnTemplate}) or search for the user with the
+     * service account, then bind as the found DN; groups by a search, nested to {@code nestedDepth}.
+     *
+     * @param url              {@code ldap://host:port} or {@code ldaps://host:port}
+     * @param startTls         upgrade an {@code ldap://} connection with StartTLS
+     * @param caFile           PEM file of CA certificates the server's certificate must chain to; empty for the JDK's trust store
+     * @param bindDn           service account for searches; empty for anonymous searches
+     * @param bindPasswordFile file holding the service account's password (first line); keeps it out of this file
+     * @param userDnTemplate   e.g. {@code uid={user},ou=people,dc=example,dc=com}: bind directly, no search; empty to search
+     * @param userBase         where to search for users
+     * @param userFilter       e.g. {@code (uid={user})}; {@code {user}} is filter-escaped (RFC 4515)
+     * @param groupBase        where to search for groups; empty for no groups from LDAP
+     * @param groupFilter      e.g. {@code (member={dn})} or {@code (memberUid={user})}
+     * @param groupNameAttribute attribute naming a group, e.g. {@code cn}
+     * @param nestedDepth      how many levels of groups-in-groups are followed (0: direct membership only)
+     * @param connectTimeout   TCP/TLS connect timeout
+     * @param responseTimeout  time allowed for each LDAP operation
+     * @param poolSize         connections kept to the server
+     */
+    public record Ldap(String url, boolean startTls, String caFile, String bindDn, String bindPasswordFile,
+                       String userDnTemplate, String userBase, String userFilter, String groupBase, String groupFilter,
+                       String groupNameAttribute, int nestedDepth, Duration connectTimeout, Duration responseTimeout,
+                       int poolSize) {}
+
+    /**
+     * A proxy listener speaking TLS (browsers support {@code HTTPS host:port} in PAC files): same chain as
+     * {@code listen}. Certificate and key are PEM files, re-read when they change.
+     *
+     * @param listen          {@code HOST:PORT}; empty for no TLS listener
+     * @param certificateFile PEM certificate chain, leaf first
+     * @param keyFile         PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC)
+     * @param reloadCheck     how often the two files are checked for changes
+     */
+    public record Tls(String listen, String certificateFile, String keyFile, Duration reloadCheck) {
+        public boolean enabled() {
+            return !listen.isEmpty();
+        }
+    }
+
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {
         p.check("/listen", () -> HostPort.parse(listen));
@@ -208,7 +279,72 @@ public record GatehouseConfig(
             String cidr = cache.purgeClients().get(i);
             p.check("/cache/purgeClients/" + i, () -> AddressRange.parse(cidr));
         }
+        validateAuth(p);
+        validateTls(p);
         positive(p, "/shutdownTimeout", shutdownTimeout);
+    }
+
+    private void validateAuth(Problems p) {
+        switch (auth.backend()) {
+            case "none" -> { }
+            case "htpasswd" -> {
+                if (auth.htpasswdFile().isBlank()) p.add("/auth/htpasswdFile", "must name the htpasswd file when backend is \"htpasswd\"");
+            }
+            case "ldap" -> validateLdap(p, auth.ldap());
+            default -> p.add("/auth/backend", "must be \"none\", \"htpasswd\" or \"ldap\", got \"" + auth.backend() + "\"");
+        }
+        if (!auth.realm().matches("[\\x20-\\x7e&&[^\"\\\\]]{1,64}")) {
+            p.add("/auth/realm", "must be 1-64 printable ASCII characters without quotes or backslashes (it is sent quoted in Proxy-Authenticate)");
+        }
+        for (int i = 0; i < auth.networks().size(); i++) {
+            String cidr = auth.networks().get(i);
+            p.check("/auth/networks/" + i, () -> AddressRange.parse(cidr));
+        }
+        for (int i = 0; i < auth.exempt().size(); i++) {
+            String cidr = auth.exempt().get(i);
+            p.check("/auth/exempt/" + i, () -> AddressRange.parse(cidr));
+        }
+        positive(p, "/auth/successTtl", auth.successTtl());
+        positive(p, "/auth/failureTtl", auth.failureTtl());
+        p.range("/auth/maxFailures", auth.maxFailures(), 1, 1_000_000);
+        if (auth.failureDelay().isNegative() || auth.failureDelay().compareTo(Duration.ofMinutes(1)) > 0) {
+            p.add("/auth/failureDelay", "must be between 0s and 1m, got " + auth.failureDelay());
+        }
+        if (!auth.onUnavailable().equals("deny") && !auth.onUnavailable().equals("anonymous")) {
+            p.add("/auth/onUnavailable", "must be \"deny\" (503, fail closed) or \"anonymous\", got \"" + auth.onUnavailable() + "\"");
+        }
+    }
+
+    private static void validateLdap(Problems p, Ldap ldap) {
+        if (!ldap.url().matches("(?i)ldaps?://[^/?#\\s]+/?")) {
+            p.add("/auth/ldap/url", "must be ldap://host[:port] or ldaps://host[:port], got '" + ldap.url() + "'");
+        } else if (ldap.startTls() && ldap.url().regionMatches(true, 0, "ldaps:", 0, 6)) {
+            p.add("/auth/ldap/startTls", "StartTLS applies to ldap:// URLs; an ldaps:// connection is TLS already");
+        }
+        if (ldap.userDnTemplate().isEmpty()) {
+            if (ldap.userBase().isBlank()) p.add("/auth/ldap/userBase", "must be set when userDnTemplate is empty (search-then-bind)");
+            if (!ldap.userFilter().contains("{user}")) p.add("/auth/ldap/userFilter", "must contain {user}, got '" + ldap.userFilter() + "'");
+        } else if (!ldap.userDnTemplate().contains("{user}")) {
+            p.add("/auth/ldap/userDnTemplate", "must contain {user}, got '" + ldap.userDnTemplate() + "'");
+        }
+        if (!ldap.groupBase().isEmpty() && !ldap.groupFilter().contains("{dn}") && !ldap.groupFilter().contains("{user}")) {
+            p.add("/auth/ldap/groupFilter", "must contain {dn} or {user}, got '" + ldap.groupFilter() + "'");
+        }
+        if (ldap.bindDn().isEmpty() != ldap.bindPasswordFile().isEmpty()) {
+            p.add("/auth/ldap", "set both bindDn and bindPasswordFile for a service account, or neither (anonymous search)");
+        }
+        p.range("/auth/ldap/nestedDepth", ldap.nestedDepth(), 0, 10);
+        positive(p, "/auth/ldap/connectTimeout", ldap.connectTimeout());
+        positive(p, "/auth/ldap/responseTimeout", ldap.responseTimeout());
+        p.range("/auth/ldap/poolSize", ldap.poolSize(), 1, 100);
+    }
+
+    private void validateTls(Problems p) {
+        if (!tls.enabled()) return;
+        p.check("/tls/listen", () -> HostPort.parse(tls.listen()));
+        if (tls.certificateFile().isBlank()) p.add("/tls/certificateFile", "must name a PEM certificate file when tls.listen is set");
+        if (tls.keyFile().isBlank()) p.add("/tls/keyFile", "must name a PEM private key file when tls.listen is set");
+        positive(p, "/tls/reloadCheck", tls.reloadCheck());
     }
 
     private static void notNegative(Problems p, String pointer, long bytes) {

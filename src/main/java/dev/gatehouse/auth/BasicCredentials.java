@@ -1,0 +1,55 @@
+package dev.gatehouse.auth;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A user name and password from a {@code Proxy-Authorization: Basic} field (RFC 7617 §2). The password
+ * is kept only as long as the request needs it and never appears in {@link #toString()}.
+ */
+public record BasicCredentials(String user, String password) {
+    /**
+     * Parses a field value.
+     *
+     * @return the credentials, or null when the value is not Basic, not base64, not UTF-8 or has no colon
+     */
+    public static BasicCredentials parse(String fieldValue) {
+        if (fieldValue == null) return null;
+        String v = fieldValue.strip();
+        // The scheme is case-insensitive (RFC 9110 §11.1); one or more spaces before the token68.
+        if (v.length() < 7 || !v.regionMatches(true, 0, "Basic ", 0, 6)) return null;
+        String token = v.substring(6).strip();
+        byte[] decoded;
+        try {
+            decoded = Base64.getDecoder().decode(token);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        String text;
+        try {
+            // RFC 7617 §2.1: UTF-8 is what browsers send with charset="UTF-8"; malformed input is refused, not guessed.
+            text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(decoded)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+        int colon = text.indexOf(':');
+        if (colon <= 0) return null; // RFC 7617 §2: the user-id cannot contain a colon and must not be empty here
+        String user = text.substring(0, colon);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x20 || c == 0x7f) return null; // RFC 7617 §2: no control characters
+        }
+        return new BasicCredentials(user, text.substring(colon + 1));
+    }
+
+    @Override
+    public String toString() {
+        return "BasicCredentials[user=" + user + "]";
+    }
+}
