@@ -88,7 +88,7 @@ public final class Gatehouse implements AutoCloseable {
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http(),
-                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout())));
+                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), null));
             guard.addOwnListener(proxy.address());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
                     policy == null ? () -> null : new PolicyStatusView(policy.holder()),

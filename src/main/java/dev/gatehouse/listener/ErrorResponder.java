@@ -36,15 +36,20 @@ final class ErrorResponder {
      * (the FTP gateway: the server refused the login).
      */
     void respondWithChallenge(HttpServerExchange exchange, Failure failure, String detail, String challenge) {
-        respond(exchange, failure, detail, resultCodeFor(failure), false, challenge);
+        respond(exchange, failure, detail, resultCodeFor(failure), false, Headers.WWW_AUTHENTICATE, challenge);
+    }
+
+    /** A 407 page with a {@code Proxy-Authenticate} challenge (RFC 9110 §11.7.1). */
+    void respondWithProxyChallenge(HttpServerExchange exchange, Failure failure, String challenge) {
+        respond(exchange, failure, null, resultCodeFor(failure), false, Headers.PROXY_AUTHENTICATE, challenge);
     }
 
     void respond(HttpServerExchange exchange, Failure failure, String detail, String resultCode, boolean close) {
-        respond(exchange, failure, detail, resultCode, close, null);
+        respond(exchange, failure, detail, resultCode, close, null, null);
     }
 
     private void respond(HttpServerExchange exchange, Failure failure, String detail, String resultCode, boolean close,
-                         String challenge) {
+                         HttpString challengeField, String challenge) {
         AuditRecord record = Exchanges.record(exchange);
         if (record != null) {
             record.setError(failure.auditName());
@@ -63,7 +68,7 @@ final class ErrorResponder {
         headers.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         headers.put(Headers.CACHE_CONTROL, "no-store");
         headers.put(HttpString.tryFromString("X-Squid-Error"), failure.squidPage());
-        if (challenge != null) headers.put(Headers.WWW_AUTHENTICATE, challenge);
+        if (challenge != null) headers.put(challengeField, challenge);
         if (close) {
             headers.put(Headers.CONNECTION, "close");
             exchange.setPersistent(false);
@@ -81,6 +86,7 @@ final class ErrorResponder {
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "Not Found";
+            case 407 -> "Proxy Authentication Required";
             case 414 -> "URI Too Long";
             case 431 -> "Request Header Fields Too Large";
             case 500 -> "Internal Error";
@@ -95,7 +101,8 @@ final class ErrorResponder {
     /** Squid's log tags: refusals are TCP_DENIED, unparseable requests NONE_NONE, failed fetches TCP_MISS. */
     static String resultCodeFor(Failure f) {
         return switch (f) {
-            case CLIENT_DENIED, DESTINATION_DENIED, PORT_DENIED, POLICY_BLOCKED, FORWARDING_LOOP -> "TCP_DENIED";
+            case CLIENT_DENIED, DESTINATION_DENIED, PORT_DENIED, POLICY_BLOCKED, FORWARDING_LOOP,
+                 PROXY_AUTH_REQUIRED, PROXY_AUTH_FAILED, AUTH_UNAVAILABLE -> "TCP_DENIED";
             case BAD_REQUEST, URI_TOO_LONG, HEADERS_TOO_LARGE, UNSUPPORTED_TRANSFER_CODING, NOT_A_PROXY_REQUEST,
                  UNSUPPORTED_SCHEME, FTP_METHOD_NOT_SUPPORTED -> "NONE_NONE";
             default -> "TCP_MISS";

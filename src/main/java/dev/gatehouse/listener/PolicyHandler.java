@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.auth.Identity;
 import dev.gatehouse.http.ErrorPage;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.policy.Action;
@@ -55,11 +56,13 @@ final class PolicyHandler implements HttpHandler {
         InetAddress client = exchange.getSourceAddress().getAddress();
         String token = tunnel ? null : continueToken(exchange);
         String url = token == null ? record.getUrl() : withoutToken(record.getUrl());
+        Identity identity = exchange.getAttachment(ProxyAuthHandler.IDENTITY);
+        Set<String> groups = identity == null ? Set.of() : identity.groups();
         RequestFacts facts;
         try {
             facts = tunnel
-                    ? RequestFacts.forConnect(exchange.getRequestURI(), client, record.getUser(), Set.of(), Instant.now())
-                    : RequestFacts.forUrl(url, exchange.getRequestMethod().toString(), client, record.getUser(), Set.of(), Instant.now());
+                    ? RequestFacts.forConnect(exchange.getRequestURI(), client, record.getUser(), groups, Instant.now())
+                    : RequestFacts.forUrl(url, exchange.getRequestMethod().toString(), client, record.getUser(), groups, Instant.now());
         } catch (InvalidTargetException e) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, e.getMessage());
             return;

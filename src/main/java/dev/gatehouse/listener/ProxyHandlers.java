@@ -2,6 +2,8 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.auth.Authenticator;
+import dev.gatehouse.auth.FailureThrottle;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
@@ -33,14 +35,15 @@ public final class ProxyHandlers {
      *                      the thread that completed the access, often an IO thread, so it must not block
      * @param cache         the shared cache, or null when {@code cache.enabled} is off
      * @param ftp           the {@code ftp://} gateway, or null for none ({@code ftp://} URLs then get 501)
+     * @param authenticator verifies proxy logins, or null when {@code auth.backend} is {@code none}
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
-                        Consumer<AuditRecord> auditObserver, HttpCache cache, FtpGateway ftp) {
-        /** Parts without an audit observer, a cache or an FTP gateway. */
+                        Consumer<AuditRecord> auditObserver, HttpCache cache, FtpGateway ftp, Authenticator authenticator) {
+        /** Parts without an audit observer, a cache, an FTP gateway or authentication. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
-            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {}, null, null);
+            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {}, null, null, null);
         }
     }
 
@@ -59,6 +62,15 @@ public final class ProxyHandlers {
                 config.cache().rangeFillMaxBytes());
         return new CacheHandler(forward, parts.cache(), responder, background, errors,
                 Path.of(config.dataDir(), "cache", "tmp"), parts.executor());
+    }
+
+    /** Proxy login for the networks that must authenticate; the identity then feeds policy and audit. */
+    private static HttpHandler auth(HttpHandler next, Parts parts, ErrorResponder errors) {
+        GatehouseConfig.Auth auth = parts.config().auth();
+        FailureThrottle throttle = new FailureThrottle(auth.maxFailures(), auth.failureTtl(), auth.failureDelay());
+        return new ProxyAuthHandler(next, parts.authenticator(), AddressRanges.parse(auth.networks()),
+                AddressRanges.parse(auth.exempt()), auth.realm(), throttle, auth.onUnavailable().equals("anonymous"),
+                errors, parts.executor());
     }
 
     static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
@@ -93,7 +105,8 @@ public final class ProxyHandlers {
         HttpHandler route = new RouteHandler(connect, forward, ftp, new LocalHandler(errors, pac(config)), errors);
         HttpHandler limits = new RequestLimitsHandler(route, config.limits().maxUrlLength(),
                 config.limits().maxHeaderBytes(), config.limits().maxHeaderCount(), errors);
-        HttpHandler access = new ClientAccessHandler(limits, AddressRanges.parse(config.clients().allow()), errors);
+        HttpHandler identity = parts.authenticator() == null ? limits : auth(limits, parts, errors);
+        HttpHandler access = new ClientAccessHandler(identity, AddressRanges.parse(config.clients().allow()), errors);
         GracefulShutdownHandler shutdown = new GracefulShutdownHandler(access);
         HttpHandler audit = new AuditHandler(shutdown, trail, new RequestIds(), taps);
         return new Chain(audit, shutdown, trail);

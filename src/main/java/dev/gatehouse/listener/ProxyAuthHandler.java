@@ -1,0 +1,142 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.auth.Authenticator;
+import dev.gatehouse.auth.BasicCredentials;
+import dev.gatehouse.auth.FailureThrottle;
+import dev.gatehouse.auth.Identity;
+import dev.gatehouse.auth.Verdict;
+import dev.gatehouse.http.AddressRanges;
+import dev.gatehouse.http.Failure;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proxy authentication (RFC 9110 §11.7): a proxied request (absolute-form or CONNECT) from a network that
+ * must log in needs {@code Proxy-Authorization: Basic} with credentials the back-end accepts, otherwise
+ * 407 with a {@code Proxy-Authenticate} challenge. Local requests (the PAC file) stay open: browsers
+ * fetch it before they know any credentials. The field is consumed here and removed, so it never reaches
+ * an origin (RFC 9110 §11.7.2). A remembered verdict is used on the IO thread; anything else is verified
+ * on a virtual thread (a directory lookup blocks), and the chain continues back on the IO thread.
+ */
+final class ProxyAuthHandler implements HttpHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProxyAuthHandler.class);
+    private static final long UNAVAILABLE_LOG_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
+
+    /** The verified identity, for the policy's user and group rules. */
+    static final AttachmentKey<Identity> IDENTITY = AttachmentKey.create(Identity.class);
+
+    private final HttpHandler next;
+    private final Authenticator authenticator;
+    private final AddressRanges networks;
+    private final AddressRanges exempt;
+    private final String challenge;
+    private final FailureThrottle throttle;
+    private final boolean anonymousWhenUnavailable;
+    private final ErrorResponder errors;
+    private final Executor executor;
+    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
+
+    ProxyAuthHandler(HttpHandler next, Authenticator authenticator, AddressRanges networks, AddressRanges exempt,
+                     String realm, FailureThrottle throttle, boolean anonymousWhenUnavailable, ErrorResponder errors,
+                     Executor executor) {
+        this.next = next;
+        this.authenticator = authenticator;
+        this.networks = networks;
+        this.exempt = exempt;
+        // RFC 7617 §2.1: charset="UTF-8" asks browsers to send non-ASCII credentials as UTF-8.
+        this.challenge = "Basic realm=\"" + realm + "\", charset=\"UTF-8\"";
+        this.throttle = throttle;
+        this.anonymousWhenUnavailable = anonymousWhenUnavailable;
+        this.errors = errors;
+        this.executor = executor;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        boolean proxied = exchange.getRequestMethod().equals(Methods.CONNECT) || exchange.isHostIncludedInRequestURI();
+        InetAddress client = exchange.getSourceAddress().getAddress();
+        if (!proxied || !networks.contains(client) || exempt.contains(client)) {
+            exchange.getRequestHeaders().remove(Headers.PROXY_AUTHORIZATION);
+            next.handleRequest(exchange);
+            return;
+        }
+        String field = exchange.getRequestHeaders().getFirst(Headers.PROXY_AUTHORIZATION);
+        exchange.getRequestHeaders().remove(Headers.PROXY_AUTHORIZATION);
+        if (field == null) {
+            errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_REQUIRED, challenge);
+            return;
+        }
+        String clientKey = client.getHostAddress();
+        BasicCredentials credentials = BasicCredentials.parse(field);
+        if (credentials == null) {
+            throttle.failed(clientKey);
+            errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_FAILED, challenge);
+            return;
+        }
+        if (authenticator.known(credentials.user(), credentials.password()) instanceof Verdict.Accepted accepted) {
+            accept(exchange, accepted.identity());
+            next.handleRequest(exchange);
+            return;
+        }
+        Duration delay = throttle.delayFor(clientKey);
+        exchange.dispatch(executor, (HttpHandler) ex -> verify(ex, credentials, clientKey, delay));
+    }
+
+    /** Runs on a virtual thread: may wait out the throttle and block on the back-end. */
+    private void verify(HttpServerExchange exchange, BasicCredentials credentials, String clientKey, Duration delay)
+            throws InterruptedException {
+        if (!delay.isZero()) Thread.sleep(delay);
+        Verdict verdict;
+        try {
+            verdict = authenticator.verify(credentials.user(), credentials.password());
+        } catch (RuntimeException e) {
+            verdict = new Verdict.Unavailable(e.toString());
+        }
+        switch (verdict) {
+            case Verdict.Accepted accepted -> {
+                throttle.succeeded(clientKey);
+                accept(exchange, accepted.identity());
+                exchange.dispatch(exchange.getIoThread(), next);
+            }
+            case Verdict.Rejected rejected -> {
+                throttle.failed(clientKey);
+                log.debug("proxy login refused from {}: {}", clientKey, rejected.reason());
+                errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_FAILED, challenge);
+            }
+            case Verdict.Unavailable unavailable -> {
+                logUnavailable(unavailable.reason());
+                if (anonymousWhenUnavailable) {
+                    exchange.dispatch(exchange.getIoThread(), next);
+                } else {
+                    errors.respond(exchange, Failure.AUTH_UNAVAILABLE, null);
+                }
+            }
+        }
+    }
+
+    private static void accept(HttpServerExchange exchange, Identity identity) {
+        exchange.putAttachment(IDENTITY, identity);
+        AuditRecord record = Exchanges.record(exchange);
+        if (record != null) record.setUser(identity.user());
+    }
+
+    /** One warning per interval: a directory outage would otherwise log once per request. */
+    private void logUnavailable(String reason) {
+        long now = System.nanoTime();
+        long last = lastUnavailableLog.get();
+        if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {
+            log.warn("proxy authentication back-end unavailable ({}): {}", anonymousWhenUnavailable
+                    ? "carrying on unauthenticated" : "answering 503", reason);
+        }
+    }
+}
