@@ -15,11 +15,13 @@ public final class AddressRange {
     private final byte[] network;
     private final int prefix;
     private final String text;
+    private final boolean hostBits;
 
-    private AddressRange(byte[] network, int prefix, String text) {
+    private AddressRange(byte[] network, int prefix, String text, boolean hostBits) {
         this.network = network;
         this.prefix = prefix;
         this.text = text;
+        this.hostBits = hostBits;
     }
 
     /**
@@ -47,7 +49,22 @@ public final class AddressRange {
             }
         }
         byte[] network = mask(bytes, prefix);
-        return new AddressRange(network, prefix, s);
+        return new AddressRange(network, prefix, s, !Arrays.equals(network, bytes));
+    }
+
+    /** True if the text had bits set beyond the prefix ({@code 10.1.2.3/8}); matching ignores them. */
+    public boolean hasHostBits() {
+        return hostBits;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof AddressRange r && r.prefix == prefix && Arrays.equals(r.network, network);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(network) * 31 + prefix;
     }
 
     /** True if {@code address} lies in this block. */
