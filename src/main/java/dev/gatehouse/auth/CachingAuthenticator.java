@@ -44,7 +44,7 @@ final class CachingAuthenticator implements Authenticator {
 
     @Override
     public Verdict verify(String user, String password) {
-        String key = key(user, password);
+        String key = keyFor(user, password);
         Verdict remembered = verdicts.getIfPresent(key);
         if (remembered != null) return remembered;
         Verdict verdict = backend.verify(user, password);
@@ -54,7 +54,7 @@ final class CachingAuthenticator implements Authenticator {
 
     @Override
     public Verdict known(String user, String password) {
-        return verdicts.getIfPresent(key(user, password));
+        return verdicts.getIfPresent(keyFor(user, password));
     }
 
     /** Reloads the back-end; on success forgets every verdict, since a password or group may have changed. */
@@ -70,7 +70,14 @@ final class CachingAuthenticator implements Authenticator {
         backend.close();
     }
 
-    private String key(String user, String password) {
+    /** Remembered verdicts, after pending evictions. */
+    long size() {
+        verdicts.cleanUp();
+        return verdicts.estimatedSize();
+    }
+
+    /** The cache key: HMAC-SHA256 of user, NUL, password, in hex. */
+    String keyFor(String user, String password) {
         try {
             Mac mac = Mac.getInstance(HMAC); // not thread-safe, and cheap to make
             mac.init(macKey);
