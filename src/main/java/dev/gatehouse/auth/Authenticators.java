@@ -1,0 +1,49 @@
+package dev.gatehouse.auth;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import dev.gatehouse.config.GatehouseConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds the configured authenticator: back-end, then the group file's groups, then the verdict cache. */
+public final class Authenticators {
+    /** Credentials remembered at most; at a few hundred bytes each, about 10 MB. */
+    static final long MAX_CACHED_VERDICTS = 50_000;
+
+    private Authenticators() {}
+
+    /**
+     * @return the authenticator for {@code auth.backend()}; the caller closes it (it may hold LDAP connections)
+     * @throws AuthLoadException naming file, line and problem, or the setting that cannot be used
+     * @throws IllegalArgumentException when the back-end is {@code none} (there is nothing to build)
+     */
+    public static Authenticator create(GatehouseConfig.Auth auth) throws AuthLoadException {
+        Authenticator backend = switch (auth.backend()) {
+            case "htpasswd" -> new HtpasswdAuthenticator(Path.of(auth.htpasswdFile()));
+            case "ldap" -> new LdapAuthenticator(auth.ldap(), LdapConnectionPools.open(auth.ldap()));
+            default -> throw new IllegalArgumentException("no authenticator for backend '" + auth.backend() + "'");
+        };
+        try {
+            Authenticator withGroups = auth.groupsFile().isEmpty()
+                    ? backend
+                    : new GroupsFileAuthenticator(backend, Path.of(auth.groupsFile()));
+            return new CachingAuthenticator(withGroups, auth.successTtl(), auth.failureTtl(), MAX_CACHED_VERDICTS,
+                    Ticker.systemTicker());
+        } catch (AuthLoadException | RuntimeException e) {
+            backend.close(); // an LDAP pool must not outlive a failed start
+            throw e;
+        }
+    }
+
+    /**
+     * The files whose change should trigger {@link Authenticator#reload()}: the htpasswd file (htpasswd back-end)
+     * and the group file, when configured. For a file watcher in the caller.
+     */
+    public static List<Path> watchedFiles(GatehouseConfig.Auth auth) {
+        List<Path> files = new ArrayList<>();
+        if (auth.backend().equals("htpasswd")) files.add(Path.of(auth.htpasswdFile()));
+        if (!auth.groupsFile().isEmpty()) files.add(Path.of(auth.groupsFile()));
+        return List.copyOf(files);
+    }
+}

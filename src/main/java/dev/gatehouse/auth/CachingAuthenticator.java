@@ -1,0 +1,96 @@
+package dev.gatehouse.auth;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Remembers verdicts so a directory is not asked per request: accepted ones for {@code successTtl}, rejected
+ * ones for {@code failureTtl}; {@link Verdict.Unavailable} never, so the next request asks again. Keys are an
+ * HMAC-SHA256 of user and password under a random per-process key: a heap dump shows neither the passwords
+ * nor hashes that could be attacked offline without that key.
+ */
+final class CachingAuthenticator implements Authenticator {
+    private static final String HMAC = "HmacSHA256";
+
+    private final Authenticator backend;
+    private final Cache<String, Verdict> verdicts;
+    private final SecretKeySpec macKey;
+
+    /**
+     * @param maxEntries bound on remembered credentials (the least recently used are dropped)
+     * @param ticker     the clock; {@link Ticker#systemTicker()} outside tests
+     */
+    CachingAuthenticator(Authenticator backend, Duration successTtl, Duration failureTtl, long maxEntries, Ticker ticker) {
+        this.backend = backend;
+        this.verdicts = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .expireAfter(Expiry.<String, Verdict>creating((key, verdict) ->
+                        verdict instanceof Verdict.Accepted ? successTtl : failureTtl))
+                .ticker(ticker)
+                .build();
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        this.macKey = new SecretKeySpec(key, HMAC);
+    }
+
+    @Override
+    public Verdict verify(String user, String password) {
+        String key = keyFor(user, password);
+        Verdict remembered = verdicts.getIfPresent(key);
+        if (remembered != null) return remembered;
+        Verdict verdict = backend.verify(user, password);
+        if (!(verdict instanceof Verdict.Unavailable)) verdicts.put(key, verdict);
+        return verdict;
+    }
+
+    @Override
+    public Verdict known(String user, String password) {
+        return verdicts.getIfPresent(keyFor(user, password));
+    }
+
+    /** Reloads the back-end; on success forgets every verdict, since a password or group may have changed. */
+    @Override
+    public void reload() throws AuthLoadException {
+        backend.reload();
+        verdicts.invalidateAll();
+    }
+
+    @Override
+    public void close() {
+        verdicts.invalidateAll();
+        backend.close();
+    }
+
+    /** Remembered verdicts, after pending evictions. */
+    long size() {
+        verdicts.cleanUp();
+        return verdicts.estimatedSize();
+    }
+
+    /** The cache key: HMAC-SHA256 of user, NUL, password, in hex. */
+    String keyFor(String user, String password) {
+        try {
+            Mac mac = Mac.getInstance(HMAC); // not thread-safe, and cheap to make
+            mac.init(macKey);
+            mac.update(user.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0); // user names cannot contain NUL after RFC 7617 parsing, so the split is unambiguous
+            return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has " + HMAC, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return backend + " (cached)";
+    }
+}

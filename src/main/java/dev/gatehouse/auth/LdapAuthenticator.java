@@ -1,0 +1,113 @@
+package dev.gatehouse.auth;
+
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.LDAPException;
+import com.unboundid.ldap.sdk.LDAPSearchException;
+import com.unboundid.ldap.sdk.ResultCode;
+import com.unboundid.ldap.sdk.SearchRequest;
+import com.unboundid.ldap.sdk.SearchResultEntry;
+import com.unboundid.ldap.sdk.SearchScope;
+import dev.gatehouse.config.GatehouseConfig;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Verifies by binding to an LDAP directory as the user (RFC 4513 §5.1.3 simple bind): either to the DN the
+ * {@code userDnTemplate} names, or to the one entry a search for {@code userFilter} finds with the service account.
+ * Groups come from {@link LdapGroups}. A directory that cannot answer gives {@link Verdict.Unavailable}, never a
+ * rejection, so an outage is not reported to users as a wrong password.
+ */
+final class LdapAuthenticator implements Authenticator {
+    private final GatehouseConfig.Ldap ldap;
+    private final LDAPConnectionPool pool;
+    private final LdapGroups groups;
+
+    LdapAuthenticator(GatehouseConfig.Ldap ldap, LDAPConnectionPool pool) throws AuthLoadException {
+        this.ldap = ldap;
+        this.pool = pool;
+        this.groups = new LdapGroups(ldap);
+        checkFilter("userFilter", ldap.userDnTemplate().isEmpty() ? ldap.userFilter() : "");
+        checkFilter("groupFilter", groups.enabled() ? ldap.groupFilter() : "");
+    }
+
+    private static void checkFilter(String name, String template) throws AuthLoadException {
+        if (template.isEmpty()) return;
+        try {
+            LdapTemplate.filter(template, "user", "cn=x");
+        } catch (LDAPException e) {
+            throw new AuthLoadException("auth.ldap." + name + " '" + template + "' is not an LDAP filter (RFC 4515): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Verdict verify(String user, String password) {
+        // RFC 4513 §5.1.2: a simple bind with a DN and an empty password is an "unauthenticated bind" that many
+        // servers accept as anonymous; it must never count as a login.
+        if (password.isEmpty()) return new Verdict.Rejected("empty password");
+        String dn;
+        if (ldap.userDnTemplate().isEmpty()) {
+            List<SearchResultEntry> found;
+            try {
+                found = findUser(user);
+            } catch (LDAPException e) {
+                return new Verdict.Unavailable("user search failed: " + describe(e));
+            }
+            if (found.isEmpty()) return new Verdict.Rejected("unknown user");
+            if (found.size() > 1) return new Verdict.Rejected("more than one entry matches userFilter");
+            dn = found.getFirst().getDN();
+        } else {
+            dn = LdapTemplate.dn(ldap.userDnTemplate(), user);
+        }
+        try {
+            // Binds on a pooled connection, then re-binds it as the service account for the next user.
+            pool.bindAndRevertAuthentication(dn, password);
+        } catch (LDAPException e) {
+            return outage(e.getResultCode())
+                    ? new Verdict.Unavailable("bind failed: " + describe(e))
+                    : new Verdict.Rejected("bind refused: " + e.getResultCode());
+        }
+        try {
+            Set<String> names = groups.enabled() ? groups.of(pool, user, dn) : Set.of();
+            return new Verdict.Accepted(new Identity(user, names));
+        } catch (LDAPException e) {
+            // Accepting without groups could let group-based policy rules decide wrongly: fail closed.
+            return new Verdict.Unavailable("group search failed: " + describe(e));
+        }
+    }
+
+    /** The entries matching the user filter; two when the filter is ambiguous (the search stops there). */
+    private List<SearchResultEntry> findUser(String user) throws LDAPException {
+        SearchRequest request = new SearchRequest(ldap.userBase(), SearchScope.SUB,
+                LdapTemplate.filter(ldap.userFilter(), user, ""), SearchRequest.NO_ATTRIBUTES);
+        request.setSizeLimit(2);
+        request.setTimeLimitSeconds((int) Math.max(1, ldap.responseTimeout().toSeconds()));
+        try {
+            return pool.search(request).getSearchEntries();
+        } catch (LDAPSearchException e) {
+            if (e.getResultCode() != ResultCode.SIZE_LIMIT_EXCEEDED) throw e;
+            return e.getSearchEntries();
+        }
+    }
+
+    /** Whether a failure means the directory could not answer (down, timeout, TLS, busy) rather than "no". */
+    private static boolean outage(ResultCode code) {
+        return code.isClientSideResultCode() || code == ResultCode.BUSY || code == ResultCode.UNAVAILABLE
+                || code == ResultCode.OPERATIONS_ERROR || code == ResultCode.OTHER
+                || code == ResultCode.TIME_LIMIT_EXCEEDED || code == ResultCode.ADMIN_LIMIT_EXCEEDED;
+    }
+
+    private static String describe(LDAPException e) {
+        return e.getResultCode() + ": " + e.getMessage();
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @Override
+    public String toString() {
+        return "LDAP " + ldap.url();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gatehouse.auth;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class CachingAuthenticatorTest {
+    private static final Duration SUCCESS_TTL = Duration.ofMinutes(5);
+    private static final Duration FAILURE_TTL = Duration.ofSeconds(30);
+
+    /** A back-end whose answers the test sets, recording each question it is asked. */
+    private static final class ScriptedBackend implements Authenticator {
+        final List<String> asked = new ArrayList<>();
+        Verdict next = accepted("alice");
+        AuthLoadException reloadFailure;
+
+        @Override
+        public Verdict verify(String user, String password) {
+            asked.add(user);
+            return next;
+        }
+
+        @Override
+        public void reload() throws AuthLoadException {
+            if (reloadFailure != null) throw reloadFailure;
+        }
+    }
+
+    private static Verdict accepted(String user) {
+        return new Verdict.Accepted(new Identity(user, Set.of("staff")));
+    }
+
+    private final AtomicLong nanos = new AtomicLong();
+    private final ScriptedBackend backend = new ScriptedBackend();
+    private final CachingAuthenticator cache = new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 100, nanos::get);
+
+    private void advance(Duration d) {
+        nanos.addAndGet(d.toNanos());
+    }
+
+    @Test
+    void anAcceptedVerdictIsRememberedForSuccessTtl() {
+        assertNull(cache.known("alice", "pw"));
+        assertEquals(accepted("alice"), cache.verify("alice", "pw"));
+        assertEquals(accepted("alice"), cache.known("alice", "pw"));
+        advance(SUCCESS_TTL.minusSeconds(1));
+        assertEquals(accepted("alice"), cache.verify("alice", "pw"));
+        assertEquals(1, backend.asked.size());
+        advance(Duration.ofSeconds(2));
+        assertNull(cache.known("alice", "pw"));
+        cache.verify("alice", "pw");
+        assertEquals(2, backend.asked.size());
+    }
+
+    @Test
+    void aRejectionIsRememberedForFailureTtlOnly() {
+        backend.next = new Verdict.Rejected("wrong password");
+        cache.verify("alice", "guess");
+        cache.verify("alice", "guess");
+        assertEquals(1, backend.asked.size());
+        advance(FAILURE_TTL.plusSeconds(1));
+        cache.verify("alice", "guess");
+        assertEquals(2, backend.asked.size());
+    }
+
+    @Test
+    void unavailableIsNeverRemembered() {
+        backend.next = new Verdict.Unavailable("directory down");
+        assertEquals(backend.next, cache.verify("alice", "pw"));
+        assertNull(cache.known("alice", "pw"));
+        backend.next = accepted("alice");
+        assertEquals(accepted("alice"), cache.verify("alice", "pw"));
+        assertEquals(2, backend.asked.size());
+    }
+
+    @Test
+    void theKeyIsTheWholeCredentialPairNotTheUserAlone() {
+        cache.verify("alice", "pw");
+        assertNull(cache.known("alice", "pw2"));
+        assertNull(cache.known("alic", "epw"));
+        assertNull(cache.known("alice", "PW"));
+        backend.next = new Verdict.Rejected("wrong password");
+        assertEquals(new Verdict.Rejected("wrong password"), cache.verify("alice", "other"));
+    }
+
+    @Test
+    void cacheKeysDoNotContainThePassword() {
+        String password = "correct horse battery staple";
+        String key = cache.keyFor("alice", password);
+        assertFalse(key.contains(password) || key.contains("alice"));
+        assertEquals(64, key.length()); // HMAC-SHA256 in hex
+        // A new process (a new random HMAC key) gives a different key: nothing precomputed applies.
+        assertFalse(key.equals(new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 10, nanos::get)
+                .keyFor("alice", password)));
+    }
+
+    @Test
+    void theCacheIsBounded() {
+        CachingAuthenticator small = new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 3, nanos::get);
+        for (int i = 0; i < 50; i++) small.verify("user" + i, "pw");
+        assertEquals(3, small.size());
+    }
+
+    @Test
+    void aSuccessfulReloadForgetsEveryVerdictAndAFailedOneKeepsThem() {
+        cache.verify("alice", "pw");
+        backend.reloadFailure = new AuthLoadException("htpasswd:1: broken");
+        assertThrows(AuthLoadException.class, cache::reload);
+        assertEquals(accepted("alice"), cache.known("alice", "pw"));
+        backend.reloadFailure = null;
+        assertDoesNotThrow(cache::reload);
+        assertNull(cache.known("alice", "pw"));
+    }
+}
