@@ -19,6 +19,7 @@ import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.listener.ProxyHandlers;
 import dev.gatehouse.listener.ProxyServer;
 import dev.gatehouse.pac.PacFile;
+import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
@@ -46,6 +47,7 @@ public final class Gatehouse implements AutoCloseable {
     private final GatehouseConfig config;
     private final AuditLog audit;
     private final PolicyRuntime policy;
+    private final AuthRuntime auth;
     private final ExecutorService executor;
     private final TunnelRegistry tunnels;
     private final ProxyServer proxy;
@@ -55,7 +57,7 @@ public final class Gatehouse implements AutoCloseable {
     private final UpstreamClient upstream;
     private volatile boolean stopping;
 
-    private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, ExecutorService executor,
+    private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, AuthRuntime auth, ExecutorService executor,
                       TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache,
                       UpstreamClient upstream) {
         this.cache = cache;
@@ -63,6 +65,7 @@ public final class Gatehouse implements AutoCloseable {
         this.config = config;
         this.audit = audit;
         this.policy = policy;
+        this.auth = auth;
         this.executor = executor;
         this.tunnels = tunnels;
         this.proxy = proxy;
@@ -70,8 +73,15 @@ public final class Gatehouse implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException {
+    public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException, AuthLoadException {
         PolicyRuntime policy = PolicyRuntime.start(config.policy());
+        AuthRuntime auth;
+        try {
+            auth = AuthRuntime.start(config.auth());
+        } catch (IOException | AuthLoadException | RuntimeException e) {
+            if (policy != null) policy.close();
+            throw e;
+        }
         Path dataDir = Path.of(config.dataDir());
         Files.createDirectories(dataDir);
         AuditLog audit = openAudit(config, dataDir);
@@ -88,7 +98,7 @@ public final class Gatehouse implements AutoCloseable {
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http(),
-                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), null));
+                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator()));
             guard.addOwnListener(proxy.address());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
                     policy == null ? () -> null : new PolicyStatusView(policy.holder()),
@@ -97,10 +107,13 @@ public final class Gatehouse implements AutoCloseable {
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(new AdminServer.Parts(config.adminAddress().toSocketAddress(),
                     config.adminAuth(), () -> self[0] != null && !self[0].stopping, metrics, stats, live, PacFile.from(config),
-                    policy == null ? null : policy.holder(), () -> policy.reload("admin"),
+                    policy == null ? null : policy.holder(), () -> {
+                        if (auth != null) auth.reload("admin");
+                        return policy.reload("admin");
+                    },
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, executor, tunnels, proxy, admin, metrics, cache, upstream);
+            self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
@@ -109,6 +122,7 @@ public final class Gatehouse implements AutoCloseable {
             audit.close();
             executor.shutdownNow();
             if (policy != null) policy.close();
+            if (auth != null) auth.close();
             throw e;
         }
     }
@@ -186,6 +200,7 @@ public final class Gatehouse implements AutoCloseable {
     public void hangup() {
         audit.reopen();
         if (policy != null) policy.reload("SIGHUP");
+        if (auth != null) auth.reload("SIGHUP");
     }
 
     /** Reloads the policy now; false if the new files were rejected (the running policy stays). */
@@ -224,6 +239,7 @@ public final class Gatehouse implements AutoCloseable {
         } catch (IOException e) {
             log.warn("closing the policy watcher: {}", e.toString());
         }
+        if (auth != null) auth.close();
         metrics.close();
         log.info("stopped; {} audit records written", audit.writtenCount());
     }

@@ -1,5 +1,6 @@
 package dev.gatehouse.app;
 
+import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
@@ -139,6 +140,9 @@ public final class Main {
         } catch (PolicyLoadException e) {
             err.println("gatehouse: the policy has errors:");
             e.problems().forEach(p -> err.println("  " + p));
+            return 3;
+        } catch (AuthLoadException e) {
+            err.println("gatehouse: proxy authentication cannot start: " + e.getMessage());
             return 3;
         } catch (Exception e) {
             err.println("gatehouse: cannot start: " + e);

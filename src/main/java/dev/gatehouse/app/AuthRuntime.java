@@ -1,0 +1,86 @@
+package dev.gatehouse.app;
+
+import dev.gatehouse.auth.AuthLoadException;
+import dev.gatehouse.auth.Authenticator;
+import dev.gatehouse.auth.Authenticators;
+import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.policy.PolicyWatcher;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Proxy authentication as the running proxy holds it: built at start (a bad htpasswd or group file stops
+ * the start, naming file and line), its files re-read on SIGHUP, the admin reload and when they change.
+ * A bad file on reload keeps the running data and logs the problem.
+ */
+final class AuthRuntime implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(AuthRuntime.class);
+
+    private final Authenticator authenticator;
+    private final List<PolicyWatcher> watchers;
+
+    private AuthRuntime(Authenticator authenticator, List<PolicyWatcher> watchers) {
+        this.authenticator = authenticator;
+        this.watchers = watchers;
+    }
+
+    /** Null when {@code auth.backend} is {@code none}. */
+    static AuthRuntime start(GatehouseConfig.Auth auth) throws AuthLoadException, IOException {
+        if (!auth.enabled()) return null;
+        Authenticator authenticator = Authenticators.create(auth);
+        log.info("proxy authentication: {} back-end{}, required from {}{}", auth.backend(),
+                auth.groupsFile().isEmpty() ? "" : " with groups from " + auth.groupsFile(), auth.networks(),
+                auth.exempt().isEmpty() ? "" : " except " + auth.exempt());
+        List<PolicyWatcher> watchers = new ArrayList<>();
+        AuthRuntime runtime = new AuthRuntime(authenticator, watchers);
+        if (auth.watch()) {
+            Set<Path> folders = new LinkedHashSet<>();
+            for (Path file : Authenticators.watchedFiles(auth)) folders.add(file.toAbsolutePath().getParent());
+            try {
+                for (Path folder : folders) {
+                    // The policy's folder watcher, reused: it debounces editors' write-rename sequences.
+                    PolicyWatcher watcher = new PolicyWatcher(folder, Duration.ofMillis(500), () -> runtime.reload("file change"));
+                    watchers.add(watcher);
+                    watcher.start();
+                }
+            } catch (IOException | RuntimeException e) {
+                runtime.close();
+                throw e;
+            }
+        }
+        return runtime;
+    }
+
+    Authenticator authenticator() { return authenticator; }
+
+    /** Re-reads the files; false if they were rejected (the running data stays). */
+    boolean reload(String why) {
+        try {
+            authenticator.reload();
+            log.info("proxy authentication files reloaded ({})", why);
+            return true;
+        } catch (AuthLoadException e) {
+            log.error("proxy authentication reload ({}) failed; still using the previous files: {}", why, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (PolicyWatcher w : watchers) {
+            try {
+                w.close();
+            } catch (IOException e) {
+                log.warn("closing an authentication file watcher: {}", e.toString());
+            }
+        }
+        authenticator.close();
+    }
+}
