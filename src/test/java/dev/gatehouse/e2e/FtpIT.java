@@ -391,6 +391,75 @@ class FtpIT {
         assertFalse(record.toString().contains("hunter2"), record.toString());
     }
 
+    /**
+     * A 200 MB file is streamed to the client and teed into the cache at once, then served from disk, with
+     * the heap flat (measured after a GC half-way through each transfer, as in CacheLargeObjectIT; surefire
+     * caps the heap at 512 MB) and every byte checked by SHA-256. The file is written as a stream too.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void a200MbFileIsCachedWhileStreamingWithAFlatHeap() throws Exception {
+        long length = 200L << 20;
+        Path file = root.resolve("large.iso");
+        MessageDigest written = MessageDigest.getInstance("SHA-256");
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] block = new byte[1 << 16];
+            for (long offset = 0; offset < length; offset += block.length) {
+                java.nio.ByteBuffer.wrap(block).putLong(0, offset); // every block differs: a misplaced block shows
+                for (int k = 8; k < block.length; k++) block[k] = (byte) (k * 31 + offset / block.length);
+                written.update(block);
+                out.write(block);
+            }
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(10))));
+        byte[] expected = written.digest();
+        try {
+            int before = retrs("large.iso");
+            long baseline = usedHeapAfterGc();
+            long missGrowth = download(url("/large.iso"), length, expected) - baseline;
+            long hitGrowth = download(url("/large.iso"), length, expected) - baseline;
+            List<JsonNode> records = proxy.awaitRecords(2);
+            assertEquals("TCP_MISS", records.get(0).get("result").asText());
+            assertEquals("TCP_HIT", records.get(1).get("result").asText());
+            assertEquals(1, retrs("large.iso") - before, "the second download came from the cache");
+            long limit = 64L << 20;
+            assertTrue(missGrowth < limit, "heap grew by " + (missGrowth >> 20) + " MB half-way through the miss");
+            assertTrue(hitGrowth < limit, "heap grew by " + (hitGrowth >> 20) + " MB half-way through the hit");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** Downloads {@code url} whole, checking its SHA-256; returns the heap used after a GC half-way through. */
+    private long download(String url, long length, byte[] expectedSha256) throws Exception {
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            RawConnection.Response head = c.readHead();
+            assertEquals(200, head.status());
+            assertEquals(Long.toString(length), head.header("Content-Length"));
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            long received = 0;
+            long midway = -1;
+            while (received < length) {
+                int n = c.input().read(buffer, 0, (int) Math.min(buffer.length, length - received));
+                if (n < 0) break;
+                digest.update(buffer, 0, n);
+                received += n;
+                if (midway < 0 && received >= length / 2) midway = usedHeapAfterGc();
+            }
+            assertEquals(length, received);
+            assertArrayEquals(expectedSha256, digest.digest());
+            return midway;
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
     private static String curl() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (new File(dir, "curl").canExecute()) return new File(dir, "curl").getPath();
