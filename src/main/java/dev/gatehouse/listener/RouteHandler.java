@@ -58,7 +58,7 @@ final class RouteHandler implements HttpHandler {
         if (userInfo != null) {
             // RFC 9110 §4.2.4: user info in an http URL is deprecated and a likely phishing disguise; it is
             // refused rather than stripped, so credentials are neither forwarded nor silently dropped.
-            errors.respond(exchange, Failure.BAD_REQUEST, "an http URL must not carry a user name or password (RFC 9110 §4.2.4)");
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, "an http URL must not carry a user name or password (RFC 9110 §4.2.4)");
             return;
         }
         URI target = parse(raw, exchange.getQueryString());

@@ -274,6 +274,11 @@ class FtpIT {
         assertEquals(0, p.exitValue());
     }
 
+    /** The audit records' result codes, once there are {@code n} records. */
+    private List<String> results(int n) {
+        return proxy.awaitRecords(n).stream().map(r -> r.get("result").asText()).toList();
+    }
+
     private static int retrs(String path) {
         return RETRS.getOrDefault(path, new AtomicInteger()).get();
     }
@@ -289,9 +294,9 @@ class FtpIT {
         assertEquals("unchanged for ten days", second.text());
         assertTrue(second.header("X-Cache").startsWith("HIT"), second.header("X-Cache"));
         assertEquals(first.header("Last-Modified"), second.header("Last-Modified"));
-        List<JsonNode> records = proxy.awaitRecords(2);
-        assertEquals("TCP_MISS", records.get(0).get("result").asText());
-        assertTrue(records.get(1).get("result").asText().matches("TCP_(MEM_)?HIT"), records.get(1).toString());
+        // Records are written as exchanges end, and a memory hit can end before the miss's thread lets go.
+        List<String> results = results(2);
+        assertTrue(results.contains("TCP_MISS") && (results.contains("TCP_HIT") || results.contains("TCP_MEM_HIT")), results.toString());
         assertEquals(1, retrs("pub/old.txt") - before, "one transfer from the FTP server");
     }
 
@@ -304,7 +309,7 @@ class FtpIT {
         RawConnection.Response second = get("GET", url("/pub/old.txt"));
         assertEquals(200, second.status(), second.text());
         assertEquals("unchanged for ten days", second.text());
-        assertEquals("TCP_REFRESH_UNMODIFIED", proxy.awaitRecords(2).get(1).get("result").asText());
+        assertTrue(results(2).containsAll(List.of("TCP_MISS", "TCP_REFRESH_UNMODIFIED")), results(2).toString());
         assertEquals(1, retrs("pub/old.txt") - before, "MDTM said unchanged: no second RETR");
     }
 
@@ -418,9 +423,7 @@ class FtpIT {
             long baseline = usedHeapAfterGc();
             long missGrowth = download(url("/large.iso"), length, expected) - baseline;
             long hitGrowth = download(url("/large.iso"), length, expected) - baseline;
-            List<JsonNode> records = proxy.awaitRecords(2);
-            assertEquals("TCP_MISS", records.get(0).get("result").asText());
-            assertEquals("TCP_HIT", records.get(1).get("result").asText());
+            assertTrue(results(2).containsAll(List.of("TCP_MISS", "TCP_HIT")), results(2).toString());
             assertEquals(1, retrs("large.iso") - before, "the second download came from the cache");
             long limit = 64L << 20;
             assertTrue(missGrowth < limit, "heap grew by " + (missGrowth >> 20) + " MB half-way through the miss");
