@@ -39,7 +39,9 @@ final class AuditHandler implements HttpHandler {
         exchange.putAttachment(Exchanges.RECORD, record);
         ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
         if (tap != null) {
-            if (tap.exchangeStarted()) exchange.putAttachment(Exchanges.OBS_FOLD, Boolean.TRUE);
+            ConnectionTap.Head head = tap.exchangeStarted();
+            if (head.obsFold()) exchange.putAttachment(Exchanges.OBS_FOLD, Boolean.TRUE);
+            if (head.userInfo() != null) exchange.putAttachment(Exchanges.USER_INFO, head.userInfo());
             exchange.putAttachment(Exchanges.TAP, tap);
         }
         trail.held();

@@ -39,6 +39,7 @@ final class CacheHandler implements HttpHandler {
     private final Executor executor;
     private final BodyCopier copier = new BodyCopier();
 
+    /** {@code background}: the origin fetches the cache makes by itself, or null when it makes none (FTP). */
     CacheHandler(HttpHandler next, HttpCache cache, StoredResponder responder, BackgroundFetch background,
                  ErrorResponder errors, Path sharedDir, Executor executor) {
         this.next = next;
@@ -124,6 +125,10 @@ final class CacheHandler implements HttpHandler {
                     exchange.endExchange();
                 }
                 case STALE_WHILE_REVALIDATE -> {
+                    if (background == null) { // an origin the cache cannot fetch from by itself: validate now
+                        forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));
+                        return;
+                    }
                     hit(record, decision.resultCode());
                     background.revalidate(request, store);
                     responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
@@ -135,7 +140,7 @@ final class CacheHandler implements HttpHandler {
     }
 
     private void miss(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
-        if (store && request.method().equals("GET") && request.headers().has("Range")) {
+        if (background != null && store && request.method().equals("GET") && request.headers().has("Range")) {
             background.fillAfterRangeMiss(request); // the client's range goes upstream as asked; the next one may hit
         }
         if (!collapse) {

@@ -16,6 +16,10 @@ import org.xnio.conduits.StreamSourceConduit;
  * <ul>
  *   <li>each exchange's audit record gets the bytes it really moved, headers included (Squid's
  *       {@code %<st} counts headers), and</li>
+ *   <li>user info in an absolute-form target ({@code GET ftp://user:pass@host/file}, as curl and browsers
+ *       send it) is taken out of the request line before Undertow's parser, which reads the authority as
+ *       {@code host[:port]} only and answers a bare 400 to anything else; the handlers get it apart
+ *       (see {@link Head}), so it never reaches the URL that is logged, cached or matched by policy, and</li>
  *   <li>a request Undertow rejects before any handler runs (bad framing, oversized header) or a
  *       connection that ends in the middle of a request header still gets its audit record, as
  *       Squid logs {@code NONE_NONE/400 error:invalid-request}.</li>
@@ -25,6 +29,19 @@ import org.xnio.conduits.StreamSourceConduit;
 final class ConnectionTap {
     /** What the tap reports for traffic no exchange accounted for. */
     record Unparsed(InetSocketAddress client, int status, long bytesIn, long bytesOut) {}
+
+    /**
+     * What the tap saw in an exchange's request head.
+     *
+     * @param obsFold  the head used obsolete line folding
+     * @param userInfo the raw (still percent-encoded) {@code user[:password]} taken out of the target, or null
+     */
+    record Head(boolean obsFold, String userInfo) {}
+
+    /** Request-line scan states: the method, a target's scheme, its "//", its authority, then nothing more to do. */
+    private static final int METHOD = 0, SCHEME = 1, SLASH1 = 2, SLASH2 = 3, AUTHORITY = 4, LINE_DONE = 5;
+    /** The longest unfinished authority held back from the parser while its end has not arrived. */
+    private static final int HELD_MAX = 2048;
 
     private final InetSocketAddress client;
     private final Consumer<Unparsed> onUnparsed;
@@ -40,6 +57,11 @@ final class ConnectionTap {
     private int headState;
     private boolean obsFold;
     private int statusLineLength;
+    private int lineState;
+    private boolean methodSeen;
+    private String userInfo;
+    /** The start of an authority that had not ended when a read ended, withheld from the parser until it does. */
+    private byte[] held;
 
     private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed) {
         this.client = client;
@@ -54,13 +76,15 @@ final class ConnectionTap {
         return tap;
     }
 
-    /** An exchange reached the handler chain; returns whether its head contained obsolete line folding. */
-    synchronized boolean exchangeStarted() {
+    /** An exchange reached the handler chain; returns what its head showed. */
+    synchronized Head exchangeStarted() {
         activeExchanges++;
-        boolean folded = obsFold;
+        Head head = new Head(obsFold, userInfo);
         obsFold = false;
+        userInfo = null;
         headState = 3; // whatever is read now is this exchange's body, until it completes
-        return folded;
+        lineState = LINE_DONE;
+        return head;
     }
 
     /**
@@ -68,8 +92,9 @@ final class ConnectionTap {
      * bytes of a request head as they arrive, before Undertow's parser (which would silently unfold it).
      * Only bytes read while no exchange is active are a head, and only up to its blank line.
      */
-    private synchronized void scanHead(ByteBuffer dst, int start, int n) {
-        if (activeExchanges > 0 || tunnelled) return;
+    private synchronized int scanHead(ByteBuffer dst, int start, int n) {
+        if (activeExchanges > 0 || tunnelled) return n;
+        n = requestLine(dst, start, n);
         for (int i = start; i < start + n && headState != 3; i++) {
             byte b = dst.get(i);
             switch (headState) {
@@ -81,6 +106,67 @@ final class ConnectionTap {
                 default -> headState = b == '\n' ? 1 : 0;
             }
         }
+        return n;
+    }
+
+    /**
+     * Follows the request line through {@code n} bytes at {@code start} and takes user info out of an
+     * absolute-form target's authority (RFC 3986 §3.2.1: up to the last {@code @}), shifting the rest of
+     * the bytes down; returns how many bytes are left for the parser. An authority whose end has not
+     * arrived yet is held back (as Undertow would otherwise see {@code user} as the host) and put in front
+     * of the next read. The connection's byte counts are the client's bytes, taken before this.
+     */
+    private int requestLine(ByteBuffer dst, int start, int n) {
+        int end = start + n;
+        int authority = start;
+        int at = -1;
+        for (int i = start; i < end && lineState != LINE_DONE; i++) {
+            byte b = dst.get(i);
+            switch (lineState) {
+                case METHOD -> {
+                    if (b == ' ') lineState = methodSeen ? SCHEME : LINE_DONE;
+                    else if (b != '\r' && b != '\n') methodSeen = true; // empty lines before a request are allowed (RFC 9112 §2.2)
+                }
+                case SCHEME -> {
+                    if (b == ':') lineState = SLASH1;
+                    else if (!Character.isLetterOrDigit(b) && b != '+' && b != '-' && b != '.') lineState = LINE_DONE; // origin-form
+                }
+                case SLASH1 -> lineState = b == '/' ? SLASH2 : LINE_DONE; // authority-form (CONNECT host:port)
+                case SLASH2 -> {
+                    lineState = b == '/' ? AUTHORITY : LINE_DONE;
+                    authority = i + 1;
+                }
+                default -> { // AUTHORITY
+                    if (b == '@') {
+                        at = i;
+                    } else if (b == '/' || b == '?' || b == '#' || b == ' ' || b == '\r' || b == '\n') {
+                        lineState = LINE_DONE;
+                        if (at >= 0) end = removeUserInfo(dst, authority, at, end);
+                    }
+                }
+            }
+        }
+        if (lineState == AUTHORITY) {
+            if (end - authority > HELD_MAX) {
+                lineState = LINE_DONE; // not a host name: the parser refuses it
+            } else {
+                held = new byte[end - authority];
+                dst.get(authority, held);
+                end = authority;
+            }
+        }
+        dst.position(end);
+        return end - start;
+    }
+
+    /** Keeps {@code [authority, at)} as the user info and shifts the bytes after the {@code @} down over it. */
+    private int removeUserInfo(ByteBuffer dst, int authority, int at, int end) {
+        byte[] info = new byte[at - authority];
+        dst.get(authority, info);
+        userInfo = new String(info, StandardCharsets.ISO_8859_1);
+        int gap = at + 1 - authority;
+        for (int i = at + 1; i < end; i++) dst.put(i - gap, dst.get(i));
+        return end - gap;
     }
 
     /**
@@ -96,12 +182,23 @@ final class ConnectionTap {
         statusLineLength = 0;
         headState = 0; // the next bytes start a new request head
         obsFold = false;
+        lineState = METHOD;
+        methodSeen = false;
+        userInfo = null;
         return delta;
     }
 
     /** The connection now carries a tunnel: its bytes are the tunnel's, never an unparsed request. */
     synchronized void tunnelled() {
         tunnelled = true;
+    }
+
+    /** The held-back start of an authority, if there is room to put it back in front of the next read. */
+    private synchronized byte[] takeHeld(ByteBuffer dst) {
+        if (held == null || dst.remaining() <= held.length) return new byte[0];
+        byte[] h = held;
+        held = null;
+        return h;
     }
 
     private synchronized void read(int n) {
@@ -157,10 +254,14 @@ final class ConnectionTap {
         @Override
         public int read(ByteBuffer dst) throws IOException {
             int start = dst.position();
+            byte[] before = takeHeld(dst);
+            if (before.length > 0) dst.position(start + before.length); // read after the held-back bytes
             int n = next.read(dst);
-            if (n > 0) scanHead(dst, start, n);
             ConnectionTap.this.read(n);
-            return n;
+            if (n <= 0 && before.length == 0) return n;
+            if (n < 0) return n; // the connection ends inside a request line: nothing to parse
+            dst.put(start, before);
+            return scanHead(dst, start, before.length + n);
         }
 
         @Override

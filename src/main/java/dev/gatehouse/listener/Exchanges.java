@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import java.net.URI;
@@ -12,6 +13,13 @@ final class Exchanges {
     static final AttachmentKey<ConnectionTap> TAP = AttachmentKey.create(ConnectionTap.class);
     /** The request head used obsolete line folding (seen by the {@link ConnectionTap}). */
     static final AttachmentKey<Boolean> OBS_FOLD = AttachmentKey.create(Boolean.class);
+    /**
+     * The raw {@code user[:password]} the client put in an absolute-form target, which the
+     * {@link ConnectionTap} took out of the request line before Undertow's parser (which refuses it).
+     */
+    static final AttachmentKey<String> USER_INFO = AttachmentKey.create(String.class);
+    /** An {@code ftp://} request's target, credentials included (never logged: see {@link FtpTarget#toString()}). */
+    static final AttachmentKey<FtpTarget> FTP_TARGET = AttachmentKey.create(FtpTarget.class);
     static final AttachmentKey<AuditHold> HOLD = AttachmentKey.create(AuditHold.class);
 
     private Exchanges() {}

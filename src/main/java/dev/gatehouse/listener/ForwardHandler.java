@@ -5,7 +5,6 @@ import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.Via;
-import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamRequest;
@@ -16,13 +15,10 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
-import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -53,9 +49,7 @@ final class ForwardHandler implements HttpHandler {
     private final boolean xForwardedFor;
     private final ErrorResponder errors;
     private final Executor executor;
-    private final BodyCopier copier = new BodyCopier();
-    /** Bodies up to this size are read whole and written by the IO thread (see {@link #sendSmall}). */
-    private static final int SMALL_BODY = 32 * 1024;
+    private final OriginRelay relay;
 
     ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, Executor executor) {
         this.upstream = upstream;
@@ -63,6 +57,7 @@ final class ForwardHandler implements HttpHandler {
         this.xForwardedFor = xForwardedFor;
         this.errors = errors;
         this.executor = executor;
+        this.relay = new OriginRelay(errors);
     }
 
     @Override
@@ -131,21 +126,10 @@ final class ForwardHandler implements HttpHandler {
             return;
         }
         try (response) {
-            record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
-            record.setResultCode("TCP_MISS");
-            CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
-            if (next == CacheFill.Next.ANSWERED) return;
-            if (next == CacheFill.Next.RETRY) {
+            if (!relay.relay(exchange, response, method, this::copyResponseHeaders)) {
                 response.close();
                 forward(exchange); // once: the fill no longer adds validators
-                return;
             }
-            exchange.setStatusCode(response.status());
-            copyResponseHeaders(response.headers(), exchange.getResponseHeaders());
-            boolean hasBody = mayHaveBody(method, response.status());
-            InputStream responseBody = fill == null ? response.body() : fill.body(exchange, response, hasBody);
-            if (!hasBody) return;
-            stream(exchange, record, responseBody);
         }
     }
 
@@ -232,71 +216,6 @@ final class ForwardHandler implements HttpHandler {
             to.addAll(HttpString.tryFromString(name), h.getValue());
         }
         to.put(VIA, via.append(viaValue));
-    }
-
-    /**
-     * A small body of known length is read whole here and written by the IO thread, which then also ends
-     * the exchange. Ending it on this virtual thread would make the IO thread, which may already hold the
-     * client's next keep-alive request, spin until this thread is scheduled again (measured: a third of
-     * the IO threads' samples under load), and the blocking streams cost allocations per exchange.
-     * Nothing has been sent yet, so an origin that fails inside the body still gets a proper error page.
-     */
-    private void sendSmall(HttpServerExchange exchange, AuditRecord record, InputStream body, int length) {
-        byte[] bytes;
-        try {
-            bytes = body.readNBytes(length);
-            if (bytes.length < length) throw new EOFException("origin closed the connection inside the body");
-        } catch (IOException e) {
-            boolean timeout = e instanceof BodyReadTimeoutException;
-            record.setError(timeout ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
-            errors.respond(exchange, timeout ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED, e.getMessage());
-            return;
-        }
-        exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
-    }
-
-    /** RFC 9110 §6.4.1: no content in responses to HEAD, nor in 1xx, 204 and 304 responses. */
-    private static boolean mayHaveBody(String method, int status) {
-        return !"HEAD".equals(method) && status >= 200 && status != 204 && status != 304;
-    }
-
-    /** Streams {@code body} (the origin's, or the cache's tee of it) to the client. */
-    private void stream(HttpServerExchange exchange, AuditRecord record, InputStream body) {
-        long length = exchange.getResponseContentLength();
-        if (!exchange.isBlocking() && length >= 0 && length <= SMALL_BODY) {
-            sendSmall(exchange, record, body, (int) length);
-            return;
-        }
-        exchange.startBlocking();
-        OutputStream out = exchange.getOutputStream();
-        try {
-            copier.copy(body, out);
-        } catch (BodyCopier.SourceFailed e) {
-            // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
-            // What the origin did send goes out first (flush does not end the response): without it a short
-            // body still in the output buffer is lost with the header, and the client sees no response at all.
-            record.setError(e.getCause() instanceof BodyReadTimeoutException ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
-            record.setResultCode("TCP_MISS_ABORTED");
-            try {
-                out.flush();
-            } catch (IOException ignored) {
-                // the client is gone too
-            }
-            IoUtils.safeClose(exchange.getConnection());
-            return;
-        } catch (BodyCopier.SinkFailed e) {
-            record.setError("client_aborted");
-            record.setResultCode("TCP_MISS_ABORTED");
-            CacheFill fill = exchange.getAttachment(CacheFill.KEY);
-            if (fill != null) fill.clientGone(); // collapsed followers may still need the rest of the body
-            return; // closing the response (try-with-resources) drops the upstream connection
-        }
-        try {
-            out.close();
-        } catch (IOException e) {
-            record.setError("client_aborted");
-            record.setResultCode("TCP_MISS_ABORTED");
-        }
     }
 
     /** The client's request body, remembering whether reading it failed (the client went away mid-upload). */

@@ -54,13 +54,17 @@ public final class ProxyHandlers {
         return PacFile.from(config);
     }
 
-    /** The cache in front of the forward path: hits answered here, misses and revalidations stored as they stream. */
-    private static HttpHandler cache(HttpHandler forward, Parts parts, Via via, ErrorResponder errors) {
+    /**
+     * The cache in front of an origin handler: hits answered here, misses and revalidations stored as they
+     * stream. {@code background}: whether the cache may fetch from the origin on its own (stale-while-revalidate,
+     * whole objects after a range miss); that goes through the HTTP client, so only for {@code http://}.
+     */
+    private static HttpHandler cache(HttpHandler origin, Parts parts, Via via, ErrorResponder errors, boolean background) {
         GatehouseConfig config = parts.config();
         StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
-        BackgroundFetch background = new BackgroundFetch(parts.cache(), parts.upstream(), via, parts.executor(),
-                config.cache().rangeFillMaxBytes());
-        return new CacheHandler(forward, parts.cache(), responder, background, errors,
+        BackgroundFetch fetch = background ? new BackgroundFetch(parts.cache(), parts.upstream(), via, parts.executor(),
+                config.cache().rangeFillMaxBytes()) : null;
+        return new CacheHandler(origin, parts.cache(), responder, fetch, errors,
                 Path.of(config.dataDir(), "cache", "tmp"), parts.executor());
     }
 
@@ -73,6 +77,18 @@ public final class ProxyHandlers {
                 errors, parts.executor());
     }
 
+    /**
+     * The {@code ftp://} gateway, behind the cache for anonymous logins only: a login's files are that
+     * user's, not to be shared (as with {@code Authorization}, RFC 9111 §3.5), and a URL path is relative to
+     * the user's login directory (RFC 1738 §3.2.2), so one URL names different files for different users.
+     */
+    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors) {
+        HttpHandler gateway = new FtpHandler(parts.ftp(), via, errors, parts.executor());
+        if (parts.cache() == null) return gateway;
+        HttpHandler cached = cache(gateway, parts, via, errors, false);
+        return exchange -> (exchange.getAttachment(Exchanges.FTP_TARGET).isAnonymous() ? cached : gateway).handleRequest(exchange);
+    }
+
     static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
         GatehouseConfig config = parts.config();
         ErrorResponder errors = new ErrorResponder(config.forwarding().contact());
@@ -81,13 +97,13 @@ public final class ProxyHandlers {
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
-        if (parts.cache() != null) forward = cache(forward, parts, via, errors);
+        if (parts.cache() != null) forward = cache(forward, parts, via, errors, true);
 
         AuditTrail trail = new AuditTrail(parts.audit(), parts.auditObserver());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
 
-        HttpHandler ftp = parts.ftp() == null ? null : new FtpHandler(parts.ftp(), via, errors, parts.executor());
+        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors);
 
         if (parts.policy() != null) {
             // One allowance store for all routes: a continue granted over http also opens the tunnel.

@@ -1,8 +1,11 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.FailureException;
+import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.Methods;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -42,12 +45,20 @@ final class RouteHandler implements HttpHandler {
         String raw = exchange.getRequestURI();
         int colon = raw.indexOf(':');
         String scheme = colon < 0 ? "" : raw.substring(0, colon).toLowerCase(Locale.ROOT);
+        // User info was taken out of the request line beneath the parser (see ConnectionTap).
+        String userInfo = exchange.getAttachment(Exchanges.USER_INFO);
         if (scheme.equals("ftp") && ftp != null) {
-            routeFtp(exchange, raw);
+            routeFtp(exchange, raw, userInfo);
             return;
         }
         if (!scheme.equals("http")) {
             errors.respond(exchange, Failure.UNSUPPORTED_SCHEME, "scheme '" + scheme + "' is not supported");
+            return;
+        }
+        if (userInfo != null) {
+            // RFC 9110 §4.2.4: user info in an http URL is deprecated and a likely phishing disguise; it is
+            // refused rather than stripped, so credentials are neither forwarded nor silently dropped.
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, "an http URL must not carry a user name or password (RFC 9110 §4.2.4)");
             return;
         }
         URI target = parse(raw, exchange.getQueryString());
@@ -60,37 +71,32 @@ final class RouteHandler implements HttpHandler {
     }
 
     /**
-     * {@code ftp://} may carry {@code user:password@} (RFC 1738): the target keeps it for the login, and the
-     * audit record's URL, which policy, logs and error pages read, is set without the password.
+     * {@code ftp://} may carry {@code user:password@} (RFC 1738 §3.1), which the FTP login uses. The target,
+     * and so the audit URL, the cache key and what the policy matches, never holds it: the user name is left
+     * out of the URL too, so an {@code anonymous@} cannot step around a URL-prefix rule.
      */
-    private void routeFtp(HttpServerExchange exchange, String raw) throws Exception {
-        URI target = parse(raw, exchange.getQueryString(), true);
+    private void routeFtp(HttpServerExchange exchange, String raw, String userInfo) throws Exception {
+        URI target = parse(raw, exchange.getQueryString());
         if (target == null) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, "the request target is not a valid ftp URL");
             return;
         }
-        String userInfo = target.getRawUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            String shown = colon < 0 ? userInfo : userInfo.substring(0, colon);
-            String url = "ftp://" + shown + "@" + target.getRawAuthority().substring(userInfo.length() + 1) + target.getRawPath()
-                    + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
-            Exchanges.record(exchange).setUrl(url);
+        try {
+            exchange.putAttachment(Exchanges.FTP_TARGET,
+                    FtpTarget.of(target, userInfo, exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION)));
+        } catch (FailureException e) {
+            errors.respond(exchange, e.failure(), e.getMessage());
+            return;
         }
         exchange.putAttachment(Exchanges.TARGET, target);
         ftp.handleRequest(exchange);
     }
 
-    /** An http target: user info is refused there (RFC 9110 §4.2.4). */
+    /** The absolute target, normalised to have a path; null if it is not a usable URL (user info is refused: RFC 9110 §4.2.4). */
     static URI parse(String uri, String query) {
-        return parse(uri, query, false);
-    }
-
-    /** The absolute target, normalised to have a path; null if it is not a usable http URL. */
-    private static URI parse(String uri, String query, boolean userInfoAllowed) {
         try {
             URI u = new URI(query == null || query.isEmpty() ? uri : uri + "?" + query);
-            if (u.getHost() == null || (u.getRawUserInfo() != null && !userInfoAllowed) || u.getPort() == 0 || u.getPort() > 65535) return null;
+            if (u.getHost() == null || u.getRawUserInfo() != null || u.getPort() == 0 || u.getPort() > 65535) return null;
             if (u.getRawPath() == null || u.getRawPath().isEmpty()) {
                 u = new URI(u.getScheme() + "://" + u.getRawAuthority() + "/" + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
             }

@@ -12,6 +12,12 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.List;
@@ -19,6 +25,12 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.ftpserver.FtpServer;
 import org.apache.ftpserver.FtpServerFactory;
+import org.apache.ftpserver.filesystem.nativefs.NativeFileSystemFactory;
+import org.apache.ftpserver.ftplet.DefaultFtplet;
+import org.apache.ftpserver.ftplet.FileSystemView;
+import org.apache.ftpserver.ftplet.FtpRequest;
+import org.apache.ftpserver.ftplet.FtpSession;
+import org.apache.ftpserver.ftplet.FtpletResult;
 import org.apache.ftpserver.ftplet.UserManager;
 import org.apache.ftpserver.impl.DefaultFtpServer;
 import org.apache.ftpserver.listener.ListenerFactory;
@@ -44,6 +56,8 @@ class FtpIT {
     private static FtpServer server;
     private static int ftpPort;
     private static byte[] payload;
+    /** RETR commands the FTP server received, by argument: what the cache saved is counted here. */
+    private static final Map<String, AtomicInteger> RETRS = new ConcurrentHashMap<>();
     private GatehouseFixture proxy;
 
     @BeforeAll
@@ -55,6 +69,15 @@ class FtpIT {
         Files.writeString(root.resolve("pub").resolve("readme.txt"), "hello ftp");
         Files.writeString(root.resolve("pub").resolve(HOSTILE), "x");
         Files.writeString(root.resolve("pub").resolve("<script>alert(1)"), "x");
+        // Old enough that the heuristic (10% of the age, capped at a day: RFC 9111 §4.2.2) keeps it fresh for a day.
+        Files.writeString(root.resolve("pub").resolve("old.txt"), "unchanged for ten days");
+        Files.setLastModifiedTime(root.resolve("pub").resolve("old.txt"), FileTime.from(Instant.now().minus(Duration.ofDays(10))));
+        Files.writeString(root.resolve("pub").resolve("private.txt"), "alice's copy");
+        Files.setLastModifiedTime(root.resolve("pub").resolve("private.txt"), FileTime.from(Instant.now().minus(Duration.ofDays(10))));
+        Files.writeString(root.resolve("notes.txt"), "the root's notes");
+        Files.createDirectories(root.resolve("home").resolve("bob").resolve("sub"));
+        Files.writeString(root.resolve("home").resolve("bob").resolve("notes.txt"), "bob's notes");
+        Files.writeString(root.resolve("home").resolve("bob").resolve("sub").resolve("deep.txt"), "deep");
 
         // The test server's own noise ("Releasing unreserved passive port", an FtpServer quirk) is not the proxy's.
         ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.ftpserver"))
@@ -69,7 +92,22 @@ class FtpIT {
         UserManager manager = users.createUserManager();
         manager.save(user("anonymous", null));
         manager.save(user("alice", "secret"));
+        manager.save(user("bob", "b0b"));
         factory.setUserManager(manager);
+        // Bob logs in to /home/bob, not to the root (RFC 1738 §3.2.2 paths are relative to it).
+        NativeFileSystemFactory nativeFs = new NativeFileSystemFactory();
+        factory.setFileSystem(user -> {
+            FileSystemView view = nativeFs.createFileSystemView(user);
+            if (user.getName().equals("bob")) view.changeWorkingDirectory("/home/bob");
+            return view;
+        });
+        factory.setFtplets(new java.util.HashMap<>(Map.of("retrCounter", new DefaultFtplet() { // mutable: stop() clears it
+            @Override
+            public FtpletResult onDownloadStart(FtpSession session, FtpRequest request) {
+                RETRS.computeIfAbsent(request.getArgument(), k -> new AtomicInteger()).incrementAndGet();
+                return FtpletResult.DEFAULT;
+            }
+        })));
         server = factory.createServer();
         server.start();
         ftpPort = ((DefaultFtpServer) server).getListener("default").getPort();
@@ -166,8 +204,9 @@ class FtpIT {
         RawConnection.Response ok = get("GET", url("/pub/readme.txt"), "Authorization: Basic " + basic("alice:secret"));
         assertEquals(200, ok.status(), ok.text());
         assertEquals("hello ftp", ok.text());
-        // Undertow's request-line parser refuses user info in the target; the password must not reach the audit either way.
-        assertEquals(400, get("GET", "ftp://alice:secret@127.0.0.1:" + ftpPort + "/pub/readme.txt").status());
+        RawConnection.Response inUrl = get("GET", "ftp://alice:secret@127.0.0.1:" + ftpPort + "/pub/readme.txt");
+        assertEquals(200, inUrl.status(), inUrl.text());
+        assertEquals("hello ftp", inUrl.text());
 
         List<JsonNode> records = proxy.awaitRecords(3);
         for (JsonNode r : records) {
@@ -228,16 +267,207 @@ class FtpIT {
 
     @Test
     void curlFetchesAFileThroughTheProxy() throws Exception {
-        String curl = null;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, "curl").canExecute()) curl = new File(dir, "curl").getPath();
-        }
-        if (curl == null) fail("curl is not installed; run scripts/install-test-deps");
-        Process p = new ProcessBuilder(curl, "-sS", "--max-time", "20", "--noproxy", "", "-x",
+        Process p = new ProcessBuilder(curl(), "-sS", "--max-time", "20", "--noproxy", "", "-x",
                 "http://127.0.0.1:" + proxy.proxyPort(), url("/pub/readme.txt")).redirectErrorStream(true).start();
         assertTrue(p.waitFor(25, TimeUnit.SECONDS));
         assertEquals("hello ftp", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         assertEquals(0, p.exitValue());
+    }
+
+    /** The audit records' result codes, once there are {@code n} records. */
+    private List<String> results(int n) {
+        return proxy.awaitRecords(n).stream().map(r -> r.get("result").asText()).toList();
+    }
+
+    private static int retrs(String path) {
+        return RETRS.getOrDefault(path, new AtomicInteger()).get();
+    }
+
+    @Test
+    void aFileIsFetchedFromTheServerOnceThenServedFromTheCache() throws Exception {
+        int before = retrs("pub/old.txt");
+        RawConnection.Response first = get("GET", url("/pub/old.txt"));
+        assertEquals(200, first.status(), first.text());
+        assertTrue(first.header("X-Cache").startsWith("MISS"), first.header("X-Cache"));
+        RawConnection.Response second = get("GET", url("/pub/old.txt"));
+        assertEquals(200, second.status(), second.text());
+        assertEquals("unchanged for ten days", second.text());
+        assertTrue(second.header("X-Cache").startsWith("HIT"), second.header("X-Cache"));
+        assertEquals(first.header("Last-Modified"), second.header("Last-Modified"));
+        // Records are written as exchanges end, and a memory hit can end before the miss's thread lets go.
+        List<String> results = results(2);
+        assertTrue(results.contains("TCP_MISS") && (results.contains("TCP_HIT") || results.contains("TCP_MEM_HIT")), results.toString());
+        assertEquals(1, retrs("pub/old.txt") - before, "one transfer from the FTP server");
+    }
+
+    @Test
+    void aStaleFileIsRevalidatedByItsModificationTimeWithoutASecondTransfer() throws Exception {
+        proxy.close();
+        proxy = GatehouseFixture.start(c -> c.putObject("cache").put("heuristicFraction", 0)); // stale at once
+        int before = retrs("pub/old.txt");
+        assertEquals(200, get("GET", url("/pub/old.txt")).status());
+        RawConnection.Response second = get("GET", url("/pub/old.txt"));
+        assertEquals(200, second.status(), second.text());
+        assertEquals("unchanged for ten days", second.text());
+        assertTrue(results(2).containsAll(List.of("TCP_MISS", "TCP_REFRESH_UNMODIFIED")), results(2).toString());
+        assertEquals(1, retrs("pub/old.txt") - before, "MDTM said unchanged: no second RETR");
+    }
+
+    @Test
+    void aListingIsNotStored() throws Exception {
+        get("GET", url("/pub/"));
+        RawConnection.Response second = get("GET", url("/pub/"));
+        assertEquals(200, second.status());
+        assertTrue(second.header("X-Cache").startsWith("MISS"), second.header("X-Cache"));
+    }
+
+    @Test
+    void aFileFetchedWithCredentialsIsNotServedToOthers() throws Exception {
+        int before = retrs("pub/private.txt");
+        RawConnection.Response alice = get("GET", "ftp://alice:secret@127.0.0.1:" + ftpPort + "/pub/private.txt");
+        assertEquals(200, alice.status(), alice.text());
+        RawConnection.Response viaHeader = get("GET", url("/pub/private.txt"), "Authorization: Basic " + basic("alice:secret"));
+        assertEquals(200, viaHeader.status(), viaHeader.text());
+        RawConnection.Response anonymous = get("GET", url("/pub/private.txt"));
+        assertEquals(200, anonymous.status(), anonymous.text());
+        assertTrue(anonymous.header("X-Cache").startsWith("MISS"), anonymous.header("X-Cache"));
+        assertEquals(3, retrs("pub/private.txt") - before, "each credentialed download went to the server; so did the anonymous one");
+        for (JsonNode r : proxy.awaitRecords(3)) {
+            assertEquals("TCP_MISS", r.get("result").asText(), r.toString());
+            assertEquals(url("/pub/private.txt"), r.get("url").asText(), "no credentials in the audit URL");
+        }
+    }
+
+    @Test
+    void pathsAreRelativeToTheLoginDirectoryAndALeadingEncodedSlashIsTheRoot() throws Exception {
+        String bob = "ftp://bob:b0b@127.0.0.1:" + ftpPort;
+        assertEquals("bob's notes", get("GET", bob + "/notes.txt").text());
+        assertEquals("deep", get("GET", bob + "/sub/deep.txt").text());
+        assertEquals("the root's notes", get("GET", bob + "/%2Fnotes.txt").text());
+        assertEquals("bob's notes", get("GET", bob + "/%2Fhome/bob/notes.txt").text());
+        String listing = get("GET", bob + "/").text();
+        assertTrue(listing.contains("href=\"./sub/\"") && listing.contains("href=\"./notes.txt\""), listing);
+        assertFalse(listing.contains("href=\"./pub/\""), listing);
+        assertEquals(301, get("GET", bob + "/sub").status());
+    }
+
+    @Test
+    void curlSendsUserInfoInTheRequestLineAndItIsUsedForTheLoginButNeverLogged() throws Exception {
+        Process p = new ProcessBuilder(curl(), "-sS", "--max-time", "20", "--noproxy", "", "-x",
+                "http://127.0.0.1:" + proxy.proxyPort(), "ftp://alice:secret@127.0.0.1:" + ftpPort + "/pub/readme.txt")
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(25, TimeUnit.SECONDS));
+        assertEquals("hello ftp", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertEquals(0, p.exitValue());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(url("/pub/readme.txt"), record.get("url").asText());
+        assertFalse(record.toString().contains("secret"), record.toString());
+    }
+
+    @Test
+    void userInfoSplitAcrossReadsIsTakenOutAndAWrongPasswordIs401() throws Exception {
+        // Fragments cut inside the user info: the proxy must not hand "alice" to the parser as the host.
+        String[] parts = {"GET ftp://al", "ice:s3", "cret@127.0.0.1:" + ftpPort + "/pub/readme.txt HTTP/1.1\r\n",
+                "Host: x\r\nConnection: close\r\n\r\n"};
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.socket().setTcpNoDelay(true);
+            for (String part : parts) {
+                c.send(part);
+                Thread.sleep(30); // separate segments, most likely separate reads; the outcome is the same either way
+            }
+            RawConnection.Response r = c.readResponse();
+            assertEquals(401, r.status(), r.text());
+            assertFalse(r.text().contains("s3cret"), r.text());
+        }
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(url("/pub/readme.txt"), record.get("url").asText());
+        assertFalse(record.toString().contains("s3cret"), record.toString());
+        assertEquals(String.join("", parts).length(), record.get("bytesFromClient").asLong(),
+                "the client's bytes are counted as sent, user info included");
+    }
+
+    @Test
+    void userInfoInAnHttpUrlIsRefusedNotForwarded() throws Exception {
+        RawConnection.Response r = get("GET", "http://bob:hunter2@127.0.0.1:9/");
+        assertEquals(400, r.status(), r.text());
+        assertTrue(r.text().contains("RFC 9110"), r.text());
+        assertFalse(r.text().contains("hunter2"), r.text());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertFalse(record.toString().contains("hunter2"), record.toString());
+    }
+
+    /**
+     * A 200 MB file is streamed to the client and teed into the cache at once, then served from disk, with
+     * the heap flat (measured after a GC half-way through each transfer, as in CacheLargeObjectIT; surefire
+     * caps the heap at 512 MB) and every byte checked by SHA-256. The file is written as a stream too.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void a200MbFileIsCachedWhileStreamingWithAFlatHeap() throws Exception {
+        long length = 200L << 20;
+        Path file = root.resolve("large.iso");
+        MessageDigest written = MessageDigest.getInstance("SHA-256");
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            byte[] block = new byte[1 << 16];
+            for (long offset = 0; offset < length; offset += block.length) {
+                java.nio.ByteBuffer.wrap(block).putLong(0, offset); // every block differs: a misplaced block shows
+                for (int k = 8; k < block.length; k++) block[k] = (byte) (k * 31 + offset / block.length);
+                written.update(block);
+                out.write(block);
+            }
+        }
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofDays(10))));
+        byte[] expected = written.digest();
+        try {
+            int before = retrs("large.iso");
+            long baseline = usedHeapAfterGc();
+            long missGrowth = download(url("/large.iso"), length, expected) - baseline;
+            long hitGrowth = download(url("/large.iso"), length, expected) - baseline;
+            assertTrue(results(2).containsAll(List.of("TCP_MISS", "TCP_HIT")), results(2).toString());
+            assertEquals(1, retrs("large.iso") - before, "the second download came from the cache");
+            long limit = 64L << 20;
+            assertTrue(missGrowth < limit, "heap grew by " + (missGrowth >> 20) + " MB half-way through the miss");
+            assertTrue(hitGrowth < limit, "heap grew by " + (hitGrowth >> 20) + " MB half-way through the hit");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
+    /** Downloads {@code url} whole, checking its SHA-256; returns the heap used after a GC half-way through. */
+    private long download(String url, long length, byte[] expectedSha256) throws Exception {
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            RawConnection.Response head = c.readHead();
+            assertEquals(200, head.status());
+            assertEquals(Long.toString(length), head.header("Content-Length"));
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            long received = 0;
+            long midway = -1;
+            while (received < length) {
+                int n = c.input().read(buffer, 0, (int) Math.min(buffer.length, length - received));
+                if (n < 0) break;
+                digest.update(buffer, 0, n);
+                received += n;
+                if (midway < 0 && received >= length / 2) midway = usedHeapAfterGc();
+            }
+            assertEquals(length, received);
+            assertArrayEquals(expectedSha256, digest.digest());
+            return midway;
+        }
+    }
+
+    private static long usedHeapAfterGc() {
+        Runtime runtime = Runtime.getRuntime();
+        System.gc();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+
+    private static String curl() {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (new File(dir, "curl").canExecute()) return new File(dir, "curl").getPath();
+        }
+        return fail("curl is not installed; run scripts/install-test-deps");
     }
 
     private static byte[] sha256(byte[] bytes) throws Exception {

@@ -93,25 +93,26 @@ public final class FtpGateway {
         }
         client.enterLocalPassiveMode(); // after every connect (commons-net forgets it)
         client.setFileType(FTP.BINARY_FILE_TYPE);
-        if (client.changeWorkingDirectory(target.path())) {
+        String path = target.serverPath(); // relative to the login directory (RFC 1738 §3.2.2)
+        if (path.isEmpty() || client.changeWorkingDirectory(path)) {
             if (!target.isDirectoryPath()) return new FtpFetch.NeedsSlash(address, client);
             return new FtpFetch.Directory(address, client, list(client));
         }
         if (target.isDirectoryPath()) throw notFound(target);
         long size = -1;
         Instant modified = null;
-        FTPFile info = client.hasFeature("MLST") ? client.mlistFile(target.path()) : null;
+        FTPFile info = client.hasFeature("MLST") ? client.mlistFile(path) : null;
         if (info != null) {
             if (info.isDirectory()) throw notFound(target); // a directory we may not enter
             size = info.getSize();
             modified = info.getTimestampInstant();
         } else {
-            String reported = client.getSize(target.path());
+            String reported = client.getSize(path);
             if (reported == null) throw notFound(target); // 550: no such file
             size = parseSize(reported);
-            modified = client.mdtmInstant(target.path());
+            modified = client.mdtmInstant(path);
         }
-        return new FtpFetch.File(address, client, target.path(), size, modified);
+        return new FtpFetch.File(address, client, path, size, modified);
     }
 
     /** The current directory's entries: MLSD when offered (exact sizes and times), else LIST (lossy dates). */

@@ -10,7 +10,8 @@ import java.util.Base64;
 /**
  * What an {@code ftp://[user[:password]@]host[:port]/path} request asks for, decoded once.
  *
- * @param path the decoded path, always starting with {@code /}; a trailing {@code /} asks for a directory
+ * @param path the decoded URL path, always starting with {@code /}; a trailing {@code /} asks for a
+ *             directory. It is relative to the login directory ({@link #serverPath()}), not to the root.
  */
 public record FtpTarget(String host, int port, String user, String password, String path) {
     /** Anonymous login, as browsers and Squid do it (RFC 1635). */
@@ -25,9 +26,16 @@ public record FtpTarget(String host, int port, String user, String password, Str
      *                          are lines, so a decoded CR LF would inject a command
      */
     public static FtpTarget of(URI uri, String authorization) throws FailureException {
+        return of(uri, uri.getRawUserInfo(), authorization);
+    }
+
+    /**
+     * As {@link #of(URI, String)}, with the raw user info given apart from the URI: the listener takes it
+     * out of the request line, so that the URI, which keys the cache and reaches logs, never holds a password.
+     */
+    public static FtpTarget of(URI uri, String userInfo, String authorization) throws FailureException {
         String user = ANONYMOUS;
         String password = ANONYMOUS_PASSWORD;
-        String userInfo = uri.getRawUserInfo();
         String basic = basicCredentials(authorization);
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
@@ -46,6 +54,23 @@ public record FtpTarget(String host, int port, String user, String password, Str
             }
         }
         return new FtpTarget(uri.getHost(), uri.getPort() < 0 ? 21 : uri.getPort(), user, password, path);
+    }
+
+    /**
+     * The path as the server should see it (RFC 1738 §3.2.2): the URL's segments are relative to the login
+     * directory, as if each were a CWD from there, so {@code ftp://host/a/b} is {@code a/b} and
+     * {@code ftp://host/} the login directory itself (empty). A segment may hold an encoded slash, and
+     * {@code %2F} at the start makes the path absolute: {@code ftp://host/%2Fetc/motd} is {@code /etc/motd}
+     * (as curl and Squid read it). Decoding the whole path at once gives the same string as decoding the
+     * segments and joining them with {@code /}, which is what a series of CWDs amounts to.
+     */
+    public String serverPath() {
+        return path.substring(1);
+    }
+
+    /** Whether this is an anonymous login (RFC 1635), whose files are the same for everyone. */
+    public boolean isAnonymous() {
+        return user.equalsIgnoreCase(ANONYMOUS) || user.equalsIgnoreCase("ftp");
     }
 
     /** True when the path names a directory explicitly (trailing slash). */

@@ -3,6 +3,7 @@ package dev.gatehouse.upstream.ftp;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
@@ -20,6 +21,25 @@ class FtpTargetTest {
         assertEquals("/pub/a b+c.txt", t.path());
         assertEquals("a b+c.txt", t.lastSegment());
         assertFalse(t.isDirectoryPath());
+    }
+
+    @Test
+    void pathsAreRelativeToTheLoginDirectoryUnlessTheyStartWithAnEncodedSlash() throws Exception {
+        assertEquals("pub/a.txt", FtpTarget.of(URI.create("ftp://h/pub/a.txt"), null).serverPath());
+        assertEquals("", FtpTarget.of(URI.create("ftp://h/"), null).serverPath());
+        assertEquals("/etc/motd", FtpTarget.of(URI.create("ftp://h/%2Fetc/motd"), null).serverPath());
+        assertEquals("a/b/c", FtpTarget.of(URI.create("ftp://h/a%2Fb/c"), null).serverPath());
+    }
+
+    @Test
+    void userInfoGivenApartFromTheUriLogsIn() throws Exception {
+        FtpTarget t = FtpTarget.of(URI.create("ftp://h/f"), "bob:pw%40x", null);
+        assertEquals("bob", t.user());
+        assertEquals("pw@x", t.password());
+        assertFalse(t.isAnonymous());
+        assertTrue(FtpTarget.of(URI.create("ftp://h/f"), "ftp:me@", null).isAnonymous());
+        assertTrue(FtpTarget.of(URI.create("ftp://h/f"), null, null).isAnonymous());
+        assertFalse(t.toString().contains("pw"), t.toString());
     }
 
     @Test

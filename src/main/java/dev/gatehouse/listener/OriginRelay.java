@@ -1,0 +1,135 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.upstream.BodyReadTimeoutException;
+import dev.gatehouse.upstream.UpstreamResponse;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HeaderMap;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+import org.xnio.IoUtils;
+
+/**
+ * Sends an origin's response to the client, whichever protocol fetched it ({@link ForwardHandler} for
+ * {@code http://}, {@link FtpHandler} for {@code ftp://}): through the cache's {@link CacheFill} when the
+ * {@link CacheHandler} attached one (a 304 merged into the stored response, the body teed into the store
+ * and to collapsed followers), and streamed with the same cut-off rules. So an FTP server is just another
+ * origin behind the cache, not a second copy of the cache's logic.
+ */
+final class OriginRelay {
+    /** Bodies up to this size are read whole and written by the IO thread (see {@link #sendSmall}). */
+    private static final int SMALL_BODY = 32 * 1024;
+
+    /** How the origin's header fields become the client's (hop-by-hop rules, Via). */
+    interface HeaderCopy {
+        void copy(Map<String, List<String>> from, HeaderMap to);
+    }
+
+    private final ErrorResponder errors;
+    private final BodyCopier copier = new BodyCopier();
+
+    OriginRelay(ErrorResponder errors) {
+        this.errors = errors;
+    }
+
+    /**
+     * Sends {@code response} (which the caller closes).
+     *
+     * @return false when it was a 304 that did not match the stored response: the caller sends the
+     *         request again, without validators (RFC 9111 §4.3.4)
+     */
+    boolean relay(HttpServerExchange exchange, UpstreamResponse response, String method, HeaderCopy headers) throws IOException {
+        AuditRecord record = Exchanges.record(exchange);
+        record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
+        record.setResultCode("TCP_MISS");
+        CacheFill fill = exchange.getAttachment(CacheFill.KEY); // the cache's part, for GET and HEAD
+        CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
+        if (next == CacheFill.Next.ANSWERED) return true;
+        if (next == CacheFill.Next.RETRY) return false;
+        exchange.setStatusCode(response.status());
+        headers.copy(response.headers(), exchange.getResponseHeaders());
+        boolean hasBody = mayHaveBody(method, response.status());
+        InputStream body = fill == null ? response.body() : fill.body(exchange, response, hasBody);
+        if (hasBody) stream(exchange, record, body);
+        return true;
+    }
+
+    /** RFC 9110 §6.4.1: no content in responses to HEAD, nor in 1xx, 204 and 304 responses. */
+    private static boolean mayHaveBody(String method, int status) {
+        return !"HEAD".equals(method) && status >= 200 && status != 204 && status != 304;
+    }
+
+    /**
+     * A small body of known length is read whole here and written by the IO thread, which then also ends
+     * the exchange. Ending it on this virtual thread would make the IO thread, which may already hold the
+     * client's next keep-alive request, spin until this thread is scheduled again (measured: a third of
+     * the IO threads' samples under load), and the blocking streams cost allocations per exchange.
+     * Nothing has been sent yet, so an origin that fails inside the body still gets a proper error page.
+     */
+    private void sendSmall(HttpServerExchange exchange, AuditRecord record, InputStream body, int length) {
+        byte[] bytes;
+        try {
+            bytes = body.readNBytes(length);
+            if (bytes.length < length) throw new EOFException("origin closed the connection inside the body");
+        } catch (IOException e) {
+            boolean timeout = isTimeout(e);
+            record.setError(timeout ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
+            errors.respond(exchange, timeout ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED, e.getMessage());
+            return;
+        }
+        exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
+    }
+
+    /** The HTTP client's stalled body, or a socket read timeout (the FTP data connection). */
+    private static boolean isTimeout(Throwable e) {
+        return e instanceof BodyReadTimeoutException || e instanceof SocketTimeoutException;
+    }
+
+    /** Streams {@code body} (the origin's, or the cache's tee of it) to the client. */
+    private void stream(HttpServerExchange exchange, AuditRecord record, InputStream body) {
+        long length = exchange.getResponseContentLength();
+        if (!exchange.isBlocking() && length >= 0 && length <= SMALL_BODY) {
+            sendSmall(exchange, record, body, (int) length);
+            return;
+        }
+        exchange.startBlocking();
+        OutputStream out = exchange.getOutputStream();
+        try {
+            copier.copy(body, out);
+        } catch (BodyCopier.SourceFailed e) {
+            // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
+            // What the origin did send goes out first (flush does not end the response): without it a short
+            // body still in the output buffer is lost with the header, and the client sees no response at all.
+            record.setError(isTimeout(e.getCause()) ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
+            record.setResultCode("TCP_MISS_ABORTED");
+            try {
+                out.flush();
+            } catch (IOException ignored) {
+                // the client is gone too
+            }
+            IoUtils.safeClose(exchange.getConnection());
+            return;
+        } catch (BodyCopier.SinkFailed e) {
+            record.setError("client_aborted");
+            record.setResultCode("TCP_MISS_ABORTED");
+            CacheFill fill = exchange.getAttachment(CacheFill.KEY);
+            if (fill != null) fill.clientGone(); // collapsed followers may still need the rest of the body
+            return; // closing the response (the caller's) drops the upstream connection
+        }
+        try {
+            out.close();
+        } catch (IOException e) {
+            record.setError("client_aborted");
+            record.setResultCode("TCP_MISS_ABORTED");
+        }
+    }
+}
