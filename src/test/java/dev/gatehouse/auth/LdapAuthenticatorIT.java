@@ -5,7 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
+import com.unboundid.ldap.sdk.LDAPConnectionOptions;
+import com.unboundid.ldap.sdk.LDAPConnectionPool;
+import com.unboundid.ldap.sdk.ResultCode;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -93,6 +103,45 @@ class LdapAuthenticatorIT {
         String nobody = "ldap://127.0.0.1:" + closedPort();
         assertEquals(new Verdict.Rejected("empty password"), verify(nobody, settings, "alice", ""));
         assertInstanceOf(Verdict.Unavailable.class, verify(nobody, settings, "alice", "alice-pw"));
+    }
+
+    @Test
+    void theTestDirectoryWouldTakeAnUnauthenticatedBindAsSuccess() throws Exception {
+        LDAPConnectionOptions options = new LDAPConnectionOptions();
+        options.setBindWithDNRequiresPassword(false); // UnboundID refuses these by default; the server does not
+        try (LDAPConnection connection = new LDAPConnection(options, "127.0.0.1", slapd.ldapPort())) {
+            assertEquals(ResultCode.SUCCESS, connection.bind(Slapd.userDn("alice"), "").getResultCode());
+        }
+    }
+
+    @Test
+    void theResponseTimeoutEndsAWaitForASilentServer() throws Exception {
+        List<Socket> held = Collections.synchronizedList(new ArrayList<>());
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread accepter = Thread.ofVirtual().start(() -> {
+                while (!silent.isClosed()) {
+                    try {
+                        held.add(silent.accept()); // accepts and never answers
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            Verdict verdict = verify("ldap://127.0.0.1:" + silent.getLocalPort(), Map.of("responseTimeout", "1s"),
+                    "alice", "alice-pw");
+            assertInstanceOf(Verdict.Unavailable.class, verdict);
+            silent.close();
+            accepter.join();
+        } finally {
+            for (Socket socket : held) socket.close();
+        }
+    }
+
+    @Test
+    void thePoolHoldsPoolSizeConnections() throws Exception {
+        try (LDAPConnectionPool pool = LdapConnectionPools.open(LdapSettings.auth(slapd.ldapUrl(), Map.of("poolSize", 3)).ldap())) {
+            assertEquals(3, pool.getMaximumAvailableConnections());
+        }
     }
 
     @ParameterizedTest(name = "depth {0}")

@@ -170,6 +170,9 @@ public final class Slapd implements AutoCloseable {
             conf.append("include ").append(SCHEMAS.resolve(schema + ".schema")).append('\n');
         }
         return conf + """
+                # Accept "unauthenticated binds" (a DN with an empty password, RFC 4513 §5.1.2) as many servers
+                # do, so the tests show that Gatehouse refuses them itself.
+                allow bind_anon_dn
                 pidfile %1$s/slapd.pid
                 argsfile %1$s/slapd.args
                 modulepath /usr/lib/ldap
