@@ -9,7 +9,6 @@ import com.unboundid.ldap.sdk.OperationType;
 import com.unboundid.ldap.sdk.SimpleBindRequest;
 import com.unboundid.ldap.sdk.SingleServerSet;
 import com.unboundid.ldap.sdk.StartTLSPostConnectProcessor;
-import com.unboundid.util.ssl.HostNameSSLSocketVerifier;
 import dev.gatehouse.config.GatehouseConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.security.GeneralSecurityException;
 import java.util.EnumSet;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * Opens the connection pool the LDAP back-end uses: {@code ldaps://} or StartTLS (RFC 4513 §3) with the
@@ -47,12 +47,13 @@ final class LdapConnectionPools {
         options.setConnectTimeoutMillis(Math.toIntExact(ldap.connectTimeout().toMillis()));
         options.setResponseTimeoutMillis(ldap.responseTimeout().toMillis());
         options.setAbandonOnTimeout(true);
-        // RFC 4513 §3.1.3: the client checks the server's identity against the name it connected to.
-        options.setSSLSocketVerifier(new HostNameSSLSocketVerifier(true));
 
-        SSLContext tls = ldaps || ldap.startTls() ? tlsContext(ldap.caFile()) : null;
+        // RFC 4513 §3.1.3: the client checks the server's identity against the name it connected to.
+        SSLSocketFactory tls = ldaps || ldap.startTls()
+                ? new EndpointCheckingSocketFactory(tlsContext(ldap.caFile()).getSocketFactory())
+                : null;
         SingleServerSet server = ldaps
-                ? new SingleServerSet(url.getHost(), url.getPort(), tls.getSocketFactory(), options)
+                ? new SingleServerSet(url.getHost(), url.getPort(), tls, options)
                 : new SingleServerSet(url.getHost(), url.getPort(), options);
         BindRequest serviceBind = ldap.bindDn().isEmpty()
                 ? null
