@@ -265,4 +265,22 @@ class ProxyAuthIT {
         origin.enqueue(new MockResponse.Builder().body("finally").build());
         assertEquals("finally", curl("-U", "alice:" + ALICE_PASSWORD, originUrl("/")).out(), "the right password still works");
     }
+
+    @Test
+    void aUserAddedToTheHtpasswdFileCanLogInWithoutARestart() throws Exception {
+        start(c -> { });
+        assertEquals("407", curl("-o", "/dev/null", "-w", "%{http_code}", "-U", "carol:carol-pw-1", originUrl("/")).out());
+        htpasswdTool("-B", "-C", "5", "-b", htpasswd.toString(), "carol", "carol-pw-1");
+        // The watcher reloads within a second or so; refused logins are remembered for failureTtl (30 s), so
+        // the reload must also drop remembered verdicts. Bounded polling, no timing assertion.
+        for (int i = 0; i < 40; i++) origin.enqueue(new MockResponse.Builder().body("hello carol").build());
+        String body = "";
+        for (int i = 0; i < 40 && !body.equals("hello carol"); i++) {
+            Thread.sleep(250);
+            body = curl("-U", "carol:carol-pw-1", originUrl("/")).out();
+        }
+        assertEquals("hello carol", body);
+        JsonNode record = proxy.awaitRecord(r -> r.get("status").asInt() == 200);
+        assertEquals("carol", record.get("user").asText());
+    }
 }
