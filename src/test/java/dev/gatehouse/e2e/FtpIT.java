@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,6 +58,8 @@ class FtpIT {
     /** RETR commands the FTP server received, by argument: what the cache saved is counted here. */
     private static final Map<String, AtomicInteger> RETRS = new ConcurrentHashMap<>();
     private GatehouseFixture proxy;
+    @TempDir
+    Path tmp;
 
     @BeforeAll
     static void startFtpServer() throws Exception {
@@ -267,11 +268,40 @@ class FtpIT {
 
     @Test
     void curlFetchesAFileThroughTheProxy() throws Exception {
-        Process p = new ProcessBuilder(curl(), "-sS", "--max-time", "20", "--noproxy", "", "-x",
-                "http://127.0.0.1:" + proxy.proxyPort(), url("/pub/readme.txt")).redirectErrorStream(true).start();
-        assertTrue(p.waitFor(25, TimeUnit.SECONDS));
-        assertEquals("hello ftp", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        assertEquals(0, p.exitValue());
+        Curl.Result r = Curl.run(tmp, List.of("-x", "http://127.0.0.1:" + proxy.proxyPort(), url("/pub/readme.txt")));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hello ftp", r.out());
+    }
+
+    /**
+     * A browser: Chromium and Firefox dropped ftp:// altogether (2021), so the text browser lynx stands in,
+     * configured the way browsers are, with {@code ftp_proxy}; it sends {@code GET ftp://...} to the proxy
+     * and renders the listing and the file.
+     */
+    @Test
+    void lynxBrowsesAListingAndAFileThroughTheProxy() throws Exception {
+        String listing = lynx(url("/pub/"));
+        assertTrue(listing.contains("readme.txt"), listing);
+        assertTrue(listing.contains("<img src=x onerror=alert(1)>"), "shown as text, not markup: " + listing);
+        assertEquals("hello ftp", lynx(url("/pub/readme.txt")).strip());
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals(List.of(200, 200), records.stream().map(r -> r.get("status").asInt()).toList());
+    }
+
+    private String lynx(String target) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("lynx", "-dump", "-nolist", "-width=200", target).redirectErrorStream(true);
+        pb.environment().put("ftp_proxy", "http://127.0.0.1:" + proxy.proxyPort() + "/");
+        pb.environment().put("no_proxy", "");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            throw new AssertionError("lynx is not installed: run scripts/install-test-deps", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(25, TimeUnit.SECONDS), "lynx did not finish");
+        assertEquals(0, p.exitValue(), out);
+        return out;
     }
 
     /** The audit records' result codes, once there are {@code n} records. */
@@ -353,12 +383,10 @@ class FtpIT {
 
     @Test
     void curlSendsUserInfoInTheRequestLineAndItIsUsedForTheLoginButNeverLogged() throws Exception {
-        Process p = new ProcessBuilder(curl(), "-sS", "--max-time", "20", "--noproxy", "", "-x",
-                "http://127.0.0.1:" + proxy.proxyPort(), "ftp://alice:secret@127.0.0.1:" + ftpPort + "/pub/readme.txt")
-                .redirectErrorStream(true).start();
-        assertTrue(p.waitFor(25, TimeUnit.SECONDS));
-        assertEquals("hello ftp", new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        assertEquals(0, p.exitValue());
+        Curl.Result r = Curl.run(tmp, List.of("-x", "http://127.0.0.1:" + proxy.proxyPort(),
+                "ftp://alice:secret@127.0.0.1:" + ftpPort + "/pub/readme.txt"));
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hello ftp", r.out());
         JsonNode record = proxy.awaitOnlyRecord();
         assertEquals(url("/pub/readme.txt"), record.get("url").asText());
         assertFalse(record.toString().contains("secret"), record.toString());
@@ -461,13 +489,6 @@ class FtpIT {
         Runtime runtime = Runtime.getRuntime();
         System.gc();
         return runtime.totalMemory() - runtime.freeMemory();
-    }
-
-    private static String curl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (new File(dir, "curl").canExecute()) return new File(dir, "curl").getPath();
-        }
-        return fail("curl is not installed; run scripts/install-test-deps");
     }
 
     private static byte[] sha256(byte[] bytes) throws Exception {
