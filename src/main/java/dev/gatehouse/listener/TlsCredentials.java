@@ -84,7 +84,8 @@ public record TlsCredentials(List<X509Certificate> chain, PrivateKey key, List<S
             try {
                 switch (o) {
                     case PrivateKeyInfo pkcs8 -> { return converter.getPrivateKey(pkcs8); }
-                    case PEMKeyPair pair -> { return converter.getKeyPair(pair).getPrivate(); } // PKCS#1 RSA, SEC1 EC
+                    // PKCS#1 RSA, SEC1 EC; only the private half: SEC1's public key field is optional (RFC 5915 §3)
+                    case PEMKeyPair pair -> { return converter.getPrivateKey(pair.getPrivateKeyInfo()); }
                     case PKCS8EncryptedPrivateKeyInfo ignored -> throw encrypted(file);
                     case PEMEncryptedKeyPair ignored -> throw encrypted(file);
                     default -> { } // EC PARAMETERS and other blocks beside the key
