@@ -45,6 +45,12 @@ public record TlsCredentials(List<X509Certificate> chain, PrivateKey key, List<S
         return chain.getFirst();
     }
 
+    /** One line on the leaf certificate for the operator: subject, serial, end of validity. */
+    public String summary() {
+        return leaf().getSubjectX500Principal().getName() + " (serial " + leaf().getSerialNumber().toString(16)
+                + ", valid until " + leaf().getNotAfter().toInstant() + ")";
+    }
+
     /** Reads and checks the pair; {@code now} decides whether the leaf has expired. */
     public static TlsCredentials load(Path certificateFile, Path keyFile, Instant now) throws LoadException {
         List<X509Certificate> chain = readChain(certificateFile);

@@ -93,7 +93,7 @@ final class TlsListener {
             }
         }, every, every, TimeUnit.MILLISECONDS);
         acceptor.resumeAccepts();
-        log.info("tls: serving {}", TlsReloader.describe(initial, certificateFile));
+        log.info("tls: serving certificate {} from {}", initial.summary(), certificateFile);
         return new TlsListener(acceptor, reloads);
     }
 

@@ -66,14 +66,8 @@ final class TlsReloader {
         keys.swap(next);
         loaded = now;
         failed = null;
-        log.info("tls: now serving {}", describe(next, certificateFile));
+        log.info("tls: now serving certificate {} from {}", next.summary(), certificateFile);
         next.warnings().forEach(w -> log.warn("tls: {}", w));
-    }
-
-    /** One line on a certificate for the operator's log. */
-    static String describe(TlsCredentials c, Path file) {
-        return "certificate " + c.leaf().getSubjectX500Principal().getName() + " (serial " + c.leaf().getSerialNumber().toString(16)
-                + ", valid until " + c.leaf().getNotAfter().toInstant() + ") from " + file;
     }
 
     private List<Stamp> stamps() {
