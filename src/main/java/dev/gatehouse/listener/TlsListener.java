@@ -32,8 +32,10 @@ import org.xnio.ssl.SslConnection;
  * The second proxy listener, speaking TLS to the client (a PAC file's {@code HTTPS host:port}), so that
  * proxy credentials never cross the network in clear. Undertow's {@link UndertowXnioSsl} does the TLS;
  * each accepted connection is handed, already decrypting, to the same connection listener as the plain
- * one, so the {@link ConnectionTap} sits above TLS and counts the HTTP-level bytes, as on the plain
- * listener, and a CONNECT tunnel splices the decrypted stream (TLS-in-TLS for https origins).
+ * one. So the {@link ConnectionTap} sits above TLS: it counts HTTP-level bytes, as on the plain listener
+ * (where they are the wire bytes), and it still reads request heads (obsolete folding, the status of
+ * requests Undertow rejects), which it could not below TLS. A CONNECT tunnel splices the decrypted
+ * stream (TLS-in-TLS for https origins).
  * TLS 1.2 and 1.3 only (RFC 8996 deprecates 1.0 and 1.1), the JDK's default cipher suites, no client
  * certificates. The certificate is re-read when its files change; see {@link TlsReloader}.
  */

@@ -219,6 +219,33 @@ class TlsListenerIT {
     }
 
     @Test
+    void theTlsPortServesThePacFileAndClosesOnPlainHttpWithoutARecord() throws Exception {
+        TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
+        proxy = startTlsProxy(443);
+
+        try (RawConnection plain = RawConnection.open(proxy.tlsProxyAddress())) {
+            plain.send("GET http://127.0.0.1:" + origin.getPort() + "/ HTTP/1.1\r\nHost: x\r\n\r\n");
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            try {
+                plain.input().transferTo(answer);
+            } catch (java.net.SocketException reset) {
+                // the proxy may reset rather than close: either way no HTTP answer
+            }
+            assertTrue(!answer.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/"), answer::toString);
+        }
+        RawConnection.Response pac;
+        try (SSLSocket s = tlsSocket(); RawConnection c = new RawConnection(s)) {
+            pac = c.send("GET /proxy.pac HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").readResponse();
+        }
+
+        assertEquals(200, pac.status());
+        assertTrue(pac.text().contains("function FindProxyForURL"), pac.text());
+        assertEquals(0, origin.getRequestCount());
+        JsonNode record = proxy.awaitOnlyRecord(); // the PAC fetch only: the plain attempt left none
+        assertEquals("/proxy.pac", record.get("url").asText());
+    }
+
+    @Test
     void curlRefusesAProxyWhoseCertificateItsCaDidNotSign() throws Exception {
         TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
         proxy = startTlsProxy(443);
