@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.listener.TestCertificates;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLSocket;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -71,11 +73,16 @@ class TlsListenerIT {
 
     /** Starts Gatehouse with the TLS listener on an ephemeral port, serving the pair in {@code cert}/{@code key}. */
     private GatehouseFixture startTlsProxy(int... connectPorts) {
+        return startTlsProxy(c -> { }, connectPorts);
+    }
+
+    private GatehouseFixture startTlsProxy(Consumer<ObjectNode> customise, int... connectPorts) {
         return GatehouseFixture.start(c -> {
             var ports = c.withObject("/destinations").putArray("connectPorts");
             for (int p : connectPorts) ports.add(p);
             c.putObject("tls").put("listen", "127.0.0.1:0").put("certificateFile", cert.toString())
                     .put("keyFile", key.toString()).put("reloadCheck", "50ms");
+            customise.accept(c);
         });
     }
 
@@ -243,6 +250,26 @@ class TlsListenerIT {
         assertEquals(0, origin.getRequestCount());
         JsonNode record = proxy.awaitOnlyRecord(); // the PAC fetch only: the plain attempt left none
         assertEquals("/proxy.pac", record.get("url").asText());
+    }
+
+    @Test
+    void stalledHandshakesAndSlowHeadersInsideTlsAreCutOff() throws Exception {
+        TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
+        proxy = startTlsProxy(c -> c.putObject("limits").put("headerReadTimeout", "1s").put("keepAliveTimeout", "1s"), 443);
+
+        try (RawConnection stalled = RawConnection.open(proxy.tlsProxyAddress())) {
+            stalled.send(new byte[] {0x16, 0x03, 0x01, 0x02, 0x00}); // a ClientHello record header, then nothing
+            assertTrue(stalled.awaitClosed(), "a handshake that never completes is cut off");
+        }
+        try (SSLSocket s = tlsSocket(); RawConnection slow = new RawConnection(s)) {
+            slow.send("GET http://127.0.0.1:" + origin.getPort() + "/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ");
+            assertTrue(slow.awaitClosed(), "a header that never ends is cut off after limits.headerReadTimeout");
+        }
+
+        // The tap sits above TLS, so the cut-off request is audited as on the plain listener.
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals("NONE_NONE", record.get("result").asText(), record::toString);
+        assertEquals(0, origin.getRequestCount());
     }
 
     @Test
