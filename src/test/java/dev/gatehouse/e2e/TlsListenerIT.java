@@ -226,7 +226,7 @@ class TlsListenerIT {
     }
 
     @Test
-    void theTlsPortServesThePacFileAndClosesOnPlainHttpWithoutARecord() throws Exception {
+    void theTlsPortServesThePacFileRefusesItselfAndClosesOnPlainHttpWithoutARecord() throws Exception {
         TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
         proxy = startTlsProxy(443);
 
@@ -245,11 +245,18 @@ class TlsListenerIT {
             pac = c.send("GET /proxy.pac HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").readResponse();
         }
 
+        RawConnection.Response self;
+        String selfUrl = "http://127.0.0.1:" + proxy.tlsProxyAddress().getPort() + "/";
+        try (SSLSocket s = tlsSocket(); RawConnection c = new RawConnection(s)) {
+            self = c.send("GET " + selfUrl + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").readResponse();
+        }
+
         assertEquals(200, pac.status());
         assertTrue(pac.text().contains("function FindProxyForURL"), pac.text());
+        assertEquals(403, self.status(), "the TLS listener is one of the proxy's own addresses: " + self.text());
         assertEquals(0, origin.getRequestCount());
-        JsonNode record = proxy.awaitOnlyRecord(); // the PAC fetch only: the plain attempt left none
-        assertEquals("/proxy.pac", record.get("url").asText());
+        List<JsonNode> records = proxy.awaitRecords(2); // the plain attempt left none
+        assertEquals(List.of("/proxy.pac", selfUrl), records.stream().map(r -> r.get("url").asText()).toList());
     }
 
     @Test
