@@ -1,5 +1,5 @@
 // Drives Debian's Chromium for dev.gatehouse.admin.BrowserThroughPacTest. Prints one JSON object on stdout.
-//   node browser.mjs browse <pacUrl> <pageUrl> <blockedUrl> <userDataDir> <netlog.json>  -> {status, title, heading, via, blockedStatus, blockedText}
+//   node browser.mjs browse <pacUrl> <pageUrl> <blockedUrl> <userDataDir> <netlog.json> [chromium flag...]  -> {status, title, heading, via, blockedStatus, blockedText}
 //   node browser.mjs dashboard <dashboardUrl> <userDataDir> <screenshot.png> -> {figures: {data-stat: text}, clients: [[name, count]], ...}
 // Chromium is started headless with a fresh user-data-dir and only the PAC URL as proxy configuration.
 import { chromium } from 'playwright-core';
@@ -17,8 +17,8 @@ async function launch(userDataDir, extra) {
   });
 }
 
-async function browse(pacUrl, pageUrl, blockedUrl, userDataDir, netlog) {
-  const context = await launch(userDataDir, ['--proxy-pac-url=' + pacUrl, '--log-net-log=' + netlog]);
+async function browse(pacUrl, pageUrl, blockedUrl, userDataDir, netlog, ...flags) {
+  const context = await launch(userDataDir, ['--proxy-pac-url=' + pacUrl, '--log-net-log=' + netlog, ...flags]);
   try {
     const page = context.pages()[0] || await context.newPage();
     const response = await page.goto(pageUrl, { waitUntil: 'load', timeout: 20000 });

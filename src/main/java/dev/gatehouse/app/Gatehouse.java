@@ -100,6 +100,7 @@ public final class Gatehouse implements AutoCloseable {
                     upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http(),
                     new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator()));
             guard.addOwnListener(proxy.address());
+            if (proxy.tlsAddress() != null) guard.addOwnListener(proxy.tlsAddress());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
                     policy == null ? () -> null : new PolicyStatusView(policy.holder()),
                     cache == null ? () -> null : () -> cache.fill(config.cache()));
@@ -189,6 +190,9 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     public InetSocketAddress proxyAddress() { return proxy.address(); }
+
+    /** The TLS proxy listener's address, or null when none is configured. */
+    public InetSocketAddress tlsProxyAddress() { return proxy.tlsAddress(); }
 
     public InetSocketAddress adminAddress() { return admin.address(); }
 

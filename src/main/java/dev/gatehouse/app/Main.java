@@ -4,9 +4,11 @@ import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.listener.TlsCredentials;
 import dev.gatehouse.policy.PolicyLoadException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -117,20 +119,39 @@ public final class Main {
         }
         if (command.equals("check-config")) {
             out.println((configFile == null ? "embedded defaults" : configFile) + ": OK");
-            if (config.policy().file().isBlank()) return 0;
-            try {
-                var policy = PolicyRuntime.load(Path.of(config.policy().file()));
-                out.println(config.policy().file() + ": OK (version " + policy.version() + ", " + policy.rules().size()
-                        + " rules, " + policy.warnings().size() + " warnings)");
-                policy.warnings().forEach(w -> out.println("  " + w));
-                return 0;
-            } catch (PolicyLoadException e) {
-                err.println("gatehouse: " + config.policy().file() + " has errors:");
-                e.problems().forEach(p -> err.println("  " + p));
-                return 3;
-            }
+            boolean tlsOk = checkTls(config.tls(), out, err);
+            return checkPolicy(config, out, err) && tlsOk ? 0 : 3;
         }
         return serve(config, err);
+    }
+
+    private static boolean checkPolicy(GatehouseConfig config, PrintStream out, PrintStream err) {
+        if (config.policy().file().isBlank()) return true;
+        try {
+            var policy = PolicyRuntime.load(Path.of(config.policy().file()));
+            out.println(config.policy().file() + ": OK (version " + policy.version() + ", " + policy.rules().size()
+                    + " rules, " + policy.warnings().size() + " warnings)");
+            policy.warnings().forEach(w -> out.println("  " + w));
+            return true;
+        } catch (PolicyLoadException e) {
+            err.println("gatehouse: " + config.policy().file() + " has errors:");
+            e.problems().forEach(p -> err.println("  " + p));
+            return false;
+        }
+    }
+
+    /** The TLS listener's certificate and key, loaded as the listener would load them. */
+    private static boolean checkTls(GatehouseConfig.Tls tls, PrintStream out, PrintStream err) {
+        if (!tls.enabled()) return true;
+        try {
+            TlsCredentials c = TlsCredentials.load(Path.of(tls.certificateFile()), Path.of(tls.keyFile()), Instant.now());
+            out.println(tls.certificateFile() + ": OK (" + c.summary() + ", key " + tls.keyFile() + ")");
+            c.warnings().forEach(w -> out.println("  warning: " + w));
+            return true;
+        } catch (TlsCredentials.LoadException e) {
+            err.println("gatehouse: " + e.getMessage());
+            return false;
+        }
     }
 
     private static int serve(GatehouseConfig config, PrintStream err) {

@@ -107,7 +107,8 @@ public record GatehouseConfig(
                         int queueCapacity) {}
 
     /**
-     * @param proxies        {@code host:port} of each proxy node browsers should use; empty means this
+     * @param proxies        {@code host:port} of each proxy node browsers should use, or
+     *                       {@code https://host:port} for a node's TLS listener; empty means this
      *                       proxy's {@code listen} address (which then must not be a wildcard address)
      * @param directDomains  intranet domains (and their subdomains) browsers reach without the proxy
      * @param directNetworks IPv4 CIDR blocks whose IP-literal hosts are reached directly
@@ -115,7 +116,10 @@ public record GatehouseConfig(
      * @param fallbackDirect browsers go direct when every proxy node is down
      */
     public record Pac(List<String> proxies, List<String> directDomains, List<String> directNetworks,
-                      boolean plainHostNamesDirect, boolean fallbackDirect) {}
+                      boolean plainHostNamesDirect, boolean fallbackDirect) {
+        /** Marks a node in {@code proxies} reached over TLS ({@code tls.listen}). */
+        public static final String TLS_NODE_PREFIX = "https://";
+    }
 
     /**
      * @param file          the policy file ({@code policies/default.json}); empty for none (everything allowed)
@@ -253,7 +257,8 @@ public record GatehouseConfig(
         p.range("/audit/queueCapacity", audit.queueCapacity(), 16, 10_000_000);
         for (int i = 0; i < pac.proxies().size(); i++) {
             String node = pac.proxies().get(i);
-            p.check("/pac/proxies/" + i, () -> HostPort.parse(node));
+            String hostPort = node.startsWith(Pac.TLS_NODE_PREFIX) ? node.substring(Pac.TLS_NODE_PREFIX.length()) : node;
+            p.check("/pac/proxies/" + i, () -> HostPort.parse(hostPort));
         }
         for (int i = 0; i < pac.directNetworks().size(); i++) {
             String cidr = pac.directNetworks().get(i);

@@ -12,7 +12,8 @@ import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
 
 /**
- * Watches the raw bytes of one client connection, beneath Undertow's HTTP parser, so that
+ * Watches the raw bytes of one client connection, beneath Undertow's HTTP parser (on the TLS listener
+ * above TLS, so the decrypted bytes: see {@link TlsListener}), so that
  * <ul>
  *   <li>each exchange's audit record gets the bytes it really moved, headers included (Squid's
  *       {@code %<st} counts headers), and</li>

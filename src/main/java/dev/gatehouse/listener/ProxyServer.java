@@ -35,16 +35,18 @@ public final class ProxyServer implements AutoCloseable {
     private final AcceptingChannel<StreamConnection> acceptor;
     private final ProxyHandlers.Chain chain;
     private final Map<Object, ConnectionTap> taps;
+    private final TlsListener tls;
 
     private ProxyServer(XnioWorker worker, AcceptingChannel<StreamConnection> acceptor, ProxyHandlers.Chain chain,
-                        Map<Object, ConnectionTap> taps) {
+                        Map<Object, ConnectionTap> taps, TlsListener tls) {
         this.worker = worker;
         this.acceptor = acceptor;
         this.chain = chain;
         this.taps = taps;
+        this.tls = tls;
     }
 
-    /** Binds the listener and starts accepting. */
+    /** Binds the listener (and the TLS listener when {@code tls.listen} is set) and starts accepting. */
     public static ProxyServer start(ProxyHandlers.Parts parts) throws IOException {
         GatehouseConfig config = parts.config();
         GatehouseConfig.Limits limits = config.limits();
@@ -89,17 +91,28 @@ public final class ProxyServer implements AutoCloseable {
             http.handleEvent(connection);
         };
         InetSocketAddress address = config.listenAddress().toSocketAddress();
+        OptionMap socketOptions = OptionMap.builder()
+                .set(Options.REUSE_ADDRESSES, true)
+                .set(Options.BACKLOG, 1024)
+                .set(Options.TCP_NODELAY, true)
+                .set(Options.CONNECTION_HIGH_WATER, limits.maxClientConnections())
+                .set(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxClientConnections() * 9 / 10))
+                .getMap();
         AcceptingChannel<StreamConnection> acceptor = worker.createStreamConnectionServer(address,
-                ChannelListeners.openListenerAdapter(tapped), OptionMap.builder()
-                        .set(Options.REUSE_ADDRESSES, true)
-                        .set(Options.BACKLOG, 1024)
-                        .set(Options.TCP_NODELAY, true)
-                        .set(Options.CONNECTION_HIGH_WATER, limits.maxClientConnections())
-                        .set(Options.CONNECTION_LOW_WATER, Math.max(1, limits.maxClientConnections() * 9 / 10))
-                        .getMap());
+                ChannelListeners.openListenerAdapter(tapped), socketOptions);
+        TlsListener tls = null;
+        try {
+            // The same tapped listener: one chain, one audit trail, one graceful shutdown for both.
+            if (config.tls().enabled()) tls = TlsListener.open(config.tls(), worker, tapped, socketOptions);
+        } catch (IOException | RuntimeException e) {
+            IoUtils.safeClose(acceptor);
+            worker.shutdownNow();
+            throw e;
+        }
         acceptor.resumeAccepts();
-        ProxyServer server = new ProxyServer(worker, acceptor, chain, taps);
+        ProxyServer server = new ProxyServer(worker, acceptor, chain, taps, tls);
         log.info("proxy listening on {}", server.address());
+        if (tls != null) log.info("proxy listening on {} (TLS)", tls.address());
         return server;
     }
 
@@ -123,6 +136,11 @@ public final class ProxyServer implements AutoCloseable {
         return acceptor.getLocalAddress(InetSocketAddress.class);
     }
 
+    /** The TLS listener's address, or null when {@code tls.listen} is not set. */
+    public InetSocketAddress tlsAddress() {
+        return tls == null ? null : tls.address();
+    }
+
     /** Client connections open now (each has a tap until it closes). */
     public int openConnections() {
         return taps.size();
@@ -131,6 +149,7 @@ public final class ProxyServer implements AutoCloseable {
     /** Stops accepting connections; requests arriving on kept-alive connections get 503 from now on. */
     public void stopAccepting() {
         IoUtils.safeClose(acceptor);
+        if (tls != null) tls.stopAccepting();
         chain.shutdown().shutdown();
     }
 

@@ -27,7 +27,7 @@ public final class PacFile {
     private final String script;
 
     /**
-     * @param proxies        {@code host:port} of each proxy node
+     * @param proxies        {@code host:port} of each proxy node, {@code https://host:port} for a TLS listener
      * @param directDomains  domains reached directly, with their subdomains
      * @param directNetworks CIDR blocks (IPv4) whose IP-literal hosts are reached directly
      * @param plainHostNamesDirect host names without a dot go direct
@@ -71,8 +71,13 @@ public final class PacFile {
         }
         js.append("];\n");
         js.append("var PLAIN_DIRECT = ").append(plainHostNamesDirect).append(";\n");
-        js.append("var FALLBACK_DIRECT = ").append(fallbackDirect).append(";\n\n");
+        js.append("var FALLBACK_DIRECT = ").append(fallbackDirect).append(";\n");
+        js.append("var TLS_PREFIX = ").append(quote(GatehouseConfig.Pac.TLS_NODE_PREFIX)).append(";\n\n");
         js.append("""
+                // A TLS node speaks TLS to the browser (HTTPS, supported by Chrome and Firefox PAC engines).
+                function ghEntry(node) {
+                  return node.substring(0, TLS_PREFIX.length) == TLS_PREFIX ? "HTTPS " + node.substring(TLS_PREFIX.length) : "PROXY " + node;
+                }
                 // 32-bit FNV-1a; multiplication by the FNV prime 16777619 as shifts and adds (no Math.imul).
                 function ghHash(s) {
                   var h = 2166136261;
@@ -100,7 +105,7 @@ public final class PacFile {
                   for (var k = 0; k < NODES.length; k++) scored.push([ghHash(NODES[k] + "|" + host), NODES[k]]);
                   scored.sort(function (a, b) { return b[0] - a[0]; });
                   var out = [];
-                  for (var m = 0; m < scored.length; m++) out.push("PROXY " + scored[m][1]);
+                  for (var m = 0; m < scored.length; m++) out.push(ghEntry(scored[m][1]));
                   if (FALLBACK_DIRECT || out.length == 0) out.push("DIRECT");
                   return out.join("; ");
                 }

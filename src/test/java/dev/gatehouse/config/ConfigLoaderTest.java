@@ -2,6 +2,7 @@ package dev.gatehouse.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,6 +61,15 @@ class ConfigLoaderTest {
         assertEquals("/tmp/x", c.dataDir());
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load("t", "{}", Map.of("/admin", "nope")));
         assertEquals("command line: /admin: 'nope' must be HOST:PORT", e.problems().get(0).toString());
+    }
+
+    @Test
+    void pacNodesMayNameATlsListener() throws ConfigException {
+        GatehouseConfig c = loader.load("t", "{\"pac\": {\"proxies\": [\"https://p1.corp.example:3130\", \"p2:3128\"]}}", Map.of());
+        assertEquals(List.of("https://p1.corp.example:3130", "p2:3128"), c.pacProxies());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load("t", "{\"pac\": {\"proxies\": [\"https://nope\"]}}", Map.of()));
+        assertTrue(e.problems().get(0).toString().contains("/pac/proxies/0: 'nope' must be HOST:PORT"), e.problems().toString());
     }
 
     @Test

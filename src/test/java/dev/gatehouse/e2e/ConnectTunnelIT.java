@@ -61,7 +61,7 @@ class ConnectTunnelIT {
     }
 
     /** An origin that echoes every byte back, and says goodbye only after the client half-closed. */
-    private static RawOrigin echoOrigin(InetAddress bind) throws IOException {
+    static RawOrigin echoOrigin(InetAddress bind) throws IOException {
         return new RawOrigin(bind, (s, i, o) -> {
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();

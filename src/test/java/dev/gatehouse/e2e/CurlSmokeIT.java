@@ -3,13 +3,10 @@ package dev.gatehouse.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,8 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real client administrators try first: {@code curl -x} for a plain GET, an upload large enough
  * for curl to send {@code Expect: 100-continue}, HTTPS through CONNECT, and a refused destination.
- * curl is installed by {@code scripts/install-test-deps}; without it this test fails rather than skips,
- * so CI cannot pass without having run it.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class CurlSmokeIT {
@@ -51,29 +46,10 @@ class CurlSmokeIT {
         origin.close();
     }
 
-    private record Result(int exit, String out, String err) {}
-
-    private Result curl(String... args) throws Exception {
-        String curl = findCurl();
-        List<String> command = new ArrayList<>(List.of(curl, "-sS", "--max-time", "20", "--noproxy", "",
-                "-x", "http://127.0.0.1:" + proxy.proxyPort()));
+    private Curl.Result curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("-x", "http://127.0.0.1:" + proxy.proxyPort()));
         command.addAll(List.of(args));
-        Path out = tmp.resolve("curl.out");
-        Path err = tmp.resolve("curl.err");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(30, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail("curl did not finish: " + command);
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-    }
-
-    private static String findCurl() {
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-            File f = new File(dir, "curl");
-            if (f.canExecute()) return f.getPath();
-        }
-        return fail("curl is not installed (not on PATH); the smoke test needs it: run scripts/install-test-deps");
+        return Curl.run(tmp, command);
     }
 
     @Test
@@ -83,7 +59,7 @@ class CurlSmokeIT {
         origin.enqueue(new MockResponse.Builder().body("got it").build());
         String base = "http://127.0.0.1:" + origin.getPort();
 
-        Result get = curl("-i", base + "/hello");
+        Curl.Result get = curl("-i", base + "/hello");
         assertEquals(0, get.exit(), get.err());
         assertTrue(get.out().startsWith("HTTP/1.1 200"), get.out());
         assertTrue(get.out().toLowerCase().contains("via: 1.1 gatehouse"), get.out());
@@ -96,14 +72,14 @@ class CurlSmokeIT {
         new Random(1).nextBytes(upload);
         Path file = tmp.resolve("upload.bin");
         Files.write(file, upload);
-        Result post = curl("-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file, base + "/upload");
+        Curl.Result post = curl("-o", "/dev/null", "-w", "%{http_code}", "--data-binary", "@" + file, base + "/upload");
         assertEquals(0, post.exit(), post.err());
         assertEquals("200", post.out());
         RecordedRequest uploaded = origin.takeRequest(10, TimeUnit.SECONDS);
         assertNotNull(uploaded);
         assertEquals(upload.length, uploaded.getBodySize());
 
-        Result self = curl("-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + proxy.proxyPort() + "/");
+        Curl.Result self = curl("-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:" + proxy.proxyPort() + "/");
         assertEquals(0, self.exit(), self.err());
         assertEquals("403", self.out());
 
@@ -124,7 +100,7 @@ class CurlSmokeIT {
             Path ca = tmp.resolve("origin.pem");
             Files.writeString(ca, certificate.certificatePem());
 
-            Result r = curl("--cacert", ca.toString(), "https://127.0.0.1:" + tls.getPort() + "/s");
+            Curl.Result r = curl("--cacert", ca.toString(), "https://127.0.0.1:" + tls.getPort() + "/s");
 
             assertEquals(0, r.exit(), r.err());
             assertEquals("secure hello", r.out());

@@ -114,6 +114,9 @@ final class GatehouseFixture implements AutoCloseable {
 
     int proxyPort() { return gatehouse.proxyAddress().getPort(); }
 
+    /** The TLS proxy listener's address (a test enables it with a {@code tls} section), or null. */
+    InetSocketAddress tlsProxyAddress() { return gatehouse.tlsProxyAddress(); }
+
     /** A JDK client configured to use this proxy for every URL (HTTP/1.1, no redirects). */
     synchronized HttpClient client() {
         if (client == null) {

@@ -75,6 +75,12 @@ class PacFileTest {
     }
 
     @Test
+    void aTlsNodeIsOfferedAsHttps() throws Exception {
+        PacFile pac = new PacFile(List.of("https://p1.corp.example:3130"), List.of(), List.of(), false, false);
+        assertEquals(Map.of("www.example.com", "HTTPS p1.corp.example:3130"), evaluate(pac, List.of("www.example.com")));
+    }
+
+    @Test
     void configValuesCannotBreakOutOfTheirStrings() {
         PacFile pac = new PacFile(List.of("a\";alert(1);//:1"), List.of("</script>"), List.of(), true, false);
         assertTrue(pac.script().contains("\"a\\\";alert(1);//:1\""));
