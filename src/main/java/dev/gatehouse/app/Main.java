@@ -1,11 +1,14 @@
 package dev.gatehouse.app;
 
 import dev.gatehouse.auth.AuthLoadException;
+import dev.gatehouse.auth.Authenticator;
+import dev.gatehouse.auth.Authenticators;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.listener.TlsCredentials;
 import dev.gatehouse.policy.PolicyLoadException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -120,7 +123,8 @@ public final class Main {
         if (command.equals("check-config")) {
             out.println((configFile == null ? "embedded defaults" : configFile) + ": OK");
             boolean tlsOk = checkTls(config.tls(), out, err);
-            return checkPolicy(config, out, err) && tlsOk ? 0 : 3;
+            boolean authOk = checkAuth(config.auth(), out, err);
+            return checkPolicy(config, out, err) && tlsOk && authOk ? 0 : 3;
         }
         return serve(config, err);
     }
@@ -154,6 +158,19 @@ public final class Main {
         }
     }
 
+    /** The authentication files (htpasswd, groups, LDAP password and CA files), loaded as the proxy would load them. */
+    private static boolean checkAuth(GatehouseConfig.Auth auth, PrintStream out, PrintStream err) {
+        if (!auth.enabled()) return true;
+        try (Authenticator authenticator = Authenticators.create(auth)) {
+            out.println("auth: OK (" + auth.backend() + (auth.backend().equals("htpasswd") ? " " + auth.htpasswdFile() : " " + auth.ldap().url())
+                    + (auth.groupsFile().isEmpty() ? "" : ", groups " + auth.groupsFile()) + ")");
+            return true;
+        } catch (AuthLoadException e) {
+            err.println("gatehouse: proxy authentication: " + e.getMessage());
+            return false;
+        }
+    }
+
     private static int serve(GatehouseConfig config, PrintStream err) {
         Gatehouse gatehouse;
         try {
@@ -165,6 +182,9 @@ public final class Main {
         } catch (AuthLoadException e) {
             err.println("gatehouse: proxy authentication cannot start: " + e.getMessage());
             return 3;
+        } catch (IOException e) {
+            err.println("gatehouse: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));
+            return 1;
         } catch (Exception e) {
             err.println("gatehouse: cannot start: " + e);
             return 1;

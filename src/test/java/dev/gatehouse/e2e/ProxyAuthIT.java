@@ -18,9 +18,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import dev.gatehouse.listener.TestCertificates;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -282,5 +284,27 @@ class ProxyAuthIT {
         assertEquals("hello carol", body);
         JsonNode record = proxy.awaitRecord(r -> r.get("status").asInt() == 200);
         assertEquals("carol", record.get("user").asText());
+    }
+
+    /** Credentials over the TLS listener, as a PAC file's {@code HTTPS host:port} entry makes browsers send them. */
+    @Test
+    void credentialsTravelInsideTlsOnTheTlsListener() throws Exception {
+        HeldCertificate ca = TestCertificates.ca("Auth Test CA");
+        Path cert = dir.resolve("proxy.crt");
+        Path key = dir.resolve("proxy.key");
+        TestCertificates.write(cert, key, TestCertificates.server(ca, 7, false), ca);
+        Path caFile = dir.resolve("ca.pem");
+        Files.writeString(caFile, ca.certificatePem());
+        start(c -> c.putObject("tls").put("listen", "127.0.0.1:0").put("certificateFile", cert.toString())
+                .put("keyFile", key.toString()));
+        String proxyUrl = "https://127.0.0.1:" + proxy.tlsProxyAddress().getPort();
+        Curl.Result refused = Curl.run(dir, List.of("--proxy", proxyUrl, "--proxy-cacert", caFile.toString(),
+                "-o", "/dev/null", "-w", "%{http_code}", originUrl("/tls")));
+        assertEquals("407", refused.out(), refused.err());
+        origin.enqueue(new MockResponse.Builder().body("over tls").build());
+        Curl.Result ok = Curl.run(dir, List.of("--proxy", proxyUrl, "--proxy-cacert", caFile.toString(),
+                "--proxy-user", "alice:" + ALICE_PASSWORD, originUrl("/tls")));
+        assertEquals("over tls", ok.out(), ok.err());
+        assertEquals("alice", proxy.awaitRecord(r -> r.get("status").asInt() == 200).get("user").asText());
     }
 }
