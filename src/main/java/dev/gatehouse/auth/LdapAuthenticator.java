@@ -19,15 +19,21 @@ import java.util.Set;
  */
 final class LdapAuthenticator implements Authenticator {
     private final GatehouseConfig.Ldap ldap;
-    private final LDAPConnectionPool pool;
     private final LdapGroups groups;
+    private volatile LDAPConnectionPool pool;
 
-    LdapAuthenticator(GatehouseConfig.Ldap ldap, LDAPConnectionPool pool) throws AuthLoadException {
+    /**
+     * Checks the filters, reads the CA and bind password files and opens the pool (a directory that is down is
+     * not an error here).
+     *
+     * @throws AuthLoadException naming the setting or file that cannot be used
+     */
+    LdapAuthenticator(GatehouseConfig.Ldap ldap) throws AuthLoadException {
         this.ldap = ldap;
-        this.pool = pool;
         this.groups = new LdapGroups(ldap);
         checkFilter("userFilter", ldap.userDnTemplate().isEmpty() ? ldap.userFilter() : "");
         checkFilter("groupFilter", groups.enabled() ? ldap.groupFilter() : "");
+        this.pool = LdapConnectionPools.open(ldap);
     }
 
     private static void checkFilter(String name, String template) throws AuthLoadException {
@@ -45,11 +51,12 @@ final class LdapAuthenticator implements Authenticator {
         // RFC 4513 §5.1.2: a simple bind with a DN and an empty password is an "unauthenticated bind" that many
         // servers accept as anonymous; it must never count as a login.
         if (password.isEmpty()) return new Verdict.Rejected("empty password");
+        LDAPConnectionPool pool = this.pool;
         String dn;
         if (ldap.userDnTemplate().isEmpty()) {
             List<SearchResultEntry> found;
             try {
-                found = findUser(user);
+                found = findUser(pool, user);
             } catch (LDAPException e) {
                 return new Verdict.Unavailable("user search failed: " + describe(e));
             }
@@ -77,7 +84,7 @@ final class LdapAuthenticator implements Authenticator {
     }
 
     /** The entries matching the user filter; two when the filter is ambiguous (the search stops there). */
-    private List<SearchResultEntry> findUser(String user) throws LDAPException {
+    private List<SearchResultEntry> findUser(LDAPConnectionPool pool, String user) throws LDAPException {
         SearchRequest request = new SearchRequest(ldap.userBase(), SearchScope.SUB,
                 LdapTemplate.filter(ldap.userFilter(), user, ""), SearchRequest.NO_ATTRIBUTES);
         request.setSizeLimit(2);
@@ -99,6 +106,17 @@ final class LdapAuthenticator implements Authenticator {
 
     private static String describe(LDAPException e) {
         return e.getResultCode() + ": " + e.getMessage();
+    }
+
+    /**
+     * Re-reads the bind password and CA files (rotated secrets) into a new pool; on error the old pool stays.
+     * A verification running on the old pool at that moment may end {@link Verdict.Unavailable}.
+     */
+    @Override
+    public void reload() throws AuthLoadException {
+        LDAPConnectionPool previous = pool;
+        pool = LdapConnectionPools.open(ldap);
+        previous.close();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -79,9 +80,25 @@ class LdapAuthenticatorIT {
 
     @Test
     void aWrongServicePasswordIsAnOutageNotAWrongUserPassword() throws Exception {
-        Path wrong = java.nio.file.Files.writeString(dir.resolve("wrong-service-password"), "nope\n");
+        Path wrong = Files.writeString(dir.resolve("wrong-service-password"), "nope\n");
         Verdict verdict = verify(Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", wrong.toString()), "alice", "alice-pw");
         assertInstanceOf(Verdict.Unavailable.class, verdict);
+    }
+
+    @Test
+    void reloadReadsARotatedServicePassword() throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("rotating-service-password"), "old-secret\n");
+        try (Authenticator auth = LdapSettings.open(slapd.ldapUrl(),
+                Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", passwordFile.toString()))) {
+            assertInstanceOf(Verdict.Unavailable.class, auth.verify("alice", "alice-pw"));
+            Files.writeString(passwordFile, Slapd.SERVICE_PASSWORD + "\n");
+            auth.reload();
+            assertEquals(accepted("alice", "staff", "everyone"), auth.verify("alice", "alice-pw"));
+            Files.writeString(passwordFile, "");
+            AuthLoadException e = assertThrows(AuthLoadException.class, auth::reload);
+            assertEquals(passwordFile + ":1: the bind password is empty", e.getMessage());
+            assertEquals(accepted("alice", "staff", "everyone"), auth.verify("alice", "alice-pw"));
+        }
     }
 
     @ParameterizedTest(name = "template={0}")
