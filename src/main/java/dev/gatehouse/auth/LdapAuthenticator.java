@@ -1,5 +1,6 @@
 package dev.gatehouse.auth;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
@@ -66,20 +67,46 @@ final class LdapAuthenticator implements Authenticator {
         } else {
             dn = LdapTemplate.dn(ldap.userDnTemplate(), user);
         }
-        try {
-            // Binds on a pooled connection, then re-binds it as the service account for the next user.
-            pool.bindAndRevertAuthentication(dn, password);
-        } catch (LDAPException e) {
-            return outage(e.getResultCode())
-                    ? new Verdict.Unavailable("bind failed: " + describe(e))
-                    : new Verdict.Rejected("bind refused: " + e.getResultCode());
-        }
+        Verdict refused = bindAsUser(pool, dn, password);
+        if (refused != null) return refused;
         try {
             Set<String> names = groups.enabled() ? groups.of(pool, user, dn) : Set.of();
             return new Verdict.Accepted(new Identity(user, names));
         } catch (LDAPException e) {
             // Accepting without groups could let group-based policy rules decide wrongly: fail closed.
             return new Verdict.Unavailable("group search failed: " + describe(e));
+        }
+    }
+
+    /**
+     * Binds a pooled connection as the user, then hands it back to be re-bound as the service account. Failing to
+     * get a connection (directory down, service account refused) is an outage, not the user's wrong password.
+     *
+     * @return null when the bind succeeded, else why not
+     */
+    private static Verdict bindAsUser(LDAPConnectionPool pool, String dn, String password) {
+        for (int attempt = 1; ; attempt++) {
+            LDAPConnection connection;
+            try {
+                connection = pool.getConnection();
+            } catch (LDAPException e) {
+                return new Verdict.Unavailable("no connection to the directory: " + describe(e));
+            }
+            try {
+                connection.bind(dn, password);
+                pool.releaseAndReAuthenticateConnection(connection);
+                return null;
+            } catch (LDAPException e) {
+                ResultCode code = e.getResultCode();
+                if (ResultCode.isConnectionUsable(code)) {
+                    pool.releaseAndReAuthenticateConnection(connection);
+                    return outage(code) ? new Verdict.Unavailable("bind failed: " + describe(e))
+                            : new Verdict.Rejected("bind refused: " + code);
+                }
+                pool.releaseDefunctConnection(connection);
+                // A connection the directory dropped (e.g. it restarted): once more on a fresh one.
+                if (attempt == 2) return new Verdict.Unavailable("bind failed: " + describe(e));
+            }
         }
     }
 

@@ -78,10 +78,13 @@ class LdapAuthenticatorIT {
         assertEquals(accepted("carol", "cycle-a", "cycle-b"), verify(Map.of(), "carol", "carol-pw"));
     }
 
-    @Test
-    void aWrongServicePasswordIsAnOutageNotAWrongUserPassword() throws Exception {
+    @ParameterizedTest(name = "template={0}")
+    @ValueSource(booleans = {true, false})
+    void aWrongServicePasswordIsAnOutageNotAWrongUserPassword(boolean template) throws Exception {
         Path wrong = Files.writeString(dir.resolve("wrong-service-password"), "nope\n");
-        Verdict verdict = verify(Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", wrong.toString()), "alice", "alice-pw");
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", wrong.toString()));
+        if (template) settings.put("userDnTemplate", TEMPLATE);
+        Verdict verdict = verify(settings, "alice", "alice-pw");
         assertInstanceOf(Verdict.Unavailable.class, verdict);
     }
 
