@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,6 +25,8 @@ final class CachingAuthenticator implements Authenticator {
     private final Authenticator backend;
     private final Cache<String, Verdict> verdicts;
     private final SecretKeySpec macKey;
+    /** Counts successful reloads. */
+    private final AtomicLong generation = new AtomicLong();
 
     /**
      * @param maxEntries bound on remembered credentials (the least recently used are dropped)
@@ -47,8 +50,14 @@ final class CachingAuthenticator implements Authenticator {
         String key = keyFor(user, password);
         Verdict remembered = verdicts.getIfPresent(key);
         if (remembered != null) return remembered;
+        long generationBefore = generation.get();
         Verdict verdict = backend.verify(user, password);
-        if (!(verdict instanceof Verdict.Unavailable)) verdicts.put(key, verdict);
+        if (!(verdict instanceof Verdict.Unavailable)) {
+            verdicts.put(key, verdict);
+            // Verified against data a concurrent reload has just replaced: do not keep it (put, then check, so the
+            // reload's invalidateAll or this check catches every interleaving).
+            if (generation.get() != generationBefore) verdicts.invalidate(key);
+        }
         return verdict;
     }
 
@@ -61,6 +70,7 @@ final class CachingAuthenticator implements Authenticator {
     @Override
     public void reload() throws AuthLoadException {
         backend.reload();
+        generation.incrementAndGet();
         verdicts.invalidateAll();
     }
 

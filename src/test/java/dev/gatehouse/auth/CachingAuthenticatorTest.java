@@ -22,10 +22,12 @@ class CachingAuthenticatorTest {
         final List<String> asked = new ArrayList<>();
         Verdict next = accepted("alice");
         AuthLoadException reloadFailure;
+        Runnable duringVerify = () -> { };
 
         @Override
         public Verdict verify(String user, String password) {
             asked.add(user);
+            duringVerify.run();
             return next;
         }
 
@@ -42,6 +44,16 @@ class CachingAuthenticatorTest {
     private final AtomicLong nanos = new AtomicLong();
     private final ScriptedBackend backend = new ScriptedBackend();
     private final CachingAuthenticator cache = new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 100, nanos::get);
+
+    @Test
+    void aVerdictFromDataAReloadReplacedMeanwhileIsNotRemembered() {
+        backend.duringVerify = () -> assertDoesNotThrow(cache::reload); // the file changes while alice is checked
+        assertEquals(accepted("alice"), cache.verify("alice", "old-password"));
+        assertNull(cache.known("alice", "old-password"));
+        backend.duringVerify = () -> { };
+        cache.verify("alice", "old-password");
+        assertEquals(accepted("alice"), cache.known("alice", "old-password"));
+    }
 
     private void advance(Duration d) {
         nanos.addAndGet(d.toNanos());
