@@ -21,6 +21,7 @@ import java.util.Set;
 final class LdapAuthenticator implements Authenticator {
     private final GatehouseConfig.Ldap ldap;
     private final LdapGroups groups;
+    private final LdapUserName userName;
     private volatile LDAPConnectionPool pool;
 
     /**
@@ -34,6 +35,12 @@ final class LdapAuthenticator implements Authenticator {
         this.groups = new LdapGroups(ldap);
         checkFilter("userFilter", ldap.userDnTemplate().isEmpty() ? ldap.userFilter() : "");
         checkFilter("groupFilter", groups.enabled() ? ldap.groupFilter() : "");
+        try {
+            this.userName = new LdapUserName(ldap);
+        } catch (LDAPException e) {
+            throw new AuthLoadException("auth.ldap.userDnTemplate '" + ldap.userDnTemplate() + "' is not a DN (RFC 4514): "
+                    + e.getMessage(), e);
+        }
         this.pool = LdapConnectionPools.open(ldap);
     }
 
@@ -54,6 +61,7 @@ final class LdapAuthenticator implements Authenticator {
         if (password.isEmpty()) return new Verdict.Rejected("empty password");
         LDAPConnectionPool pool = this.pool;
         String dn;
+        SearchResultEntry entry = null;
         if (ldap.userDnTemplate().isEmpty()) {
             List<SearchResultEntry> found;
             try {
@@ -63,18 +71,21 @@ final class LdapAuthenticator implements Authenticator {
             }
             if (found.isEmpty()) return new Verdict.Rejected("unknown user");
             if (found.size() > 1) return new Verdict.Rejected("more than one entry matches userFilter");
-            dn = found.getFirst().getDN();
+            entry = found.getFirst();
+            dn = entry.getDN();
         } else {
             dn = LdapTemplate.dn(ldap.userDnTemplate(), user);
         }
         Verdict refused = bindAsUser(pool, dn, password);
         if (refused != null) return refused;
         try {
-            Set<String> names = groups.enabled() ? groups.of(pool, user, dn) : Set.of();
-            return new Verdict.Accepted(new Identity(user, names));
+            if (entry == null && userName.attribute() != null) entry = pool.getEntry(dn, userName.attribute());
+            String name = userName.of(entry, user);
+            Set<String> names = groups.enabled() ? groups.of(pool, name, dn) : Set.of();
+            return new Verdict.Accepted(new Identity(name, names));
         } catch (LDAPException e) {
-            // Accepting without groups could let group-based policy rules decide wrongly: fail closed.
-            return new Verdict.Unavailable("group search failed: " + describe(e));
+            // Accepting without the name or groups could let user or group rules decide wrongly: fail closed.
+            return new Verdict.Unavailable("user or group lookup failed: " + describe(e));
         }
     }
 
@@ -113,7 +124,8 @@ final class LdapAuthenticator implements Authenticator {
     /** The entries matching the user filter; two when the filter is ambiguous (the search stops there). */
     private List<SearchResultEntry> findUser(LDAPConnectionPool pool, String user) throws LDAPException {
         SearchRequest request = new SearchRequest(ldap.userBase(), SearchScope.SUB,
-                LdapTemplate.filter(ldap.userFilter(), user, ""), SearchRequest.NO_ATTRIBUTES);
+                LdapTemplate.filter(ldap.userFilter(), user, ""),
+                userName.attribute() == null ? SearchRequest.NO_ATTRIBUTES : userName.attribute());
         request.setSizeLimit(2);
         request.setTimeLimitSeconds((int) Math.max(1, ldap.responseTimeout().toSeconds()));
         try {
