@@ -16,30 +16,23 @@ class LdapUserNameTest {
         return new LdapUserName(LdapSettings.auth("ldap://127.0.0.1:389", settings).ldap());
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = ';', value = {
-        "(uid={user});uid",
-        "(&(objectClass=inetOrgPerson)(sAMAccountName={user}));sAMAccountName",
-        "(|(mail={user})(uid={user}));mail",
+        "userFilter;(uid={user});uid",
+        "userFilter;(&(objectClass=inetOrgPerson)(sAMAccountName={user}));sAMAccountName",
+        "userFilter;(|(mail={user})(uid={user}));mail",
+        "userDnTemplate;uid={user},ou=people,dc=example,dc=com;uid",
+        "userDnTemplate;cn={user},ou=people,dc=example,dc=com;cn",
+        "userDnTemplate;ou=x+cn={user},dc=example,dc=com;cn",
     })
-    void theNameAttributeIsTheOneTheFilterComparesUserWith(String filter, String attribute) throws Exception {
-        assertEquals(attribute, forSettings(Map.of("userFilter", filter)).attribute());
+    void theNameAttributeIsTheOneUserIsComparedWith(String setting, String value, String attribute) throws Exception {
+        assertEquals(attribute, forSettings(Map.of(setting, value)).attribute());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"(uid=*{user}*)", "(&(objectClass=person)(!(uid={user})))"})
     void aFilterThatDoesNotNameTheUserHasNoNameAttribute(String filter) throws Exception {
         assertNull(forSettings(Map.of("userFilter", filter)).attribute());
-    }
-
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "uid={user},ou=people,dc=example,dc=com|uid",
-        "cn={user},ou=people,dc=example,dc=com|cn",
-        "ou=x+cn={user},dc=example,dc=com|cn",
-    })
-    void inATemplateItIsTheRdnAttributeHoldingUser(String template, String attribute) throws Exception {
-        assertEquals(attribute, forSettings(Map.of("userDnTemplate", template)).attribute());
     }
 
     @Test
