@@ -9,6 +9,8 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,6 +27,8 @@ final class CachingAuthenticator implements Authenticator {
     private final Authenticator backend;
     private final Cache<String, Verdict> verdicts;
     private final SecretKeySpec macKey;
+    /** Verifications under way, by key, so that concurrent identical ones wait for the first. */
+    private final ConcurrentHashMap<String, CompletableFuture<Verdict>> inFlight = new ConcurrentHashMap<>();
     /** Counts successful reloads. */
     private final AtomicLong generation = new AtomicLong();
 
@@ -50,6 +54,23 @@ final class CachingAuthenticator implements Authenticator {
         String key = keyFor(user, password);
         Verdict remembered = verdicts.getIfPresent(key);
         if (remembered != null) return remembered;
+        // A browser answers a 407 on several connections at once: one question to the back-end serves them all.
+        CompletableFuture<Verdict> mine = new CompletableFuture<>();
+        CompletableFuture<Verdict> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) return running.join();
+        try {
+            Verdict verdict = askBackend(key, user, password);
+            mine.complete(verdict);
+            return verdict;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private Verdict askBackend(String key, String user, String password) {
         long generationBefore = generation.get();
         Verdict verdict = backend.verify(user, password);
         if (!(verdict instanceof Verdict.Unavailable)) {
