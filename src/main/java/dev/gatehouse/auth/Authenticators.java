@@ -21,7 +21,7 @@ public final class Authenticators {
     public static Authenticator create(GatehouseConfig.Auth auth) throws AuthLoadException {
         Authenticator backend = switch (auth.backend()) {
             case "htpasswd" -> new HtpasswdAuthenticator(Path.of(auth.htpasswdFile()));
-            case "ldap" -> new LdapAuthenticator(auth.ldap(), LdapConnectionPools.open(auth.ldap()));
+            case "ldap" -> new LdapAuthenticator(auth.ldap());
             default -> throw new IllegalArgumentException("no authenticator for backend '" + auth.backend() + "'");
         };
         try {
@@ -38,7 +38,8 @@ public final class Authenticators {
 
     /**
      * The files whose change should trigger {@link Authenticator#reload()}: the htpasswd file (htpasswd back-end)
-     * and the group file, when configured. For a file watcher in the caller.
+     * and the group file, when configured. For a file watcher in the caller. (The LDAP back-end also re-reads its
+     * bind password and CA files on reload, but those change rarely enough for SIGHUP or the admin reload.)
      */
     public static List<Path> watchedFiles(GatehouseConfig.Auth auth) {
         List<Path> files = new ArrayList<>();

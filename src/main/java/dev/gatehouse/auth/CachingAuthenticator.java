@@ -9,6 +9,9 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -24,6 +27,10 @@ final class CachingAuthenticator implements Authenticator {
     private final Authenticator backend;
     private final Cache<String, Verdict> verdicts;
     private final SecretKeySpec macKey;
+    /** Verifications under way, by key, so that concurrent identical ones wait for the first. */
+    private final ConcurrentHashMap<String, CompletableFuture<Verdict>> inFlight = new ConcurrentHashMap<>();
+    /** Counts successful reloads. */
+    private final AtomicLong generation = new AtomicLong();
 
     /**
      * @param maxEntries bound on remembered credentials (the least recently used are dropped)
@@ -47,8 +54,31 @@ final class CachingAuthenticator implements Authenticator {
         String key = keyFor(user, password);
         Verdict remembered = verdicts.getIfPresent(key);
         if (remembered != null) return remembered;
+        // A browser answers a 407 on several connections at once: one question to the back-end serves them all.
+        CompletableFuture<Verdict> mine = new CompletableFuture<>();
+        CompletableFuture<Verdict> running = inFlight.putIfAbsent(key, mine);
+        if (running != null) return running.join();
+        try {
+            Verdict verdict = askBackend(key, user, password);
+            mine.complete(verdict);
+            return verdict;
+        } catch (RuntimeException | Error e) {
+            mine.completeExceptionally(e);
+            throw e;
+        } finally {
+            inFlight.remove(key, mine);
+        }
+    }
+
+    private Verdict askBackend(String key, String user, String password) {
+        long generationBefore = generation.get();
         Verdict verdict = backend.verify(user, password);
-        if (!(verdict instanceof Verdict.Unavailable)) verdicts.put(key, verdict);
+        if (!(verdict instanceof Verdict.Unavailable)) {
+            verdicts.put(key, verdict);
+            // Verified against data a concurrent reload has just replaced: do not keep it (put, then check, so the
+            // reload's invalidateAll or this check catches every interleaving).
+            if (generation.get() != generationBefore) verdicts.invalidate(key);
+        }
         return verdict;
     }
 
@@ -61,6 +91,7 @@ final class CachingAuthenticator implements Authenticator {
     @Override
     public void reload() throws AuthLoadException {
         backend.reload();
+        generation.incrementAndGet();
         verdicts.invalidateAll();
     }
 

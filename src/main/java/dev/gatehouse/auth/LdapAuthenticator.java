@@ -1,5 +1,6 @@
 package dev.gatehouse.auth;
 
+import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPSearchException;
@@ -19,15 +20,28 @@ import java.util.Set;
  */
 final class LdapAuthenticator implements Authenticator {
     private final GatehouseConfig.Ldap ldap;
-    private final LDAPConnectionPool pool;
     private final LdapGroups groups;
+    private final LdapUserName userName;
+    private volatile LDAPConnectionPool pool;
 
-    LdapAuthenticator(GatehouseConfig.Ldap ldap, LDAPConnectionPool pool) throws AuthLoadException {
+    /**
+     * Checks the filters, reads the CA and bind password files and opens the pool (a directory that is down is
+     * not an error here).
+     *
+     * @throws AuthLoadException naming the setting or file that cannot be used
+     */
+    LdapAuthenticator(GatehouseConfig.Ldap ldap) throws AuthLoadException {
         this.ldap = ldap;
-        this.pool = pool;
         this.groups = new LdapGroups(ldap);
         checkFilter("userFilter", ldap.userDnTemplate().isEmpty() ? ldap.userFilter() : "");
         checkFilter("groupFilter", groups.enabled() ? ldap.groupFilter() : "");
+        try {
+            this.userName = new LdapUserName(ldap);
+        } catch (LDAPException e) {
+            throw new AuthLoadException("auth.ldap.userDnTemplate '" + ldap.userDnTemplate() + "' is not a DN (RFC 4514): "
+                    + e.getMessage(), e);
+        }
+        this.pool = LdapConnectionPools.open(ldap);
     }
 
     private static void checkFilter(String name, String template) throws AuthLoadException {
@@ -45,41 +59,73 @@ final class LdapAuthenticator implements Authenticator {
         // RFC 4513 §5.1.2: a simple bind with a DN and an empty password is an "unauthenticated bind" that many
         // servers accept as anonymous; it must never count as a login.
         if (password.isEmpty()) return new Verdict.Rejected("empty password");
+        LDAPConnectionPool pool = this.pool;
         String dn;
+        SearchResultEntry entry = null;
         if (ldap.userDnTemplate().isEmpty()) {
             List<SearchResultEntry> found;
             try {
-                found = findUser(user);
+                found = findUser(pool, user);
             } catch (LDAPException e) {
                 return new Verdict.Unavailable("user search failed: " + describe(e));
             }
             if (found.isEmpty()) return new Verdict.Rejected("unknown user");
             if (found.size() > 1) return new Verdict.Rejected("more than one entry matches userFilter");
-            dn = found.getFirst().getDN();
+            entry = found.getFirst();
+            dn = entry.getDN();
         } else {
             dn = LdapTemplate.dn(ldap.userDnTemplate(), user);
         }
+        Verdict refused = bindAsUser(pool, dn, password);
+        if (refused != null) return refused;
         try {
-            // Binds on a pooled connection, then re-binds it as the service account for the next user.
-            pool.bindAndRevertAuthentication(dn, password);
+            if (entry == null && userName.attribute() != null) entry = pool.getEntry(dn, userName.attribute());
+            String name = userName.of(entry, user);
+            Set<String> names = groups.enabled() ? groups.of(pool, name, dn) : Set.of();
+            return new Verdict.Accepted(new Identity(name, names));
         } catch (LDAPException e) {
-            return outage(e.getResultCode())
-                    ? new Verdict.Unavailable("bind failed: " + describe(e))
-                    : new Verdict.Rejected("bind refused: " + e.getResultCode());
+            // Accepting without the name or groups could let user or group rules decide wrongly: fail closed.
+            return new Verdict.Unavailable("user or group lookup failed: " + describe(e));
         }
-        try {
-            Set<String> names = groups.enabled() ? groups.of(pool, user, dn) : Set.of();
-            return new Verdict.Accepted(new Identity(user, names));
-        } catch (LDAPException e) {
-            // Accepting without groups could let group-based policy rules decide wrongly: fail closed.
-            return new Verdict.Unavailable("group search failed: " + describe(e));
+    }
+
+    /**
+     * Binds a pooled connection as the user, then hands it back to be re-bound as the service account. Failing to
+     * get a connection (directory down, service account refused) is an outage, not the user's wrong password.
+     *
+     * @return null when the bind succeeded, else why not
+     */
+    private static Verdict bindAsUser(LDAPConnectionPool pool, String dn, String password) {
+        for (int attempt = 1; ; attempt++) {
+            LDAPConnection connection;
+            try {
+                connection = pool.getConnection();
+            } catch (LDAPException e) {
+                return new Verdict.Unavailable("no connection to the directory: " + describe(e));
+            }
+            try {
+                connection.bind(dn, password);
+                pool.releaseAndReAuthenticateConnection(connection);
+                return null;
+            } catch (LDAPException e) {
+                ResultCode code = e.getResultCode();
+                if (ResultCode.isConnectionUsable(code)) {
+                    pool.releaseAndReAuthenticateConnection(connection);
+                    return outage(code) ? new Verdict.Unavailable("bind failed: " + describe(e))
+                            : new Verdict.Rejected("bind refused: " + code);
+                }
+                pool.releaseDefunctConnection(connection);
+                // A connection the directory dropped (e.g. it restarted): once more on a fresh one.
+                if (attempt == 2) return new Verdict.Unavailable("bind failed: " + describe(e));
+            }
         }
     }
 
     /** The entries matching the user filter; two when the filter is ambiguous (the search stops there). */
-    private List<SearchResultEntry> findUser(String user) throws LDAPException {
+    private List<SearchResultEntry> findUser(LDAPConnectionPool pool, String user) throws LDAPException {
         SearchRequest request = new SearchRequest(ldap.userBase(), SearchScope.SUB,
-                LdapTemplate.filter(ldap.userFilter(), user, ""), SearchRequest.NO_ATTRIBUTES);
+                LdapTemplate.filter(ldap.userFilter(), user, ""),
+                userName.attribute() == null ? SearchRequest.NO_ATTRIBUTES : userName.attribute());
         request.setSizeLimit(2);
         request.setTimeLimitSeconds((int) Math.max(1, ldap.responseTimeout().toSeconds()));
         try {
@@ -99,6 +145,17 @@ final class LdapAuthenticator implements Authenticator {
 
     private static String describe(LDAPException e) {
         return e.getResultCode() + ": " + e.getMessage();
+    }
+
+    /**
+     * Re-reads the bind password and CA files (rotated secrets) into a new pool; on error the old pool stays.
+     * A verification running on the old pool at that moment may end {@link Verdict.Unavailable}.
+     */
+    @Override
+    public void reload() throws AuthLoadException {
+        LDAPConnectionPool previous = pool;
+        pool = LdapConnectionPools.open(ldap);
+        previous.close();
     }
 
     @Override

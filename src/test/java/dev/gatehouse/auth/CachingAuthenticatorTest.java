@@ -5,11 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -19,13 +24,15 @@ class CachingAuthenticatorTest {
 
     /** A back-end whose answers the test sets, recording each question it is asked. */
     private static final class ScriptedBackend implements Authenticator {
-        final List<String> asked = new ArrayList<>();
+        final List<String> asked = Collections.synchronizedList(new ArrayList<>());
         Verdict next = accepted("alice");
         AuthLoadException reloadFailure;
+        Runnable duringVerify = () -> { };
 
         @Override
         public Verdict verify(String user, String password) {
             asked.add(user);
+            duringVerify.run();
             return next;
         }
 
@@ -42,6 +49,43 @@ class CachingAuthenticatorTest {
     private final AtomicLong nanos = new AtomicLong();
     private final ScriptedBackend backend = new ScriptedBackend();
     private final CachingAuthenticator cache = new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 100, nanos::get);
+
+    @Test
+    void aVerdictFromDataAReloadReplacedMeanwhileIsNotRemembered() {
+        backend.duringVerify = () -> assertDoesNotThrow(cache::reload); // the file changes while alice is checked
+        assertEquals(accepted("alice"), cache.verify("alice", "old-password"));
+        assertNull(cache.known("alice", "old-password"));
+        backend.duringVerify = () -> { };
+        cache.verify("alice", "old-password");
+        assertEquals(accepted("alice"), cache.known("alice", "old-password"));
+    }
+
+    @Test
+    void concurrentIdenticalVerificationsAskTheBackendOnce() throws Exception {
+        CountDownLatch answer = new CountDownLatch(1);
+        backend.duringVerify = () -> assertDoesNotThrow(() -> assertTrue(answer.await(30, TimeUnit.SECONDS)));
+        CompletableFuture<Verdict> first = new CompletableFuture<>();
+        CompletableFuture<Verdict> second = new CompletableFuture<>();
+        Thread a = Thread.ofVirtual().start(() -> first.complete(cache.verify("alice", "pw")));
+        awaitWaiting(a);
+        Thread b = Thread.ofVirtual().start(() -> second.complete(cache.verify("alice", "pw")));
+        awaitWaiting(b);
+        assertEquals(1, backend.asked.size()); // b waits for a's answer instead of asking too
+        answer.countDown();
+        assertEquals(accepted("alice"), first.get(30, TimeUnit.SECONDS));
+        assertEquals(accepted("alice"), second.get(30, TimeUnit.SECONDS));
+        assertEquals(1, backend.asked.size());
+    }
+
+    /** Waits (bounded) until the thread blocks: on the back-end's latch, or on another caller's answer. */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        for (int i = 0; i < 3000 && !blocked(thread); i++) Thread.sleep(10);
+        assertTrue(blocked(thread), thread.getState().toString());
+    }
+
+    private static boolean blocked(Thread thread) {
+        return thread.getState() == Thread.State.WAITING || thread.getState() == Thread.State.TIMED_WAITING;
+    }
 
     private void advance(Duration d) {
         nanos.addAndGet(d.toNanos());

@@ -15,7 +15,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
@@ -77,11 +79,30 @@ class LdapAuthenticatorIT {
         assertEquals(accepted("carol", "cycle-a", "cycle-b"), verify(Map.of(), "carol", "carol-pw"));
     }
 
-    @Test
-    void aWrongServicePasswordIsAnOutageNotAWrongUserPassword() throws Exception {
-        Path wrong = java.nio.file.Files.writeString(dir.resolve("wrong-service-password"), "nope\n");
-        Verdict verdict = verify(Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", wrong.toString()), "alice", "alice-pw");
+    @ParameterizedTest(name = "template={0}")
+    @ValueSource(booleans = {true, false})
+    void aWrongServicePasswordIsAnOutageNotAWrongUserPassword(boolean template) throws Exception {
+        Path wrong = Files.writeString(dir.resolve("wrong-service-password"), "nope\n");
+        Map<String, Object> settings = new HashMap<>(Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", wrong.toString()));
+        if (template) settings.put("userDnTemplate", TEMPLATE);
+        Verdict verdict = verify(settings, "alice", "alice-pw");
         assertInstanceOf(Verdict.Unavailable.class, verdict);
+    }
+
+    @Test
+    void reloadReadsARotatedServicePassword() throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("rotating-service-password"), "old-secret\n");
+        try (Authenticator auth = LdapSettings.open(slapd.ldapUrl(),
+                Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", passwordFile.toString()))) {
+            assertInstanceOf(Verdict.Unavailable.class, auth.verify("alice", "alice-pw"));
+            Files.writeString(passwordFile, Slapd.SERVICE_PASSWORD + "\n");
+            auth.reload();
+            assertEquals(accepted("alice", "staff", "everyone"), auth.verify("alice", "alice-pw"));
+            Files.writeString(passwordFile, "");
+            AuthLoadException e = assertThrows(AuthLoadException.class, auth::reload);
+            assertEquals(passwordFile + ":1: the bind password is empty", e.getMessage());
+            assertEquals(accepted("alice", "staff", "everyone"), auth.verify("alice", "alice-pw"));
+        }
     }
 
     @ParameterizedTest(name = "template={0}")
@@ -148,6 +169,18 @@ class LdapAuthenticatorIT {
     @CsvSource(delimiter = '|', value = {"0|interns", "1|interns,staff", "2|interns,staff,everyone", "10|interns,staff,everyone"})
     void nestedGroupsAreFollowedToTheConfiguredDepth(int depth, String groups) throws Exception {
         assertEquals(accepted("bob", groups.split(",")), verify(Map.of("nestedDepth", depth), "bob", "bob-pw"));
+    }
+
+    /** LDAP matches names case-insensitively; policy rules compare exactly, so "ALICE" must become "alice". */
+    @ParameterizedTest(name = "template={0}")
+    @ValueSource(booleans = {true, false})
+    void theIdentityCarriesTheDirectorysSpellingOfTheName(boolean template) throws Exception {
+        Map<String, Object> settings = template ? Map.of("userDnTemplate", TEMPLATE) : Map.of();
+        assertEquals(accepted("alice", "staff", "everyone"), verify(settings, "ALICE", "alice-pw"));
+        // memberUid is compared exactly by the directory, so the group lookup needs the directory's spelling too.
+        Map<String, Object> posix = new HashMap<>(settings);
+        posix.put("groupFilter", "(memberUid={user})");
+        assertEquals(accepted("carol", "printers"), verify(posix, "Carol", "carol-pw"));
     }
 
     @Test

@@ -31,6 +31,23 @@ class LdapOutageIT {
             assertEquals(new Verdict.Rejected("bind refused: 49 (invalid credentials)"), auth.verify("bob", "wrong"));
             assertInstanceOf(Verdict.Unavailable.class, auth.verify("bob", "bob-pw"));
             assertNull(auth.known("bob", "bob-pw")); // an outage is not remembered
+
+            slapd.restart();
+            assertEquals(new Verdict.Accepted(new Identity("bob", Set.of("interns", "staff", "everyone"))),
+                    auth.verify("bob", "bob-pw"));
+        } finally {
+            slapd.stop();
+        }
+    }
+
+    @Test
+    void aDirectoryDownAtStartIsUsedOnceItAnswers() throws Exception {
+        Slapd slapd = Slapd.start(dir);
+        slapd.stop();
+        try (Authenticator auth = Authenticators.create(LdapSettings.auth(slapd.ldapUrl(), Map.of("poolSize", 2)))) {
+            assertInstanceOf(Verdict.Unavailable.class, auth.verify("alice", "alice-pw"));
+            slapd.restart();
+            assertEquals(new Verdict.Accepted(new Identity("alice", Set.of("staff", "everyone"))), auth.verify("alice", "alice-pw"));
         } finally {
             slapd.stop();
         }

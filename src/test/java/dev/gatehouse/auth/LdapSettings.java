@@ -28,7 +28,6 @@ final class LdapSettings {
     }
 
     static Authenticator open(String url, Map<String, Object> changes) throws Exception {
-        GatehouseConfig.Ldap ldap = auth(url, changes).ldap();
-        return new LdapAuthenticator(ldap, LdapConnectionPools.open(ldap));
+        return new LdapAuthenticator(auth(url, changes).ldap());
     }
 }

@@ -40,13 +40,14 @@ public final class Slapd implements AutoCloseable {
     private final Path dir;
     private final int ldapPort;
     private final int ldapsPort;
-    private final Process process;
+    private final ProcessBuilder command;
+    private Process process;
 
-    private Slapd(Path dir, int ldapPort, int ldapsPort, Process process) {
+    private Slapd(Path dir, int ldapPort, int ldapsPort, ProcessBuilder command) {
         this.dir = dir;
         this.ldapPort = ldapPort;
         this.ldapsPort = ldapsPort;
-        this.process = process;
+        this.command = command;
     }
 
     /** Writes certificates, configuration and data into {@code dir} (an empty temp dir) and starts slapd. */
@@ -62,11 +63,18 @@ public final class Slapd implements AutoCloseable {
         String urls = "ldap://127.0.0.1:" + ldap + "/ ldaps://127.0.0.1:" + ldaps + "/ ldap://127.0.0.2:" + ldap
                 + "/ ldaps://127.0.0.2:" + ldaps + "/";
         // -d 0: stay in the foreground (no fork), so the Process is slapd itself and stop() ends it.
-        Process process = new ProcessBuilder(SLAPD.toString(), "-h", urls, "-f", conf.toString(), "-d", "0")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("slapd.log").toFile()).start();
-        Slapd slapd = new Slapd(dir, ldap, ldaps, process);
-        slapd.awaitListening();
+        ProcessBuilder command = new ProcessBuilder(SLAPD.toString(), "-h", urls, "-f", conf.toString(), "-d", "0")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("slapd.log").toFile()));
+        Slapd slapd = new Slapd(dir, ldap, ldaps, command);
+        slapd.restart();
         return slapd;
+    }
+
+    /** Starts slapd again after {@link #stop()}, on the same ports with the same data. */
+    public synchronized void restart() throws IOException, InterruptedException {
+        if (process != null && process.isAlive()) throw new IllegalStateException("slapd is running");
+        process = command.start();
+        awaitListening();
     }
 
     private void awaitListening() throws IOException, InterruptedException {
@@ -90,7 +98,7 @@ public final class Slapd implements AutoCloseable {
     }
 
     /** Stops slapd (SIGTERM, then SIGKILL after 10 s) and waits for it to exit. */
-    public void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
