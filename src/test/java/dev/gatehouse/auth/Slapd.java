@@ -74,6 +74,9 @@ public final class Slapd implements AutoCloseable {
     public synchronized void restart() throws IOException, InterruptedException {
         if (process != null && process.isAlive()) throw new IllegalStateException("slapd is running");
         process = command.start();
+        Process started = process;
+        // A test that forgets close() (or a JVM that dies) must not leave a slapd behind on the machine.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "slapd-reaper"));
         awaitListening();
     }
 

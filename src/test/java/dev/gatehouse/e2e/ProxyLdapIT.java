@@ -66,9 +66,12 @@ class ProxyLdapIT {
 
     @AfterEach
     void stop() throws Exception {
-        if (proxy != null) proxy.close();
-        if (slapd != null) slapd.close();
-        origin.close();
+        try {
+            if (proxy != null) proxy.close(); // throws if something was logged above INFO
+        } finally {
+            if (slapd != null) slapd.close();
+            origin.close();
+        }
     }
 
     private Curl.Result get(String credentials, String path) throws Exception {
