@@ -4,7 +4,7 @@ import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.Authenticators;
 import dev.gatehouse.config.GatehouseConfig;
-import dev.gatehouse.policy.PolicyWatcher;
+import dev.gatehouse.config.FolderWatcher;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,9 +24,9 @@ final class AuthRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuthRuntime.class);
 
     private final Authenticator authenticator;
-    private final List<PolicyWatcher> watchers;
+    private final List<FolderWatcher> watchers;
 
-    private AuthRuntime(Authenticator authenticator, List<PolicyWatcher> watchers) {
+    private AuthRuntime(Authenticator authenticator, List<FolderWatcher> watchers) {
         this.authenticator = authenticator;
         this.watchers = watchers;
     }
@@ -38,15 +38,15 @@ final class AuthRuntime implements AutoCloseable {
         log.info("proxy authentication: {} back-end{}, required from {}{}", auth.backend(),
                 auth.groupsFile().isEmpty() ? "" : " with groups from " + auth.groupsFile(), auth.networks(),
                 auth.exempt().isEmpty() ? "" : " except " + auth.exempt());
-        List<PolicyWatcher> watchers = new ArrayList<>();
+        List<FolderWatcher> watchers = new ArrayList<>();
         AuthRuntime runtime = new AuthRuntime(authenticator, watchers);
         if (auth.watch()) {
             Set<Path> folders = new LinkedHashSet<>();
             for (Path file : Authenticators.watchedFiles(auth)) folders.add(file.toAbsolutePath().getParent());
             try {
                 for (Path folder : folders) {
-                    // The policy's folder watcher, reused: it debounces editors' write-rename sequences.
-                    PolicyWatcher watcher = new PolicyWatcher(folder, Duration.ofMillis(500), () -> runtime.reload("file change"));
+                    // Debounced: an editor's write-rename sequence is one reload.
+                    FolderWatcher watcher = new FolderWatcher(folder, Duration.ofMillis(500), () -> runtime.reload("file change"));
                     watchers.add(watcher);
                     watcher.start();
                 }
@@ -74,7 +74,7 @@ final class AuthRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        for (PolicyWatcher w : watchers) {
+        for (FolderWatcher w : watchers) {
             try {
                 w.close();
             } catch (IOException e) {

@@ -5,7 +5,7 @@ import dev.gatehouse.policy.Policy;
 import dev.gatehouse.policy.PolicyHolder;
 import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.policy.PolicyProblem;
-import dev.gatehouse.policy.PolicyWatcher;
+import dev.gatehouse.config.FolderWatcher;
 import dev.gatehouse.policy.load.PolicyLoader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,9 +22,9 @@ final class PolicyRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PolicyRuntime.class);
 
     private final PolicyHolder holder;
-    private final PolicyWatcher watcher;
+    private final FolderWatcher watcher;
 
-    private PolicyRuntime(PolicyHolder holder, PolicyWatcher watcher) {
+    private PolicyRuntime(PolicyHolder holder, FolderWatcher watcher) {
         this.holder = holder;
         this.watcher = watcher;
     }
@@ -36,10 +36,10 @@ final class PolicyRuntime implements AutoCloseable {
         Policy initial = load(file);
         PolicyHolder holder = new PolicyHolder(initial, () -> PolicyLoader.load(file));
         log.info("policy {} loaded from {} ({} rules)", initial.version(), file, initial.rules().size());
-        PolicyWatcher watcher = null;
+        FolderWatcher watcher = null;
         PolicyRuntime[] self = new PolicyRuntime[1];
         if (settings.watch()) {
-            watcher = new PolicyWatcher(file.getParent(), Duration.ofMillis(500), () -> self[0].reload("file change"));
+            watcher = new FolderWatcher(file.getParent(), Duration.ofMillis(500), () -> self[0].reload("file change"));
             watcher.start();
         }
         self[0] = new PolicyRuntime(holder, watcher);

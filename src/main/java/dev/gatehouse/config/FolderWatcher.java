@@ -1,4 +1,4 @@
-package dev.gatehouse.policy;
+package dev.gatehouse.config;
 
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
@@ -14,29 +14,28 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Watches a policy folder (and its sub-folders) and calls back once changes have settled for a
- * debounce interval, so that an editor's save dance (temp file, rename, chmod) triggers one
- * reload, not five. Runs on its own daemon thread; the callback typically calls
- * {@link PolicyHolder#reload()} and logs the result.
+ * Watches a folder (and its sub-folders) of files the proxy re-reads (the policy, htpasswd and group
+ * files) and calls back once changes have settled for a debounce interval, so that an editor's save
+ * dance (temp file, rename, chmod) triggers one reload, not five. Runs on its own daemon thread.
  */
-public final class PolicyWatcher implements AutoCloseable {
+public final class FolderWatcher implements AutoCloseable {
     private final WatchService service;
     private final Duration debounce;
     private final Runnable onChange;
     private final Thread thread;
 
     /**
-     * @param folder the folder to watch, usually {@code policies/}
+     * @param folder the folder to watch, e.g. {@code policies/}
      * @param debounce quiet time before the callback runs (500 ms suits editors)
      * @param onChange called on the watcher thread after changes settle
      * @throws IOException if the folder cannot be watched
      */
-    public PolicyWatcher(Path folder, Duration debounce, Runnable onChange) throws IOException {
+    public FolderWatcher(Path folder, Duration debounce, Runnable onChange) throws IOException {
         this.service = FileSystems.getDefault().newWatchService();
         this.debounce = debounce;
         this.onChange = onChange;
         registerTree(folder);
-        this.thread = new Thread(this::run, "policy-watcher");
+        this.thread = new Thread(this::run, "folder-watcher");
         thread.setDaemon(true);
     }
 

@@ -3,6 +3,7 @@ package dev.gatehouse.policy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.config.FolderWatcher;
 import dev.gatehouse.policy.load.PolicyLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class PolicyWatcherTest {
+/** A policy edited on disk is reloaded once the folder watcher sees the change settle. */
+class PolicyReloadOnChangeTest {
 
     private static String policy(String action) {
         return "{\"schemaVersion\": 1, \"defaultAction\": {\"action\": \"" + action + "\"}, \"rules\": []}";
@@ -23,7 +25,7 @@ class PolicyWatcherTest {
         Path file = Files.writeString(dir.resolve("policy.json"), policy("allow"));
         PolicyHolder holder = new PolicyHolder(PolicyLoader.load(file), () -> PolicyLoader.load(file));
         LinkedBlockingQueue<PolicyHolder.ReloadResult> reloads = new LinkedBlockingQueue<>();
-        try (PolicyWatcher watcher = new PolicyWatcher(dir, Duration.ofMillis(100),
+        try (FolderWatcher watcher = new FolderWatcher(dir, Duration.ofMillis(100),
                 () -> reloads.add(holder.reload()))) {
             watcher.start();
             Files.writeString(file, policy("block"));
