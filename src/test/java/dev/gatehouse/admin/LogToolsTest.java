@@ -10,7 +10,9 @@ import dev.gatehouse.config.ConfigLoader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Authenticator;
 import java.net.InetAddress;
+import java.net.PasswordAuthentication;
 import java.net.ProxySelector;
 import java.net.Socket;
 import java.net.URI;
@@ -34,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The administrators' log tools read Gatehouse's Squid-format audit log unchanged: a log made by real
  * traffic under the shipped policy (pages, a 404, a 502, a page blocked by category, a denied CONNECT, a
- * tunnel) is fed to GoAccess and SARG (Debian's), and every line must be parsed. Commands and checks as in
+ * tunnel, a proxy login refused then accepted) is fed to GoAccess and SARG (Debian's), and every line must
+ * be parsed; SARG reports the logged-in user on her own. Commands and checks as in
  * ECOSYSTEM.md §4.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -53,14 +56,18 @@ class LogToolsTest {
             }
         }
         Path data = Files.createDirectories(dir.resolve("data"));
+        Path htpasswd = dir.resolve("htpasswd");
+        // bcrypt of "alice-pw" at cost 5, as htpasswd -nbB -C 5 writes it
+        Files.writeString(htpasswd, "alice:$2y$05$TOmxhvFSZLLW3HSZ0f2NpemRsXYyP1DyIGTi9ScTCLXqYApIQbZHu\n");
         int closedPort = GatehouseProcess.freePort();
         try (TestOrigin origin = new TestOrigin()) {
             String config = """
                     {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
                      "destinations": {"allowPrivate": ["127.0.0.0/8"], "connectPorts": [443, %d]},
                      "audit": {"format": "squid"},
+                     "auth": {"backend": "htpasswd", "htpasswdFile": "%s", "networks": ["127.0.0.2/32"], "watch": false},
                      "policy": {"file": "%s", "watch": false}}
-                    """.formatted(json(data), origin.port(), json(AdminServerTest.SHIPPED_POLICY));
+                    """.formatted(json(data), origin.port(), json(htpasswd), json(AdminServerTest.SHIPPED_POLICY));
             Gatehouse gatehouse = Gatehouse.start(new ConfigLoader().load("test", config, Map.of()));
             try {
                 HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(gatehouse.proxyAddress()))
@@ -75,6 +82,15 @@ class LogToolsTest {
                 assertTrue(connect(gatehouse.proxyAddress().getPort(), "127.0.0.1:25").startsWith("HTTP/1.1 403"));
                 String tunnelled = connect(gatehouse.proxyAddress().getPort(), "localhost:" + origin.port());
                 assertTrue(tunnelled.startsWith("HTTP/1.1 200") && tunnelled.contains(TestOrigin.TITLE), tunnelled);
+                // One logged-in user, from the one address that must log in: SARG then reports per user.
+                HttpClient alice = HttpClient.newBuilder().proxy(ProxySelector.of(gatehouse.proxyAddress()))
+                        .localAddress(InetAddress.getByName("127.0.0.2")).authenticator(new Authenticator() {
+                            @Override
+                            protected PasswordAuthentication getPasswordAuthentication() {
+                                return new PasswordAuthentication("alice", "alice-pw".toCharArray());
+                            }
+                        }).connectTimeout(Duration.ofSeconds(5)).build();
+                assertEquals(200, get(alice, base + "/page.html?by=alice"));
                 awaitTunnelsClosed(gatehouse);
             } finally {
                 gatehouse.close(); // flushes the audit log
@@ -82,7 +98,10 @@ class LogToolsTest {
             accessLog = gatehouse.auditFile();
         }
         lines = Files.readAllLines(accessLog, StandardCharsets.UTF_8);
-        assertEquals(8, lines.size(), String.join("\n", lines));
+        // alice's page: a 407, then the page with her credentials
+        assertEquals(10, lines.size(), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains(" TCP_DENIED/407 ")), String.join("\n", lines));
+        assertTrue(lines.stream().anyMatch(l -> l.contains("by=alice alice ")), String.join("\n", lines));
         for (String expected : List.of("TCP_MISS/200", "TCP_MISS/404", "TCP_MISS/502", "TCP_DENIED/403", "TCP_TUNNEL/200")) {
             assertTrue(lines.stream().anyMatch(l -> l.contains(" " + expected + " ")), expected + " missing:\n" + String.join("\n", lines));
         }
@@ -115,6 +134,10 @@ class LogToolsTest {
         try (Stream<Path> files = Files.walk(out)) {
             denied = files.filter(p -> p.getFileName().toString().equals("denied.html")).findFirst()
                     .orElseThrow(() -> new AssertionError("sarg wrote no denied.html:\n" + r.output));
+        }
+        try (Stream<Path> files = Files.walk(out)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().equals("alice") && Files.isDirectory(p)),
+                    "sarg wrote no per-user report for alice under " + out);
         }
         String deniedReport = Files.readString(denied);
         assertTrue(deniedReport.contains("127.0.0.1:25"), "the denied CONNECT is not in " + denied);
