@@ -83,12 +83,18 @@ final class ProxyAuthHandler implements HttpHandler {
             errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_FAILED, challenge);
             return;
         }
-        if (authenticator.known(credentials.user(), credentials.password()) instanceof Verdict.Accepted accepted) {
+        Verdict known = authenticator.known(credentials.user(), credentials.password());
+        if (known instanceof Verdict.Accepted accepted) {
             accept(exchange, accepted.identity());
             next.handleRequest(exchange);
             return;
         }
         Duration delay = throttle.delayFor(clientKey);
+        if (known instanceof Verdict.Rejected && delay.isZero()) { // a remembered refusal: no need to leave the IO thread
+            throttle.failed(clientKey);
+            errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_FAILED, challenge);
+            return;
+        }
         exchange.dispatch(executor, (HttpHandler) ex -> verify(ex, credentials, clientKey, delay));
     }
 
