@@ -15,6 +15,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,6 +32,9 @@ final class StoredResponder {
     private static final HttpString VIA = HttpString.tryFromString("Via");
     private static final HttpString X_CACHE = HttpString.tryFromString("X-Cache");
     private static final int CHUNK = 64 * 1024;
+    /** Stored fields a hit replaces: its own length, or 206/416 framing, is written from the body sent. */
+    private static final List<String> STORED_FRAMING = List.of("Content-Length", "Content-Range");
+    private static final List<String> CONTENT_LENGTH = List.of("Content-Length");
 
     private final Via via;
     private final String xCacheHit;
@@ -92,7 +97,7 @@ final class StoredResponder {
         };
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
-        writeHeaders(out, headers.without("Content-Length", "Content-Range"));
+        writeHeaders(out, headers, STORED_FRAMING);
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
         if (range.kind() == ByteRange.Kind.FULL) {
             if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, length);
@@ -106,7 +111,7 @@ final class StoredResponder {
     /** Answers a satisfied client conditional with 304 and {@code headers} (RFC 9111 §4.3.2). */
     void notModified(HttpServerExchange exchange, CacheHeaders headers) {
         exchange.setStatusCode(304);
-        writeHeaders(exchange.getResponseHeaders(), headers.without("Content-Length"));
+        writeHeaders(exchange.getResponseHeaders(), headers, CONTENT_LENGTH);
         exchange.endExchange();
     }
 
@@ -117,7 +122,7 @@ final class StoredResponder {
     void sendShared(HttpServerExchange exchange, int status, CacheHeaders headers, InputStream body, BodyCopier copier)
             throws BodyCopier.SourceFailed, BodyCopier.SinkFailed {
         exchange.setStatusCode(status);
-        writeHeaders(exchange.getResponseHeaders(), headers);
+        writeHeaders(exchange.getResponseHeaders(), headers, List.of());
         if (exchange.getRequestMethod().toString().equals("HEAD") || status == 204 || status == 304) {
             exchange.endExchange();
             return;
@@ -137,12 +142,31 @@ final class StoredResponder {
         return exchange.getOutputStream();
     }
 
-    /** The stored fields, with this proxy added to {@code Via} (RFC 9110 §7.6.3) and {@code X-Cache}. */
-    private void writeHeaders(HeaderMap out, CacheHeaders headers) {
-        String received = headers.combined("Via");
-        CacheFields.copy(headers.without("Via"), out);
+    /**
+     * The stored fields but {@code skip} (set by the caller), with this proxy added to {@code Via} (RFC 9110
+     * §7.6.3) and {@code X-Cache}. One pass over the fields, no copies: this runs for every hit.
+     */
+    private void writeHeaders(HeaderMap out, CacheHeaders headers, List<String> skip) {
+        String received = null;
+        List<Map.Entry<String, String>> fields = headers.fields();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            String name = fields.get(i).getKey();
+            String value = fields.get(i).getValue();
+            if (name.equalsIgnoreCase("Via")) {
+                received = received == null ? value : received + ", " + value;
+            } else if (!skipped(skip, name)) {
+                out.add(HttpString.tryFromString(name), value);
+            }
+        }
         out.put(VIA, via.append(received));
         if (xCacheHit != null) out.put(X_CACHE, xCacheHit);
+    }
+
+    private static boolean skipped(List<String> skip, String name) {
+        for (int i = 0; i < skip.size(); i++) {
+            if (skip.get(i).equalsIgnoreCase(name)) return true;
+        }
+        return false;
     }
 
     private static void writeBody(OutputStream out, CacheStore.StoredResponse stored, long first, long count)
