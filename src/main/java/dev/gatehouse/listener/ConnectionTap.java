@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.xnio.StreamConnection;
@@ -213,6 +214,13 @@ final class ConnectionTap {
             int pos = first == null ? 0 : first.position();
             long n = next.writeFinal(srcs, offs, len);
             wroteGathered(first, pos, n);
+            return n;
+        }
+
+        @Override
+        public long transferFrom(FileChannel src, long position, long count) throws IOException {
+            long n = next.transferFrom(src, position, count); // sendfile: a stored body, never a status line
+            wrote(null, 0, 0, n);
             return n;
         }
 

@@ -10,6 +10,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +19,10 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Writes responses the cache answers to the client: a stored response whole, as one byte range (206) or
@@ -63,6 +68,83 @@ final class StoredResponder {
         OutputStream body = blockingOutput(exchange);
         writeBody(body, stored, range.first(), range.length());
         body.close();
+    }
+
+    /**
+     * As {@link #send}, but a body in a file goes out from the connection's IO thread by non-blocking
+     * {@code transferFrom} (sendfile), in counts as large as the socket takes: on a worker thread the same
+     * transfer stops each time the socket buffer fills and waits for the IO thread to wake it, two thread
+     * hops per buffer-full. Returns true when it took {@code release} (the stored response's holder), which
+     * is then closed when the exchange completes; false when the caller still owns it (the response was
+     * sent here, blocking).
+     */
+    boolean sendReleasing(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
+                          CacheHeaders headers, Closeable release) throws IOException {
+        Optional<FileChannel> file = stored.bodyChannel();
+        if (file.isEmpty()) {
+            send(exchange, request, stored, headers);
+            return false;
+        }
+        ByteRange range = head(exchange, request, stored, headers);
+        if (range == null) {
+            exchange.endExchange();
+            return false;
+        }
+        exchange.addExchangeCompleteListener((ex, next) -> {
+            IoUtils.safeClose(release);
+            next.proceed();
+        });
+        FileBody body = new FileBody(exchange, file.get(), range.first(), range.first() + range.length(), release);
+        exchange.dispatch(exchange.getIoThread(), ex -> body.handleEvent(ex.getResponseChannel()));
+        return true;
+    }
+
+    /** Transfers {@code [position, end)} of a file to the response on the IO thread, resuming on write-ready. */
+    private static final class FileBody implements ChannelListener<StreamSinkChannel> {
+        private final HttpServerExchange exchange;
+        private final FileChannel file;
+        private final long end;
+        private final Closeable release;
+        private long position;
+
+        FileBody(HttpServerExchange exchange, FileChannel file, long position, long end, Closeable release) {
+            this.exchange = exchange;
+            this.file = file;
+            this.position = position;
+            this.end = end;
+            this.release = release;
+        }
+
+        @Override
+        public void handleEvent(StreamSinkChannel channel) {
+            try {
+                while (position < end) {
+                    long n = channel.transferFrom(file, position, end - position);
+                    if (n == 0) {
+                        if (position >= file.size()) throw new IOException("the stored body ended early");
+                        channel.getWriteSetter().set(this);
+                        channel.resumeWrites(); // Undertow resumes it once this call returns
+                        return;
+                    }
+                    position += n;
+                }
+                channel.suspendWrites();
+                channel.getWriteSetter().set(null);
+                channel.shutdownWrites();
+                if (!channel.flush()) {
+                    channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, (c, e) -> failed()));
+                    channel.resumeWrites();
+                }
+            } catch (IOException e) {
+                failed();
+            }
+        }
+
+        /** The client went away (or the file failed): cut the connection, as a failing origin would. */
+        private void failed() {
+            IoUtils.safeClose(release);
+            IoUtils.safeClose(exchange.getConnection());
+        }
     }
 
     /**
