@@ -1,5 +1,6 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.http.AddressRange;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -28,6 +29,8 @@ final class ConnectionTap {
     record Unparsed(InetSocketAddress client, int status, long bytesIn, long bytesOut) {}
 
     private final InetSocketAddress client;
+    /** The client's address as audit records write it, made once per connection rather than per request. */
+    private final String clientText;
     private final Consumer<Unparsed> onUnparsed;
     private volatile long bytesIn;
     private volatile long bytesOut;
@@ -44,7 +47,13 @@ final class ConnectionTap {
 
     private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed) {
         this.client = client;
+        this.clientText = client == null ? "-" : AddressRange.text(client.getAddress());
         this.onUnparsed = onUnparsed;
+    }
+
+    /** The client's address, as {@link AddressRange#text} writes it; "-" when unknown. */
+    String clientText() {
+        return clientText;
     }
 
     /** Puts counting conduits under the connection; call before Undertow sees it. */
