@@ -74,7 +74,9 @@ final class StoredResponder {
      * As {@link #send}, but a body in a file goes out from the connection's IO thread by non-blocking
      * {@code transferFrom} (sendfile), in counts as large as the socket takes: on a worker thread the same
      * transfer stops each time the socket buffer fills and waits for the IO thread to wake it, two thread
-     * hops per buffer-full. Returns true when it took {@code release} (the stored response's holder), which
+     * hops per buffer-full. The trade-off: a body no longer in the page cache makes sendfile wait for the disk
+     * on the IO thread (as nginx does without {@code aio threads}); the first open's checksum pass, on the
+     * worker thread, reads it in. Returns true when it took {@code release} (the stored response's holder), which
      * is then closed when the exchange completes; false when the caller still owns it (the response was
      * sent here, blocking).
      */
