@@ -2,6 +2,8 @@ package dev.gatehouse.cache.memory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -19,13 +21,18 @@ import dev.gatehouse.cache.CacheStore;
  *
  * <p>A body is copied once, when committed, into a direct (off-heap) buffer; hits hand out read-only
  * views of it, so serving from memory never copies per request: not here, and not in the JDK either,
- * which copies a heap buffer into a temporary direct one on every socket write. Where the JVM's direct
- * memory limit ({@code -XX:MaxDirectMemorySize}) is reached, a body is held on the heap instead.
+ * which copies a heap buffer into a temporary direct one on every socket write. Once the process's direct
+ * memory reaches half the maximum heap (the JVM's default direct limit), a body is held on the heap instead.
  * Evicted entries are simply dropped: the disk tier is the source of truth (FEASIBILITY.md §6).
  */
 public final class MemoryStore implements CacheStore {
     /** Rough per-entry overhead beyond the body and header text, so many tiny entries still count. */
     private static final int ENTRY_OVERHEAD = 128;
+
+    /** Half the JVM's default direct memory limit (its maximum heap); the rest is for Undertow's buffers. */
+    private static final long DIRECT_BUDGET = Runtime.getRuntime().maxMemory() / 2;
+    private static final BufferPoolMXBean DIRECT_POOL = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(pool -> pool.getName().equals("direct")).findFirst().orElse(null);
 
     private final Cache<CacheKey, Held> entries;
     private final long maxObjectBytes;
@@ -71,14 +78,21 @@ public final class MemoryStore implements CacheStore {
         return true;
     }
 
-    /** {@code length} bytes of {@code bytes} as a read-only buffer: direct when the JVM allows it. */
+    /**
+     * {@code length} bytes of {@code bytes} as a read-only buffer: direct while the process's direct memory
+     * stays under {@link #DIRECT_BUDGET}, else on the heap. The budget keeps stores out of the JDK's
+     * reservation path near its limit, which runs System.gc() and sleeps up to half a second before failing.
+     */
     private static ByteBuffer held(byte[] bytes, int length) {
-        ByteBuffer copy;
-        try {
-            copy = ByteBuffer.allocateDirect(length);
-        } catch (OutOfMemoryError directMemoryFull) { // "Cannot reserve direct buffer memory", heap untouched
-            copy = ByteBuffer.allocate(length);
+        ByteBuffer copy = null;
+        if (DIRECT_POOL == null || DIRECT_POOL.getMemoryUsed() + length <= DIRECT_BUDGET) {
+            try {
+                copy = ByteBuffer.allocateDirect(length);
+            } catch (OutOfMemoryError directMemoryFull) { // a lower -XX:MaxDirectMemorySize; the heap is untouched
+                copy = null;
+            }
         }
+        if (copy == null) copy = ByteBuffer.allocate(length);
         return copy.put(bytes, 0, length).flip().asReadOnlyBuffer();
     }
 
