@@ -92,6 +92,15 @@ final class StoredResponder {
             exchange.endExchange();
             return false;
         }
+        if (range.first() + range.length() != stored.bodyLength()) {
+            // Undertow's first transferFrom (the one that also writes the head) reads a whole buffer at the
+            // channel's position, whatever the count: only a range that runs to the end of the file is safe.
+            OutputStream out = blockingOutput(exchange);
+            copyRange(file.get(), range.first(), range.length(), out);
+            out.close();
+            return false;
+        }
+        file.get().position(range.first()); // that same first transfer ignores its position argument too
         exchange.addExchangeCompleteListener((ex, next) -> {
             IoUtils.safeClose(release);
             next.proceed();
