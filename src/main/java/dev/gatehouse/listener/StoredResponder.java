@@ -1,5 +1,6 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheRequest;
@@ -101,11 +102,11 @@ final class StoredResponder {
             return false;
         }
         file.get().position(range.first()); // that same first transfer ignores its position argument too
-        exchange.addExchangeCompleteListener((ex, next) -> {
-            IoUtils.safeClose(release);
+        FileBody body = new FileBody(exchange, file.get(), range.first(), range.first() + range.length(), release);
+        exchange.addExchangeCompleteListener((ex, next) -> { // runs before the audit handler's, added earlier
+            body.completed();
             next.proceed();
         });
-        FileBody body = new FileBody(exchange, file.get(), range.first(), range.first() + range.length(), release);
         exchange.dispatch(exchange.getIoThread(), ex -> body.handleEvent(ex.getResponseChannel()));
         return true;
     }
@@ -117,6 +118,7 @@ final class StoredResponder {
         private final long end;
         private final Closeable release;
         private long position;
+        private String error = "client_aborted";
 
         FileBody(HttpServerExchange exchange, FileChannel file, long position, long end, Closeable release) {
             this.exchange = exchange;
@@ -132,7 +134,11 @@ final class StoredResponder {
                 while (position < end) {
                     long n = channel.transferFrom(file, position, end - position);
                     if (n == 0) {
-                        if (position >= file.size()) throw new IOException("the stored body ended early");
+                        if (position >= file.size()) {
+                            error = "stored_body_short"; // the file, not the client
+                            failed();
+                            return;
+                        }
                         channel.getWriteSetter().set(this);
                         channel.resumeWrites(); // Undertow resumes it once this call returns
                         return;
@@ -151,10 +157,23 @@ final class StoredResponder {
             }
         }
 
-        /** The client went away (or the file failed): cut the connection, as a failing origin would. */
+        /** The client went away (or the file failed): cut the connection, as a failing origin's is. */
         private void failed() {
-            IoUtils.safeClose(release);
             IoUtils.safeClose(exchange.getConnection());
+        }
+
+        /**
+         * The exchange is over: release the stored response, and if the body did not all go out, say so in the
+         * record (Squid's _ABORTED). Undertow counts an exchange ended by a closed connection as complete, and
+         * a client that leaves while we wait for write-ready never reaches this transfer again.
+         */
+        void completed() {
+            IoUtils.safeClose(release);
+            AuditRecord record = Exchanges.record(exchange);
+            if (position >= end || record == null) return;
+            String code = record.getResultCode();
+            if (code != null && !code.endsWith("_ABORTED")) record.setResultCode(code + "_ABORTED");
+            if (record.getError() == null) record.setError(error);
         }
     }
 

@@ -84,6 +84,33 @@ class CacheLargeObjectIT {
         }
     }
 
+    @Test
+    void aClientLeavingInTheMiddleOfADiskHitIsAuditedAsAborted() throws Exception {
+        long length = 64L << 20; // far more than the socket buffers hold, so the proxy is still sending
+        origin = new RawOrigin((s, i, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            RawOrigin.write(s, "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: " + length + "\r\n\r\n");
+            byte[] block = pattern(64 * 1024);
+            OutputStream out = s.getOutputStream();
+            for (long sent = 0; sent < length; sent += block.length) out.write(block);
+            out.flush();
+        });
+        proxy = GatehouseFixture.start();
+        String request = "GET " + origin.url("/big.bin") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n";
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) { // the miss, stored whole
+            c.send(request);
+            assertEquals(200, c.readHead().status());
+            c.input().readNBytes((int) length);
+        }
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) { // the hit, left after 64 KiB
+            c.send(request);
+            assertEquals(200, c.readHead().status());
+            c.input().readNBytes(64 * 1024);
+        }
+
+        assertEquals("TCP_HIT_ABORTED", proxy.awaitRecords(2).get(1).get("result").asText());
+    }
+
     private static byte[] pattern(int size) {
         byte[] block = new byte[size];
         for (int k = 0; k < size; k++) block[k] = (byte) (k * 31 + 7);
