@@ -57,6 +57,14 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
+    private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
+
+    /** The labels of one {@code proxy_requests_total} series. */
+    private record RequestLabels(String result, String method, String statusClass) {}
+
+    private final Map<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> bytesToClient = new ConcurrentHashMap<>();
+    private final Map<Outcome, Counter> bytesFromClient = new ConcurrentHashMap<>();
     private final BoundedLabels resultCodes = new BoundedLabels(64, "[A-Z][A-Z_]{0,39}");
     private final BoundedLabels errors = new BoundedLabels(64, "[a-z][a-z0-9_]{0,39}");
     private final BoundedLabels categories = new BoundedLabels(256, "[A-Za-z0-9._-]{1,64}");
@@ -106,11 +114,13 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     @Override
     public void accept(AuditRecord record) {
         Outcome outcome = Outcome.of(record);
-        Counter.builder("proxy.requests")
+        // The counters are looked up in our own maps: building and registering a meter id per access (tags
+        // sorted, id hashed) showed in the hit-path profile.
+        requests.computeIfAbsent(new RequestLabels(resultCodes.of(record.getResultCode()), method(record.getMethod()),
+                statusClass(record.getStatus())), labels -> Counter.builder("proxy.requests")
                 .description("Accesses, by Squid result code, method and status class")
-                .tags("result", resultCodes.of(record.getResultCode()), "method", method(record.getMethod()),
-                        "status_class", statusClass(record.getStatus()))
-                .register(registry).increment();
+                .tags("result", labels.result(), "method", labels.method(), "status_class", labels.statusClass())
+                .register(registry)).increment();
         bytes("to_client", outcome, record.getBytesToClient());
         bytes("from_client", outcome, record.getBytesFromClient());
         durations.get(outcome).record(Math.max(0, record.getDurationMillis()), TimeUnit.MILLISECONDS);
@@ -129,9 +139,11 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     }
 
     private void bytes(String direction, Outcome outcome, long bytes) {
-        Counter.builder("proxy.bytes").baseUnit("bytes").description("Bytes exchanged with clients, headers included")
-                .tags("direction", direction, "outcome", outcome.label())
-                .register(registry).increment(Math.max(0, bytes));
+        Map<Outcome, Counter> counters = direction.equals("to_client") ? bytesToClient : bytesFromClient;
+        counters.computeIfAbsent(outcome, o -> Counter.builder("proxy.bytes").baseUnit("bytes")
+                .description("Bytes exchanged with clients, headers included")
+                .tags("direction", direction, "outcome", o.label())
+                .register(registry)).increment(Math.max(0, bytes));
     }
 
     private static String method(String method) {
@@ -140,7 +152,7 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     }
 
     private static String statusClass(int status) {
-        return status < 100 || status > 599 ? "none" : (status / 100) + "xx";
+        return status < 100 || status > 599 ? "none" : STATUS_CLASSES[status / 100];
     }
 
     /** The Prometheus text exposition (format 0.0.4). */

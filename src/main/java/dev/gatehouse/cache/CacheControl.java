@@ -21,6 +21,8 @@ public final class CacheControl {
     /** delta-seconds larger than this are clamped to it (RFC 9111 §1.2.2). */
     public static final long MAX_DELTA_SECONDS = 2_147_483_648L;
 
+    private static final CacheControl NONE = new CacheControl(Map.of());
+
     private final Map<String, List<String>> directives;
 
     private CacheControl(Map<String, List<String>> directives) {
@@ -33,8 +35,12 @@ public final class CacheControl {
     }
 
     static CacheControl parse(CacheHeaders headers) {
+        List<String> elements = headers.elements("Cache-Control");
+        if (elements.isEmpty()) {
+            return NONE; // most requests: nothing to parse, nothing to allocate
+        }
         Map<String, List<String>> directives = new HashMap<>();
-        for (String element : headers.elements("Cache-Control")) {
+        for (String element : elements) {
             int equals = element.indexOf('=');
             String name = (equals < 0 ? element : element.substring(0, equals)).strip().toLowerCase(Locale.ROOT);
             String value = equals < 0 ? null : FieldLists.unquote(element.substring(equals + 1).strip());
@@ -60,8 +66,13 @@ public final class CacheControl {
      */
     public OptionalLong seconds(String directive) {
         List<String> values = directives.get(directive);
-        if (values == null || values.stream().distinct().count() != 1) {
+        if (values == null) {
             return OptionalLong.empty();
+        }
+        for (int i = 1; i < values.size(); i++) { // a loop, not a stream: this runs on every lookup
+            if (!java.util.Objects.equals(values.get(i), values.getFirst())) {
+                return OptionalLong.empty();
+            }
         }
         return deltaSeconds(values.getFirst());
     }

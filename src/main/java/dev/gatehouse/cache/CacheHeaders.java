@@ -1,6 +1,7 @@
 package dev.gatehouse.cache;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ public final class CacheHeaders {
      * computation is harmless.
      */
     private CacheControl cacheControl;
+    /** What a lookup reads from a stored response's fields besides Cache-Control, parsed once (as above). */
+    private ResponseFacts responseFacts;
 
     private CacheHeaders(List<Map.Entry<String, String>> fields) {
         this.fields = fields;
@@ -39,6 +42,38 @@ public final class CacheHeaders {
             cacheControl = cc;
         }
         return cc;
+    }
+
+    /**
+     * The fields every lookup of a stored response reads (Date for its age, Age, Vary for the secondary
+     * key), parsed once per instance: a stored entry's headers are shared by all its hits.
+     *
+     * @param dateMillis the {@code Date} field, or {@link Long#MIN_VALUE} when absent or invalid
+     * @param ageSeconds the {@code Age} field value (RFC 9111 §5.1), 0 when absent or invalid
+     * @param varyNames  the distinct {@code Vary} names, lower-cased and sorted; null for {@code Vary: *}
+     */
+    record ResponseFacts(long dateMillis, long ageSeconds, List<String> varyNames) {}
+
+    ResponseFacts responseFacts() {
+        ResponseFacts facts = responseFacts;
+        if (facts == null) {
+            List<String> age = elements("Age");
+            facts = new ResponseFacts(HttpDate.parse(first("Date")).orElse(Long.MIN_VALUE),
+                    age.isEmpty() ? 0 : CacheControl.deltaSeconds(age.getFirst()).orElse(0), varyNames());
+            responseFacts = facts;
+        }
+        return facts;
+    }
+
+    private List<String> varyNames() {
+        java.util.TreeSet<String> names = new java.util.TreeSet<>();
+        for (String name : elements("Vary")) {
+            if (name.equals("*")) {
+                return null;
+            }
+            names.add(name.toLowerCase(Locale.ROOT));
+        }
+        return List.copyOf(names);
     }
 
     /** No header fields. */
@@ -65,7 +100,8 @@ public final class CacheHeaders {
 
     /** The value of the first field line with this name, or {@code null} if there is none. */
     public String first(String name) {
-        for (Map.Entry<String, String> field : fields) {
+        for (int i = 0, n = fields.size(); i < n; i++) { // indexed: no iterator per call on the hit path
+            Map.Entry<String, String> field = fields.get(i);
             if (field.getKey().equalsIgnoreCase(name)) {
                 return field.getValue();
             }
@@ -75,13 +111,15 @@ public final class CacheHeaders {
 
     /** The values of every field line with this name, in order. */
     public List<String> all(String name) {
-        List<String> values = new ArrayList<>(2);
-        for (Map.Entry<String, String> field : fields) {
+        List<String> values = null; // most lookups find nothing: no list for them
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            Map.Entry<String, String> field = fields.get(i);
             if (field.getKey().equalsIgnoreCase(name)) {
+                if (values == null) values = new ArrayList<>(2);
                 values.add(field.getValue());
             }
         }
-        return values;
+        return values == null ? List.of() : values;
     }
 
     /** Whether at least one field line has this name. */
@@ -103,8 +141,12 @@ public final class CacheHeaders {
      * members dropped, commas inside quoted strings kept.
      */
     public List<String> elements(String name) {
+        List<String> values = all(name);
+        if (values.size() <= 1) {
+            return values.isEmpty() ? values : FieldLists.split(values.getFirst());
+        }
         List<String> elements = new ArrayList<>();
-        for (String value : all(name)) {
+        for (String value : values) {
             elements.addAll(FieldLists.split(value));
         }
         return elements;
@@ -129,7 +171,8 @@ public final class CacheHeaders {
 
     /** Calls {@code action} once per field line, in order. */
     public void forEach(BiConsumer<String, String> action) {
-        for (Map.Entry<String, String> field : fields) {
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            Map.Entry<String, String> field = fields.get(i);
             action.accept(field.getKey(), field.getValue());
         }
     }
@@ -141,23 +184,53 @@ public final class CacheHeaders {
 
     /** A copy without any field line whose name is one of {@code names}. */
     public CacheHeaders without(String... names) {
-        return without(List.of(names));
+        return without(Arrays.asList(names));
     }
 
-    /** A copy without any field line whose name is in {@code names} (compared case-insensitively). */
+    /**
+     * A copy without any field line whose name is in {@code names} (compared case-insensitively); these
+     * very fields when none matches (they are immutable), so a no-op costs no copy.
+     */
     public CacheHeaders without(Iterable<String> names) {
-        Builder builder = builder();
-        for (Map.Entry<String, String> field : fields) {
-            if (!contains(names, field.getKey())) {
-                builder.add(field.getKey(), field.getValue());
-            }
-        }
-        return builder.build();
+        return copyWithout(names, null);
     }
 
     /** A copy where {@code name} has exactly one field line, {@code value}, replacing any present. */
     public CacheHeaders with(String name, String value) {
-        return without(name).toBuilder().add(name, value).build();
+        return copyWithout(List.of(name), field(name, value));
+    }
+
+    /** One field line; a value is trimmed of surrounding whitespace (RFC 9110 §5.5). */
+    private static Map.Entry<String, String> field(String name, String value) {
+        if (name == null || name.isEmpty() || value == null) {
+            throw new IllegalArgumentException("a header field needs a name and a value, got " + name + ": " + value);
+        }
+        return Map.entry(name, value.strip());
+    }
+
+    /** One pass for {@link #without} and {@link #with}: the kept fields, then {@code added} if given. */
+    private CacheHeaders copyWithout(Iterable<String> names, Map.Entry<String, String> added) {
+        List<Map.Entry<String, String>> kept = null;
+        int n = fields.size();
+        for (int i = 0; i < n; i++) {
+            Map.Entry<String, String> field = fields.get(i);
+            boolean drop = contains(names, field.getKey());
+            if (drop && kept == null) {
+                kept = new ArrayList<>(n + 1);
+                kept.addAll(fields.subList(0, i));
+            } else if (!drop && kept != null) {
+                kept.add(field);
+            }
+        }
+        if (added == null) {
+            return kept == null ? this : kept.isEmpty() ? EMPTY : new CacheHeaders(Collections.unmodifiableList(kept));
+        }
+        if (kept == null) {
+            kept = new ArrayList<>(n + 1);
+            kept.addAll(fields);
+        }
+        kept.add(added);
+        return new CacheHeaders(Collections.unmodifiableList(kept));
     }
 
     /** A builder holding these fields, to add more. */
@@ -168,6 +241,14 @@ public final class CacheHeaders {
     }
 
     private static boolean contains(Iterable<String> names, String name) {
+        if (names instanceof List<String> list) { // indexed: no iterator per field
+            for (int i = 0, n = list.size(); i < n; i++) {
+                if (list.get(i).equalsIgnoreCase(name)) {
+                    return true;
+                }
+            }
+            return false;
+        }
         for (String candidate : names) {
             if (candidate.equalsIgnoreCase(name)) {
                 return true;
@@ -210,10 +291,7 @@ public final class CacheHeaders {
 
         /** Adds one field line; a value is trimmed of surrounding whitespace (RFC 9110 §5.5). */
         public Builder add(String name, String value) {
-            if (name == null || name.isEmpty() || value == null) {
-                throw new IllegalArgumentException("a header field needs a name and a value, got " + name + ": " + value);
-            }
-            fields.add(Map.entry(name, value.strip()));
+            fields.add(field(name, value));
             return this;
         }
 
@@ -224,7 +302,7 @@ public final class CacheHeaders {
         }
 
         public CacheHeaders build() {
-            return fields.isEmpty() ? EMPTY : new CacheHeaders(Collections.unmodifiableList(new ArrayList<>(fields)));
+            return fields.isEmpty() ? EMPTY : new CacheHeaders(List.copyOf(fields));
         }
     }
 }

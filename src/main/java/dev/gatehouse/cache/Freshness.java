@@ -83,12 +83,12 @@ final class Freshness {
      * (0) when invalid, clamped when huge (§1.2.2).
      */
     static long ageValueSeconds(CacheHeaders headers) {
-        List<String> members = headers.elements("Age");
-        return members.isEmpty() ? 0 : CacheControl.deltaSeconds(members.getFirst()).orElse(0);
+        return headers.responseFacts().ageSeconds();
     }
 
     /** {@code date_value} (§4.2.3): the Date field, or the response time when Date is missing or invalid. */
     static long dateValue(CacheEntry entry) {
-        return HttpDate.parse(entry.headers().first("Date")).orElse(entry.responseTimeMillis());
+        long date = entry.headers().responseFacts().dateMillis();
+        return date == Long.MIN_VALUE ? entry.responseTimeMillis() : date;
     }
 }

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * The secondary cache key (RFC 9111 §4.1): the request header values a response's {@code Vary}
@@ -21,6 +20,7 @@ public final class SecondaryKey {
     private static final Set<String> UNORDERED_CASE_INSENSITIVE =
             Set.of("accept", "accept-encoding", "accept-language", "accept-charset");
     private static final String ABSENT = "\u0000";
+    private static final Optional<String> NO_VARY = Optional.of("");
 
     private SecondaryKey() {
     }
@@ -30,12 +30,12 @@ public final class SecondaryKey {
      * response has no {@code Vary}, empty when it has {@code Vary: *}, which never matches (§4.1).
      */
     public static Optional<String> of(CacheHeaders response, CacheHeaders request) {
-        Set<String> names = new TreeSet<>();
-        for (String name : response.elements("Vary")) {
-            if (name.equals("*")) {
-                return Optional.empty();
-            }
-            names.add(name.toLowerCase(Locale.ROOT));
+        List<String> names = response.responseFacts().varyNames(); // parsed once per stored response
+        if (names == null) {
+            return Optional.empty();
+        }
+        if (names.isEmpty()) {
+            return NO_VARY;
         }
         StringBuilder key = new StringBuilder();
         for (String name : names) {

@@ -32,12 +32,16 @@ final class AuditHandler implements HttpHandler {
         AuditRecord record = new AuditRecord();
         record.setRequestId(ids.next());
         record.setStartEpochMillis(System.currentTimeMillis());
-        InetSocketAddress peer = exchange.getSourceAddress();
-        record.setClientAddress(peer == null ? "-" : AddressRange.text(peer.getAddress()));
+        ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
+        if (tap != null) {
+            record.setClientAddress(tap.clientText());
+        } else {
+            InetSocketAddress peer = exchange.getSourceAddress();
+            record.setClientAddress(peer == null ? "-" : AddressRange.text(peer.getAddress()));
+        }
         record.setMethod(exchange.getRequestMethod().toString());
         record.setUrl(urlOf(exchange));
         exchange.putAttachment(Exchanges.RECORD, record);
-        ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
         if (tap != null) {
             ConnectionTap.Head head = tap.exchangeStarted();
             if (head.obsFold()) exchange.putAttachment(Exchanges.OBS_FOLD, Boolean.TRUE);

@@ -106,12 +106,14 @@ final class CacheHandler implements HttpHandler {
     /** Answers from the cache, or forwards; {@code collapse}: a miss may join others for the same URL. */
     private void answer(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
         AuditRecord record = Exchanges.record(exchange);
-        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+        HttpCache.Lookup lookup = cache.lookup(request);
+        boolean handedOver = false; // the responder closes the lookup when the exchange completes
+        try {
             CacheDecision decision = lookup.decision();
             switch (decision.outcome()) {
                 case HIT -> {
                     hit(record, decision.resultCode());
-                    responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
+                    handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
                 }
                 case NOT_MODIFIED -> {
                     hit(record, decision.resultCode());
@@ -131,11 +133,13 @@ final class CacheHandler implements HttpHandler {
                     }
                     hit(record, decision.resultCode());
                     background.revalidate(request, store);
-                    responder.send(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
+                    handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
                 }
                 case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));
                 case MISS -> miss(exchange, request, store, collapse && request.method().equals("GET"));
             }
+        } finally {
+            if (!handedOver) lookup.close();
         }
     }
 

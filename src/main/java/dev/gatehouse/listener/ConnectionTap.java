@@ -1,8 +1,10 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.http.AddressRange;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import org.xnio.StreamConnection;
@@ -45,6 +47,8 @@ final class ConnectionTap {
     private static final int HELD_MAX = 2048;
 
     private final InetSocketAddress client;
+    /** The client's address as audit records write it, made once per connection rather than per request. */
+    private final String clientText;
     private final Consumer<Unparsed> onUnparsed;
     private volatile long bytesIn;
     private volatile long bytesOut;
@@ -66,7 +70,13 @@ final class ConnectionTap {
 
     private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed) {
         this.client = client;
+        this.clientText = client == null ? "-" : AddressRange.text(client.getAddress());
         this.onUnparsed = onUnparsed;
+    }
+
+    /** The client's address, as {@link AddressRange#text} writes it; "-" when unknown. */
+    String clientText() {
+        return clientText;
     }
 
     /** Puts counting conduits under the connection; call before Undertow sees it. */
@@ -315,6 +325,13 @@ final class ConnectionTap {
             int pos = first == null ? 0 : first.position();
             long n = next.writeFinal(srcs, offs, len);
             wroteGathered(first, pos, n);
+            return n;
+        }
+
+        @Override
+        public long transferFrom(FileChannel src, long position, long count) throws IOException {
+            long n = next.transferFrom(src, position, count); // sendfile: a stored body, never a status line
+            wrote(null, 0, 0, n);
             return n;
         }
 

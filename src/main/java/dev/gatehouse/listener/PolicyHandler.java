@@ -75,6 +75,10 @@ final class PolicyHandler implements HttpHandler {
         record.setTags(decision.tags());
         exchange.putAttachment(DECISION, decision);
 
+        if (decision.action() == Action.ALLOW) { // the common case, without the warn bookkeeping's strings
+            next.handleRequest(exchange);
+            return;
+        }
         String clientKey = client.getHostAddress();
         String host = facts.target().host().toString();
         if (decision.action() == Action.WARN && token != null) {

@@ -1,5 +1,6 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheRequest;
@@ -10,12 +11,19 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.xnio.ChannelListener;
+import org.xnio.ChannelListeners;
+import org.xnio.IoUtils;
+import org.xnio.channels.StreamSinkChannel;
 
 /**
  * Writes responses the cache answers to the client: a stored response whole, as one byte range (206) or
@@ -30,6 +38,9 @@ final class StoredResponder {
     private static final HttpString VIA = HttpString.tryFromString("Via");
     private static final HttpString X_CACHE = HttpString.tryFromString("X-Cache");
     private static final int CHUNK = 64 * 1024;
+    /** Stored fields a hit replaces: its own length, or 206/416 framing, is written from the body sent. */
+    private static final List<String> STORED_FRAMING = List.of("Content-Length", "Content-Range");
+    private static final List<String> CONTENT_LENGTH = List.of("Content-Length");
 
     private final Via via;
     private final String xCacheHit;
@@ -58,6 +69,112 @@ final class StoredResponder {
         OutputStream body = blockingOutput(exchange);
         writeBody(body, stored, range.first(), range.length());
         body.close();
+    }
+
+    /**
+     * As {@link #send}, but a body in a file goes out from the connection's IO thread by non-blocking
+     * {@code transferFrom} (sendfile), in counts as large as the socket takes: on a worker thread the same
+     * transfer stops each time the socket buffer fills and waits for the IO thread to wake it, two thread
+     * hops per buffer-full. The trade-off: a body no longer in the page cache makes sendfile wait for the disk
+     * on the IO thread (as nginx does without {@code aio threads}); the first open's checksum pass, on the
+     * worker thread, reads it in. Returns true when it took {@code release} (the stored response's holder), which
+     * is then closed when the exchange completes; false when the caller still owns it (the response was
+     * sent here, blocking).
+     */
+    boolean sendReleasing(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
+                          CacheHeaders headers, Closeable release) throws IOException {
+        Optional<FileChannel> file = stored.bodyChannel();
+        if (file.isEmpty()) {
+            send(exchange, request, stored, headers);
+            return false;
+        }
+        ByteRange range = head(exchange, request, stored, headers);
+        if (range == null) {
+            exchange.endExchange();
+            return false;
+        }
+        if (range.first() + range.length() != stored.bodyLength()) {
+            // Undertow's first transferFrom (the one that also writes the head) reads a whole buffer at the
+            // channel's position, whatever the count: only a range that runs to the end of the file is safe.
+            OutputStream out = blockingOutput(exchange);
+            copyRange(file.get(), range.first(), range.length(), out);
+            out.close();
+            return false;
+        }
+        file.get().position(range.first()); // that same first transfer ignores its position argument too
+        FileBody body = new FileBody(exchange, file.get(), range.first(), range.first() + range.length(), release);
+        exchange.addExchangeCompleteListener((ex, next) -> { // runs before the audit handler's, added earlier
+            body.completed();
+            next.proceed();
+        });
+        exchange.dispatch(exchange.getIoThread(), ex -> body.handleEvent(ex.getResponseChannel()));
+        return true;
+    }
+
+    /** Transfers {@code [position, end)} of a file to the response on the IO thread, resuming on write-ready. */
+    private static final class FileBody implements ChannelListener<StreamSinkChannel> {
+        private final HttpServerExchange exchange;
+        private final FileChannel file;
+        private final long end;
+        private final Closeable release;
+        private long position;
+        private String error = "client_aborted";
+
+        FileBody(HttpServerExchange exchange, FileChannel file, long position, long end, Closeable release) {
+            this.exchange = exchange;
+            this.file = file;
+            this.position = position;
+            this.end = end;
+            this.release = release;
+        }
+
+        @Override
+        public void handleEvent(StreamSinkChannel channel) {
+            try {
+                while (position < end) {
+                    long n = channel.transferFrom(file, position, end - position);
+                    if (n == 0) {
+                        if (position >= file.size()) {
+                            error = "stored_body_short"; // the file, not the client
+                            failed();
+                            return;
+                        }
+                        channel.getWriteSetter().set(this);
+                        channel.resumeWrites(); // Undertow resumes it once this call returns
+                        return;
+                    }
+                    position += n;
+                }
+                channel.suspendWrites();
+                channel.getWriteSetter().set(null);
+                channel.shutdownWrites();
+                if (!channel.flush()) {
+                    channel.getWriteSetter().set(ChannelListeners.flushingChannelListener(null, (c, e) -> failed()));
+                    channel.resumeWrites();
+                }
+            } catch (IOException e) {
+                failed();
+            }
+        }
+
+        /** The client went away (or the file failed): cut the connection, as a failing origin's is. */
+        private void failed() {
+            IoUtils.safeClose(exchange.getConnection());
+        }
+
+        /**
+         * The exchange is over: release the stored response, and if the body did not all go out, say so in the
+         * record (Squid's _ABORTED). Undertow counts an exchange ended by a closed connection as complete, and
+         * a client that leaves while we wait for write-ready never reaches this transfer again.
+         */
+        void completed() {
+            IoUtils.safeClose(release);
+            AuditRecord record = Exchanges.record(exchange);
+            if (position >= end || record == null) return;
+            String code = record.getResultCode();
+            if (code != null && !code.endsWith("_ABORTED")) record.setResultCode(code + "_ABORTED");
+            if (record.getError() == null) record.setError(error);
+        }
     }
 
     /**
@@ -92,7 +209,7 @@ final class StoredResponder {
         };
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
-        writeHeaders(out, headers.without("Content-Length", "Content-Range"));
+        writeHeaders(out, headers, STORED_FRAMING);
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
         if (range.kind() == ByteRange.Kind.FULL) {
             if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, length);
@@ -106,7 +223,7 @@ final class StoredResponder {
     /** Answers a satisfied client conditional with 304 and {@code headers} (RFC 9111 §4.3.2). */
     void notModified(HttpServerExchange exchange, CacheHeaders headers) {
         exchange.setStatusCode(304);
-        writeHeaders(exchange.getResponseHeaders(), headers.without("Content-Length"));
+        writeHeaders(exchange.getResponseHeaders(), headers, CONTENT_LENGTH);
         exchange.endExchange();
     }
 
@@ -117,7 +234,7 @@ final class StoredResponder {
     void sendShared(HttpServerExchange exchange, int status, CacheHeaders headers, InputStream body, BodyCopier copier)
             throws BodyCopier.SourceFailed, BodyCopier.SinkFailed {
         exchange.setStatusCode(status);
-        writeHeaders(exchange.getResponseHeaders(), headers);
+        writeHeaders(exchange.getResponseHeaders(), headers, List.of());
         if (exchange.getRequestMethod().toString().equals("HEAD") || status == 204 || status == 304) {
             exchange.endExchange();
             return;
@@ -137,12 +254,31 @@ final class StoredResponder {
         return exchange.getOutputStream();
     }
 
-    /** The stored fields, with this proxy added to {@code Via} (RFC 9110 §7.6.3) and {@code X-Cache}. */
-    private void writeHeaders(HeaderMap out, CacheHeaders headers) {
-        String received = headers.combined("Via");
-        CacheFields.copy(headers.without("Via"), out);
+    /**
+     * The stored fields but {@code skip} (set by the caller), with this proxy added to {@code Via} (RFC 9110
+     * §7.6.3) and {@code X-Cache}. One pass over the fields, no copies: this runs for every hit.
+     */
+    private void writeHeaders(HeaderMap out, CacheHeaders headers, List<String> skip) {
+        String received = null;
+        List<Map.Entry<String, String>> fields = headers.fields();
+        for (int i = 0, n = fields.size(); i < n; i++) {
+            String name = fields.get(i).getKey();
+            String value = fields.get(i).getValue();
+            if (name.equalsIgnoreCase("Via")) {
+                received = received == null ? value : received + ", " + value;
+            } else if (!skipped(skip, name)) {
+                out.add(HttpString.tryFromString(name), value);
+            }
+        }
         out.put(VIA, via.append(received));
         if (xCacheHit != null) out.put(X_CACHE, xCacheHit);
+    }
+
+    private static boolean skipped(List<String> skip, String name) {
+        for (int i = 0; i < skip.size(); i++) {
+            if (skip.get(i).equalsIgnoreCase(name)) return true;
+        }
+        return false;
     }
 
     private static void writeBody(OutputStream out, CacheStore.StoredResponse stored, long first, long count)

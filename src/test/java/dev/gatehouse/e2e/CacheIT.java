@@ -215,6 +215,39 @@ class CacheIT extends MockOriginCase {
     }
 
     @Test
+    void rangesAreAnsweredFromADiskTierBody() throws Exception {
+        // memoryObjectBytes 0: every hit is a disk hit, whose body goes out by sendfile (to the end of the
+        // file) or by copying (a range that stops before the end).
+        try (GatehouseFixture disk = GatehouseFixture.start(c -> c.putObject("cache").put("memoryObjectBytes", 0))) {
+            origin.enqueue(cacheable("0123456789"));
+            java.util.function.BiFunction<String, String, HttpResponse<String>> get = (path, range) -> {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)));
+                if (range != null) request.header("Range", range);
+                try {
+                    return disk.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            };
+
+            get.apply("/disk-range", null);
+            HttpResponse<String> whole = get.apply("/disk-range", null);
+            HttpResponse<String> middle = get.apply("/disk-range", "bytes=2-5");
+            HttpResponse<String> tail = get.apply("/disk-range", "bytes=6-");
+            HttpResponse<String> suffix = get.apply("/disk-range", "bytes=-3");
+
+            assertEquals("0123456789", whole.body());
+            assertEquals("2345", middle.body());
+            assertEquals("bytes 2-5/10", middle.headers().firstValue("Content-Range").orElse(null));
+            assertEquals("6789", tail.body());
+            assertEquals("789", suffix.body());
+            assertEquals(1, origin.getRequestCount());
+            assertEquals(List.of("TCP_MISS", "TCP_HIT", "TCP_HIT", "TCP_HIT", "TCP_HIT"),
+                    disk.awaitRecords(5).stream().map(r -> r.get("result").asText()).toList());
+        }
+    }
+
+    @Test
     void onlyIfCachedWithNothingStoredIs504WithoutAskingTheOrigin() throws Exception {
         HttpResponse<String> response = get("/o", "Cache-Control", "only-if-cached");
 

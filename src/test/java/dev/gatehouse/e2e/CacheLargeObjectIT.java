@@ -49,6 +49,9 @@ class CacheLargeObjectIT {
         assertEquals(1, origin.connections(), "the second download came from the cache");
         assertEquals("TCP_MISS", proxy.awaitRecords(2).get(0).get("result").asText());
         assertEquals("TCP_HIT", proxy.awaitRecords(2).get(1).get("result").asText());
+        // The disk hit goes out by sendfile, beneath Undertow's buffers: the connection tap still counts it.
+        long hitBytes = proxy.awaitRecords(2).get(1).get("bytesToClient").asLong();
+        assertTrue(hitBytes > LENGTH, "the hit's record counts the body and the head, got " + hitBytes);
         assertTrue(missGrowth < HEAP_GROWTH_LIMIT, "heap grew by " + (missGrowth >> 20) + " MB half-way through the miss");
         assertTrue(hitGrowth < HEAP_GROWTH_LIMIT, "heap grew by " + (hitGrowth >> 20) + " MB half-way through the hit");
     }
@@ -79,6 +82,33 @@ class CacheLargeObjectIT {
             assertEquals(LENGTH, received);
             return midway;
         }
+    }
+
+    @Test
+    void aClientLeavingInTheMiddleOfADiskHitIsAuditedAsAborted() throws Exception {
+        long length = 64L << 20; // far more than the socket buffers hold, so the proxy is still sending
+        origin = new RawOrigin((s, i, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            RawOrigin.write(s, "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: " + length + "\r\n\r\n");
+            byte[] block = pattern(64 * 1024);
+            OutputStream out = s.getOutputStream();
+            for (long sent = 0; sent < length; sent += block.length) out.write(block);
+            out.flush();
+        });
+        proxy = GatehouseFixture.start();
+        String request = "GET " + origin.url("/big.bin") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n";
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) { // the miss, stored whole
+            c.send(request);
+            assertEquals(200, c.readHead().status());
+            c.input().readNBytes((int) length);
+        }
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) { // the hit, left after 64 KiB
+            c.send(request);
+            assertEquals(200, c.readHead().status());
+            c.input().readNBytes(64 * 1024);
+        }
+
+        assertEquals("TCP_HIT_ABORTED", proxy.awaitRecords(2).get(1).get("result").asText());
     }
 
     private static byte[] pattern(int size) {

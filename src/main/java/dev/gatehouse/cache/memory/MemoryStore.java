@@ -1,8 +1,9 @@
 package dev.gatehouse.cache.memory;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
@@ -18,13 +19,20 @@ import dev.gatehouse.cache.CacheStore;
  * Holds small hot responses in memory, in a Caffeine cache bounded by the bytes of bodies and
  * headers (a weigher), evicting by Caffeine's W-TinyLFU policy.
  *
- * <p>A body is copied once, when committed; hits hand out read-only views of the same array, so
- * serving from memory never copies per request. Evicted entries are simply dropped: the disk tier
- * is the source of truth (FEASIBILITY.md §6).
+ * <p>A body is copied once, when committed, into a direct (off-heap) buffer; hits hand out read-only
+ * views of it, so serving from memory never copies per request: not here, and not in the JDK either,
+ * which copies a heap buffer into a temporary direct one on every socket write. Once the process's direct
+ * memory reaches half the maximum heap (the JVM's default direct limit), a body is held on the heap instead.
+ * Evicted entries are simply dropped: the disk tier is the source of truth (FEASIBILITY.md §6).
  */
 public final class MemoryStore implements CacheStore {
     /** Rough per-entry overhead beyond the body and header text, so many tiny entries still count. */
     private static final int ENTRY_OVERHEAD = 128;
+
+    /** Half the JVM's default direct memory limit (its maximum heap); the rest is for Undertow's buffers. */
+    private static final long DIRECT_BUDGET = Runtime.getRuntime().maxMemory() / 2;
+    private static final BufferPoolMXBean DIRECT_POOL = ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class)
+            .stream().filter(pool -> pool.getName().equals("direct")).findFirst().orElse(null);
 
     private final Cache<CacheKey, Held> entries;
     private final long maxObjectBytes;
@@ -66,8 +74,26 @@ public final class MemoryStore implements CacheStore {
         if (body.length > maxObjectBytes) {
             return false;
         }
-        entries.put(key, new Held(entry, body));
+        entries.put(key, new Held(entry, held(body, body.length)));
         return true;
+    }
+
+    /**
+     * {@code length} bytes of {@code bytes} as a read-only buffer: direct while the process's direct memory
+     * stays under {@link #DIRECT_BUDGET}, else on the heap. The budget keeps stores out of the JDK's
+     * reservation path near its limit, which runs System.gc() and sleeps up to half a second before failing.
+     */
+    private static ByteBuffer held(byte[] bytes, int length) {
+        ByteBuffer copy = null;
+        if (DIRECT_POOL == null || DIRECT_POOL.getMemoryUsed() + length <= DIRECT_BUDGET) {
+            try {
+                copy = ByteBuffer.allocateDirect(length);
+            } catch (OutOfMemoryError directMemoryFull) { // a lower -XX:MaxDirectMemorySize; the heap is untouched
+                copy = null;
+            }
+        }
+        if (copy == null) copy = ByteBuffer.allocate(length);
+        return copy.put(bytes, 0, length).flip().asReadOnlyBuffer();
     }
 
     @Override
@@ -95,11 +121,12 @@ public final class MemoryStore implements CacheStore {
         entries.invalidateAll();
     }
 
-    private record Held(CacheEntry entry, byte[] body) {
+    /** @param body read-only, position 0; hand out duplicates, never this instance */
+    private record Held(CacheEntry entry, ByteBuffer body) {
         int weight() {
             long headerBytes = entry.headers().fields().stream()
                     .mapToLong(field -> field.getKey().length() + field.getValue().length() + 4).sum();
-            return (int) Math.min(Integer.MAX_VALUE, body.length + headerBytes + ENTRY_OVERHEAD);
+            return (int) Math.min(Integer.MAX_VALUE, body.capacity() + headerBytes + ENTRY_OVERHEAD);
         }
 
         StoredResponse response() {
@@ -111,12 +138,12 @@ public final class MemoryStore implements CacheStore {
 
                 @Override
                 public long bodyLength() {
-                    return body.length;
+                    return body.capacity();
                 }
 
                 @Override
                 public InputStream body() {
-                    return new ByteArrayInputStream(body);
+                    return new BufferInputStream(body.duplicate());
                 }
 
                 @Override
@@ -126,7 +153,7 @@ public final class MemoryStore implements CacheStore {
 
                 @Override
                 public Optional<ByteBuffer> bodyBuffer() {
-                    return Optional.of(ByteBuffer.wrap(body).asReadOnlyBuffer());
+                    return Optional.of(body.duplicate());
                 }
 
                 @Override
@@ -139,13 +166,13 @@ public final class MemoryStore implements CacheStore {
     private final class MemoryWriter extends BodyWriter {
         private final CacheKey key;
         private final CacheEntry entry;
-        private ByteArrayOutputStream buffer;
+        private Buffer buffer;
 
         MemoryWriter(CacheKey key, CacheEntry entry, long expectedLength) {
             super(maxObjectBytes);
             this.key = key;
             this.entry = entry;
-            this.buffer = new ByteArrayOutputStream(Math.clamp(expectedLength, 256, 64 * 1024));
+            this.buffer = new Buffer(Math.clamp(expectedLength, 256, 64 * 1024));
         }
 
         @Override
@@ -155,13 +182,60 @@ public final class MemoryStore implements CacheStore {
 
         @Override
         protected void publish(long length) {
-            entries.put(key, new Held(entry, buffer.toByteArray()));
+            entries.put(key, new Held(entry, buffer.held()));
             buffer = null;
         }
 
         @Override
         protected void discard() {
             buffer = null;
+        }
+    }
+
+    /** The body as it arrives; its array goes straight into the held copy. */
+    private static final class Buffer extends ByteArrayOutputStream {
+        Buffer(int size) {
+            super(size);
+        }
+
+        ByteBuffer held() {
+            return MemoryStore.held(buf, count);
+        }
+    }
+
+    /** Reads a held body without copying it first. */
+    private static final class BufferInputStream extends InputStream {
+        private final ByteBuffer body;
+
+        BufferInputStream(ByteBuffer body) {
+            this.body = body;
+        }
+
+        @Override
+        public int read() {
+            return body.hasRemaining() ? body.get() & 0xFF : -1;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) return 0;
+            if (!body.hasRemaining()) return -1;
+            int n = Math.min(len, body.remaining());
+            body.get(b, off, n);
+            return n;
+        }
+
+        @Override
+        public long skip(long n) {
+            int k = (int) Math.max(0, Math.min(n, body.remaining()));
+            body.position(body.position() + k);
+            return k;
+        }
+
+        @Override
+        public int available() {
+            return body.remaining();
         }
     }
 }

@@ -43,14 +43,19 @@ final class Ipv4Literal {
      * @throws InvalidTargetException if a part is malformed or out of range
      */
     static long parse(String host) {
-        String[] parts = host.split("\\.", -1);
-        if (parts.length > 4) {
+        // Parts are read in place (no split, no substrings): every request to an IP-literal host comes here.
+        int parts = 1;
+        for (int i = host.indexOf('.'); i >= 0; i = host.indexOf('.', i + 1)) parts++;
+        if (parts > 4) {
             throw new InvalidTargetException("IPv4 address with more than four parts: '" + host + "'");
         }
         long result = 0;
-        for (int i = 0; i < parts.length; i++) {
-            long part = parsePart(parts[i], host);
-            boolean last = i == parts.length - 1;
+        int from = 0;
+        for (int i = 0; i < parts; i++) {
+            int dot = host.indexOf('.', from);
+            int to = dot < 0 ? host.length() : dot;
+            long part = parsePart(host, from, to);
+            boolean last = i == parts - 1;
             int bitsLeft = 8 * (4 - i);
             if (last) {
                 if (part >= (1L << bitsLeft)) {
@@ -63,31 +68,37 @@ final class Ipv4Literal {
                 }
                 result = (result << 8) | part;
             }
+            from = to + 1;
         }
         return result;
     }
 
-    private static long parsePart(String part, String host) {
+    /** The part {@code host[from, to)}: decimal, octal (leading 0) or hex (0x). */
+    private static long parsePart(String host, int from, int to) {
         int radix = 10;
-        String digits = part;
-        if (part.startsWith("0x")) {
+        int start = from;
+        if (host.startsWith("0x", from) && to - from >= 2) {
             radix = 16;
-            digits = part.substring(2);
-            if (digits.isEmpty()) {
+            start = from + 2;
+            if (start == to) {
                 return 0; // WHATWG: "0x" alone is zero
             }
-        } else if (part.length() > 1 && part.charAt(0) == '0') {
+        } else if (to - from > 1 && host.charAt(from) == '0') {
             radix = 8;
-            digits = part.substring(1);
+            start = from + 1;
         }
-        if (digits.isEmpty() || digits.length() > 12) {
-            throw new InvalidTargetException("bad IPv4 part '" + part + "' in '" + host + "'");
+        if (start == to || to - start > 12) {
+            throw badPart(host, from, to);
         }
         try {
-            return Long.parseLong(digits, radix);
+            return Long.parseLong(host, start, to, radix);
         } catch (NumberFormatException e) {
-            throw new InvalidTargetException("bad IPv4 part '" + part + "' in '" + host + "'");
+            throw badPart(host, from, to);
         }
+    }
+
+    private static InvalidTargetException badPart(String host, int from, int to) {
+        return new InvalidTargetException("bad IPv4 part '" + host.substring(from, to) + "' in '" + host + "'");
     }
 
     /** @return the dotted-quad text of an unsigned 32-bit address */
