@@ -45,6 +45,7 @@ final class ConnectionTap {
     private static final int METHOD = 0, SCHEME = 1, SLASH1 = 2, SLASH2 = 3, AUTHORITY = 4, LINE_DONE = 5;
     /** The longest unfinished authority held back from the parser while its end has not arrived. */
     private static final int HELD_MAX = 2048;
+    private static final byte[] NOTHING_HELD = new byte[0];
 
     private final InetSocketAddress client;
     /** The client's address as audit records write it, made once per connection rather than per request. */
@@ -206,7 +207,7 @@ final class ConnectionTap {
 
     /** The held-back start of an authority, if there is room to put it back in front of the next read. */
     private synchronized byte[] takeHeld(ByteBuffer dst) {
-        if (held == null || dst.remaining() <= held.length) return new byte[0];
+        if (held == null || dst.remaining() <= held.length) return NOTHING_HELD;
         byte[] h = held;
         held = null;
         return h;
