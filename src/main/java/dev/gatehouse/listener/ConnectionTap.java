@@ -46,11 +46,14 @@ final class ConnectionTap {
     /** The longest unfinished authority held back from the parser while its end has not arrived. */
     private static final int HELD_MAX = 2048;
     private static final byte[] NOTHING_HELD = new byte[0];
+    /** The longest bare 400 Undertow writes itself (its parser's, or HostHeaderHandler's with a reason and Date). */
+    private static final int BARE_400_MAX = 256;
 
     private final InetSocketAddress client;
     /** The client's address as audit records write it, made once per connection rather than per request. */
     private final String clientText;
     private final Consumer<Unparsed> onUnparsed;
+    private final byte[] rejection;
     private volatile long bytesIn;
     private volatile long bytesOut;
     private long inAtLastBoundary;
@@ -69,10 +72,11 @@ final class ConnectionTap {
     /** The start of an authority that had not ended when a read ended, withheld from the parser until it does. */
     private byte[] held;
 
-    private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed) {
+    private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed, byte[] rejection) {
         this.client = client;
         this.clientText = client == null ? "-" : AddressRange.text(client.getAddress());
         this.onUnparsed = onUnparsed;
+        this.rejection = rejection;
     }
 
     /** The client's address, as {@link AddressRange#text} writes it; "-" when unknown. */
@@ -80,9 +84,14 @@ final class ConnectionTap {
         return clientText;
     }
 
-    /** Puts counting conduits under the connection; call before Undertow sees it. */
-    static ConnectionTap install(StreamConnection connection, Consumer<Unparsed> onUnparsed) {
-        ConnectionTap tap = new ConnectionTap((InetSocketAddress) connection.getPeerAddress(), onUnparsed);
+    /**
+     * Puts counting conduits under the connection; call before Undertow sees it.
+     *
+     * @param rejection the whole response (status line to body) sent instead of Undertow's bare 400 when its
+     *                  parser refuses a request, so that the client sees a page saying why
+     */
+    static ConnectionTap install(StreamConnection connection, Consumer<Unparsed> onUnparsed, byte[] rejection) {
+        ConnectionTap tap = new ConnectionTap((InetSocketAddress) connection.getPeerAddress(), onUnparsed, rejection);
         connection.getSourceChannel().setConduit(tap.new Source(connection.getSourceChannel().getConduit()));
         connection.getSinkChannel().setConduit(tap.new Sink(connection.getSinkChannel().getConduit()));
         return tap;
@@ -233,6 +242,22 @@ final class ConnectionTap {
         bytesOut += total;
     }
 
+    /**
+     * Undertow's own bare 400 before closing, written while no exchange of the chain runs on a connection that
+     * is not a tunnel: its parser's ({@code HttpReadListener.sendBadRequestAndClose}) or {@code HostHeaderHandler}'s
+     * (two {@code Host} fields, a {@code Host} that is not the target's), which runs before the chain.
+     */
+    private synchronized boolean isParserRejection(ByteBuffer src) {
+        if (rejection == null || activeExchanges > 0 || tunnelled || statusLineLength > 0) return false;
+        int n = src.remaining();
+        if (n > BARE_400_MAX || n < 16) return false;
+        byte[] b = new byte[n];
+        src.get(src.position(), b);
+        String head = new String(b, StandardCharsets.ISO_8859_1);
+        return head.startsWith("HTTP/1.1 400 ") && head.endsWith("\r\n\r\n")
+                && head.contains("\r\nContent-Length: 0\r\n") && head.contains("\r\nConnection: close\r\n");
+    }
+
     private static ByteBuffer firstWithRemaining(ByteBuffer[] srcs, int offs, int len) {
         for (int i = offs; i < offs + len; i++) if (srcs[i].hasRemaining()) return srcs[i];
         return null;
@@ -297,10 +322,26 @@ final class ConnectionTap {
 
         @Override
         public int write(ByteBuffer src) throws IOException {
+            if (isParserRejection(src)) return replaceRejection(src);
             int pos = src.position();
             int n = next.write(src);
             wrote(src, pos, n);
             return n;
+        }
+
+        /**
+         * Sends the explaining page in place of Undertow's bare 400 and reports Undertow's bytes as written
+         * (it closes the connection next; the page says so too). A fresh connection's send buffer takes the page at once; if it
+         * did not, the client would see a cut-off page before the close, no worse than the bare answer.
+         */
+        private int replaceRejection(ByteBuffer src) throws IOException {
+            ByteBuffer page = ByteBuffer.wrap(rejection);
+            long sent = 0;
+            for (int n; page.hasRemaining() && (n = next.write(page)) > 0; ) sent += n;
+            wrote(ByteBuffer.wrap(rejection), 0, sent);
+            int taken = src.remaining();
+            src.position(src.limit());
+            return taken;
         }
 
         @Override
@@ -314,6 +355,7 @@ final class ConnectionTap {
 
         @Override
         public int writeFinal(ByteBuffer src) throws IOException {
+            if (isParserRejection(src)) return replaceRejection(src);
             int pos = src.position();
             int n = next.writeFinal(src);
             wrote(src, pos, n);
