@@ -133,6 +133,12 @@ public final class Gatehouse implements AutoCloseable {
      * under {@code dir}. The disk index is rebuilt from the files found there in the background (it takes
      * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway.
      */
+    /**
+     * Largest response written to the memory tier while it streams from the origin; larger ones (up to
+     * {@code cache.memoryObjectBytes}) reach memory on their first hit, read from disk once.
+     */
+    private static final long WRITE_THROUGH_MAX_BYTES = 256 * 1024;
+
     private static Cache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor) {
         long started = System.nanoTime();
         CompletableFuture<DiskStore> opening = CompletableFuture.supplyAsync(() -> {
@@ -153,7 +159,8 @@ public final class Gatehouse implements AutoCloseable {
         PendingStore disk = new PendingStore(opening);
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
         CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
-        return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes()), Clock.systemUTC()), memory, disk);
+        return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes(),
+                Math.min(c.memoryObjectBytes(), WRITE_THROUGH_MAX_BYTES)), Clock.systemUTC()), memory, disk);
     }
 
     /** The cache, its memory tier and its disk tier (which may still be opening). */

@@ -5,24 +5,40 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Two stores as one: a small fast tier (memory) in front of a large durable one (disk).
  *
  * <p>Reads try the fast tier first; a durable hit whose body is small enough is copied into the
- * fast tier so the next hit is a memory hit. Writes go to both tiers at once (each decides for
- * itself whether the object fits); updates and removals go to both.
+ * fast tier so the next hit is a memory hit (one copy per key at a time: a burst of first hits on a large
+ * object must not read it into memory once per request). Writes of a response whose length is known and
+ * at most {@code writeThroughMaxBytes} go to both tiers at once; larger ones go to the durable tier only
+ * and reach memory on their first hit, so that a fill never holds a large body in memory while it
+ * streams (many concurrent downloads of large files would add up). Updates and removals go to both.
  */
 public final class TieredStore implements CacheStore {
     private final CacheStore fast;
     private final CacheStore durable;
     private final long promoteMaxBytes;
+    private final long writeThroughMaxBytes;
+    private final Set<CacheKey> promoting = ConcurrentHashMap.newKeySet();
 
-    /** {@code fast} in front of {@code durable}; durable hits up to {@code promoteMaxBytes} are copied into {@code fast}. */
-    public TieredStore(CacheStore fast, CacheStore durable, long promoteMaxBytes) {
+    /**
+     * {@code fast} in front of {@code durable}; durable hits up to {@code promoteMaxBytes} are copied into
+     * {@code fast}; responses of a known length up to {@code writeThroughMaxBytes} are written to both.
+     */
+    public TieredStore(CacheStore fast, CacheStore durable, long promoteMaxBytes, long writeThroughMaxBytes) {
         this.fast = fast;
         this.durable = durable;
         this.promoteMaxBytes = promoteMaxBytes;
+        this.writeThroughMaxBytes = writeThroughMaxBytes;
+    }
+
+    /** Both limits the same: every object that fits in memory is written there at once. */
+    public TieredStore(CacheStore fast, CacheStore durable, long promoteMaxBytes) {
+        this(fast, durable, promoteMaxBytes, promoteMaxBytes);
     }
 
     @Override
@@ -32,11 +48,13 @@ public final class TieredStore implements CacheStore {
             return hot;
         }
         Optional<StoredResponse> cold = durable.open(key);
-        if (cold.isEmpty() || cold.get().bodyLength() > promoteMaxBytes) {
+        if (cold.isEmpty() || cold.get().bodyLength() > promoteMaxBytes || !promoting.add(key)) {
             return cold;
         }
         try (StoredResponse response = cold.get()) {
             promote(key, response);
+        } finally {
+            promoting.remove(key);
         }
         // This hit is still served from the durable tier (and logged so); the next one is a memory hit.
         return durable.open(key);
@@ -61,7 +79,9 @@ public final class TieredStore implements CacheStore {
     @Override
     public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
         List<Writer> writers = new ArrayList<>(2);
-        fast.writer(key, entry, expectedLength).ifPresent(writers::add);
+        if (expectedLength >= 0 && expectedLength <= writeThroughMaxBytes) {
+            fast.writer(key, entry, expectedLength).ifPresent(writers::add);
+        }
         durable.writer(key, entry, expectedLength).ifPresent(writers::add);
         if (writers.isEmpty()) {
             return Optional.empty();

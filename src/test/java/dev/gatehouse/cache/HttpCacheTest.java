@@ -179,6 +179,28 @@ class HttpCacheTest {
     }
 
     @Test
+    void aLargeObjectReachesMemoryOnItsFirstHitNotWhileItStreams(@TempDir Path root) throws IOException {
+        CacheKey key = CacheKey.of(URI);
+        // Up to 64 KiB in memory, but only 10 KB written through while streaming: the 20 KB body goes to disk.
+        try (TieredStore tiers = new TieredStore(new MemoryStore(1 << 20, 1 << 16),
+                DiskStore.open(root, 1 << 24, 1 << 20, 0, Runnable::run), 1 << 16, 10_000)) {
+            try (CacheStore.Writer w = tiers.writer(key, StoreFixtures.entry("x"), BODY.length).orElseThrow()) {
+                w.body().write(BODY);
+                assertTrue(w.commit());
+            }
+            assertTrue(tiers.openInMemory(key).isEmpty(), "not held in memory while it was stored");
+            try (CacheStore.StoredResponse first = tiers.open(key).orElseThrow()) {
+                assertFalse(first.fromMemory());
+                assertArrayEquals(BODY, first.body().readAllBytes());
+            }
+            try (CacheStore.StoredResponse second = tiers.open(key).orElseThrow()) {
+                assertTrue(second.fromMemory(), "promoted by the first hit");
+                assertArrayEquals(BODY, second.body().readAllBytes());
+            }
+        }
+    }
+
+    @Test
     void aDiskHitIsPromotedToMemory(@TempDir Path root) throws IOException {
         CacheKey key = CacheKey.of(URI);
         try (DiskStore disk = DiskStore.open(root, 1 << 24, 1 << 20, 0, Runnable::run)) {
@@ -193,8 +215,20 @@ class HttpCacheTest {
                 assertTrue(second.fromMemory());
                 assertArrayEquals(BODY, second.body().readAllBytes());
             }
-            assertTrue(StoreFixtures.put(tiers, CacheKey.of(URI + "?new"), StoreFixtures.entry("y"), BODY));
-            assertTrue(tiers.open(CacheKey.of(URI + "?new")).orElseThrow().fromMemory());
+            // A body of known length that fits is written to memory as it streams.
+            CacheKey known = CacheKey.of(URI + "?known");
+            try (CacheStore.Writer w = tiers.writer(known, StoreFixtures.entry("y"), BODY.length).orElseThrow()) {
+                w.body().write(BODY);
+                assertTrue(w.commit());
+            }
+            assertTrue(tiers.open(known).orElseThrow().fromMemory());
+            // One of unknown length (chunked) goes to disk only, and to memory on its first hit.
+            CacheKey chunked = CacheKey.of(URI + "?chunked");
+            assertTrue(StoreFixtures.put(tiers, chunked, StoreFixtures.entry("z"), BODY));
+            try (CacheStore.StoredResponse first = tiers.open(chunked).orElseThrow()) {
+                assertFalse(first.fromMemory());
+            }
+            assertTrue(tiers.open(chunked).orElseThrow().fromMemory());
         }
     }
 
