@@ -9,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,12 +43,17 @@ final class AuthRuntime implements AutoCloseable {
         List<FolderWatcher> watchers = new ArrayList<>();
         AuthRuntime runtime = new AuthRuntime(authenticator, watchers);
         if (auth.watch()) {
-            Set<Path> folders = new LinkedHashSet<>();
-            for (Path file : Authenticators.watchedFiles(auth)) folders.add(file.toAbsolutePath().getParent());
+            // Each watched file's own folder, and only those files in it: an edit of the main config next to
+            // them must not reload (a reload forgets every remembered login).
+            Map<Path, Set<Path>> byFolder = new LinkedHashMap<>();
+            for (Path file : Authenticators.watchedFiles(auth)) {
+                Path absolute = file.toAbsolutePath().normalize();
+                byFolder.computeIfAbsent(absolute.getParent(), f -> new HashSet<>()).add(absolute);
+            }
             try {
-                for (Path folder : folders) {
-                    // Debounced: an editor's write-rename sequence is one reload.
-                    FolderWatcher watcher = new FolderWatcher(folder, Duration.ofMillis(500), () -> runtime.reload("file change"));
+                for (Map.Entry<Path, Set<Path>> folder : byFolder.entrySet()) {
+                    FolderWatcher watcher = FolderWatcher.ofFiles(folder.getKey(), folder.getValue(), Duration.ofMillis(500),
+                            () -> runtime.reload("file change"));
                     watchers.add(watcher);
                     watcher.start();
                 }

@@ -243,11 +243,13 @@ public final class AuditLog implements AutoCloseable {
                 batch.clear();
             }
             boolean due = System.nanoTime() - lastFlush >= TimeUnit.MILLISECONDS.toNanos(FLUSH_INTERVAL_MILLIS);
-            if (unflushed && (queue.isEmpty() || due)) {
+            boolean ranEmpty = queue.isEmpty();
+            if (unflushed && (ranEmpty || due)) {
                 flush();
                 unflushed = false;
                 lastFlush = System.nanoTime();
-                if (first != null && !closing) {
+                // Only after running empty: under sustained load a pause would only let the queue fill and block producers.
+                if (ranEmpty && first != null && !closing) {
                     // Not waiting on the queue for a moment: records that arrive meanwhile are enqueued without
                     // waking this thread, and go out together, one wake-up and one write for a burst instead
                     // of one per access (a context switch per request showed as CPU on a 2-core box).

@@ -23,10 +23,12 @@ import javax.crypto.spec.SecretKeySpec;
  */
 final class CachingAuthenticator implements Authenticator {
     private static final String HMAC = "HmacSHA256";
+    private static final HexFormat HEX = HexFormat.of();
 
     private final Authenticator backend;
     private final Cache<String, Verdict> verdicts;
-    private final SecretKeySpec macKey;
+    /** An initialised MAC, cloned per key: clone() skips the provider lookup and key setup on the IO thread. */
+    private final Mac prototype;
     /** Verifications under way, by key, so that concurrent identical ones wait for the first. */
     private final ConcurrentHashMap<String, CompletableFuture<Verdict>> inFlight = new ConcurrentHashMap<>();
     /** Counts successful reloads. */
@@ -46,7 +48,12 @@ final class CachingAuthenticator implements Authenticator {
                 .build();
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
-        this.macKey = new SecretKeySpec(key, HMAC);
+        try {
+            this.prototype = Mac.getInstance(HMAC);
+            prototype.init(new SecretKeySpec(key, HMAC));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has " + HMAC, e);
+        }
     }
 
     @Override
@@ -109,15 +116,15 @@ final class CachingAuthenticator implements Authenticator {
 
     /** The cache key: HMAC-SHA256 of user, NUL, password, in hex. */
     String keyFor(String user, String password) {
+        Mac mac;
         try {
-            Mac mac = Mac.getInstance(HMAC); // not thread-safe, and cheap to make
-            mac.init(macKey);
-            mac.update(user.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0); // user names cannot contain NUL after RFC 7617 parsing, so the split is unambiguous
-            return HexFormat.of().formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("every JDK has " + HMAC, e);
+            mac = (Mac) prototype.clone(); // a Mac is not thread-safe
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException("the JDK's " + HMAC + " can be cloned", e);
         }
+        mac.update(user.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0); // user names cannot contain NUL after RFC 7617 parsing, so the split is unambiguous
+        return HEX.formatHex(mac.doFinal(password.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -11,7 +11,6 @@ import java.util.Set;
  * several lines; blank lines and {@code #} comments allowed.
  */
 final class GroupsFile {
-    static final GroupsFile EMPTY = new GroupsFile(Map.of());
 
     private final Map<String, Set<String>> groupsByUser;
 

@@ -10,31 +10,57 @@ import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Watches a folder (and its sub-folders) of files the proxy re-reads (the policy, htpasswd and group
- * files) and calls back once changes have settled for a debounce interval, so that an editor's save
+ * Watches a folder (and its sub-folders), or chosen files in one folder, that the proxy re-reads (the
+ * policy; the htpasswd and group files) and calls back once changes have settled for a debounce interval, so that an editor's save
  * dance (temp file, rename, chmod) triggers one reload, not five. Runs on its own daemon thread.
  */
 public final class FolderWatcher implements AutoCloseable {
     private final WatchService service;
     private final Duration debounce;
     private final Runnable onChange;
+    private final Predicate<Path> relevant;
+    private final boolean recursive;
     private final Thread thread;
+    /** A relevant change was seen since the last callback (watcher thread only). */
+    private boolean changed;
 
     /**
+     * Watches {@code folder} and its sub-folders; any change counts.
+     *
      * @param folder the folder to watch, e.g. {@code policies/}
      * @param debounce quiet time before the callback runs (500 ms suits editors)
      * @param onChange called on the watcher thread after changes settle
      * @throws IOException if the folder cannot be watched
      */
     public FolderWatcher(Path folder, Duration debounce, Runnable onChange) throws IOException {
+        this(folder, true, path -> true, debounce, onChange);
+    }
+
+    /**
+     * Watches only {@code files} (absolute paths) in their folder, not its sub-folders: other files there
+     * (the main config beside an htpasswd file, say) do not call back.
+     *
+     * @throws IOException if the folder cannot be watched
+     */
+    public static FolderWatcher ofFiles(Path folder, Set<Path> files, Duration debounce, Runnable onChange) throws IOException {
+        return new FolderWatcher(folder, false, files::contains, debounce, onChange);
+    }
+
+    private FolderWatcher(Path folder, boolean recursive, Predicate<Path> relevant, Duration debounce, Runnable onChange)
+            throws IOException {
         this.service = FileSystems.getDefault().newWatchService();
         this.debounce = debounce;
         this.onChange = onChange;
-        registerTree(folder);
+        this.relevant = relevant;
+        this.recursive = recursive;
+        if (recursive) registerTree(folder);
+        else register(folder);
         this.thread = new Thread(this::run, "folder-watcher");
         thread.setDaemon(true);
     }
@@ -46,11 +72,13 @@ public final class FolderWatcher implements AutoCloseable {
 
     private void registerTree(Path folder) throws IOException {
         try (Stream<Path> folders = Files.walk(folder)) {
-            for (Path dir : (Iterable<Path>) folders.filter(Files::isDirectory)::iterator) {
-                dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                        StandardWatchEventKinds.ENTRY_DELETE);
-            }
+            for (Path dir : (Iterable<Path>) folders.filter(Files::isDirectory)::iterator) register(dir);
         }
+    }
+
+    private void register(Path dir) throws IOException {
+        dir.register(service, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
     }
 
     private void run() {
@@ -62,7 +90,10 @@ public final class FolderWatcher implements AutoCloseable {
                 while ((next = service.poll(debounce.toMillis(), TimeUnit.MILLISECONDS)) != null) {
                     drain(next);
                 }
-                onChange.run();
+                if (changed) {
+                    changed = false;
+                    onChange.run();
+                }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // closed: stop quietly
@@ -71,8 +102,12 @@ public final class FolderWatcher implements AutoCloseable {
 
     private void drain(WatchKey key) {
         for (WatchEvent<?> event : key.pollEvents()) {
-            if (event.kind() == StandardWatchEventKinds.ENTRY_CREATE && key.watchable() instanceof Path dir
-                    && event.context() instanceof Path name && Files.isDirectory(dir.resolve(name))) {
+            if (!(key.watchable() instanceof Path dir && event.context() instanceof Path name)) {
+                changed = true; // an overflow: events were lost, so assume the worst
+                continue;
+            }
+            if (relevant.test(dir.resolve(name))) changed = true;
+            if (recursive && event.kind() == StandardWatchEventKinds.ENTRY_CREATE && Files.isDirectory(dir.resolve(name))) {
                 try {
                     registerTree(dir.resolve(name));
                 } catch (IOException e) {

@@ -66,8 +66,7 @@ final class ProxyAuthHandler implements HttpHandler {
         boolean proxied = exchange.getRequestMethod().equals(Methods.CONNECT) || exchange.isHostIncludedInRequestURI();
         InetAddress client = exchange.getSourceAddress().getAddress();
         if (!proxied || !networks.contains(client) || exempt.contains(client)) {
-            exchange.getRequestHeaders().remove(Headers.PROXY_AUTHORIZATION);
-            next.handleRequest(exchange);
+            next.handleRequest(exchange); // a stray Proxy-Authorization is dropped with the hop-by-hop fields
             return;
         }
         String field = exchange.getRequestHeaders().getFirst(Headers.PROXY_AUTHORIZATION);

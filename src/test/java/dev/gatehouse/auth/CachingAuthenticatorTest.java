@@ -142,6 +142,9 @@ class CachingAuthenticatorTest {
         String key = cache.keyFor("alice", password);
         assertFalse(key.contains(password) || key.contains("alice"));
         assertEquals(64, key.length()); // HMAC-SHA256 in hex
+        assertTrue(key.matches("[0-9a-f]{64}"), key);
+        assertEquals(key, cache.keyFor("alice", password), "the same credentials give the same key");
+        assertFalse(key.equals(cache.keyFor("alice", password + "!")), "another password, another key");
         // A new process (a new random HMAC key) gives a different key: nothing precomputed applies.
         assertFalse(key.equals(new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 10, nanos::get)
                 .keyFor("alice", password)));

@@ -172,7 +172,9 @@ public final class MemoryStore implements CacheStore {
             super(maxObjectBytes);
             this.key = key;
             this.entry = entry;
-            this.buffer = new Buffer(Math.clamp(expectedLength, 256, 64 * 1024));
+            // A known length (a promotion from disk, or a response of at most the write-through size) is
+            // allocated at once: growing by doubling would copy a 16 MiB body eight times.
+            this.buffer = new Buffer(expectedLength >= 0 ? (int) Math.clamp(expectedLength, 256, maxObjectBytes) : 64 * 1024);
         }
 
         @Override
