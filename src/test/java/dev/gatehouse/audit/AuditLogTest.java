@@ -68,9 +68,12 @@ class AuditLogTest {
             }));
         }
 
-        // The writer holds one record at the gate, two fill the queue, every producer waits.
+        // The writer holds its first batch (up to three records) at the gate and two fill the queue: every
+        // producer with records left waits. (One that started early may already have put all five of its
+        // records, so it may have ended; at least one is always left waiting, as 20 records cannot fit.)
         awaitTrue(() -> log.queueDepth() == 2
-                && writers.stream().allMatch(w -> w.getState() == Thread.State.WAITING));
+                && writers.stream().allMatch(w -> w.getState() == Thread.State.WAITING || w.getState() == Thread.State.TERMINATED)
+                && writers.stream().anyMatch(w -> w.getState() == Thread.State.WAITING));
         assertEquals(0, log.writtenCount());
 
         slowDisk.open();
