@@ -2,8 +2,9 @@
 """Markdown summary of a scripts/bench raw results file (key=value lines).
 
 Adapted from the shared reference harness ../shared/bench/lib/summarize.py: one table for all
-scenarios (medians over rounds, ratios to direct and to Squid taken within each round, then the
-median of those), the idle-connection memory table, and pass/miss against Gatehouse's targets.
+scenarios (medians over rounds, ratios to direct, to Squid and to ATS taken within each round, then
+the median of those), the idle-connection memory table, and pass/miss against Gatehouse's targets,
+the ATS ones against ATS measured in the same run (its anchor ratios when it did not run).
 
 usage: summarize.py RAWFILE [RAWFILE...]
 """
@@ -22,15 +23,16 @@ SCEN = [
     ("hit_10m_mbps", "direct_10m_mbps", "mbps", "Mbit/s", "10 MiB cacheable object x {bulk_reps}, one connection"),
     ("hit_100k", "direct_100k", "rps", "req/s", "100 KiB cacheable object, wrk c={conc}"),
 ]
-PROXIES = ["gatehouse", "squid"]
+PROXIES = ["gatehouse", "squid", "ats"]
 
 TARGET_MISS_X_SQUID = 1.5
 TARGET_TUNNEL_X_DIRECT = 0.9
 TARGET_KB_PER_CONN = 10.0
 TARGET_HIT_X_SQUID = 1.75
 TARGET_HIT_P99_MS = 1.0
-# Apache Traffic Server 9.2 is not run here; its ratios to direct on this kind of machine, from the
-# reference anchors run (shared/bench/RESULTS-anchors.md, main run), stand in for it.
+# Fallback when Apache Traffic Server did not run (or has no figure for the scenario): ATS 9.2's
+# ratios to direct on this kind of machine, from the reference anchors run
+# (shared/bench/RESULTS-anchors.md, main run), stand in for it.
 ATS_X_DIRECT = {"hit_1k": 0.65, "hit_100k": 1.17, "hit_10m_mbps": 1.84}
 
 
@@ -93,6 +95,8 @@ def main():
             else:
                 data[(d["scenario"], d["proxy"])][d["round"]] = d
     has_squid = any(p == "squid" for (_, p) in data)
+    has_ats = any(p == "ats" for (_, p) in data)
+    skipped = meta.get("skipped", {})  # proxy -> why it is not in this run
 
     def ratio(sc, p, ref_sc, ref_p, metric):
         rr = []
@@ -112,13 +116,15 @@ def main():
         print("Checks before the timed rounds: " + "; ".join(meta["checks"]) + "\n")
     if meta.get("warmups"):
         print("Untimed warm-up (miss_1k, c=" + cfg.get("conc", "?") + "): " + "; ".join(meta["warmups"]) + "\n")
+    if skipped:
+        print("Not in this run: " + "; ".join(f"{p} ({why})" for p, why in skipped.items()) + "\n")
     if errors:
         print("**Errors:** " + "; ".join(" ".join(f"{k}={v}" for k, v in d.items()) for d in errors) + "\n")
 
     rounds = cfg.get("rounds", "?")
     print(f"## Throughput and latency (median of {rounds} interleaved rounds; × = median of per-round ratios)\n")
-    print("| scenario | via | value | unit | min–max (±half-range) | p50 ms | p99 ms | proxy CPU % | proxy CPU µs/op | errors | closed by proxy | ×direct | ×squid |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| scenario | via | value | unit | min–max (±half-range) | p50 ms | p99 ms | proxy CPU % | proxy CPU µs/op | errors | closed by proxy | ×direct | ×squid | ×ats |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for sc, ref, metric, unit, title in SCEN:
         have = [p for p in PROXIES if (sc, p) in data]
         if not have:
@@ -132,7 +138,7 @@ def main():
             label = p
             if sc.startswith("hit_") and p != "direct":
                 hr = med([num(d.get("hit_ratio")) for d in runs])
-                label += f" (hit ratio {max(0.0, hr or 0):.2f})"
+                label += f" (hit ratio {max(0.0, hr):.2f})" if hr is not None else " (hit ratio -)"
             cpu_pct = med([num(d.get("proxy_cpu_pct")) for d in runs])
             if metric == "mbps":  # bulk: CPU seconds over the transfer time
                 cpu_pct = med([num(d.get("proxy_cpu_s")) / num(d["secs"]) * 100 for d in runs
@@ -147,11 +153,12 @@ def main():
             p50 = med([num(d.get("p50_ms")) for d in runs])
             p99 = med([num(d.get("p99_ms")) for d in runs])
             rd = 1.0 if p == "direct" else ratio(s, p, ref, "direct", metric)
-            rs = ratio(s, p, sc, "squid", metric) if p == "gatehouse" and has_squid else None
+            rs = ratio(s, p, sc, "squid", metric) if p not in ("direct", "squid") else None
+            ra = ratio(s, p, sc, "ats", metric) if p not in ("direct", "ats") else None
             first = f"{sc}: {title}" if p == "direct" else ""
             print(f"| {first} | {label} | {fmt(med(vals))} | {unit} | {spread(vals)} | {fmt(p50)} | {fmt(p99)} "
                   f"| {fmt(cpu_pct, 0) if p != 'direct' else '-'} | {fmt(us, 0) if p != 'direct' else '-'} "
-                  f"| {err} | {closed if metric == 'rps' else '-'} | {fmt(rd, 3)} | {fmt(rs, 3)} |")
+                  f"| {err} | {closed if metric == 'rps' else '-'} | {fmt(rd, 3)} | {fmt(rs, 3)} | {fmt(ra, 3)} |")
     print()
 
     rss_have = [p for p in PROXIES if ("idle_rss", p) in data]
@@ -197,12 +204,13 @@ def main():
             return f"**MISS** by {(1 - x / goal) * 100:.0f}% (needs ×{goal / x:.2f} more)" if x > 0 else "**MISS**"
         return f"**MISS** by {(x / goal - 1) * 100:.0f}% (×{x / goal:.2f} the goal)"
 
+    no_squid = f"n/a (Squid not in this run: {skipped.get('squid', 'no figures')})"
     g = med([num(d.get("rps")) for d in data.get(("miss_1k", "gatehouse"), {}).values()])
     s = med([num(d.get("rps")) for d in data.get(("miss_1k", "squid"), {}).values()])
     x = ratio("miss_1k", "gatehouse", "miss_1k", "squid", "rps")
     print(f"| 1 KiB uncacheable pass-through, c={cfg.get('conc', '?')}, vs Squid | ≥ {TARGET_MISS_X_SQUID}× Squid req/s "
           f"| {fmt(x, 2) + '× (' + fmt(g) + ' vs ' + fmt(s) + ' req/s)' if x else ('no Squid in this run' if not has_squid else '-')} "
-          f"| {verdict(x, TARGET_MISS_X_SQUID) if has_squid else 'n/a (Squid not installed)'} |")
+          f"| {verdict(x, TARGET_MISS_X_SQUID) if has_squid else no_squid} |")
     x = ratio("tunnel_mbps", "gatehouse", "direct_tls_mbps", "direct", "mbps")
     g = med([num(d.get("mbps")) for d in data.get(("tunnel_mbps", "gatehouse"), {}).values()])
     dd = med([num(d.get("mbps")) for d in data.get(("direct_tls_mbps", "direct"), {}).values()])
@@ -212,18 +220,37 @@ def main():
     x = num(rr[min(rr, key=int)]["per_conn_kb"]) if rr else None
     print(f"| RSS per idle keep-alive connection ({cfg.get('hold_conns', '?')} held, round 1) | ≤ {TARGET_KB_PER_CONN:g} KiB "
           f"| {fmt(x) + ' KiB' if x is not None else '-'} | {verdict(x, TARGET_KB_PER_CONN, False)} |")
-    for sc, metric, label in (("hit_1k", "rps", "1 KiB hits"), ("hit_100k", "rps", "100 KiB hits"),
-                              ("hit_10m_mbps", "mbps", "10 MiB hit, one connection")):
+    ats_v = meta.get("versions", {}).get("ats", "none")
+    for sc, metric, unit, label in (("hit_1k", "rps", "req/s", "1 KiB hits"), ("hit_100k", "rps", "req/s", "100 KiB hits"),
+                                    ("hit_10m_mbps", "mbps", "Mbit/s", "10 MiB hit, one connection")):
+        x = ratio(sc, "gatehouse", sc, "ats", metric)
+        if x is not None:  # ATS measured in the same rounds
+            g = med([num(d.get(metric)) for d in data.get((sc, "gatehouse"), {}).values()])
+            a = med([num(d.get(metric)) for d in data.get((sc, "ats"), {}).values()])
+            print(f"| {label} vs ATS {ats_v}, measured in this run | ≥ ATS {unit} "
+                  f"| {fmt(x, 2)}× ATS ({fmt(g)} vs {fmt(a)} {unit}) | {verdict(x, 1.0)} |")
+            continue
+        if "ats" in skipped:
+            why = f"skipped: {skipped['ats']}"
+        elif not any(k[0] == sc for k in data):
+            why = f"{sc} not in this run's scenarios"
+        else:
+            why = f"no ATS figure for {sc}" if has_ats else "not run"
         direct_sc = dict((r[0], r[1]) for r in SCEN).get(sc)
         x = ratio(sc, "gatehouse", direct_sc, "direct", metric) if direct_sc else None
-        print(f"| {label} vs ATS 9.2 (its ×direct from the anchors run) | ≥ {ATS_X_DIRECT[sc]}× direct "
-              f"| {fmt(x, 2) + '× direct' if x else '-'} | {verdict(x, ATS_X_DIRECT[sc])} |")
+        print(f"| {label} vs ATS 9.2: ATS not measured in this run ({why}), its ×direct from the anchors run stands in "
+              f"| ≥ {ATS_X_DIRECT[sc]}× direct | {fmt(x, 2) + '× direct' if x else '-'} | {verdict(x, ATS_X_DIRECT[sc])} |")
     x = ratio("hit_1k", "gatehouse", "hit_1k", "squid", "rps")
     print(f"| 1 KiB hits vs Squid, c={cfg.get('conc', '?')} | ≥ {TARGET_HIT_X_SQUID}× Squid "
-          f"| {fmt(x, 2) + '×' if x else '-'} | {verdict(x, TARGET_HIT_X_SQUID) if has_squid else 'n/a (Squid not installed)'} |")
-    p99 = med([num(d.get("p99_ms")) for d in data.get(("hit_1k_c4", "gatehouse"), {}).values()])
+          f"| {fmt(x, 2) + '×' if x else '-'} | {verdict(x, TARGET_HIT_X_SQUID) if has_squid else no_squid} |")
+    def p99_of(p):
+        return med([num(d.get("p99_ms")) for d in data.get(("hit_1k_c4", p), {}).values()])
+    p99 = p99_of("gatehouse")
+    others = ", ".join(f"{name} {fmt(v, 2)} ms" for name, v in (("ATS", p99_of("ats")), ("Squid", p99_of("squid")))
+                       if v is not None)
     print(f"| 1 KiB hit p99 at c={cfg.get('lowconc', '?')} | ≤ {TARGET_HIT_P99_MS:g} ms "
-          f"| {fmt(p99, 2) + ' ms' if p99 is not None else '-'} | {verdict(p99, TARGET_HIT_P99_MS, False)} |")
+          f"| {fmt(p99, 2) + ' ms' if p99 is not None else '-'}{' (' + others + ')' if others else ''} "
+          f"| {verdict(p99, TARGET_HIT_P99_MS, False)} |")
     def cpu_us(p):
         return med([num(d.get("proxy_cpu_pct")) / 100 / num(d["rps"]) * 1e6 for d in data.get(("miss_1k", p), {}).values()
                     if num(d.get("proxy_cpu_pct")) is not None and num(d.get("rps"))])
