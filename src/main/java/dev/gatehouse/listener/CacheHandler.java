@@ -110,7 +110,11 @@ final class CacheHandler implements HttpHandler {
         boolean handedOver = false; // the responder closes the lookup when the exchange completes
         try {
             CacheDecision decision = lookup.decision();
-            switch (decision.outcome()) {
+            CacheDecision.Outcome outcome = decision.outcome();
+            if (outcome == CacheDecision.Outcome.STALE_WHILE_REVALIDATE && background == null) {
+                outcome = CacheDecision.Outcome.STALE_NEEDS_REVALIDATION; // nothing can revalidate later (FTP): now
+            }
+            switch (outcome) {
                 case HIT -> {
                     hit(record, decision.resultCode());
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
@@ -127,10 +131,6 @@ final class CacheHandler implements HttpHandler {
                     exchange.endExchange();
                 }
                 case STALE_WHILE_REVALIDATE -> {
-                    if (background == null) { // an origin the cache cannot fetch from by itself: validate now
-                        forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));
-                        return;
-                    }
                     hit(record, decision.resultCode());
                     background.revalidate(request, store);
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
