@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.http.AddressRange;
+import io.undertow.protocols.ssl.UndertowXnioSsl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -12,6 +13,7 @@ import org.xnio.conduits.AbstractStreamSinkConduit;
 import org.xnio.conduits.AbstractStreamSourceConduit;
 import org.xnio.conduits.StreamSinkConduit;
 import org.xnio.conduits.StreamSourceConduit;
+import org.xnio.ssl.SslConnection;
 
 /**
  * Watches the raw bytes of one client connection, beneath Undertow's HTTP parser (on the TLS listener
@@ -25,13 +27,25 @@ import org.xnio.conduits.StreamSourceConduit;
  *       (see {@link Head}), so it never reaches the URL that is logged, cached or matched by policy, and</li>
  *   <li>a request Undertow rejects before any handler runs (bad framing, oversized header) or a
  *       connection that ends in the middle of a request header still gets its audit record, as
- *       Squid logs {@code NONE_NONE/400 error:invalid-request}.</li>
+ *       Squid logs {@code NONE_NONE/400 error:invalid-request}, and</li>
+ *   <li>on the TLS listener, a connection whose handshake failed (the client refused the certificate, no
+ *       common protocol or cipher, plain HTTP on the TLS port, closed or timed out mid-handshake) gets one
+ *       too, {@code NONE_NONE/000 error:tls-handshake-failed}, from what its {@link TlsWatchedEngine} saw:
+ *       such a connection never yields a decrypted byte for this tap to see.</li>
  * </ul>
- * All methods run on the connection's IO thread, except the reads of the counters.
+ * A connection that closes without having sent a byte (a TCP health check, a port scan, a browser's unused
+ * pre-connection; or a TLS connection whose handshake finished and then nothing) is no access and gets no
+ * record, on either listener. All methods run on the connection's IO thread, except the reads of the counters.
  */
 final class ConnectionTap {
-    /** What the tap reports for traffic no exchange accounted for. */
-    record Unparsed(InetSocketAddress client, int status, long bytesIn, long bytesOut) {}
+    /**
+     * What the tap reports for traffic no exchange accounted for.
+     *
+     * @param status the status Undertow answered with, or 0 when nothing was answered
+     * @param error  the audit record's failure name: {@code invalid_request}, {@code transaction_end_before_headers}
+     *               or {@code tls_handshake_failed}
+     */
+    record Unparsed(InetSocketAddress client, int status, long bytesIn, long bytesOut, String error) {}
 
     /**
      * What the tap saw in an exchange's request head.
@@ -54,6 +68,8 @@ final class ConnectionTap {
     private final String clientText;
     private final Consumer<Unparsed> onUnparsed;
     private final byte[] rejection;
+    /** The TLS listener's engine for this connection, or null on the plain listener. */
+    private final TlsWatchedEngine handshake;
     private volatile long bytesIn;
     private volatile long bytesOut;
     private long inAtLastBoundary;
@@ -72,11 +88,12 @@ final class ConnectionTap {
     /** The start of an authority that had not ended when a read ended, withheld from the parser until it does. */
     private byte[] held;
 
-    private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed, byte[] rejection) {
+    private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed, byte[] rejection, TlsWatchedEngine handshake) {
         this.client = client;
         this.clientText = client == null ? "-" : AddressRange.text(client.getAddress());
         this.onUnparsed = onUnparsed;
         this.rejection = rejection;
+        this.handshake = handshake;
     }
 
     /** The client's address, as {@link AddressRange#text} writes it; "-" when unknown. */
@@ -91,7 +108,9 @@ final class ConnectionTap {
      *                  parser refuses a request, so that the client sees a page saying why
      */
     static ConnectionTap install(StreamConnection connection, Consumer<Unparsed> onUnparsed, byte[] rejection) {
-        ConnectionTap tap = new ConnectionTap((InetSocketAddress) connection.getPeerAddress(), onUnparsed, rejection);
+        TlsWatchedEngine handshake = connection instanceof SslConnection tls
+                && UndertowXnioSsl.getSslEngine(tls) instanceof TlsWatchedEngine watched ? watched : null;
+        ConnectionTap tap = new ConnectionTap((InetSocketAddress) connection.getPeerAddress(), onUnparsed, rejection, handshake);
         connection.getSourceChannel().setConduit(tap.new Source(connection.getSourceChannel().getConduit()));
         connection.getSinkChannel().setConduit(tap.new Sink(connection.getSinkChannel().getConduit()));
         return tap;
@@ -269,7 +288,19 @@ final class ConnectionTap {
         long out = bytesOut - outAtLastBoundary;
         if (in == 0 && out == 0) return; // an idle keep-alive connection closing: nothing to log
         reported = true;
-        onUnparsed.accept(new Unparsed(client, parsedStatus(), in, out));
+        int status = parsedStatus();
+        onUnparsed.accept(new Unparsed(client, status, in, out, status == 0 ? "transaction_end_before_headers" : "invalid_request"));
+    }
+
+    /**
+     * The connection closed (its close listener, once): reports a failed TLS handshake. Nothing else is left
+     * to report by then: the conduits saw the end of every connection that carried HTTP.
+     */
+    synchronized void connectionClosed() {
+        if (reported || handshake == null || !handshake.failed()) return;
+        reported = true;
+        handshake.logFailure(clientText);
+        onUnparsed.accept(new Unparsed(client, 0, handshake.bytesIn(), handshake.bytesOut(), "tls_handshake_failed"));
     }
 
     private int parsedStatus() {

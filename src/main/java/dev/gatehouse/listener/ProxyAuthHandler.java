@@ -16,7 +16,6 @@ import io.undertow.util.Methods;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 final class ProxyAuthHandler implements HttpHandler {
     private static final Logger log = LoggerFactory.getLogger(ProxyAuthHandler.class);
-    private static final long UNAVAILABLE_LOG_INTERVAL_NANOS = Duration.ofSeconds(30).toNanos();
 
     /** The verified identity, for the policy's user and group rules. */
     static final AttachmentKey<Identity> IDENTITY = AttachmentKey.create(Identity.class);
@@ -44,7 +42,8 @@ final class ProxyAuthHandler implements HttpHandler {
     private final boolean anonymousWhenUnavailable;
     private final ErrorResponder errors;
     private final Executor executor;
-    private final AtomicLong lastUnavailableLog = new AtomicLong(System.nanoTime() - UNAVAILABLE_LOG_INTERVAL_NANOS);
+    /** One warning per interval: a directory outage would otherwise log once per request. */
+    private final LogInterval unavailableLog = new LogInterval(Duration.ofSeconds(30));
 
     ProxyAuthHandler(HttpHandler next, Authenticator authenticator, AddressRanges networks, AddressRanges exempt,
                      String realm, FailureThrottle throttle, boolean anonymousWhenUnavailable, ErrorResponder errors,
@@ -135,11 +134,8 @@ final class ProxyAuthHandler implements HttpHandler {
         if (record != null) record.setUser(identity.user());
     }
 
-    /** One warning per interval: a directory outage would otherwise log once per request. */
     private void logUnavailable(String reason) {
-        long now = System.nanoTime();
-        long last = lastUnavailableLog.get();
-        if (now - last >= UNAVAILABLE_LOG_INTERVAL_NANOS && lastUnavailableLog.compareAndSet(last, now)) {
+        if (unavailableLog.occurred() > 0) {
             log.warn("proxy authentication back-end unavailable ({}): {}", anonymousWhenUnavailable
                     ? "carrying on unauthenticated" : "answering 503", reason);
         }

@@ -92,7 +92,10 @@ public final class ProxyServer implements AutoCloseable {
         ChannelListener<StreamConnection> tapped = connection -> {
             ConnectionTap tap = ConnectionTap.install(connection, unparsed -> trail.complete(unparsedRecord(unparsed)), rejection);
             taps.put(connection, tap);
-            connection.getCloseSetter().set(c -> taps.remove(c));
+            connection.getCloseSetter().set(c -> {
+                taps.remove(c);
+                tap.connectionClosed();
+            });
             http.handleEvent(connection);
         };
         InetSocketAddress address = config.listenAddress().toSocketAddress();
@@ -137,7 +140,7 @@ public final class ProxyServer implements AutoCloseable {
         return response;
     }
 
-    /** A request the parser rejected (or that ended mid-header), logged as Squid does. */
+    /** A request the parser rejected, one that ended mid-header or a failed TLS handshake, logged as Squid does. */
     private static AuditRecord unparsedRecord(ConnectionTap.Unparsed u) {
         AuditRecord r = new AuditRecord();
         r.setRequestId("-");
@@ -148,8 +151,8 @@ public final class ProxyServer implements AutoCloseable {
         r.setBytesToClient(u.bytesOut());
         r.setResultCode("NONE_NONE");
         r.setHierarchy("HIER_NONE");
-        r.setUrl(u.status() == 0 ? "error:transaction-end-before-headers" : "error:invalid-request");
-        r.setError(u.status() == 0 ? "transaction_end_before_headers" : "invalid_request");
+        r.setUrl("error:" + u.error().replace('_', '-'));
+        r.setError(u.error());
         return r;
     }
 

@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ import org.xnio.ssl.SslConnection;
  * (where they are the wire bytes), and it still reads request heads (obsolete folding, the status of
  * requests Undertow rejects), which it could not below TLS. A CONNECT tunnel splices the decrypted
  * stream (TLS-in-TLS for https origins).
+ * A connection whose handshake fails never reaches the tap's bytes; its engine ({@link TlsWatchedEngine})
+ * sees the failure, and the tap audits it when the connection closes ({@code tls_handshake_failed}).
  * TLS 1.2 and 1.3 only (RFC 8996 deprecates 1.0 and 1.1), the JDK's default cipher suites, no client
  * certificates. The certificate is re-read when its files change; see {@link TlsReloader}.
  */
@@ -66,8 +69,9 @@ final class TlsListener {
         TlsKeyManager keys = new TlsKeyManager(initial);
         SSLContext context;
         try {
-            context = SSLContext.getInstance("TLS");
-            context.init(new KeyManager[] {keys}, null, null);
+            SSLContext jdk = SSLContext.getInstance("TLS");
+            jdk.init(new KeyManager[] {keys}, null, null);
+            context = TlsWatchedEngine.watching(jdk, new LogInterval(Duration.ofSeconds(30)));
         } catch (GeneralSecurityException e) {
             throw new IOException("tls: the JDK offers no TLS context: " + e.getMessage(), e);
         }

@@ -40,7 +40,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The TLS proxy listener ({@code tls.listen}) through real sockets: curl with {@code --proxy https://},
  * TLS-in-TLS to an https origin, a JDK {@link SSLSocket} tunnelling to an echo origin with half-close,
- * an untrusted proxy certificate, start-up errors, and the certificate swapped while running. The test CA
+ * failed handshakes (an untrusted proxy certificate, plain HTTP, a stalled hello) audited once each with
+ * one summarising warning, connections without a request left out of the audit, start-up errors, and the
+ * certificate swapped while running. The test CA
  * and certificates are made fresh by okhttp-tls for each run and written as PEM files to a temp dir.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -226,12 +228,13 @@ class TlsListenerIT {
     }
 
     @Test
-    void theTlsPortServesThePacFileRefusesItselfAndClosesOnPlainHttpWithoutARecord() throws Exception {
+    void plainHttpOnTheTlsPortIsClosedUnansweredAndAuditedOnceAsAFailedHandshake() throws Exception {
         TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
         proxy = startTlsProxy(443);
+        String request = "GET http://127.0.0.1:" + origin.getPort() + "/ HTTP/1.1\r\nHost: x\r\n\r\n";
 
         try (RawConnection plain = RawConnection.open(proxy.tlsProxyAddress())) {
-            plain.send("GET http://127.0.0.1:" + origin.getPort() + "/ HTTP/1.1\r\nHost: x\r\n\r\n");
+            plain.send(request);
             ByteArrayOutputStream answer = new ByteArrayOutputStream();
             try {
                 plain.input().transferTo(answer);
@@ -240,6 +243,21 @@ class TlsListenerIT {
             }
             assertTrue(!answer.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/"), answer::toString);
         }
+        proxy.stop(); // every connection closed and every record written: the count below is final
+
+        List<JsonNode> records = proxy.records();
+        assertEquals(1, records.size(), records::toString);
+        assertHandshakeFailure(records.getFirst());
+        assertEquals(request.length(), records.getFirst().get("bytesFromClient").asLong(), "the raw bytes the client sent");
+        assertEquals(0, origin.getRequestCount());
+        assertOneHandshakeWarning();
+    }
+
+    @Test
+    void theTlsPortServesThePacFileAndRefusesItself() throws Exception {
+        TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
+        proxy = startTlsProxy(443);
+
         RawConnection.Response pac;
         try (SSLSocket s = tlsSocket(); RawConnection c = new RawConnection(s)) {
             pac = c.send("GET /proxy.pac HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").readResponse();
@@ -255,7 +273,7 @@ class TlsListenerIT {
         assertTrue(pac.text().contains("function FindProxyForURL"), pac.text());
         assertEquals(403, self.status(), "the TLS listener is one of the proxy's own addresses: " + self.text());
         assertEquals(0, origin.getRequestCount());
-        List<JsonNode> records = proxy.awaitRecords(2); // the plain attempt left none
+        List<JsonNode> records = proxy.awaitRecords(2);
         assertEquals(List.of("/proxy.pac", selfUrl), records.stream().map(r -> r.get("url").asText()).toList());
     }
 
@@ -273,10 +291,19 @@ class TlsListenerIT {
             assertTrue(slow.awaitClosed(), "a header that never ends is cut off after limits.headerReadTimeout");
         }
 
-        // The tap sits above TLS, so the cut-off request is audited as on the plain listener.
-        JsonNode record = proxy.awaitOnlyRecord();
-        assertEquals("NONE_NONE", record.get("result").asText(), record::toString);
+        // The tap sits above TLS, so the cut-off request is audited as on the plain listener; the cut-off
+        // handshake has its own record, with the five bytes that arrived.
+        proxy.stop();
+        List<JsonNode> records = proxy.records();
+        assertEquals(2, records.size(), records::toString);
+        JsonNode handshake = records.stream().filter(r -> r.get("error").asText().startsWith("tls")).findFirst().orElseThrow();
+        assertHandshakeFailure(handshake);
+        assertEquals(5, handshake.get("bytesFromClient").asLong(), handshake::toString);
+        JsonNode header = records.stream().filter(r -> r != handshake).findFirst().orElseThrow();
+        assertEquals("NONE_NONE", header.get("result").asText(), header::toString);
+        assertEquals("transaction_end_before_headers", header.get("error").asText(), header::toString);
         assertEquals(0, origin.getRequestCount());
+        assertOneHandshakeWarning();
     }
 
     @Test
@@ -289,15 +316,80 @@ class TlsListenerIT {
         String url = "http://127.0.0.1:" + origin.getPort() + "/";
 
         Curl.Result refused = curlViaTlsProxy(otherCa, url);
+        Curl.Result refusedAgain = curlViaTlsProxy(otherCa, url);
+        HandshakeCertificates otherTrust = new HandshakeCertificates.Builder()
+                .addTrustedCertificate(TestCertificates.ca("Someone Else Again").certificate()).build();
+        InetSocketAddress a = proxy.tlsProxyAddress();
+        try (SSLSocket jdk = (SSLSocket) otherTrust.sslSocketFactory().createSocket(a.getAddress(), a.getPort())) {
+            jdk.setSoTimeout(15_000);
+            assertThrows(javax.net.ssl.SSLHandshakeException.class, jdk::startHandshake);
+        }
         Curl.Result trusted = curlViaTlsProxy(caPem, url);
 
         assertEquals(60, refused.exit(), "curl's 'peer certificate cannot be authenticated': " + refused.err());
+        assertEquals(60, refusedAgain.exit(), refusedAgain.err());
         assertEquals(0, trusted.exit(), trusted.err());
         assertEquals("trusted", trusted.out());
-        assertEquals(1, origin.getRequestCount(), "the refused handshake sent nothing on");
-        // A failed handshake moved no HTTP bytes: it is not an access and leaves no audit record.
-        proxy.awaitRecords(1);
-        assertEquals(1, proxy.records().size(), proxy.records()::toString);
+        assertEquals(1, origin.getRequestCount(), "the refused handshakes sent nothing on");
+        proxy.stop(); // every connection closed and every record written: the counts below are final
+
+        // Each refused handshake is one access that failed: one record each, beside the trusted request's.
+        List<JsonNode> records = proxy.records();
+        assertEquals(4, records.size(), records::toString);
+        List<JsonNode> failed = records.stream().filter(r -> !r.get("error").isNull()).toList();
+        assertEquals(3, failed.size(), records::toString);
+        for (JsonNode r : failed) {
+            assertHandshakeFailure(r);
+            assertTrue(r.get("bytesFromClient").asLong() > 100, "a ClientHello at least: " + r);
+            assertTrue(r.get("bytesToClient").asLong() > 300, "our certificate went out: " + r);
+        }
+        JsonNode served = records.stream().filter(r -> r.get("error").isNull()).findFirst().orElseThrow();
+        assertEquals(200, served.get("status").asInt(), served::toString);
+        // Three failures, one warning: the rest are in the audit log and at DEBUG.
+        List<String> warnings = assertOneHandshakeWarning();
+        assertTrue(warnings.getFirst().contains("from 127.0.0.1: "), warnings::toString);
+        assertTrue(warnings.getFirst().contains("unknown_ca"), "curl's alert is named: " + warnings);
+    }
+
+    @Test
+    void aConnectionThatSendsNoByteAndACompletedHandshakeWithoutARequestLeaveNoRecord() throws Exception {
+        TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
+        proxy = startTlsProxy(443);
+        origin.enqueue(new MockResponse.Builder().body("after the probes").build());
+
+        try (RawConnection probe = RawConnection.open(proxy.tlsProxyAddress())) {
+            probe.socket().shutdownOutput(); // a TCP health check: connect, close, no byte
+            assertTrue(probe.awaitClosed(), "the proxy closes its side too");
+        }
+        assertEquals(1, servedSerial(), "a full handshake, then the client closes without a request");
+        Curl.Result good = curlViaTlsProxy(caPem, "http://127.0.0.1:" + origin.getPort() + "/good");
+        assertEquals(0, good.exit(), good.err());
+        proxy.awaitRecord(r -> r.get("url").asText().endsWith("/good"));
+        proxy.stop(); // the probes' connections are closed by now at the latest, and their records (if any) written
+
+        List<JsonNode> records = proxy.records();
+        assertEquals(1, records.size(), "only the request is an access: " + records);
+        assertEquals(200, records.getFirst().get("status").asInt(), records::toString);
+        assertTrue(records.getFirst().get("error").isNull(), records::toString);
+    }
+
+    /** A failed handshake's record: nothing parsed or answered, as Squid logs an unreadable request. */
+    private static void assertHandshakeFailure(JsonNode r) {
+        assertEquals("NONE_NONE", r.get("result").asText(), r::toString);
+        assertEquals(0, r.get("status").asInt(), r::toString);
+        assertEquals("error:tls-handshake-failed", r.get("url").asText(), r::toString);
+        assertEquals("tls_handshake_failed", r.get("error").asText(), r::toString);
+        assertEquals("127.0.0.1", r.get("client").asText(), r::toString);
+        assertTrue(r.get("method").isNull(), r::toString);
+        assertEquals("HIER_NONE", r.get("hierarchy").asText(), r::toString);
+    }
+
+    /** Takes the warnings out of the close() check: exactly one, the TLS summary, however many handshakes failed. */
+    private List<String> assertOneHandshakeWarning() {
+        List<String> warnings = proxy.takeWarnings();
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.getFirst().startsWith("WARN dev.gatehouse.listener.TlsWatchedEngine: tls: "), warnings::toString);
+        return warnings;
     }
 
     @Test
