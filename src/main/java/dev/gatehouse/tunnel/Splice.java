@@ -37,8 +37,8 @@ public final class Splice {
         this.upstream = upstream;
         this.idleNanos = idleTimeout.toNanos();
         this.onClose = onClose;
-        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool.allocate());
-        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool.allocate());
+        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool);
+        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool);
     }
 
     /**
@@ -94,27 +94,40 @@ public final class Splice {
         closed = true;
         closeReason = reason;
         IoUtils.safeClose(client, upstream);
-        clientToUpstream.buffer.close();
-        upstreamToClient.buffer.close();
+        clientToUpstream.release();
+        upstreamToClient.release();
         onClose.accept(this);
     }
 
-    /** One direction: reads from a source into a pooled buffer and writes it to a sink. */
+    /**
+     * One direction: reads from a source into a pooled buffer and writes it to a sink. The buffer is taken
+     * when bytes arrive and given back once they are all written and the source has nothing more, so an idle
+     * tunnel (browsers keep many open) holds no buffer, and a busy one can use large ones: fewer reads and
+     * writes per megabyte.
+     */
     private final class Pump {
         private final StreamSourceChannel source;
         private final StreamSinkChannel sink;
-        private final PooledByteBuffer buffer;
+        private final ByteBufferPool pool;
+        private PooledByteBuffer buffer;
         private long bytes;
         private boolean eof;
         private boolean done;
         /** The buffer holds read bytes not yet written (it is flipped for reading). */
         private boolean pending;
 
-        Pump(StreamSourceChannel source, StreamSinkChannel sink, PooledByteBuffer buffer) {
+        Pump(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool) {
             this.source = source;
             this.sink = sink;
-            this.buffer = buffer;
-            buffer.getBuffer().clear();
+            this.pool = pool;
+        }
+
+        /** Gives the buffer back to the pool; the pump has no unwritten bytes, or the tunnel is over. */
+        void release() {
+            if (buffer != null) {
+                buffer.close();
+                buffer = null;
+            }
         }
 
         void start() {
@@ -128,6 +141,10 @@ public final class Splice {
 
         private void onReadable() {
             if (closed) return;
+            if (buffer == null) {
+                buffer = pool.allocate();
+                buffer.getBuffer().clear();
+            }
             var buf = buffer.getBuffer();
             try {
                 // A bounded number of rounds, then yield the IO thread to other connections.
@@ -135,11 +152,15 @@ public final class Splice {
                     int n = source.read(buf);
                     if (n < 0) {
                         eof = true;
+                        release();
                         source.suspendReads();
                         finishWrites();
                         return;
                     }
-                    if (n == 0) return;
+                    if (n == 0) {
+                        release(); // everything read so far is written: nothing to hold while waiting
+                        return;
+                    }
                     bytes += n;
                     lastActivity = System.nanoTime();
                     buf.flip();
@@ -160,14 +181,14 @@ public final class Splice {
 
         private void onWritable() {
             if (closed) return;
-            var buf = buffer.getBuffer();
             try {
                 if (pending) {
+                    var buf = buffer.getBuffer();
                     sink.write(buf);
                     lastActivity = System.nanoTime();
                     if (buf.hasRemaining()) return;
                     pending = false;
-                    buf.clear();
+                    release();
                 }
                 if (eof) {
                     finishWrites();

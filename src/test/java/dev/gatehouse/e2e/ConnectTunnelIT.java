@@ -119,6 +119,36 @@ class ConnectTunnelIT {
     }
 
     @Test
+    void aBulkTransferThatFillsEveryBufferArrivesWholeBothWays() throws Exception {
+        origin = echoOrigin(InetAddress.getLoopbackAddress());
+        proxy = proxyAllowingPort(origin.port());
+        byte[] payload = new byte[16 << 20]; // far beyond the socket buffers and the relay's buffers
+        new Random(11).nextBytes(payload);
+
+        byte[] back;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            connect(c, "127.0.0.1:" + origin.port());
+            Thread writer = Thread.ofVirtual().start(() -> {
+                try {
+                    c.socket().getOutputStream().write(payload);
+                    c.socket().shutdownOutput();
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(300); // nobody reads yet: both relay directions stall on full sinks and must resume
+            back = readAll(c.input());
+            writer.join();
+        }
+
+        byte[] bye = ("bye after " + payload.length).getBytes(StandardCharsets.US_ASCII);
+        assertEquals(payload.length + bye.length, back.length);
+        assertArrayEquals(payload, java.util.Arrays.copyOf(back, payload.length));
+        assertEquals("TCP_TUNNEL", proxy.awaitOnlyRecord().get("result").asText());
+        awaitNoOpenTunnels();
+    }
+
+    @Test
     void halfCloseReachesTheOriginAndTheRestStillComesBack() throws Exception {
         origin = echoOrigin(InetAddress.getLoopbackAddress());
         proxy = proxyAllowingPort(origin.port());
