@@ -21,25 +21,78 @@ public record CacheKey(String value) {
         }
     }
 
-    /** The key of an absolute {@code http}, {@code https} or {@code ftp} URI. */
+    /**
+     * The key of an absolute {@code http}, {@code https} or {@code ftp} URI. A URI already in normal form
+     * (the usual proxy request) is its own key: no text is built, which showed in the hit-path profile.
+     */
     public static CacheKey of(URI uri) {
         String scheme = uri.getScheme();
         String host = uri.getHost();
         if (scheme == null || host == null) {
             throw new IllegalArgumentException("a cache key needs an absolute URI with a host, got " + uri);
         }
-        scheme = scheme.toLowerCase(Locale.ROOT);
-        StringBuilder key = new StringBuilder(64).append(scheme).append("://").append(host.toLowerCase(Locale.ROOT));
+        String lowerScheme = scheme.toLowerCase(Locale.ROOT);
+        String lowerHost = host.toLowerCase(Locale.ROOT);
         int port = uri.getPort();
-        if (port != -1 && port != defaultPort(scheme)) {
-            key.append(':').append(port);
+        if (port == defaultPort(lowerScheme)) {
+            port = -1;
         }
         String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        String text = uri.toString();
+        if (isNormalForm(text, uri, lowerScheme.equals(scheme) && lowerHost.equals(host), port, path, query)) {
+            return new CacheKey(text);
+        }
+        StringBuilder key = new StringBuilder(64).append(lowerScheme).append("://").append(lowerHost);
+        if (port != -1) {
+            key.append(':').append(port);
+        }
         key.append(path == null || path.isEmpty() ? "/" : path);
-        if (uri.getRawQuery() != null) {
-            key.append('?').append(uri.getRawQuery());
+        if (query != null) {
+            key.append('?').append(query);
         }
         return new CacheKey(key.toString());
+    }
+
+    /**
+     * Whether {@code text} (the URI as given) is exactly what {@link #of} would build from its parts:
+     * {@code scheme://host[:port]path[?query]} with scheme and host lower-case ({@code lowerCase}), no
+     * user info, no default or zero-padded port, a non-empty path and no fragment.
+     */
+    private static boolean isNormalForm(String text, URI uri, boolean lowerCase, int port, String path, String query) {
+        if (!lowerCase || uri.getRawUserInfo() != null || uri.getRawFragment() != null || path == null || path.isEmpty()) {
+            return false;
+        }
+        String scheme = uri.getScheme();
+        if (!text.startsWith("://", scheme.length()) || !text.startsWith(uri.getHost(), scheme.length() + 3)) {
+            return false;
+        }
+        int at = scheme.length() + 3 + uri.getHost().length();
+        if (uri.getPort() != -1) {
+            if (port == -1 || at >= text.length() || text.charAt(at) != ':') {
+                return false; // a default port written out, or an unexpected shape
+            }
+            int end = at + 1;
+            long written = 0;
+            while (end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9' && written <= port) {
+                written = written * 10 + (text.charAt(end++) - '0');
+            }
+            if (written != port || text.charAt(at + 1) == '0') {
+                return false; // zero-padded, or not the port parsed
+            }
+            at = end;
+        }
+        if (!text.startsWith(path, at)) {
+            return false;
+        }
+        at += path.length();
+        if (query != null) {
+            if (!text.startsWith("?", at) || !text.startsWith(query, at + 1)) {
+                return false;
+            }
+            at += 1 + query.length();
+        }
+        return at == text.length();
     }
 
     /** The key of an absolute URI given as text. */

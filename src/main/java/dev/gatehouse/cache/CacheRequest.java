@@ -2,18 +2,32 @@ package dev.gatehouse.cache;
 
 import java.net.URI;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
  * What the cache needs to know about a client's request: method, absolute target URI, and header
  * fields.
  *
- * @param method  the request method, e.g. {@code GET}
- * @param uri     the absolute target URI
- * @param headers the request header fields as received from the client
+ * <p>A class rather than a record so that the primary key is made once per request: a memory lookup on
+ * the IO thread, then a lookup on a worker thread when memory did not answer, and the fill all ask for it.
+ * Equality is over method, URI and headers, as a record's would be.
  */
-public record CacheRequest(String method, URI uri, CacheHeaders headers) {
-    public CacheRequest {
-        method = method.toUpperCase(Locale.ROOT);
+public final class CacheRequest {
+    private final String method;
+    private final URI uri;
+    private final CacheHeaders headers;
+    /** Made on first use (a racy double computation is harmless: keys are values). */
+    private CacheKey key;
+
+    /**
+     * @param method  the request method, e.g. {@code GET}
+     * @param uri     the absolute target URI
+     * @param headers the request header fields as received from the client
+     */
+    public CacheRequest(String method, URI uri, CacheHeaders headers) {
+        this.method = method.toUpperCase(Locale.ROOT);
+        this.uri = uri;
+        this.headers = headers;
     }
 
     /** A request from its parts, the URI given as text. */
@@ -21,13 +35,49 @@ public record CacheRequest(String method, URI uri, CacheHeaders headers) {
         return new CacheRequest(method, URI.create(uri), headers);
     }
 
-    /** The primary cache key of the target URI. */
+    /** The request method, upper-cased, e.g. {@code GET}. */
+    public String method() {
+        return method;
+    }
+
+    /** The absolute target URI. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The request header fields as received from the client. */
+    public CacheHeaders headers() {
+        return headers;
+    }
+
+    /** The primary cache key of the target URI, computed once per request. */
     public CacheKey key() {
-        return CacheKey.of(uri);
+        CacheKey k = key;
+        if (k == null) {
+            k = CacheKey.of(uri);
+            key = k;
+        }
+        return k;
     }
 
     /** Whether a stored GET response may answer this request (RFC 9111 §4: GET, and HEAD from a stored GET). */
     public boolean readsCache() {
         return method.equals("GET") || method.equals("HEAD");
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof CacheRequest that && method.equals(that.method) && Objects.equals(uri, that.uri)
+                && Objects.equals(headers, that.headers);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(method, uri, headers);
+    }
+
+    @Override
+    public String toString() {
+        return "CacheRequest[method=" + method + ", uri=" + uri + ", headers=" + headers + "]";
     }
 }

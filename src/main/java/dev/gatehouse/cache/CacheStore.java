@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A storage tier for responses: metadata ({@link CacheEntry}) plus a body, keyed by {@link CacheKey}.
@@ -108,6 +109,19 @@ public interface CacheStore extends Closeable {
          */
         default Optional<FileChannel> bodyChannel() {
             return Optional.empty();
+        }
+
+        /**
+         * {@code derive} applied to this response, kept with the stored response where the tier holds it
+         * between reads (memory), so that what every hit sends unchanged (the response head as the listener
+         * writes it, say) is prepared once, not per hit; other tiers derive on each call. A kept value lives
+         * exactly as long as the stored response: an update (a 304's merged fields, RFC 9111 §4.3.4) or a
+         * replacement starts without one. One value is kept at a time, for the last {@code derive} asked
+         * (compared by identity, so pass the same function object each time); {@code derive} must return an
+         * immutable value, since concurrent readers may each derive and see another's result.
+         */
+        default <T> T derived(Function<? super StoredResponse, ? extends T> derive) {
+            return derive.apply(this);
         }
 
         @Override

@@ -42,7 +42,7 @@ public final class HttpCache {
     public Lookup lookup(CacheRequest request) {
         long now = clock.millis();
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now), null, CacheHeaders.empty());
+            return new Lookup(request, policy.decide(request, null, now), null, now);
         }
         Optional<CacheStore.StoredResponse> stored = store.open(request.key());
         CacheDecision decision = policy.decide(request, stored.map(CacheStore.StoredResponse::entry).orElse(null), now);
@@ -50,17 +50,11 @@ public final class HttpCache {
         if (response != null && response.fromMemory()) {
             decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
         }
-        CacheHeaders headers = switch (decision.outcome()) {
-            case HIT, STALE_WHILE_REVALIDATE -> policy.responseHeaders(response.entry(), now);
-            case NOT_MODIFIED -> policy.notModifiedHeaders(response.entry(), now);
-            case STALE_NEEDS_REVALIDATION -> policy.conditionalRequest(request.headers(), response.entry());
-            case MISS, UNSATISFIABLE_504 -> CacheHeaders.empty();
-        };
         if (decision.outcome() == Outcome.MISS || decision.outcome() == Outcome.UNSATISFIABLE_504) {
             stored.ifPresent(CacheStore.StoredResponse::close);
             response = null;
         }
-        return new Lookup(request, decision, response, headers);
+        return new Lookup(request, decision, response, now);
     }
 
     /**
@@ -77,19 +71,13 @@ public final class HttpCache {
             return Optional.empty();
         }
         long now = clock.millis();
-        CacheEntry entry = stored.get().entry();
-        CacheDecision decision = policy.decide(request, entry, now);
-        CacheHeaders headers;
-        switch (decision.outcome()) {
-            case HIT -> headers = policy.responseHeaders(entry, now);
-            case NOT_MODIFIED -> headers = policy.notModifiedHeaders(entry, now);
-            default -> {
-                stored.get().close();
-                return Optional.empty();
-            }
+        CacheDecision decision = policy.decide(request, stored.get().entry(), now);
+        if (decision.outcome() != Outcome.HIT && decision.outcome() != Outcome.NOT_MODIFIED) {
+            stored.get().close();
+            return Optional.empty();
         }
         decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
-        return Optional.of(new Lookup(request, decision, stored.get(), headers));
+        return Optional.of(new Lookup(request, decision, stored.get(), now));
     }
 
     /**
@@ -149,22 +137,27 @@ public final class HttpCache {
 
     /**
      * One lookup's outcome: the decision, the stored response it may use, and the headers that go
-     * with it.
+     * with it (made when first asked for: a memory hit whose head the listener prepared once per stored
+     * response needs only the decision's age).
      */
-    public static final class Lookup implements Closeable {
+    public final class Lookup implements Closeable {
         private final CacheRequest request;
         private final CacheDecision decision;
         private final CacheStore.StoredResponse stored;
-        private final CacheHeaders headers;
+        private final long nowMillis;
+        private CacheHeaders headers;
 
-        private Lookup(CacheRequest request, CacheDecision decision, CacheStore.StoredResponse stored, CacheHeaders headers) {
+        private Lookup(CacheRequest request, CacheDecision decision, CacheStore.StoredResponse stored, long nowMillis) {
             this.request = request;
             this.decision = decision;
             this.stored = stored;
-            this.headers = headers;
+            this.nowMillis = nowMillis;
         }
 
-        /** What to do, and the result code for the audit log. */
+        /**
+         * What to do, and the result code for the audit log; its {@link CacheDecision#ageSeconds()} is the
+         * {@code Age} value {@link #headers()} carries for HIT, STALE_WHILE_REVALIDATE and NOT_MODIFIED.
+         */
         public CacheDecision decision() {
             return decision;
         }
@@ -180,10 +173,20 @@ public final class HttpCache {
         /**
          * For HIT and STALE_WHILE_REVALIDATE the response headers (with {@code Age}); for
          * NOT_MODIFIED the 304's headers; for STALE_NEEDS_REVALIDATION the request headers to send
-         * upstream (with the stored validators); empty otherwise.
+         * upstream (with the stored validators); empty otherwise. All as of the lookup's time.
          */
         public CacheHeaders headers() {
-            return headers;
+            CacheHeaders made = headers;
+            if (made == null) {
+                made = switch (decision.outcome()) {
+                    case HIT, STALE_WHILE_REVALIDATE -> policy.responseHeaders(stored.entry(), nowMillis);
+                    case NOT_MODIFIED -> policy.notModifiedHeaders(stored.entry(), nowMillis);
+                    case STALE_NEEDS_REVALIDATION -> policy.conditionalRequest(request.headers(), stored.entry());
+                    case MISS, UNSATISFIABLE_504 -> CacheHeaders.empty();
+                };
+                headers = made;
+            }
+            return made;
         }
 
         @Override

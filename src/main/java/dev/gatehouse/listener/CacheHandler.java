@@ -10,6 +10,7 @@ import dev.gatehouse.policy.Decision;
 import dev.gatehouse.http.FailureException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.io.InputStream;
 import java.net.URI;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executor;
  * {@code no-store} reads but does not store (and does not collapse).
  */
 final class CacheHandler implements HttpHandler {
+    private static final AttachmentKey<CacheRequest> REQUEST = AttachmentKey.create(CacheRequest.class);
     private final HttpHandler next;
     private final HttpCache cache;
     private final StoredResponder responder;
@@ -58,11 +60,14 @@ final class CacheHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        URI target = exchange.getAttachment(Exchanges.TARGET);
-        CacheRequest request = new CacheRequest(exchange.getRequestMethod().toString(), target,
-                CacheFields.of(exchange.getRequestHeaders()));
+        CacheRequest request = exchange.getAttachment(REQUEST); // made on the IO thread before the dispatch
+        if (request == null) {
+            URI target = exchange.getAttachment(Exchanges.TARGET);
+            request = new CacheRequest(exchange.getRequestMethod().toString(), target, CacheFields.of(exchange.getRequestHeaders()));
+        }
         if (exchange.isInIoThread()) {
             if (!answeredFromMemory(exchange, request)) {
+                exchange.putAttachment(REQUEST, request); // its fields and key, for the worker thread
                 exchange.dispatch(executor, this); // anything else may touch the disk or the origin
             }
             return;
@@ -97,7 +102,7 @@ final class CacheHandler implements HttpHandler {
             if (lookup.decision().outcome() == CacheDecision.Outcome.NOT_MODIFIED) {
                 responder.notModified(exchange, lookup.headers());
             } else {
-                responder.sendFromMemory(exchange, request, lookup.stored().orElseThrow(), lookup.headers());
+                responder.sendFromMemory(exchange, request, lookup.stored().orElseThrow(), lookup.decision().ageSeconds());
             }
         }
         return true;

@@ -18,8 +18,8 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.xnio.ChannelListener;
 import org.xnio.ChannelListeners;
 import org.xnio.IoUtils;
@@ -35,22 +35,26 @@ import org.xnio.channels.StreamSinkChannel;
  * the platform has it).
  */
 final class StoredResponder {
-    private static final HttpString VIA = HttpString.tryFromString("Via");
     private static final HttpString X_CACHE = HttpString.tryFromString("X-Cache");
     private static final int CHUNK = 64 * 1024;
     /** Stored fields a hit replaces: its own length, or 206/416 framing, is written from the body sent. */
     private static final List<String> STORED_FRAMING = List.of("Content-Length", "Content-Range");
     private static final List<String> CONTENT_LENGTH = List.of("Content-Length");
+    /** As {@link #STORED_FRAMING}, and Age, which a memory hit sets from its lookup. */
+    private static final List<String> STORED_FRAMING_AND_AGE = List.of("Content-Length", "Content-Range", "Age");
 
     private final Via via;
     private final String xCacheHit;
     private final String xCacheMiss;
+    /** Makes a memory-tier response's head, kept with it; one object, so the tier recognises it on every hit. */
+    private final Function<CacheStore.StoredResponse, ResponseHead> memoryHead;
 
     /** {@code xCache}: whether responses carry {@code X-Cache: HIT|MISS from <pseudonym>}. */
     StoredResponder(Via via, boolean xCache) {
         this.via = via;
         this.xCacheHit = xCache ? "HIT from " + via.pseudonym() : null;
         this.xCacheMiss = xCache ? "MISS from " + via.pseudonym() : null;
+        this.memoryHead = stored -> ResponseHead.of(stored.entry().headers(), STORED_FRAMING_AND_AGE, via, stored.bodyLength());
     }
 
     /** Marks a response that came from the origin ({@code X-Cache: MISS}), when enabled. */
@@ -61,7 +65,7 @@ final class StoredResponder {
     /** Sends {@code stored} with {@code headers} (which carry {@code Age}) as the answer to {@code request}. */
     void send(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored, CacheHeaders headers)
             throws IOException {
-        ByteRange range = head(exchange, request, stored, headers);
+        ByteRange range = head(exchange, request, stored, storedHead(stored, headers), null);
         if (range == null) {
             exchange.endExchange();
             return;
@@ -88,7 +92,7 @@ final class StoredResponder {
             send(exchange, request, stored, headers);
             return false;
         }
-        ByteRange range = head(exchange, request, stored, headers);
+        ByteRange range = head(exchange, request, stored, storedHead(stored, headers), null);
         if (range == null) {
             exchange.endExchange();
             return false;
@@ -178,13 +182,14 @@ final class StoredResponder {
     }
 
     /**
-     * As {@link #send}, without blocking, for a response held in memory: on the IO thread, the body goes
-     * out as a slice of the stored buffer, never copied.
+     * As {@link #send}, without blocking, for a response held in memory, {@code ageSeconds} old (its
+     * {@code Age}, RFC 9111 §5.1): on the IO thread, the body goes out as a slice of the stored buffer, never
+     * copied, and the stored fields as the head prepared once for all hits of this stored response.
      */
     void sendFromMemory(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
-                        CacheHeaders headers) {
+                        long ageSeconds) {
         ByteBuffer buffer = stored.bodyBuffer().orElseThrow(() -> new IllegalArgumentException("not a memory-tier response"));
-        ByteRange range = head(exchange, request, stored, headers);
+        ByteRange range = memoryHead(exchange, request, stored, ageSeconds);
         if (range == null) {
             exchange.endExchange();
             return;
@@ -194,12 +199,23 @@ final class StoredResponder {
         exchange.getResponseSender().send(slice);
     }
 
+    /** {@link #head} for a memory-tier response: its fields as prepared once for all its hits, and {@code Age}. */
+    ByteRange memoryHead(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored, long ageSeconds) {
+        return head(exchange, request, stored, stored.derived(memoryHead), Long.toString(ageSeconds));
+    }
+
+    /** The head of {@code stored} sent with {@code headers} (the stored fields with Age), made for this response. */
+    private ResponseHead storedHead(CacheStore.StoredResponse stored, CacheHeaders headers) {
+        return ResponseHead.of(headers, STORED_FRAMING, via, stored.bodyLength());
+    }
+
     /**
      * Sets the status and header fields for {@code stored} (whole, one range, or 416, RFC 9110 §14) and
      * returns the bytes to send, or null when the response has no body (HEAD, 204, 416, empty).
+     * {@code age}: the {@code Age} value when {@code fields} leave it out, null when they carry it.
      */
     private ByteRange head(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
-                           CacheHeaders headers) {
+                           ResponseHead fields, String age) {
         long length = stored.bodyLength();
         ByteRange range = ByteRange.of(request, stored.entry(), length);
         int status = switch (range.kind()) {
@@ -209,10 +225,12 @@ final class StoredResponder {
         };
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
-        writeHeaders(out, headers, STORED_FRAMING);
+        fields.addTo(out);
+        if (age != null) out.put(Headers.AGE, age);
+        markHit(out);
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
         if (range.kind() == ByteRange.Kind.FULL) {
-            if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, length);
+            if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, fields.contentLength());
         } else {
             CacheFields.copy(range.headers(), out);
         }
@@ -256,29 +274,15 @@ final class StoredResponder {
 
     /**
      * The stored fields but {@code skip} (set by the caller), with this proxy added to {@code Via} (RFC 9110
-     * §7.6.3) and {@code X-Cache}. One pass over the fields, no copies: this runs for every hit.
+     * §7.6.3) and {@code X-Cache}.
      */
     private void writeHeaders(HeaderMap out, CacheHeaders headers, List<String> skip) {
-        String received = null;
-        List<Map.Entry<String, String>> fields = headers.fields();
-        for (int i = 0, n = fields.size(); i < n; i++) {
-            String name = fields.get(i).getKey();
-            String value = fields.get(i).getValue();
-            if (name.equalsIgnoreCase("Via")) {
-                received = received == null ? value : received + ", " + value;
-            } else if (!skipped(skip, name)) {
-                out.add(HttpString.tryFromString(name), value);
-            }
-        }
-        out.put(VIA, via.append(received));
-        if (xCacheHit != null) out.put(X_CACHE, xCacheHit);
+        ResponseHead.of(headers, skip, via, -1).addTo(out);
+        markHit(out);
     }
 
-    private static boolean skipped(List<String> skip, String name) {
-        for (int i = 0; i < skip.size(); i++) {
-            if (skip.get(i).equalsIgnoreCase(name)) return true;
-        }
-        return false;
+    private void markHit(HeaderMap out) {
+        if (xCacheHit != null) out.put(X_CACHE, xCacheHit);
     }
 
     private static void writeBody(OutputStream out, CacheStore.StoredResponse stored, long first, long count)

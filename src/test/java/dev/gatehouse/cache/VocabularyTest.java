@@ -108,7 +108,17 @@ class VocabularyTest {
             "http://example.com,              http://example.com/",
             "http://example.com/a?b=1#frag,   http://example.com/a?b=1",
             "http://example.com/A%2fb,        http://example.com/A%2fb",
-            "HTTP://example.com/x,            http://example.com/x"})
+            "HTTP://example.com/x,            http://example.com/x",
+            "http://example.com:0080/a,       http://example.com/a",
+            "http://example.com:08080/a,      http://example.com:8080/a",
+            "http://127.0.0.1:28050/c/1k,     http://127.0.0.1:28050/c/1k",
+            "http://user:pw@example.com/a,    http://example.com/a",
+            "http://example.com/a?,           http://example.com/a?",
+            "http://example.com?q,            http://example.com/?q",
+            "http://[::1]:8080/a?b#c,         http://[::1]:8080/a?b",
+            "http://[::1]/a,                  http://[::1]/a",
+            "ftp://example.com:21/f,          ftp://example.com/f",
+            "https://example.com:44/a,        https://example.com:44/a"})
     void normalisesKeys(String uri, String key) {
         assertEquals(key, CacheKey.of(uri).value());
     }

@@ -101,6 +101,25 @@ class CacheIT extends MockOriginCase {
     }
 
     @Test
+    void aMemoryHitAfterA304SendsTheRefreshedFieldsNotTheHeadPreparedBefore() throws Exception {
+        origin.enqueue(cacheable("hello", "X-Version", "1", "Via", "1.1 origin-side"));
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600")
+                .addHeader("ETag", "\"v1\"").addHeader("X-Version", "2").build());
+
+        get("/p");
+        HttpResponse<String> before = get("/p"); // a memory hit: the stored response's head is prepared
+        get("/p", "Cache-Control", "no-cache"); // the client asks for validation: the origin's 304 updates it
+        HttpResponse<String> after = get("/p");
+
+        assertEquals("1", before.headers().firstValue("X-Version").orElse(null));
+        assertEquals("2", after.headers().firstValue("X-Version").orElse(null));
+        assertEquals("hello", after.body());
+        assertEquals("1.1 origin-side, 1.1 gatehouse", after.headers().firstValue("Via").orElse(null));
+        assertEquals("HIT from gatehouse", after.headers().firstValue("X-Cache").orElse(null));
+        assertEquals(List.of("TCP_MISS", "TCP_MEM_HIT", "TCP_REFRESH_UNMODIFIED", "TCP_MEM_HIT"), results(4));
+    }
+
+    @Test
     void revalidationAnsweredWithANewResponseReplacesTheStoredOne() throws Exception {
         origin.enqueue(cacheable("old", "Cache-Control", "max-age=0"));
         origin.enqueue(cacheable("new", "ETag", "\"v2\""));

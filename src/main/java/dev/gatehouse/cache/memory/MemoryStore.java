@@ -6,6 +6,7 @@ import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.Function;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -53,7 +54,7 @@ public final class MemoryStore implements CacheStore {
     @Override
     public Optional<StoredResponse> open(CacheKey key) {
         Held held = entries.getIfPresent(key);
-        return held == null ? Optional.empty() : Optional.of(held.response());
+        return held == null ? Optional.empty() : Optional.of(held);
     }
 
     @Override
@@ -121,47 +122,72 @@ public final class MemoryStore implements CacheStore {
         entries.invalidateAll();
     }
 
-    /** @param body read-only, position 0; hand out duplicates, never this instance */
-    private record Held(CacheEntry entry, ByteBuffer body) {
+    /**
+     * One stored response, handed to readers as is: nothing to release, and nothing allocated per hit. Its
+     * {@link #derived} value is kept here, so it goes with the entry on eviction, update and replacement.
+     */
+    private static final class Held implements StoredResponse {
+        private final CacheEntry entry;
+        /** Read-only, position 0; hand out duplicates, never this instance. */
+        private final ByteBuffer body;
+        /** The last derived value; plain, since a value is immutable and a lost race only derives it twice. */
+        private Derived derived;
+
+        Held(CacheEntry entry, ByteBuffer body) {
+            this.entry = entry;
+            this.body = body;
+        }
+
         int weight() {
             long headerBytes = entry.headers().fields().stream()
                     .mapToLong(field -> field.getKey().length() + field.getValue().length() + 4).sum();
             return (int) Math.min(Integer.MAX_VALUE, body.capacity() + headerBytes + ENTRY_OVERHEAD);
         }
 
-        StoredResponse response() {
-            return new StoredResponse() {
-                @Override
-                public CacheEntry entry() {
-                    return entry;
-                }
+        @Override
+        public CacheEntry entry() {
+            return entry;
+        }
 
-                @Override
-                public long bodyLength() {
-                    return body.capacity();
-                }
+        @Override
+        public long bodyLength() {
+            return body.capacity();
+        }
 
-                @Override
-                public InputStream body() {
-                    return new BufferInputStream(body.duplicate());
-                }
+        @Override
+        public InputStream body() {
+            return new BufferInputStream(body.duplicate());
+        }
 
-                @Override
-                public boolean fromMemory() {
-                    return true;
-                }
+        @Override
+        public boolean fromMemory() {
+            return true;
+        }
 
-                @Override
-                public Optional<ByteBuffer> bodyBuffer() {
-                    return Optional.of(body.duplicate());
-                }
+        @Override
+        public Optional<ByteBuffer> bodyBuffer() {
+            return Optional.of(body.duplicate());
+        }
 
-                @Override
-                public void close() {
-                }
-            };
+        @Override
+        public <T> T derived(Function<? super StoredResponse, ? extends T> derive) {
+            Derived kept = derived;
+            if (kept == null || kept.by != derive) {
+                kept = new Derived(derive, derive.apply(this));
+                derived = kept;
+            }
+            @SuppressWarnings("unchecked") // stored by this very function, which returns a T
+            T value = (T) kept.value;
+            return value;
+        }
+
+        @Override
+        public void close() {
         }
     }
+
+    /** A derived value and the function that made it; final fields, so safely shared between threads. */
+    private record Derived(Function<?, ?> by, Object value) {}
 
     private final class MemoryWriter extends BodyWriter {
         private final CacheKey key;

@@ -7,12 +7,16 @@ import static dev.gatehouse.cache.StoreFixtures.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
@@ -85,5 +89,30 @@ class MemoryStoreTest {
         store.remove(KEY);
         assertNull(read(store, KEY));
         assertFalse(store.update(KEY, entry("three")));
+    }
+
+    @Test
+    void aDerivedValueIsMadeOncePerStoredResponseAndDroppedWhenItIsUpdatedOrReplaced() {
+        MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
+        put(store, KEY, entry("one"), body(100, 1));
+        AtomicInteger made = new AtomicInteger();
+        Function<CacheStore.StoredResponse, String> marker = stored -> {
+            made.incrementAndGet();
+            return new String(stored.entry().headers().first("X-Marker"));
+        };
+
+        String first = store.open(KEY).orElseThrow().derived(marker);
+        assertSame(first, store.open(KEY).orElseThrow().derived(marker), "kept with the stored response");
+        assertEquals(1, made.get());
+
+        store.update(KEY, entry("two")); // a 304's merged fields
+        assertEquals("two", store.open(KEY).orElseThrow().derived(marker));
+        put(store, KEY, entry("three"), body(100, 2));
+        assertEquals("three", store.open(KEY).orElseThrow().derived(marker));
+        assertEquals(3, made.get());
+
+        Function<CacheStore.StoredResponse, String> other = stored -> "other";
+        assertEquals("other", store.open(KEY).orElseThrow().derived(other), "another function gets its own value");
+        assertNotSame(first, store.open(KEY).orElseThrow().derived(marker));
     }
 }

@@ -1,0 +1,83 @@
+package dev.gatehouse.listener;
+
+import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.http.Via;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The header fields a stored response goes out with, in Undertow's terms: every stored field but those the
+ * caller writes itself, each name already an {@link HttpString}, and one {@code Via} with this proxy's entry
+ * appended to what the origin's chain sent (RFC 9110 §7.6.3).
+ *
+ * <p>A memory-tier response keeps its head for all its hits (see
+ * {@link dev.gatehouse.cache.CacheStore.StoredResponse#derived}): then a hit only adds {@code Age} and
+ * {@code X-Cache}, where it used to turn every field name into an {@code HttpString} and build {@code Via}
+ * again. Immutable, so the IO threads share it.
+ */
+final class ResponseHead {
+    private final HttpString[] names;
+    private final String[] values;
+    private final String via;
+    private final String contentLength;
+
+    private ResponseHead(HttpString[] names, String[] values, String via, String contentLength) {
+        this.names = names;
+        this.values = values;
+        this.via = via;
+        this.contentLength = contentLength;
+    }
+
+    /**
+     * The head for {@code fields} without any named in {@code skip} (compared case-insensitively), whose
+     * {@code Via} lines become one value ending with {@code proxy}'s entry; {@code bodyLength} is the
+     * {@code Content-Length} of a whole stored body, or -1 where none is sent.
+     */
+    static ResponseHead of(CacheHeaders fields, List<String> skip, Via proxy, long bodyLength) {
+        List<Map.Entry<String, String>> lines = fields.fields();
+        int n = lines.size();
+        HttpString[] names = new HttpString[n];
+        String[] values = new String[n];
+        int kept = 0;
+        String received = null;
+        for (int i = 0; i < n; i++) {
+            String name = lines.get(i).getKey();
+            String value = lines.get(i).getValue();
+            if (name.equalsIgnoreCase("Via")) {
+                received = received == null ? value : received + ", " + value;
+            } else if (!skipped(skip, name)) {
+                names[kept] = HttpString.tryFromString(name);
+                values[kept++] = value;
+            }
+        }
+        if (kept < n) {
+            names = java.util.Arrays.copyOf(names, kept);
+            values = java.util.Arrays.copyOf(values, kept);
+        }
+        return new ResponseHead(names, values, proxy.append(received), bodyLength < 0 ? null : Long.toString(bodyLength));
+    }
+
+    private static boolean skipped(List<String> skip, String name) {
+        for (int i = 0; i < skip.size(); i++) {
+            if (skip.get(i).equalsIgnoreCase(name)) return true;
+        }
+        return false;
+    }
+
+    /** Adds the fields, in their stored order, and sets {@code Via}. */
+    void addTo(HeaderMap out) {
+        for (int i = 0; i < names.length; i++) {
+            out.add(names[i], values[i]);
+        }
+        out.put(Headers.VIA, via);
+    }
+
+    /** The whole body's {@code Content-Length} value; only for a head made with a body length. */
+    String contentLength() {
+        if (contentLength == null) throw new IllegalStateException("this head was made without a body length");
+        return contentLength;
+    }
+}
