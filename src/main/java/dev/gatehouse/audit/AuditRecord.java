@@ -1,7 +1,7 @@
 package dev.gatehouse.audit;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One access as it will appear in the audit log, filled along the request chain and written once.
@@ -18,7 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * print them as {@code -}, {@code 000} or {@code null} as their format requires.
  */
 public final class AuditRecord {
-    private final AtomicBoolean completed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<AuditRecord> COMPLETED =
+            AtomicIntegerFieldUpdater.newUpdater(AuditRecord.class, "completed");
+    /** 1 once completed: a field, not an {@code AtomicBoolean}, to save an object per access. */
+    private volatile int completed;
 
     private String requestId;
     private long startEpochMillis;
@@ -47,7 +50,7 @@ public final class AuditRecord {
      * @return {@code true} the first time only; the caller that gets {@code true} writes the record
      */
     public boolean complete(long endEpochMillis) {
-        if (!completed.compareAndSet(false, true)) {
+        if (!COMPLETED.compareAndSet(this, 0, 1)) {
             return false;
         }
         durationMillis = Math.max(0, endEpochMillis - startEpochMillis);
@@ -56,7 +59,7 @@ public final class AuditRecord {
 
     /** Whether {@link #complete(long)} has been called. */
     public boolean isCompleted() {
-        return completed.get();
+        return completed == 1;
     }
 
     /** End of the access: start plus duration; the time both formats log (as Squid does). */
