@@ -24,6 +24,9 @@ public final class AuditRecord {
     private volatile int completed;
 
     private String requestId;
+    /** With {@link #requestSequence}, the id until it is first read; see {@link #setRequestId(String, long)}. */
+    private String requestIdPrefix;
+    private long requestSequence;
     private long startEpochMillis;
     private long durationMillis;
     private String clientAddress;
@@ -67,8 +70,29 @@ public final class AuditRecord {
         return startEpochMillis + durationMillis;
     }
 
-    public String getRequestId() { return requestId; }
-    public void setRequestId(String requestId) { this.requestId = requestId; }
+    public String getRequestId() {
+        if (requestId == null && requestIdPrefix != null) {
+            // Built at most once per reader; two threads that race here (an observer's log line while the
+            // writer formats) build equal strings, and a String is safe to publish without a fence.
+            requestId = requestIdPrefix + Long.toString(requestSequence, 36);
+        }
+        return requestId;
+    }
+
+    public void setRequestId(String requestId) {
+        this.requestId = requestId;
+        this.requestIdPrefix = null;
+    }
+
+    /**
+     * Sets the id to {@code prefix} followed by {@code sequence} in base 36, a string built only when the
+     * id is first read: the Squid format never reads it, so most accesses never build it.
+     */
+    public void setRequestId(String prefix, long sequence) {
+        this.requestId = null;
+        this.requestIdPrefix = prefix;
+        this.requestSequence = sequence;
+    }
 
     public long getStartEpochMillis() { return startEpochMillis; }
     public void setStartEpochMillis(long startEpochMillis) { this.startEpochMillis = startEpochMillis; }

@@ -31,7 +31,7 @@ final class AuditHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         AuditRecord record = new AuditRecord();
-        record.setRequestId(ids.next());
+        ids.assign(record);
         record.setStartEpochMillis(System.currentTimeMillis());
         ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
         if (tap != null) {
