@@ -12,8 +12,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * One audit line for a typical record (a cache miss with a policy decision and a category, the
- * {@code AuditRecords.miss()} of the formatter tests) in both formats, appended to a reused builder as
- * {@link AuditLog}'s writer thread does.
+ * {@code AuditRecords.miss()} of the formatter tests) in both formats, appended to a reused
+ * {@link LineBuffer} as {@link AuditLog}'s writer thread does.
  *
  * <pre>{@code
  * scripts/jmh AuditFormatBenchmark
@@ -28,18 +28,18 @@ public class AuditFormatBenchmark {
     private final AuditRecord record = AuditRecords.miss();
     private final AuditFormatter json = new JsonLinesFormatter();
     private final AuditFormatter squid = new SquidNativeFormatter();
-    private final StringBuilder line = new StringBuilder(512);
+    private final LineBuffer line = new LineBuffer(512);
 
     @Benchmark
-    public StringBuilder jsonLines(CpuTime cpu) {
-        line.setLength(0);
+    public LineBuffer jsonLines(CpuTime cpu) {
+        line.clear();
         json.append(record, line);
         return line;
     }
 
     @Benchmark
-    public StringBuilder squidNative(CpuTime cpu) {
-        line.setLength(0);
+    public LineBuffer squidNative(CpuTime cpu) {
+        line.clear();
         squid.append(record, line);
         return line;
     }

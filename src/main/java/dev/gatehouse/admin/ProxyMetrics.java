@@ -19,7 +19,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.function.IntSupplier;
 import java.util.regex.Pattern;
 
@@ -45,26 +47,38 @@ import java.util.regex.Pattern;
  * by {@link BoundedLabels} all the same.
  */
 public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable {
-    /** Methods labelled by name; any other token a client sends is {@code OTHER}. */
-    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS",
-            "TRACE", "PATCH");
     /** Latency buckets: from a memory hit to a slow origin. */
     private static final Duration[] BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
             Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
             Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
             Duration.ofSeconds(30), Duration.ofSeconds(60)};
 
+    /** The {@code method} label values: {@link #METHODS_BY_NAME}, then {@code OTHER} and {@code NONE}. */
+    private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE",
+            "PATCH", "OTHER", "NONE"};
+    private static final int OTHER_METHOD = 9;
+    private static final int NO_METHOD = 10;
+    /** Methods labelled by name, to their index in {@link #METHODS}; any other token a client sends is {@code OTHER}. */
+    private static final Map<String, Integer> METHODS_BY_NAME = Map.of("GET", 0, "HEAD", 1, "POST", 2, "PUT", 3,
+            "DELETE", 4, "CONNECT", 5, "OPTIONS", 6, "TRACE", 7, "PATCH", 8);
+    /** The {@code status_class} label values; {@code none} for a status outside 100-599 (0: nothing was sent). */
+    private static final String[] STATUS_CLASSES = {"none", "1xx", "2xx", "3xx", "4xx", "5xx"};
+
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Map<Outcome, Timer> durations = new EnumMap<>(Outcome.class);
-    private static final String[] STATUS_CLASSES = {null, "1xx", "2xx", "3xx", "4xx", "5xx"};
 
-    /** The labels of one {@code proxy_requests_total} series. */
-    private record RequestLabels(String result, String method, String statusClass) {}
-
-    private final Map<RequestLabels, Counter> requests = new ConcurrentHashMap<>();
-    private final Map<Outcome, Counter> bytesToClient = new ConcurrentHashMap<>();
-    private final Map<Outcome, Counter> bytesFromClient = new ConcurrentHashMap<>();
+    /*
+     * The per-access counters are found by index, not by a key object per access (building and hashing a
+     * labels record, and the lambda for computeIfAbsent, showed in the hit-path profile); each is still
+     * registered only when first counted, so a series that never happened is not exported.
+     */
+    /** {@code proxy_requests_total} by result label: result codes that {@link #resultCodes} let through as they are. */
+    private final Map<String, LazyCounters> requests = new ConcurrentHashMap<>();
+    private final LazyCounters noResultRequests = requestCounters("none");
+    private final LazyCounters otherResultRequests = requestCounters("other");
+    private final LazyCounters bytesToClient = bytesCounters("to_client");
+    private final LazyCounters bytesFromClient = bytesCounters("from_client");
     private final BoundedLabels resultCodes = new BoundedLabels(64, "[A-Z][A-Z_]{0,39}");
     private final BoundedLabels errors = new BoundedLabels(64, "[a-z][a-z0-9_]{0,39}");
     private final BoundedLabels categories = new BoundedLabels(256, "[A-Za-z0-9._-]{1,64}");
@@ -114,15 +128,10 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     @Override
     public void accept(AuditRecord record) {
         Outcome outcome = Outcome.of(record);
-        // The counters are looked up in our own maps: building and registering a meter id per access (tags
-        // sorted, id hashed) showed in the hit-path profile.
-        requests.computeIfAbsent(new RequestLabels(resultCodes.of(record.getResultCode()), method(record.getMethod()),
-                statusClass(record.getStatus())), labels -> Counter.builder("proxy.requests")
-                .description("Accesses, by Squid result code, method and status class")
-                .tags("result", labels.result(), "method", labels.method(), "status_class", labels.statusClass())
-                .register(registry)).increment();
-        bytes("to_client", outcome, record.getBytesToClient());
-        bytes("from_client", outcome, record.getBytesFromClient());
+        requestCounters(record).increment(method(record.getMethod()) * STATUS_CLASSES.length
+                + statusClass(record.getStatus()));
+        bytesToClient.increment(outcome.ordinal(), Math.max(0, record.getBytesToClient()));
+        bytesFromClient.increment(outcome.ordinal(), Math.max(0, record.getBytesFromClient()));
         durations.get(outcome).record(Math.max(0, record.getDurationMillis()), TimeUnit.MILLISECONDS);
         if (record.getError() != null) {
             Counter.builder("proxy.errors").description("Failed accesses by failure name")
@@ -138,21 +147,40 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
         }
     }
 
-    private void bytes(String direction, Outcome outcome, long bytes) {
-        Map<Outcome, Counter> counters = direction.equals("to_client") ? bytesToClient : bytesFromClient;
-        counters.computeIfAbsent(outcome, o -> Counter.builder("proxy.bytes").baseUnit("bytes")
+    /** The record's {@code proxy_requests_total} counters, by method and status class. */
+    private LazyCounters requestCounters(AuditRecord record) {
+        String code = record.getResultCode();
+        LazyCounters known = code == null ? null : requests.get(code);
+        if (known != null) return known;
+        String label = resultCodes.of(code);
+        if (!label.equals(code)) return label.equals("none") ? noResultRequests : otherResultRequests;
+        return requests.computeIfAbsent(label, this::requestCounters);
+    }
+
+    private LazyCounters requestCounters(String result) {
+        return new LazyCounters(METHODS.length * STATUS_CLASSES.length, i -> Counter.builder("proxy.requests")
+                .description("Accesses, by Squid result code, method and status class")
+                .tags("result", result, "method", METHODS[i / STATUS_CLASSES.length],
+                        "status_class", STATUS_CLASSES[i % STATUS_CLASSES.length])
+                .register(registry));
+    }
+
+    private LazyCounters bytesCounters(String direction) {
+        Outcome[] outcomes = Outcome.values();
+        return new LazyCounters(outcomes.length, i -> Counter.builder("proxy.bytes").baseUnit("bytes")
                 .description("Bytes exchanged with clients, headers included")
-                .tags("direction", direction, "outcome", o.label())
-                .register(registry)).increment(Math.max(0, bytes));
+                .tags("direction", direction, "outcome", outcomes[i].label())
+                .register(registry));
     }
 
-    private static String method(String method) {
-        if (method == null) return "NONE";
-        return METHODS.contains(method) ? method : "OTHER";
+    private static int method(String method) {
+        if (method == null) return NO_METHOD;
+        Integer known = METHODS_BY_NAME.get(method);
+        return known == null ? OTHER_METHOD : known;
     }
 
-    private static String statusClass(int status) {
-        return status < 100 || status > 599 ? "none" : STATUS_CLASSES[status / 100];
+    private static int statusClass(int status) {
+        return status < 100 || status > 599 ? 0 : status / 100;
     }
 
     /** The Prometheus text exposition (format 0.0.4). */
@@ -169,6 +197,33 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
     public void close() {
         gc.close();
         registry.close();
+    }
+
+    /**
+     * Counters of one metric, one per index, each registered on its first increment. Threads that race
+     * to register one get the same meter from the registry, so no count is lost.
+     */
+    private static final class LazyCounters {
+        private final AtomicReferenceArray<Counter> counters;
+        private final IntFunction<Counter> register;
+
+        LazyCounters(int size, IntFunction<Counter> register) {
+            this.counters = new AtomicReferenceArray<>(size);
+            this.register = register;
+        }
+
+        void increment(int index) {
+            increment(index, 1);
+        }
+
+        void increment(int index, double amount) {
+            Counter counter = counters.get(index);
+            if (counter == null) {
+                counter = register.apply(index);
+                counters.set(index, counter);
+            }
+            counter.increment(amount);
+        }
     }
 
     /** Label values of one label, at most {@code max} distinct ones; the rest, and malformed ones, become {@code other}. */

@@ -9,12 +9,12 @@ package dev.gatehouse.audit;
  */
 public interface AuditFormatter {
 
-    /** Appends the record as one line, without the trailing newline. */
-    void append(AuditRecord record, StringBuilder line);
+    /** Appends the record as one line of UTF-8, without the trailing newline. */
+    void append(AuditRecord record, LineBuffer line);
 
     /** The record as one line, without the trailing newline. */
     default String format(AuditRecord record) {
-        StringBuilder line = new StringBuilder(256);
+        LineBuffer line = new LineBuffer(256);
         append(record, line);
         return line.toString();
     }

@@ -2,7 +2,6 @@ package dev.gatehouse.audit;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -226,7 +225,7 @@ public final class AuditLog implements AutoCloseable {
 
     private void drain() {
         List<AuditRecord> batch = new ArrayList<>(BATCH);
-        StringBuilder line = new StringBuilder(512);
+        LineBuffer line = new LineBuffer(512);
         long lastFlush = System.nanoTime();
         boolean unflushed = false;
         while (!(closing && writersInFlight.get() == 0 && queue.isEmpty())) {
@@ -272,13 +271,11 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private void writeOne(AuditRecord record, StringBuilder line) {
-        byte[] bytes;
+    private void writeOne(AuditRecord record, LineBuffer line) {
         try {
-            line.setLength(0);
+            line.clear();
             formatter.append(record, line);
-            line.append('\n');
-            bytes = line.toString().getBytes(StandardCharsets.UTF_8);
+            line.ascii('\n');
         } catch (RuntimeException e) {
             log.error("Cannot format audit record {}; not written", record.getRequestId(), e);
             return;
@@ -289,7 +286,7 @@ public final class AuditLog implements AutoCloseable {
                     reopenRequested = false;
                     output.reopen();
                 }
-                output.writeLine(bytes);
+                output.writeLine(line.array(), line.length());
                 written.incrementAndGet();
                 consecutiveFailures = 0;
                 return;
@@ -302,7 +299,7 @@ public final class AuditLog implements AutoCloseable {
                 // Closing must end: after a few failures, each remaining record gets one attempt.
                 if (closing && consecutiveFailures >= ATTEMPTS_WHILE_CLOSING) {
                     log.error("Audit log {} closing with a write failure; unwritten record: {}",
-                            target, new String(bytes, StandardCharsets.UTF_8).stripTrailing());
+                            target, line.toString().stripTrailing());
                     return;
                 }
                 pause();

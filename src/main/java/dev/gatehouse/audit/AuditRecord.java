@@ -1,7 +1,7 @@
 package dev.gatehouse.audit;
 
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One access as it will appear in the audit log, filled along the request chain and written once.
@@ -18,9 +18,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * print them as {@code -}, {@code 000} or {@code null} as their format requires.
  */
 public final class AuditRecord {
-    private final AtomicBoolean completed = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<AuditRecord> COMPLETED =
+            AtomicIntegerFieldUpdater.newUpdater(AuditRecord.class, "completed");
+    /** 1 once completed: a field, not an {@code AtomicBoolean}, to save an object per access. */
+    private volatile int completed;
 
     private String requestId;
+    /** With {@link #requestSequence}, the id until it is first read; see {@link #setRequestId(String, long)}. */
+    private String requestIdPrefix;
+    private long requestSequence;
     private long startEpochMillis;
     private long durationMillis;
     private String clientAddress;
@@ -47,7 +53,7 @@ public final class AuditRecord {
      * @return {@code true} the first time only; the caller that gets {@code true} writes the record
      */
     public boolean complete(long endEpochMillis) {
-        if (!completed.compareAndSet(false, true)) {
+        if (!COMPLETED.compareAndSet(this, 0, 1)) {
             return false;
         }
         durationMillis = Math.max(0, endEpochMillis - startEpochMillis);
@@ -56,7 +62,7 @@ public final class AuditRecord {
 
     /** Whether {@link #complete(long)} has been called. */
     public boolean isCompleted() {
-        return completed.get();
+        return completed == 1;
     }
 
     /** End of the access: start plus duration; the time both formats log (as Squid does). */
@@ -64,8 +70,29 @@ public final class AuditRecord {
         return startEpochMillis + durationMillis;
     }
 
-    public String getRequestId() { return requestId; }
-    public void setRequestId(String requestId) { this.requestId = requestId; }
+    public String getRequestId() {
+        if (requestId == null && requestIdPrefix != null) {
+            // Built at most once per reader; two threads that race here (an observer's log line while the
+            // writer formats) build equal strings, and a String is safe to publish without a fence.
+            requestId = requestIdPrefix + Long.toString(requestSequence, 36);
+        }
+        return requestId;
+    }
+
+    public void setRequestId(String requestId) {
+        this.requestId = requestId;
+        this.requestIdPrefix = null;
+    }
+
+    /**
+     * Sets the id to {@code prefix} followed by {@code sequence} in base 36, a string built only when the
+     * id is first read: the Squid format never reads it, so most accesses never build it.
+     */
+    public void setRequestId(String prefix, long sequence) {
+        this.requestId = null;
+        this.requestIdPrefix = prefix;
+        this.requestSequence = sequence;
+    }
 
     public long getStartEpochMillis() { return startEpochMillis; }
     public void setStartEpochMillis(long startEpochMillis) { this.startEpochMillis = startEpochMillis; }

@@ -64,12 +64,12 @@ final class RotatingFileOutput implements LineOutput {
     }
 
     @Override
-    public void writeLine(byte[] line) throws IOException {
-        if (size > 0 && (tooBigWith(line.length) || dayEnded())) {
+    public void writeLine(byte[] line, int length) throws IOException {
+        if (size > 0 && (tooBigWith(length) || dayEnded())) {
             rotate();
         }
-        out.write(line);
-        size += line.length;
+        out.write(line, 0, length);
+        size += length;
     }
 
     private boolean tooBigWith(int lineLength) {

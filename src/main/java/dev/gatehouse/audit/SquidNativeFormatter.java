@@ -1,7 +1,5 @@
 package dev.gatehouse.audit;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * Formats a record in Squid's native access.log format, byte for byte, so GoAccess, SARG and
  * Calamaris read the file unchanged.
@@ -32,66 +30,53 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SquidNativeFormatter implements AuditFormatter {
 
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
-
     @Override
-    public void append(AuditRecord r, StringBuilder out) {
+    public void append(AuditRecord r, LineBuffer out) {
         long end = r.endEpochMillis();
-        out.append(Math.floorDiv(end, 1000)).append('.');
-        padded(out, Math.floorMod(end, 1000), 3, '0');
-        out.append(' ');
-        padded(out, r.getDurationMillis(), 6, ' ');
-        out.append(' ');
+        out.decimal(Math.floorDiv(end, 1000)).ascii('.').decimal(Math.floorMod(end, 1000), 3, '0').ascii(' ');
+        out.decimal(r.getDurationMillis(), 6, ' ').ascii(' ');
         token(out, r.getClientAddress());
-        out.append(' ');
+        out.ascii(' ');
         token(out, r.getResultCode() == null ? "NONE_NONE" : r.getResultCode());
-        out.append('/');
-        padded(out, Math.max(0, r.getStatus()), 3, '0');
-        out.append(' ').append(r.getBytesToClient()).append(' ');
+        out.ascii('/').decimal(Math.max(0, r.getStatus()), 3, '0').ascii(' ');
+        out.decimal(r.getBytesToClient()).ascii(' ');
         token(out, r.getMethod());
-        out.append(' ');
+        out.ascii(' ');
         token(out, r.getUrl());
-        out.append(' ');
+        out.ascii(' ');
         userToken(out, r.getUser());
-        out.append(' ');
+        out.ascii(' ');
         token(out, r.getHierarchy() == null ? "HIER_NONE" : r.getHierarchy());
-        out.append('/');
+        out.ascii('/');
         token(out, r.getUpstreamAddress());
-        out.append(' ');
+        out.ascii(' ');
         token(out, r.getContentType());
     }
 
-    /** Like {@code %0Nd} or {@code %Nd}: left-pads {@code value} to {@code width}, never truncates. */
-    private static void padded(StringBuilder out, long value, int width, char pad) {
-        String digits = Long.toString(value);
-        for (int i = digits.length(); i < width; i++) {
-            out.append(pad);
-        }
-        out.append(digits);
-    }
-
     /** A field value that must not contain spaces, controls or non-ASCII; {@code -} when empty. */
-    private static void token(StringBuilder out, String value) {
+    private static void token(LineBuffer out, String value) {
         escaped(out, value, false);
     }
 
     /** The user name, URL-encoded as Squid does ({@code alice%40corp}); {@code -} when empty. */
-    private static void userToken(StringBuilder out, String value) {
+    private static void userToken(LineBuffer out, String value) {
         escaped(out, value, true);
     }
 
-    private static void escaped(StringBuilder out, String value, boolean onlyUnreserved) {
+    private static void escaped(LineBuffer out, String value, boolean onlyUnreserved) {
         if (value == null || value.isEmpty()) {
-            out.append('-');
+            out.ascii('-');
             return;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             boolean keep = onlyUnreserved ? isUnreserved(c) : c > 0x20 && c < 0x7F;
             if (keep) {
-                out.append(c);
+                out.ascii(c);
             } else {
-                i = percentEncode(out, value, i);
+                // UTF-8 bytes of the character or surrogate pair. A lone surrogate encodes as '?' and so is
+                // logged as %3F: lossy, but never a split field.
+                i = out.percentEncoded(value, i);
             }
         }
     }
@@ -99,24 +84,5 @@ public final class SquidNativeFormatter implements AuditFormatter {
     private static boolean isUnreserved(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
                 || c == '-' || c == '.' || c == '_' || c == '~';
-    }
-
-    /**
-     * Percent-encodes the character (or surrogate pair) at {@code i} as UTF-8 bytes.
-     *
-     * @return the index of the last char consumed
-     */
-    private static int percentEncode(StringBuilder out, String value, int i) {
-        char c = value.charAt(i);
-        int end = i + 1;
-        if (Character.isHighSurrogate(c) && end < value.length()
-                && Character.isLowSurrogate(value.charAt(end))) {
-            end++;
-        }
-        // A lone surrogate encodes as '?' and so is logged as %3F: lossy, but never a split field.
-        for (byte b : value.substring(i, end).getBytes(StandardCharsets.UTF_8)) {
-            out.append('%').append(HEX[b >> 4 & 0xF]).append(HEX[b & 0xF]);
-        }
-        return end - 1;
     }
 }

@@ -13,8 +13,8 @@ final class StreamOutput implements LineOutput {
     }
 
     @Override
-    public void writeLine(byte[] line) throws IOException {
-        out.write(line);
+    public void writeLine(byte[] line, int length) throws IOException {
+        out.write(line, 0, length);
     }
 
     @Override

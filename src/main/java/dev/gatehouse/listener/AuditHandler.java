@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import io.undertow.server.HttpHandler;
+import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpServerConnection;
 import io.undertow.util.Headers;
@@ -30,7 +31,7 @@ final class AuditHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         AuditRecord record = new AuditRecord();
-        record.setRequestId(ids.next());
+        ids.assign(record);
         record.setStartEpochMillis(System.currentTimeMillis());
         ConnectionTap tap = exchange.getConnection() instanceof HttpServerConnection c ? taps.get(c.getChannel()) : null;
         if (tap != null) {
@@ -49,22 +50,9 @@ final class AuditHandler implements HttpHandler {
             exchange.putAttachment(Exchanges.TAP, tap);
         }
         trail.held();
-        AuditHold hold = new AuditHold(() -> {
-            try {
-                finish(exchange, record);
-            } finally {
-                trail.released();
-            }
-        });
-        exchange.putAttachment(Exchanges.HOLD, hold);
-        exchange.addExchangeCompleteListener((ex, nextListener) -> {
-            try {
-                completed(ex, record, tap);
-                hold.release();
-            } finally {
-                nextListener.proceed();
-            }
-        });
+        Access access = new Access(exchange, record, tap);
+        exchange.putAttachment(Exchanges.HOLD, access);
+        exchange.addExchangeCompleteListener(access);
         next.handleRequest(exchange);
     }
 
@@ -91,6 +79,41 @@ final class AuditHandler implements HttpHandler {
             if (record.getError() == null) record.setError("client_aborted");
         }
         trail.complete(record);
+    }
+
+    /**
+     * One exchange's audit: its completion listener and the hold the exchange keeps on its record, in one
+     * object per exchange.
+     */
+    private final class Access extends AuditHold implements ExchangeCompletionListener {
+        private final HttpServerExchange exchange;
+        private final AuditRecord record;
+        private final ConnectionTap tap;
+
+        Access(HttpServerExchange exchange, AuditRecord record, ConnectionTap tap) {
+            this.exchange = exchange;
+            this.record = record;
+            this.tap = tap;
+        }
+
+        @Override
+        public void exchangeEvent(HttpServerExchange ex, NextListener nextListener) {
+            try {
+                completed(ex, record, tap);
+                release();
+            } finally {
+                nextListener.proceed();
+            }
+        }
+
+        @Override
+        void finish() {
+            try {
+                AuditHandler.this.finish(exchange, record);
+            } finally {
+                trail.released();
+            }
+        }
     }
 
     /** The URL as Squid logs it: absolute-form for HTTP, {@code host:port} for CONNECT. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.audit.AuditRecord;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,10 +10,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * can find the record from a screenshot.
  */
 final class RequestIds {
-    private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36);
+    /** Five base-36 digits and a dash: {@code k3x9q-}. */
+    private final String prefix = Long.toString(ThreadLocalRandom.current().nextLong(36L * 36 * 36 * 36, 36L * 36 * 36 * 36 * 36), 36) + "-";
     private final AtomicLong counter = new AtomicLong();
 
-    String next() {
-        return prefix + "-" + Long.toString(counter.incrementAndGet(), 36);
+    /** Gives the record the next id, {@code k3x9q-1a}: the prefix and the counter in base 36 (built when first read). */
+    void assign(AuditRecord record) {
+        record.setRequestId(prefix, counter.incrementAndGet());
     }
 }

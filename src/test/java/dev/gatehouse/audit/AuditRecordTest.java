@@ -36,4 +36,17 @@ class AuditRecordTest {
         assertTrue(r.getCategories().isEmpty());
         assertTrue(r.getTags().isEmpty());
     }
+
+    @Test
+    void aRequestIdGivenAsPrefixAndSequenceReadsAsThePrefixAndTheSequenceInBase36() {
+        AuditRecord r = new AuditRecord();
+        r.setRequestId("k3x9q-", 1_295L);
+        assertEquals("k3x9q-zz", r.getRequestId());
+        assertTrue(new JsonLinesFormatter().format(r).contains("\"requestId\":\"k3x9q-zz\""));
+
+        r.setRequestId("-");
+        assertEquals("-", r.getRequestId());
+        r.setRequestId("k3x9q-", Long.MAX_VALUE);
+        assertEquals("k3x9q-1y2p0ij32e8e7", r.getRequestId());
+    }
 }

@@ -17,11 +17,11 @@ final class FailingOutput implements LineOutput {
     }
 
     @Override
-    public void writeLine(byte[] line) throws IOException {
+    public void writeLine(byte[] line, int length) throws IOException {
         if (failuresLeft.getAndDecrement() > 0) {
             throw new IOException("No space left on device");
         }
-        lines.add(new String(line, StandardCharsets.UTF_8));
+        lines.add(new String(line, 0, length, StandardCharsets.UTF_8));
     }
 
     @Override

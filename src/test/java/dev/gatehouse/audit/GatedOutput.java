@@ -16,13 +16,13 @@ final class GatedOutput implements LineOutput {
     }
 
     @Override
-    public void writeLine(byte[] line) {
+    public void writeLine(byte[] line, int length) {
         try {
             gate.await();
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        lines.add(new String(line, StandardCharsets.UTF_8));
+        lines.add(new String(line, 0, length, StandardCharsets.UTF_8));
     }
 
     @Override
