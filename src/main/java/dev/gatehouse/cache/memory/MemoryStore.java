@@ -200,7 +200,7 @@ public final class MemoryStore implements CacheStore {
             this.entry = entry;
             // A known length (a promotion from disk, or a response of at most the write-through size) is
             // allocated at once: growing by doubling would copy a 16 MiB body eight times.
-            this.buffer = new Buffer(expectedLength >= 0 ? (int) Math.clamp(expectedLength, 256, maxObjectBytes) : 64 * 1024);
+            this.buffer = new Buffer(expectedLength >= 0 ? (int) expectedLength : 64 * 1024); // writer() capped it
         }
 
         @Override

@@ -43,6 +43,17 @@ class MemoryStoreTest {
     }
 
     @Test
+    void anEmptyBodyIsStoredUnderATinyObjectLimit() throws Exception {
+        // Known lengths size the buffer exactly; a limit below the old 256-byte floor made that throw.
+        for (int limit : new int[] {0, 100}) {
+            MemoryStore store = new MemoryStore(1 << 20, limit);
+            CacheStore.Writer writer = store.writer(KEY, entry("empty"), 0).orElseThrow();
+            assertTrue(writer.commit(), "limit " + limit);
+            assertEquals(0, read(store, KEY).length, "limit " + limit);
+        }
+    }
+
+    @Test
     void staysWithinItsByteBound() {
         MemoryStore store = new MemoryStore(100_000, 64 * 1024);
         for (int i = 0; i < 30; i++) {
