@@ -46,10 +46,12 @@ public final class AdminServer implements AutoCloseable {
      * @param address where to listen
      * @param auth    credentials for everything but health and PAC (empty: none)
      * @param ready   whether the proxy accepts traffic
+     * @param reloadAuth re-reads the proxy-authentication files, false if they were refused; null without auth
      */
     public record Parts(InetSocketAddress address, GatehouseConfig.AdminAuth auth, BooleanSupplier ready,
                         ProxyMetrics metrics, TrafficStats stats, LiveGauges live, PacFile pac,
-                        PolicyHolder policy, Supplier<PolicyHolder.ReloadResult> reloadPolicy, Predicate<String> purge) {}
+                        PolicyHolder policy, Supplier<PolicyHolder.ReloadResult> reloadPolicy, BooleanSupplier reloadAuth,
+                        Predicate<String> purge) {}
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -62,7 +64,7 @@ public final class AdminServer implements AutoCloseable {
     public static AdminServer start(Parts parts) {
         byte[] pac = parts.pac().bytes();
         byte[] dashboard = resource("dashboard.html");
-        PolicyEndpoints policy = new PolicyEndpoints(parts.policy(), parts.reloadPolicy());
+        PolicyEndpoints policy = new PolicyEndpoints(parts.policy(), parts.reloadPolicy(), parts.reloadAuth());
         PathHandler open = new PathHandler()
                 .addExactPath("/healthz", ex -> text(ex, 200, "ok\n"))
                 .addExactPath("/readyz", ex -> {

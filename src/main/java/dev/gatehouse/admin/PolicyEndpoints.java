@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -29,11 +30,16 @@ final class PolicyEndpoints {
 
     private final PolicyHolder holder;
     private final Supplier<PolicyHolder.ReloadResult> reload;
+    private final BooleanSupplier reloadAuth;
 
-    /** @param holder the running policy, or null when none is configured */
-    PolicyEndpoints(PolicyHolder holder, Supplier<PolicyHolder.ReloadResult> reload) {
+    /**
+     * @param holder     the running policy, or null when none is configured
+     * @param reloadAuth re-reads the authentication files (false: refused), or null when there are none
+     */
+    PolicyEndpoints(PolicyHolder holder, Supplier<PolicyHolder.ReloadResult> reload, BooleanSupplier reloadAuth) {
         this.holder = holder;
         this.reload = reload;
+        this.reloadAuth = reloadAuth;
     }
 
     void reload(HttpServerExchange ex) throws Exception {
@@ -42,16 +48,22 @@ final class PolicyEndpoints {
             send(ex, 405, Map.of("error", "use POST /reload"));
             return;
         }
-        if (holder == null) {
-            send(ex, 404, Map.of("error", "no policy is configured (policy.file)"));
+        if (holder == null && reloadAuth == null) {
+            send(ex, 404, Map.of("error", "nothing to reload: no policy (policy.file) and no authentication files"));
             return;
         }
-        PolicyHolder.ReloadResult r = reload.get();
+        // Like SIGHUP: the authentication files and the policy each reload, whether or not the other exists.
+        Boolean auth = reloadAuth == null ? null : reloadAuth.getAsBoolean();
+        PolicyHolder.ReloadResult r = holder == null ? null : reload.get();
+        boolean applied = (r == null || r.applied()) && !Boolean.FALSE.equals(auth);
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("applied", r.applied());
-        body.put("version", r.version());
-        body.put("problems", r.problems().stream().map(Object::toString).toList());
-        send(ex, r.applied() ? 200 : 422, body);
+        body.put("applied", applied);
+        if (r != null) {
+            body.put("version", r.version());
+            body.put("problems", r.problems().stream().map(Object::toString).toList());
+        }
+        if (auth != null) body.put("auth", auth);
+        send(ex, applied ? 200 : 422, body);
     }
 
     void explain(HttpServerExchange ex) throws Exception {

@@ -67,8 +67,12 @@ final class AuthRuntime implements AutoCloseable {
 
     Authenticator authenticator() { return authenticator; }
 
-    /** Re-reads the files; false if they were rejected (the running data stays). */
-    boolean reload(String why) {
+    /**
+     * Re-reads the files; false if they were rejected (the running data stays). Synchronized: the watcher,
+     * SIGHUP and the admin listener may ask at once, and two overlapping LDAP reloads would each close the
+     * old pool and leave one new pool open.
+     */
+    synchronized boolean reload(String why) {
         try {
             authenticator.reload();
             log.info("proxy authentication files reloaded ({})", why);

@@ -108,10 +108,8 @@ public final class Gatehouse implements AutoCloseable {
             Gatehouse[] self = new Gatehouse[1];
             AdminServer admin = AdminServer.start(new AdminServer.Parts(config.adminAddress().toSocketAddress(),
                     config.adminAuth(), () -> self[0] != null && !self[0].stopping, metrics, stats, live, PacFile.from(config),
-                    policy == null ? null : policy.holder(), () -> {
-                        if (auth != null) auth.reload("admin");
-                        return policy.reload("admin");
-                    },
+                    policy == null ? null : policy.holder(), policy == null ? null : () -> policy.reload("admin"),
+                    auth == null ? null : () -> auth.reload("admin"),
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
             self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream);

@@ -10,6 +10,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -287,6 +291,28 @@ class ProxyAuthIT {
         assertEquals("hello carol", body);
         JsonNode record = proxy.awaitRecord(r -> r.get("status").asInt() == 200);
         assertEquals("carol", record.get("user").asText());
+    }
+
+    /** {@code POST /reload} reloads the authentication files with no policy configured, and reports a refusal. */
+    @Test
+    void theAdminReloadReloadsTheAuthenticationFilesAndReportsARefusal() throws Exception {
+        start(c -> { });
+        String good = Files.readString(htpasswd);
+        HttpClient admin = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+        HttpRequest reload = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + proxy.gatehouse().adminAddress().getPort() + "/reload")).POST(HttpRequest.BodyPublishers.noBody()).build();
+
+        Files.writeString(htpasswd, good + "dave:{SHA}refused-at-load=\n");
+        HttpResponse<String> refused = admin.send(reload, HttpResponse.BodyHandlers.ofString());
+        assertEquals(422, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("\"auth\":false"), refused.body());
+
+        Files.writeString(htpasswd, good);
+        HttpResponse<String> applied = admin.send(reload, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, applied.statusCode(), applied.body());
+        assertTrue(applied.body().contains("\"auth\":true"), applied.body());
+        Thread.sleep(1500); // the file watcher's own reloads of the broken file log too; let them finish
+        assertFalse(proxy.takeWarnings().isEmpty(), "the refused files were logged");
     }
 
     /** Credentials over the TLS listener, as a PAC file's {@code HTTPS host:port} entry makes browsers send them. */
