@@ -127,15 +127,16 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     /**
-     * The shared cache: a Caffeine memory tier for small hot objects in front of the persistent disk tier
-     * under {@code dir}. The disk index is rebuilt from the files found there in the background (it takes
-     * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway.
-     */
-    /**
      * Largest response written to the memory tier while it streams from the origin; larger ones (up to
      * {@code cache.memoryObjectBytes}) reach memory on their first hit, read from disk once.
      */
     private static final long WRITE_THROUGH_MAX_BYTES = 256 * 1024;
+
+    /**
+     * The shared cache: a Caffeine memory tier for small hot objects in front of the persistent disk tier
+     * under {@code dir}. The disk index is rebuilt from the files found there in the background (it takes
+     * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway.
+     */
 
     private static Cache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor) {
         long started = System.nanoTime();

@@ -24,12 +24,6 @@ final class GroupsFileAuthenticator implements Authenticator {
         return withFileGroups(backend.verify(user, password));
     }
 
-    @Override
-    public Verdict known(String user, String password) {
-        Verdict verdict = backend.known(user, password);
-        return verdict == null ? null : withFileGroups(verdict);
-    }
-
     private Verdict withFileGroups(Verdict verdict) {
         if (!(verdict instanceof Verdict.Accepted(Identity identity))) return verdict;
         Set<String> fromFile = groups.groupsOf(identity.user());

@@ -97,7 +97,10 @@ public interface CacheStore extends Closeable {
         /** Whether this came from the memory tier ({@link ResultCode#TCP_MEM_HIT}). */
         boolean fromMemory();
 
-        /** The whole body as a read-only buffer without copying, where the tier holds it in memory. */
+        /**
+         * The whole body as a read-only buffer without copying, where the tier holds it in memory: a fresh view
+         * each call (own position and limit), so the caller may move it freely.
+         */
         default Optional<ByteBuffer> bodyBuffer() {
             return Optional.empty();
         }

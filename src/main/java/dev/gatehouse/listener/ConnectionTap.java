@@ -53,7 +53,10 @@ final class ConnectionTap {
      * @param obsFold  the head used obsolete line folding
      * @param userInfo the raw (still percent-encoded) {@code user[:password]} taken out of the target, or null
      */
-    record Head(boolean obsFold, String userInfo) {}
+    record Head(boolean obsFold, String userInfo) {
+        /** Neither: the common case, shared rather than allocated per request. */
+        static final Head PLAIN = new Head(false, null);
+    }
 
     /** Request-line scan states: the method, a target's scheme, its "//", its authority, then nothing more to do. */
     private static final int METHOD = 0, SCHEME = 1, SLASH1 = 2, SLASH2 = 3, AUTHORITY = 4, LINE_DONE = 5;
@@ -119,7 +122,7 @@ final class ConnectionTap {
     /** An exchange reached the handler chain; returns what its head showed. */
     synchronized Head exchangeStarted() {
         activeExchanges++;
-        Head head = new Head(obsFold, userInfo);
+        Head head = obsFold || userInfo != null ? new Head(obsFold, userInfo) : Head.PLAIN;
         obsFold = false;
         userInfo = null;
         headState = 3; // whatever is read now is this exchange's body, until it completes
@@ -233,8 +236,11 @@ final class ConnectionTap {
         tunnelled = true;
     }
 
-    /** The held-back start of an authority, if there is room to put it back in front of the next read. */
-    private synchronized byte[] takeHeld(ByteBuffer dst) {
+    /**
+     * The held-back start of an authority, if there is room to put it back in front of the next read. Not
+     * synchronized: {@code held} is only touched on the IO thread, and this runs on every read.
+     */
+    private byte[] takeHeld(ByteBuffer dst) {
         if (held == null || dst.remaining() <= held.length) return NOTHING_HELD;
         byte[] h = held;
         held = null;

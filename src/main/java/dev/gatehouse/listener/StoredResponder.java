@@ -70,6 +70,12 @@ final class StoredResponder {
             exchange.endExchange();
             return;
         }
+        sendBlocking(exchange, stored, range);
+    }
+
+    /** Writes {@code range} of the stored body through the exchange's blocking output, then ends it. */
+    private static void sendBlocking(HttpServerExchange exchange, CacheStore.StoredResponse stored, ByteRange range)
+            throws IOException {
         OutputStream body = blockingOutput(exchange);
         writeBody(body, stored, range.first(), range.length());
         body.close();
@@ -100,9 +106,7 @@ final class StoredResponder {
         if (range.first() + range.length() != stored.bodyLength()) {
             // Undertow's first transferFrom (the one that also writes the head) reads a whole buffer at the
             // channel's position, whatever the count: only a range that runs to the end of the file is safe.
-            OutputStream out = blockingOutput(exchange);
-            copyRange(file.get(), range.first(), range.length(), out);
-            out.close();
+            sendBlocking(exchange, stored, range);
             return false;
         }
         file.get().position(range.first()); // that same first transfer ignores its position argument too
@@ -194,9 +198,9 @@ final class StoredResponder {
             exchange.endExchange();
             return;
         }
-        ByteBuffer slice = buffer.duplicate(); // own position and limit: other hits share the buffer
-        slice.position((int) range.first()).limit((int) (range.first() + range.length()));
-        exchange.getResponseSender().send(slice);
+        // bodyBuffer() hands out a fresh view: other hits of the same body have their own position and limit.
+        buffer.position((int) range.first()).limit((int) (range.first() + range.length()));
+        exchange.getResponseSender().send(buffer);
     }
 
     /** {@link #head} for a memory-tier response: its fields as prepared once for all its hits, and {@code Age}. */
@@ -290,7 +294,7 @@ final class StoredResponder {
         BufferWritableOutputStream direct = out instanceof BufferWritableOutputStream b ? b : null;
         Optional<ByteBuffer> buffer = stored.bodyBuffer();
         if (buffer.isPresent() && direct != null) {
-            ByteBuffer slice = buffer.get().duplicate(); // own position and limit: other hits share the buffer
+            ByteBuffer slice = buffer.get(); // a fresh view (bodyBuffer's contract)
             slice.position((int) first).limit((int) (first + count));
             direct.write(slice);
             return;

@@ -39,10 +39,6 @@ final class TlsKeyManager extends X509ExtendedKeyManager {
         state.updateAndGet(s -> new State(e, s.current()));
     }
 
-    TlsCredentials current() {
-        return state.get().current().credentials();
-    }
-
     private Entry find(String alias) {
         State s = state.get();
         if (s.current().alias().equals(alias)) return s.current();
