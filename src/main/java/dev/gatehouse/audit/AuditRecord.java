@@ -130,6 +130,15 @@ public final class AuditRecord {
     public String getResultCode() { return resultCode; }
     public void setResultCode(String resultCode) { this.resultCode = resultCode; }
 
+    /**
+     * Marks a response cut off before its end: Squid's {@code _ABORTED} suffix on the result code (once; a
+     * record without a code yet is left alone), and {@code error} unless an error is already set.
+     */
+    public void markAborted(String error) {
+        if (resultCode != null && !resultCode.endsWith("_ABORTED")) resultCode = resultCode + "_ABORTED";
+        if (this.error == null) this.error = error;
+    }
+
     /** Squid hierarchy code such as {@code HIER_DIRECT} or {@code HIER_NONE}. */
     public String getHierarchy() { return hierarchy; }
     public void setHierarchy(String hierarchy) { this.hierarchy = hierarchy; }

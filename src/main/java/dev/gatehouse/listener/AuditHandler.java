@@ -74,10 +74,7 @@ final class AuditHandler implements HttpHandler {
         if (record.getResultCode() == null) record.setResultCode("TCP_MISS");
         if (record.getHierarchy() == null) record.setHierarchy("HIER_NONE");
         // A response that did not reach its end was cut off (Squid's _ABORTED suffix).
-        if (!exchange.isResponseComplete() && !record.getResultCode().endsWith("_ABORTED")) {
-            record.setResultCode(record.getResultCode() + "_ABORTED");
-            if (record.getError() == null) record.setError("client_aborted");
-        }
+        if (!exchange.isResponseComplete()) record.markAborted("client_aborted");
         trail.complete(record);
     }
 

@@ -179,9 +179,7 @@ final class StoredResponder {
             IoUtils.safeClose(release);
             AuditRecord record = Exchanges.record(exchange);
             if (position >= end || record == null) return;
-            String code = record.getResultCode();
-            if (code != null && !code.endsWith("_ABORTED")) record.setResultCode(code + "_ABORTED");
-            if (record.getError() == null) record.setError(error);
+            record.markAborted(error);
         }
     }
 

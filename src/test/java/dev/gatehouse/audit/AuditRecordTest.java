@@ -49,4 +49,21 @@ class AuditRecordTest {
         r.setRequestId("k3x9q-", Long.MAX_VALUE);
         assertEquals("k3x9q-1y2p0ij32e8e7", r.getRequestId());
     }
+
+    @Test
+    void markingAbortedAddsTheSuffixOnceAndKeepsAnEarlierError() {
+        AuditRecord r = new AuditRecord();
+        r.setResultCode("TCP_HIT");
+        r.markAborted("client_aborted");
+        r.markAborted("stored_body_short");
+        assertEquals("TCP_HIT_ABORTED", r.getResultCode());
+        assertEquals("client_aborted", r.getError());
+
+        AuditRecord upstream = new AuditRecord();
+        upstream.setResultCode("TCP_MISS_ABORTED");
+        upstream.setError("upstream_aborted");
+        upstream.markAborted("client_aborted");
+        assertEquals("TCP_MISS_ABORTED", upstream.getResultCode());
+        assertEquals("upstream_aborted", upstream.getError());
+    }
 }

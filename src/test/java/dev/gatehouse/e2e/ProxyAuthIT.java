@@ -4,11 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +20,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import dev.gatehouse.auth.Commands;
 import dev.gatehouse.listener.TestCertificates;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -55,8 +54,8 @@ class ProxyAuthIT {
     void files() throws Exception {
         origin.start(InetAddress.getByName("127.0.0.1"), 0);
         htpasswd = dir.resolve("htpasswd");
-        htpasswdTool("-c", "-B", "-C", "5", "-b", htpasswd.toString(), "alice", ALICE_PASSWORD);
-        htpasswdTool("-m", "-b", htpasswd.toString(), "bob", BOB_PASSWORD);
+        Commands.run("htpasswd", "-c", "-B", "-C", "5", "-b", htpasswd.toString(), "alice", ALICE_PASSWORD);
+        Commands.run("htpasswd", "-m", "-b", htpasswd.toString(), "bob", BOB_PASSWORD);
         groups = dir.resolve("groups");
         Files.writeString(groups, "# test groups\nstaff: alice bob\ninterns: bob\n");
     }
@@ -65,19 +64,6 @@ class ProxyAuthIT {
     void stop() {
         if (proxy != null) proxy.close();
         origin.close();
-    }
-
-    private static void htpasswdTool(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("htpasswd"));
-        command.addAll(List.of(args));
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        } catch (IOException e) {
-            throw new AssertionError("htpasswd (apache2-utils) is not installed: run scripts/install-test-deps", e);
-        }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) fail("htpasswd failed: " + out);
     }
 
     private void start(Consumer<ObjectNode> more) {
@@ -279,7 +265,7 @@ class ProxyAuthIT {
     void aUserAddedToTheHtpasswdFileCanLogInWithoutARestart() throws Exception {
         start(c -> { });
         assertEquals("407", curl("-o", "/dev/null", "-w", "%{http_code}", "-U", "carol:carol-pw-1", originUrl("/")).out());
-        htpasswdTool("-B", "-C", "5", "-b", htpasswd.toString(), "carol", "carol-pw-1");
+        Commands.run("htpasswd", "-B", "-C", "5", "-b", htpasswd.toString(), "carol", "carol-pw-1");
         // The watcher reloads within a second or so; refused logins are remembered for failureTtl (30 s), so
         // the reload must also drop remembered verdicts. Bounded polling, no timing assertion.
         for (int i = 0; i < 40; i++) origin.enqueue(new MockResponse.Builder().body("hello carol").build());
