@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.BasicCredentials;
 import dev.gatehouse.auth.FailureThrottle;
@@ -74,7 +75,7 @@ final class ProxyAuthHandler implements HttpHandler {
             errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_REQUIRED, challenge);
             return;
         }
-        String clientKey = client.getHostAddress();
+        String clientKey = AddressRange.text(client); // as the audit log writes it: ::1, IPv4-mapped folded
         BasicCredentials credentials = BasicCredentials.parse(field);
         if (credentials == null) {
             throttle.failed(clientKey);
@@ -135,9 +136,11 @@ final class ProxyAuthHandler implements HttpHandler {
     }
 
     private void logUnavailable(String reason) {
-        if (unavailableLog.occurred() > 0) {
-            log.warn("proxy authentication back-end unavailable ({}): {}", anonymousWhenUnavailable
-                    ? "carrying on unauthenticated" : "answering 503", reason);
+        long times = unavailableLog.occurred();
+        if (times > 0) {
+            log.warn("proxy authentication back-end unavailable for {} login(s) since the last such warning (at most one"
+                    + " per {} s; {}): {}", times, unavailableLog.intervalSeconds(),
+                    anonymousWhenUnavailable ? "carrying on unauthenticated" : "answering 503", reason);
         }
     }
 }
