@@ -27,6 +27,17 @@ class OperationsDocsTest {
     }
 
     @Test
+    void systemdUnitRunsWithTheLaunchersJvmFlags() throws Exception {
+        String flags = Files.readString(REPO.resolve("scripts/lib/jdk.sh")).lines()
+                .filter(l -> l.startsWith("GATEHOUSE_JVM_FLAGS=\""))
+                .map(l -> l.substring("GATEHOUSE_JVM_FLAGS=\"".length(), l.length() - 1))
+                .findFirst().orElseThrow(() -> new AssertionError("scripts/lib/jdk.sh defines no GATEHOUSE_JVM_FLAGS"));
+        String unit = Files.readString(REPO.resolve("etc/gatehouse.service"));
+        assertTrue(unit.lines().anyMatch(l -> l.equals("Environment=\"JAVA_OPTS=" + flags + "\"")),
+                "etc/gatehouse.service should run with scripts/gatehouse's flags: " + flags);
+    }
+
+    @Test
     void systemdUnitRunsUnprivilegedReloadsOnHangupAndIsHardened() throws Exception {
         String unit = Files.readString(REPO.resolve("etc/gatehouse.service"));
         for (String line : new String[] {"User=gatehouse", "ExecReload=/bin/kill -HUP $MAINPID", "NoNewPrivileges=yes",
