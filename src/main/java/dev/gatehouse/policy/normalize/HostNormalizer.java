@@ -29,6 +29,18 @@ public final class HostNormalizer {
      * @throws InvalidTargetException if it is not a valid host
      */
     public static HostName normalize(String raw) {
+        // Every request comes here: a host already in canonical form (nearly all of them) is taken in one pass.
+        if (raw != null && isCanonicalDnsName(raw)) {
+            return new HostName(raw, HostName.Kind.DNS);
+        }
+        if (raw != null && Ipv4Literal.isDottedQuad(raw)) {
+            return new HostName(raw, HostName.Kind.IPV4);
+        }
+        return normalizeFully(raw);
+    }
+
+    /** {@link #normalize} without its shortcuts; tests hold the two to the same answers. */
+    static HostName normalizeFully(String raw) {
         if (raw == null || raw.isEmpty()) {
             throw new InvalidTargetException("empty host");
         }

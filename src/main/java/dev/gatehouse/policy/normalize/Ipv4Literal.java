@@ -38,6 +38,39 @@ final class Ipv4Literal {
     }
 
     /**
+     * Whether {@code host} is already the canonical form {@link #format} writes: four decimal parts
+     * 0-255 without leading zeros, so it is its own normal form.
+     */
+    static boolean isDottedQuad(String host) {
+        int n = host.length();
+        if (n < 7 || n > 15) {
+            return false;
+        }
+        int parts = 0;
+        int i = 0;
+        while (true) {
+            int start = i;
+            int value = 0;
+            while (i < n && host.charAt(i) >= '0' && host.charAt(i) <= '9') {
+                value = value * 10 + (host.charAt(i) - '0');
+                i++;
+            }
+            int digits = i - start;
+            if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && host.charAt(start) == '0')) {
+                return false;
+            }
+            parts++;
+            if (i == n) {
+                return parts == 4;
+            }
+            if (host.charAt(i) != '.' || parts == 4) {
+                return false;
+            }
+            i++;
+        }
+    }
+
+    /**
      * @param host a lower-case host that {@linkplain #endsInNumber ends in a number}
      * @return the address as an unsigned 32-bit value
      * @throws InvalidTargetException if a part is malformed or out of range

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -65,5 +66,41 @@ class HostNormalizerTest {
     @ValueSource(strings = {"Example.com", "example.com.", "1.2.3.4", "foo.0x1f", "a..b", "", "b\u00fccher.de", "foo.123"})
     void sendsNonCanonicalNamesToTheSlowPath(String s) {
         assertFalse(HostNormalizer.isCanonicalDnsName(s));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.2.3.4", "127.0.0.1", "0.0.0.0", "255.255.255.255", "10.20.30.40"})
+    void takesCanonicalDottedQuadsAsTheyAre(String s) {
+        assertTrue(Ipv4Literal.isDottedQuad(s));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"01.2.3.4", "1.2.3.04", "256.1.1.1", "1.2.3", "1.2.3.4.", "1.2.3.4.5", "1..3.4", ".1.2.3",
+        "1.2.3.4a", "0x7f.0.0.1", "1.2.3.1000", "", "1.2.3.-4"})
+    void leavesOtherAddressFormsToTheFullParser(String s) {
+        assertFalse(Ipv4Literal.isDottedQuad(s));
+    }
+
+    /** The shortcuts in normalize must give exactly the full parser's answer, for any input. */
+    @Test
+    void shortcutsAgreeWithTheFullNormaliser() {
+        java.util.Random random = new java.util.Random(42);
+        String alphabet = "0123456789.xXabfgz-_AZ%:[]";
+        for (int n = 0; n < 50_000; n++) {
+            StringBuilder b = new StringBuilder();
+            int length = 1 + random.nextInt(16);
+            for (int i = 0; i < length; i++) b.append(alphabet.charAt(random.nextInt(n % 2 == 0 ? 12 : alphabet.length())));
+            String raw = b.toString();
+            assertEquals(outcome(() -> HostNormalizer.normalizeFully(raw)), outcome(() -> HostNormalizer.normalize(raw)), raw);
+        }
+    }
+
+    private static String outcome(java.util.function.Supplier<HostName> normalise) {
+        try {
+            HostName h = normalise.get();
+            return h.kind() + " " + h.value();
+        } catch (InvalidTargetException e) {
+            return "rejected: " + e.getMessage();
+        }
     }
 }
