@@ -94,10 +94,11 @@ public final class Gatehouse implements AutoCloseable {
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor) : null;
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);
+        audit.observe(stats.andThen(metrics));
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
-                    upstream, connector, tunnels, executor, stats.andThen(metrics), cache == null ? null : cache.http(),
+                    upstream, connector, tunnels, executor, cache == null ? null : cache.http(),
                     new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator()));
             guard.addOwnListener(proxy.address());
             if (proxy.tlsAddress() != null) guard.addOwnListener(proxy.tlsAddress());

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,9 @@ import org.slf4j.LoggerFactory;
  * closing does it give up after a few attempts, so shutdown ends; it then logs each unwritten line
  * at ERROR, so not even then is a record silently lost. (A failure in the middle of a line can
  * leave that line's first bytes in the file before its retried copy.)
+ *
+ * <p>An {@linkplain #observe observer} (metrics, statistics) sees each record on the writer thread once its
+ * line is written: off the request path, in batches, and never for an access the log lacks.
  */
 public final class AuditLog implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuditLog.class);
@@ -59,6 +63,7 @@ public final class AuditLog implements AutoCloseable {
     private final AtomicInteger writersInFlight = new AtomicInteger();
     private volatile boolean closing;
     private volatile boolean reopenRequested;
+    private volatile Consumer<AuditRecord> observer = record -> {};
     /** Writer thread only. */
     private int consecutiveFailures;
 
@@ -170,6 +175,9 @@ public final class AuditLog implements AutoCloseable {
             if (closing) {
                 throw new IllegalStateException("audit log " + target + " is closed");
             }
+            if (queue.offer(record)) {
+                return; // the usual case, without put()'s interruptible lock and interrupt check
+            }
             boolean interrupted = false;
             while (true) {
                 try {
@@ -185,6 +193,14 @@ public final class AuditLog implements AutoCloseable {
         } finally {
             writersInFlight.decrementAndGet();
         }
+    }
+
+    /**
+     * Sets who sees every record after its line is written (before {@link #writtenCount} counts it). It runs on
+     * the writer thread, so it must be quick and must not block; a failure is logged and the record stays written.
+     */
+    public void observe(Consumer<AuditRecord> observer) {
+        this.observer = Objects.requireNonNull(observer, "observer");
     }
 
     /** Asks the writer to close and reopen the file before its next record (external logrotate, SIGHUP). */
@@ -287,6 +303,11 @@ public final class AuditLog implements AutoCloseable {
                     output.reopen();
                 }
                 output.writeLine(line.array(), line.length());
+                try {
+                    observer.accept(record);
+                } catch (RuntimeException e) {
+                    log.warn("audit observer failed on record {}", record.getRequestId(), e);
+                }
                 written.incrementAndGet();
                 consecutiveFailures = 0;
                 return;

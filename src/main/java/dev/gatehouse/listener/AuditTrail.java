@@ -3,7 +3,6 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.audit.JsonLinesFormatter;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,11 +19,9 @@ final class AuditTrail {
     private final AtomicInteger held = new AtomicInteger();
 
     private final AuditLog auditLog;
-    private final Consumer<AuditRecord> observer;
 
-    AuditTrail(AuditLog auditLog, Consumer<AuditRecord> observer) {
+    AuditTrail(AuditLog auditLog) {
         this.auditLog = auditLog;
-        this.observer = observer;
     }
 
     void complete(AuditRecord record) {
@@ -35,12 +32,6 @@ final class AuditTrail {
             // An exchange that outlived the shutdown drain: the file is closed, so the record goes to the
             // diagnostic log rather than nowhere.
             log.error("audit record after the audit log closed: {}", LATE.format(record));
-            return;
-        }
-        try {
-            observer.accept(record); // after the write: metrics never count an access the log lacks
-        } catch (RuntimeException e) {
-            log.warn("audit observer failed on record {}", record.getRequestId(), e);
         }
     }
 

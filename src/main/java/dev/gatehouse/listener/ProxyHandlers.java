@@ -1,7 +1,6 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
-import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.FailureThrottle;
 import dev.gatehouse.cache.HttpCache;
@@ -21,7 +20,6 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.concurrent.Executor;
-import java.util.function.Consumer;
 
 /** Builds the proxy's handler chain in one place, so a request's path reads top to bottom. */
 public final class ProxyHandlers {
@@ -31,19 +29,17 @@ public final class ProxyHandlers {
      * What the chain needs from the application.
      *
      * @param policy        the access policy, or null when none is configured (everything allowed)
-     * @param auditObserver sees every audit record right after it is written (metrics, statistics); runs on
-     *                      the thread that completed the access, often an IO thread, so it must not block
      * @param cache         the shared cache, or null when {@code cache.enabled} is off
      * @param ftp           the {@code ftp://} gateway, or null for none ({@code ftp://} URLs then get 501)
      * @param authenticator verifies proxy logins, or null when {@code auth.backend} is {@code none}
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
-                        Consumer<AuditRecord> auditObserver, HttpCache cache, FtpGateway ftp, Authenticator authenticator) {
-        /** Parts without an audit observer, a cache, an FTP gateway or authentication. */
+                        HttpCache cache, FtpGateway ftp, Authenticator authenticator) {
+        /** Parts without a cache, an FTP gateway or authentication. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
-            this(config, audit, policy, upstream, connector, tunnels, executor, record -> {}, null, null, null);
+            this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null);
         }
     }
 
@@ -99,7 +95,7 @@ public final class ProxyHandlers {
         forward = new HttpContinueReadHandler(forward);
         if (parts.cache() != null) forward = cache(forward, parts, via, errors, true);
 
-        AuditTrail trail = new AuditTrail(parts.audit(), parts.auditObserver());
+        AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
 

@@ -114,6 +114,27 @@ class AuditLogTest {
     }
 
     @Test
+    void theObserverSeesEachWrittenRecordOnTheWriterThreadAndNoUnwrittenOne() throws Exception {
+        FailingOutput flakyDisk = new FailingOutput(2);
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (AuditLog log = new AuditLog(flakyDisk, new SquidNativeFormatter(), 4, "failing", 1)) {
+            log.observe(record -> seen.add(Thread.currentThread().getName() + " " + record.getResultCode()
+                    + " lines=" + flakyDisk.lines.size()));
+            log.write(AuditRecords.miss());
+            log.write(AuditRecords.denied());
+            awaitTrue(() -> log.writtenCount() == 2);
+            // writtenCount counts a record only after the observer saw it
+            assertEquals(List.of("gatehouse-audit-writer TCP_MISS lines=1", "gatehouse-audit-writer TCP_DENIED lines=2"), seen);
+        }
+        FailingOutput deadDisk = new FailingOutput(Integer.MAX_VALUE);
+        AuditLog dead = new AuditLog(deadDisk, new SquidNativeFormatter(), 4, "failing", 1);
+        dead.observe(record -> seen.add("unwritten"));
+        dead.write(AuditRecords.miss());
+        dead.close();
+        assertEquals(2, seen.size(), "a record the log lacks is never observed");
+    }
+
+    @Test
     void closeWritesAndFlushesEverythingEnqueued() throws Exception {
         Path file = dir.resolve("access.log");
         AuditLog log = AuditLog.open(options(file, AuditLog.Format.SQUID, 4));
