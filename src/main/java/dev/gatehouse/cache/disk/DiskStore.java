@@ -113,6 +113,7 @@ public final class DiskStore implements CacheStore {
         IndexRebuild.Result found = IndexRebuild.scan(root, store.tmp);
         store.generations.set(found.maxGeneration() + 1);
         store.index.putAll(found.entries());
+        store.index.cleanUp(); // settles the weights (and evicts down to a smaller bound) before anyone reads the size
         return store;
     }
 

@@ -83,6 +83,18 @@ class DiskStoreTest {
     }
 
     @Test
+    void itsSizeIsSettledWhenOpenReturns() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            put(store, KEY, entry("one"), body(10_000, 1));
+        }
+        // Maintenance handed to an executor that never runs it: what open() reports must not wait for it.
+        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> {})) {
+            assertEquals(1, store.count());
+            assertEquals((12 + 4) * 1024, store.sizeBytes(), "a 10,000-byte body in 4 KiB blocks plus one metadata block");
+        }
+    }
+
+    @Test
     void aNewResponseReplacesTheOldAndItsFiles() throws IOException {
         try (DiskStore store = open(10 * MIB)) {
             put(store, KEY, entry("old"), body(2000, 1));
