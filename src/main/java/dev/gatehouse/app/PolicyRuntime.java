@@ -61,8 +61,11 @@ final class PolicyRuntime implements AutoCloseable {
             log.info("policy reloaded ({}): version {}", why, r.version());
             for (PolicyProblem w : r.problems()) log.warn("policy: {}", w);
         } else {
-            log.error("policy reload ({}) failed; still running version {}:", why, r.version());
-            for (PolicyProblem p : r.problems()) log.error("  {}", p);
+            // One event, problems on its own lines: another thread's log line cannot land in the middle, and a
+            // reader of the log (or a test) that sees the headline sees every problem with it.
+            StringBuilder problems = new StringBuilder();
+            for (PolicyProblem p : r.problems()) problems.append("\n  ").append(p);
+            log.error("policy reload ({}) failed; still running version {}:{}", why, r.version(), problems);
         }
         return r;
     }
