@@ -93,8 +93,16 @@ final class CacheFill implements AutoCloseable {
             serveStale(exchange);
             return true;
         }
-        if (revalidating != null) Exchanges.record(exchange).setResultCode(ResultCode.TCP_REFRESH_FAIL_ERR.name());
         return false;
+    }
+
+    /**
+     * The result code of an error page answering an origin failure, given the code without a cache
+     * ({@code TCP_MISS}, or {@code TCP_DENIED} for a refused destination, which stays): while a stored
+     * response was being revalidated, a failed fetch is {@code TCP_REFRESH_FAIL_ERR}.
+     */
+    String failedResultCode(String uncached) {
+        return revalidating != null && uncached.equals(ResultCode.TCP_MISS.name()) ? ResultCode.TCP_REFRESH_FAIL_ERR.name() : uncached;
     }
 
     /** The origin's response header arrived. */

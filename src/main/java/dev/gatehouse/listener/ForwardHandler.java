@@ -120,9 +120,7 @@ final class ForwardHandler implements HttpHandler {
                 IoUtils.safeClose(exchange.getConnection());
                 return;
             }
-            if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
-            if (fill != null && fill.answeredFailure(exchange, e)) return;
-            errors.respond(exchange, e.failure(), e.getMessage());
+            relay.failed(exchange, e);
             return;
         }
         try (response) {
