@@ -365,6 +365,44 @@ class CacheIT extends MockOriginCase {
     }
 
     @Test
+    void a304WithAnotherStrongETagIsFetchedAgainUnconditionallyAndLoggedRefreshModified() throws Exception {
+        origin.enqueue(cacheable("old", "Cache-Control", "max-age=0"));
+        // RFC 9111 §4.3.4: a 304 whose strong validator is not the stored one cannot update it.
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v2\"").build());
+        origin.enqueue(cacheable("new", "ETag", "\"v2\""));
+
+        get("/etag-changed");
+        HttpResponse<String> modified = get("/etag-changed");
+        HttpResponse<String> hit = get("/etag-changed");
+
+        taken();
+        assertEquals("\"v1\"", taken().getHeaders().get("If-None-Match"), "the revalidation carries the stored ETag");
+        RecordedRequest again = taken();
+        assertNull(again.getHeaders().get("If-None-Match"), "the request is repeated without the stored validator");
+        assertNull(again.getHeaders().get("If-Modified-Since"));
+        assertEquals(200, modified.statusCode());
+        assertEquals("new", modified.body());
+        assertEquals("new", hit.body(), "the repeated request's response replaced the stored one");
+        assertEquals(3, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_MODIFIED", "TCP_MEM_HIT"), results(3));
+    }
+
+    @Test
+    void staleIfErrorStillAppliesWhenTheUnconditionalRepeatFails() throws Exception {
+        origin.enqueue(cacheable("stale but useful", "Cache-Control", "max-age=0, stale-if-error=600"));
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("ETag", "\"v2\"").build());
+        origin.enqueue(new MockResponse.Builder().code(503).body("down").build());
+
+        get("/etag-changed-then-down");
+        HttpResponse<String> response = get("/etag-changed-then-down");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("stale but useful", response.body(), "RFC 5861 §4: the stored response answers the 503");
+        assertEquals(3, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_OLD"), results(2));
+    }
+
+    @Test
     void originDisconnectingWhileAMustRevalidateEntryIsRevalidatedIsLoggedRefreshFailErr() throws Exception {
         originAnswers(request -> request.getHeaders().get("If-None-Match") == null
                 ? cacheable("stale", "Cache-Control", "max-age=0, must-revalidate")
