@@ -40,7 +40,7 @@ final class CacheFill implements AutoCloseable {
         FORWARD,
         /** The cache answered the client; close the origin's response. */
         ANSWERED,
-        /** The 304 did not match the stored response: send the request again, without validators (§4.3.4). */
+        /** The 304 did not match the stored response: send the request again, without the stored validators (§4.3.4). */
         RETRY
     }
 
@@ -51,7 +51,13 @@ final class CacheFill implements AutoCloseable {
     private final Collapser.Leader<CollapsedResponse> leader;
     private final BooleanSupplier followersWaiting;
     private final Path sharedDir;
-    private HttpCache.Lookup revalidating;
+    private final HttpCache.Lookup revalidating;
+    /**
+     * The origin's 304 did not match the stored response, so the request is being repeated without the
+     * stored validators (§4.3.4). The lookup is kept: the stale response may still answer an error (RFC
+     * 5861 §4), and the outcome is logged as a revalidation's.
+     */
+    private boolean unconditional;
     private long requestTime;
     private CachingInputStream tee;
     private SharedBody shared;
@@ -75,10 +81,13 @@ final class CacheFill implements AutoCloseable {
         this.sharedDir = sharedDir;
     }
 
-    /** Called with the upstream request's fields just before it is sent: adds the stored validators. */
+    /**
+     * Called with the upstream request's fields just before it is sent: adds the stored validators, in
+     * place of the client's, unless the request is being repeated unconditionally.
+     */
     void beforeSend(List<Map.Entry<String, String>> upstreamHeaders) {
         requestTime = cache.now();
-        if (revalidating == null) return;
+        if (revalidating == null || unconditional) return;
         upstreamHeaders.removeIf(h -> VALIDATORS.stream().anyMatch(h.getKey()::equalsIgnoreCase));
         for (String name : VALIDATORS) {
             String value = revalidating.headers().first(name);
@@ -93,8 +102,16 @@ final class CacheFill implements AutoCloseable {
             serveStale(exchange);
             return true;
         }
-        if (revalidating != null) Exchanges.record(exchange).setResultCode(ResultCode.TCP_REFRESH_FAIL_ERR.name());
         return false;
+    }
+
+    /**
+     * The result code of an error page answering an origin failure, given the code without a cache
+     * ({@code TCP_MISS}, or {@code TCP_DENIED} for a refused destination, which stays): while a stored
+     * response was being revalidated, a failed fetch is {@code TCP_REFRESH_FAIL_ERR}.
+     */
+    String failedResultCode(String uncached) {
+        return revalidating != null && uncached.equals(ResultCode.TCP_MISS.name()) ? ResultCode.TCP_REFRESH_FAIL_ERR.name() : uncached;
     }
 
     /** The origin's response header arrived. */
@@ -102,10 +119,10 @@ final class CacheFill implements AutoCloseable {
         if (revalidating == null) return Next.FORWARD;
         AuditRecord record = Exchanges.record(exchange);
         int status = response.status();
-        if (status == 304) {
+        if (status == 304 && !unconditional) {
             Optional<CacheEntry> merged = cache.notModified(revalidating, CacheFields.of(response.headers()), requestTime, cache.now());
             if (merged.isEmpty()) {
-                revalidating = null; // the caller still closes the lookup
+                unconditional = true;
                 return Next.RETRY;
             }
             record.setResultCode(cache.policy().afterRevalidation(status).name());

@@ -7,6 +7,10 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.xnio.IoUtils;
 
 /**
@@ -16,6 +20,8 @@ import org.xnio.IoUtils;
  * response completed with bytes the origin did not send.
  */
 final class ErrorResponder {
+    private static final HttpString X_SQUID_ERROR = HttpString.tryFromString("X-Squid-Error");
+
     private final String contact;
 
     ErrorResponder(String contact) {
@@ -60,24 +66,47 @@ final class ErrorResponder {
             return;
         }
         exchange.setStatusCode(failure.status());
-        String url = record == null ? null : record.getUrl();
-        byte[] page = ErrorPage.render(failure.status(), reason(failure), failure.explanation(),
-                url, detail, record == null ? "-" : record.getRequestId(), contact);
+        byte[] page = page(failure, record == null ? null : record.getUrl(), detail, record == null ? "-" : record.getRequestId());
         var headers = exchange.getResponseHeaders();
         headers.clear();
-        headers.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
-        headers.put(Headers.CACHE_CONTROL, "no-store");
-        headers.put(HttpString.tryFromString("X-Squid-Error"), failure.squidPage());
+        fields(failure, close).forEach(headers::put);
         if (challenge != null) headers.put(challengeField, challenge);
-        if (close) {
-            headers.put(Headers.CONNECTION, "close");
-            exchange.setPersistent(false);
-        }
+        if (close) exchange.setPersistent(false);
         if ("HEAD".equals(exchange.getRequestMethod().toString())) {
             exchange.endExchange();
         } else {
             exchange.getResponseSender().send(ByteBuffer.wrap(page));
         }
+    }
+
+    /**
+     * The whole response (status line to page) for a request refused before any exchange exists (Undertow's
+     * parser rejected it): the same page and fields as {@link #respondAndClose}, without a URL or request id,
+     * as nothing of the request could be read. Written raw by the {@link ConnectionTap}.
+     */
+    byte[] withoutExchange(Failure failure, String detail) {
+        byte[] page = page(failure, null, detail, "-");
+        StringBuilder head = new StringBuilder("HTTP/1.1 ").append(failure.status()).append(' ').append(reason(failure)).append("\r\n");
+        fields(failure, true).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        head.append(Headers.CONTENT_LENGTH).append(": ").append(page.length).append("\r\n\r\n");
+        byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
+        byte[] response = Arrays.copyOf(headBytes, headBytes.length + page.length);
+        System.arraycopy(page, 0, response, headBytes.length, page.length);
+        return response;
+    }
+
+    private byte[] page(Failure failure, String url, String detail, String requestId) {
+        return ErrorPage.render(failure.status(), reason(failure), failure.explanation(), url, detail, requestId, contact);
+    }
+
+    /** The fields of every error response, in order (Content-Length comes from the page). */
+    private static Map<HttpString, String> fields(Failure failure, boolean close) {
+        Map<HttpString, String> fields = new LinkedHashMap<>();
+        fields.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
+        fields.put(Headers.CACHE_CONTROL, "no-store");
+        fields.put(X_SQUID_ERROR, failure.squidPage());
+        if (close) fields.put(Headers.CONNECTION, "close");
+        return fields;
     }
 
     private static String reason(Failure f) {

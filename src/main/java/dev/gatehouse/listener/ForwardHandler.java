@@ -68,14 +68,16 @@ final class ForwardHandler implements HttpHandler {
         }
         AuditHold hold = Exchanges.hold(exchange);
         try {
-            forward(exchange);
+            UpstreamRequest request = request(exchange);
+            // Twice at most: a 304 that does not match the stored response is fetched again unconditionally (RFC 9111 §4.3.4).
+            if (request != null && !forward(exchange, request)) forward(exchange, request);
         } finally {
             hold.release();
         }
     }
 
-    private void forward(HttpServerExchange exchange) throws IOException { // IOException: the cache answering from disk
-        AuditRecord record = Exchanges.record(exchange);
+    /** The request to send upstream, or null when it was answered here (a forwarding loop, Max-Forwards). */
+    private UpstreamRequest request(HttpServerExchange exchange) {
         URI target = exchange.getAttachment(Exchanges.TARGET);
         HeaderMap in = exchange.getRequestHeaders();
         String method = exchange.getRequestMethod().toString();
@@ -83,53 +85,56 @@ final class ForwardHandler implements HttpHandler {
         HeaderValues viaValues = in.get(VIA);
         if (viaValues != null && via.seenIn(viaValues)) {
             errors.respond(exchange, Failure.FORWARDING_LOOP, "Via: " + String.join(", ", viaValues));
-            return;
+            return null;
         }
         List<Map.Entry<String, String>> headers = requestHeaders(exchange, in);
-        if (("OPTIONS".equals(method) || "TRACE".equals(method)) && !maxForwards(exchange, method, headers)) return;
+        if (("OPTIONS".equals(method) || "TRACE".equals(method)) && !maxForwards(exchange, method, headers)) return null;
 
         long length = exchange.getRequestContentLength();
         boolean chunked = in.contains(Headers.TRANSFER_ENCODING);
-        ClientBody clientBody = null;
+        InputStream body = null;
         if (length > 0 || chunked) {
             exchange.startBlocking();
-            clientBody = new ClientBody(exchange.getInputStream());
-        }
-        InputStream body = clientBody;
-        if (body == null && length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
+            body = new ClientBody(exchange.getInputStream());
+        } else if (length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
             body = InputStream.nullInputStream(); // keep an explicit "Content-Length: 0" on POST and the like
         }
         // Expect: 100-continue (RFC 9110 §10.1.1) is answered by this proxy, not passed on: the 100 goes to
         // the client when the body is first read (HttpContinueReadHandler), and the body is sent upstream
         // at once. Asking the JDK client to expect 100 from the origin would stall every upload to an origin
         // that does not send one (most do not) for the JDK's fixed 5 s wait.
-        UpstreamRequest request = new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length));
+        return new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length));
+    }
 
+    /**
+     * One attempt: sends {@code request} (with the cache's validators, if it revalidates) and relays the
+     * answer. Returns false when the request must be sent again (see {@link OriginRelay#relay}).
+     */
+    private boolean forward(HttpServerExchange exchange, UpstreamRequest request) throws IOException { // IOException: the cache answering from disk
+        AuditRecord record = Exchanges.record(exchange);
         CacheFill fill = exchange.getAttachment(CacheFill.KEY); // the cache's part, for GET and HEAD
-        if (fill != null) fill.beforeSend(headers);
-
+        if (fill != null) {
+            List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers()); // the client's, for each attempt
+            fill.beforeSend(headers);
+            request = new UpstreamRequest(request.method(), request.target(), headers, request.body(), request.contentLength());
+        }
         record.setHierarchy("HIER_DIRECT");
         UpstreamResponse response;
         try {
             response = upstream.send(request);
         } catch (FailureException e) {
-            if (clientBody != null && clientBody.failed) {
+            if (request.body() instanceof ClientBody body && body.failed) {
                 // The client left in the middle of its upload: the upstream failure is only the consequence.
                 record.setError("client_aborted");
                 record.setResultCode("TCP_MISS_ABORTED");
                 IoUtils.safeClose(exchange.getConnection());
-                return;
+                return true;
             }
-            if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
-            if (fill != null && fill.answeredFailure(exchange, e)) return;
-            errors.respond(exchange, e.failure(), e.getMessage());
-            return;
+            relay.failed(exchange, e);
+            return true;
         }
         try (response) {
-            if (!relay.relay(exchange, response, method, this::copyResponseHeaders)) {
-                response.close();
-                forward(exchange); // once: the fill no longer adds validators
-            }
+            return relay.relay(exchange, response, request.method(), this::copyResponseHeaders);
         }
     }
 

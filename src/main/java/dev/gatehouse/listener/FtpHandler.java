@@ -92,14 +92,11 @@ final class FtpHandler implements HttpHandler {
                 errors.respondWithChallenge(exchange, e.failure(), e.getMessage(), "Basic realm=\"FTP " + target.host() + "\"");
                 return true;
             }
-            if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
             try {
-                if (fill != null && fill.answeredFailure(exchange, e)) return true;
+                relay.failed(exchange, e);
             } catch (IOException gone) {
                 clientGone(exchange, record);
-                return true;
             }
-            errors.respond(exchange, e.failure(), e.getMessage());
         } catch (IOException e) {
             clientGone(exchange, record); // answering from the cache's disk copy failed: the client went away
         }

@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.UpstreamResponse;
 import io.undertow.server.HttpHandler;
@@ -45,7 +46,7 @@ final class OriginRelay {
      * Sends {@code response} (which the caller closes).
      *
      * @return false when it was a 304 that did not match the stored response: the caller sends the
-     *         request again, without validators (RFC 9111 §4.3.4)
+     *         request once more, which the {@link CacheFill} then leaves unconditional (RFC 9111 §4.3.4)
      */
     boolean relay(HttpServerExchange exchange, UpstreamResponse response, String method, HeaderCopy headers) throws IOException {
         AuditRecord record = Exchanges.record(exchange);
@@ -63,6 +64,29 @@ final class OriginRelay {
         return true;
     }
 
+    /**
+     * The origin gave no response ({@code failure}): the cache answers with its stale copy where RFC 5861
+     * §4 allows, otherwise the client gets the failure's error page. The one way every origin (HTTP or FTP)
+     * failure before the response head is answered and audited.
+     *
+     * @throws IOException if answering from the cache's disk copy failed (the client went away)
+     */
+    void failed(HttpServerExchange exchange, FailureException failure) throws IOException {
+        if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED) {
+            Exchanges.record(exchange).setHierarchy("HIER_NONE"); // no origin was contacted
+        }
+        CacheFill fill = exchange.getAttachment(CacheFill.KEY);
+        if (fill != null && fill.answeredFailure(exchange, failure)) return;
+        errorPage(exchange, fill, failure.failure(), failure.getMessage());
+    }
+
+    /** The failure's page, audited as a revalidation that failed when the cache was revalidating. */
+    private void errorPage(HttpServerExchange exchange, CacheFill fill, Failure failure, String detail) {
+        String resultCode = ErrorResponder.resultCodeFor(failure);
+        if (fill != null) resultCode = fill.failedResultCode(resultCode);
+        errors.respond(exchange, failure, detail, resultCode, false);
+    }
+
     /** RFC 9110 §6.4.1: no content in responses to HEAD, nor in 1xx, 204 and 304 responses. */
     private static boolean mayHaveBody(String method, int status) {
         return !"HEAD".equals(method) && status >= 200 && status != 204 && status != 304;
@@ -75,15 +99,15 @@ final class OriginRelay {
      * the IO threads' samples under load), and the blocking streams cost allocations per exchange.
      * Nothing has been sent yet, so an origin that fails inside the body still gets a proper error page.
      */
-    private void sendSmall(HttpServerExchange exchange, AuditRecord record, InputStream body, int length) {
+    private void sendSmall(HttpServerExchange exchange, InputStream body, int length) {
         byte[] bytes;
         try {
             bytes = body.readNBytes(length);
             if (bytes.length < length) throw new EOFException("origin closed the connection inside the body");
         } catch (IOException e) {
-            boolean timeout = isTimeout(e);
-            record.setError(timeout ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
-            errors.respond(exchange, timeout ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED, e.getMessage());
+            // Not the stale response (RFC 5861 §4) here: the origin's head is already on the exchange.
+            errorPage(exchange, exchange.getAttachment(CacheFill.KEY), isTimeout(e) ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED,
+                    e.getMessage());
             return;
         }
         exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
@@ -98,7 +122,7 @@ final class OriginRelay {
     private void stream(HttpServerExchange exchange, AuditRecord record, InputStream body) {
         long length = exchange.getResponseContentLength();
         if (!exchange.isBlocking() && length >= 0 && length <= SMALL_BODY) {
-            sendSmall(exchange, record, body, (int) length);
+            sendSmall(exchange, body, (int) length);
             return;
         }
         exchange.startBlocking();
@@ -109,8 +133,7 @@ final class OriginRelay {
             // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
             // What the origin did send goes out first (flush does not end the response): without it a short
             // body still in the output buffer is lost with the header, and the client sees no response at all.
-            record.setError(isTimeout(e.getCause()) ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
-            record.setResultCode("TCP_MISS_ABORTED");
+            record.markAborted(isTimeout(e.getCause()) ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
             try {
                 out.flush();
             } catch (IOException ignored) {
@@ -119,8 +142,7 @@ final class OriginRelay {
             IoUtils.safeClose(exchange.getConnection());
             return;
         } catch (BodyCopier.SinkFailed e) {
-            record.setError("client_aborted");
-            record.setResultCode("TCP_MISS_ABORTED");
+            record.markAborted("client_aborted");
             CacheFill fill = exchange.getAttachment(CacheFill.KEY);
             if (fill != null) fill.clientGone(); // collapsed followers may still need the rest of the body
             return; // closing the response (the caller's) drops the upstream connection
@@ -128,8 +150,7 @@ final class OriginRelay {
         try {
             out.close();
         } catch (IOException e) {
-            record.setError("client_aborted");
-            record.setResultCode("TCP_MISS_ABORTED");
+            record.markAborted("client_aborted");
         }
     }
 }

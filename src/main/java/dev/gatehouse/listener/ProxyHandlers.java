@@ -43,8 +43,11 @@ public final class ProxyHandlers {
         }
     }
 
-    /** The built chain: the root handler, plus the pieces the server needs to reach. */
-    record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail) {}
+    /**
+     * The built chain: the root handler, plus the pieces the server needs to reach (the error responder too,
+     * for requests refused before they reach the chain).
+     */
+    record Chain(HttpHandler root, GracefulShutdownHandler shutdown, AuditTrail trail, ErrorResponder errors) {}
 
     static PacFile pac(GatehouseConfig config) {
         return PacFile.from(config);
@@ -121,6 +124,6 @@ public final class ProxyHandlers {
         HttpHandler access = new ClientAccessHandler(identity, AddressRanges.parse(config.clients().allow()), errors);
         GracefulShutdownHandler shutdown = new GracefulShutdownHandler(access);
         HttpHandler audit = new AuditHandler(shutdown, trail, new RequestIds(), taps);
-        return new Chain(audit, shutdown, trail);
+        return new Chain(audit, shutdown, trail, errors);
     }
 }

@@ -3,15 +3,12 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRange;
-import dev.gatehouse.http.ErrorPage;
 import dev.gatehouse.http.Failure;
 import io.undertow.UndertowOptions;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +85,10 @@ public final class ProxyServer implements AutoCloseable {
         http.setRootHandler(chain.root());
 
         AuditTrail trail = chain.trail();
-        byte[] rejection = rejectionResponse(config.forwarding().contact());
+        // Sent by the tap in place of Undertow's bare 400: the page of every other failure.
+        byte[] rejection = chain.errors().withoutExchange(Failure.BAD_REQUEST,
+                "a malformed request line or header field, ambiguous message framing (RFC 9112 §6.3), or a header"
+                        + " section larger than this proxy accepts");
         ChannelListener<StreamConnection> tapped = connection -> {
             ConnectionTap tap = ConnectionTap.install(connection, unparsed -> trail.complete(unparsedRecord(unparsed)), rejection);
             taps.put(connection, tap);
@@ -122,22 +122,6 @@ public final class ProxyServer implements AutoCloseable {
         log.info("proxy listening on {}", server.address());
         if (tls != null) log.info("proxy listening on {} (TLS)", tls.address());
         return server;
-    }
-
-    /**
-     * The response to a request Undertow's parser refuses, in place of its bare 400: the same page as every
-     * other failure (nothing from the request is in it: it could not be read). The connection closes after it.
-     */
-    private static byte[] rejectionResponse(String contact) {
-        byte[] page = ErrorPage.render(400, "Bad Request", Failure.BAD_REQUEST.explanation(), null,
-                "a malformed request line or header field, ambiguous message framing (RFC 9112 §6.3), or a header"
-                        + " section larger than this proxy accepts", "-", contact);
-        byte[] head = ("HTTP/1.1 400 Bad Request\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " + page.length
-                + "\r\nCache-Control: no-store\r\nX-Squid-Error: " + Failure.BAD_REQUEST.squidPage()
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
-        byte[] response = Arrays.copyOf(head, head.length + page.length);
-        System.arraycopy(page, 0, response, head.length, page.length);
-        return response;
     }
 
     /** A request the parser rejected, one that ended mid-header or a failed TLS handshake, logged as Squid does. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,10 +13,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
+import mockwebserver3.SocketEffect;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +48,16 @@ class CacheIT extends MockOriginCase {
                 .addHeader("ETag", "\"v1\"").addHeader("Content-Type", "text/plain").body(body);
         for (int i = 0; i < headers.length; i += 2) response.setHeader(headers[i], headers[i + 1]);
         return response.build();
+    }
+
+    /** The origin answers each request as {@code answer} says, instead of from its queue. */
+    private void originAnswers(Function<RecordedRequest, MockResponse> answer) {
+        origin.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return answer.apply(request);
+            }
+        });
     }
 
     private List<String> results(int n) {
@@ -352,6 +365,94 @@ class CacheIT extends MockOriginCase {
     }
 
     @Test
+    void a304WithAnotherStrongETagIsFetchedAgainUnconditionallyAndLoggedRefreshModified() throws Exception {
+        origin.enqueue(cacheable("old", "Cache-Control", "max-age=0"));
+        // RFC 9111 §4.3.4: a 304 whose strong validator is not the stored one cannot update it.
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v2\"").build());
+        origin.enqueue(cacheable("new", "ETag", "\"v2\""));
+
+        get("/etag-changed");
+        HttpResponse<String> modified = get("/etag-changed");
+        HttpResponse<String> hit = get("/etag-changed");
+
+        taken();
+        assertEquals("\"v1\"", taken().getHeaders().get("If-None-Match"), "the revalidation carries the stored ETag");
+        RecordedRequest again = taken();
+        assertNull(again.getHeaders().get("If-None-Match"), "the request is repeated without the stored validator");
+        assertNull(again.getHeaders().get("If-Modified-Since"));
+        assertEquals(200, modified.statusCode());
+        assertEquals("new", modified.body());
+        assertEquals("new", hit.body(), "the repeated request's response replaced the stored one");
+        assertEquals(3, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_MODIFIED", "TCP_MEM_HIT"), results(3));
+    }
+
+    @Test
+    void staleIfErrorStillAppliesWhenTheUnconditionalRepeatFails() throws Exception {
+        origin.enqueue(cacheable("stale but useful", "Cache-Control", "max-age=0, stale-if-error=600"));
+        origin.enqueue(new MockResponse.Builder().code(304).addHeader("ETag", "\"v2\"").build());
+        origin.enqueue(new MockResponse.Builder().code(503).body("down").build());
+
+        get("/etag-changed-then-down");
+        HttpResponse<String> response = get("/etag-changed-then-down");
+
+        assertEquals(200, response.statusCode());
+        assertEquals("stale but useful", response.body(), "RFC 5861 §4: the stored response answers the 503");
+        assertEquals(3, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_OLD"), results(2));
+    }
+
+    @Test
+    void originDisconnectingWhileAMustRevalidateEntryIsRevalidatedIsLoggedRefreshFailErr() throws Exception {
+        originAnswers(request -> request.getHeaders().get("If-None-Match") == null
+                ? cacheable("stale", "Cache-Control", "max-age=0, must-revalidate")
+                : new MockResponse.Builder().onResponseStart(new SocketEffect.CloseSocket()).build());
+
+        get("/must-revalidate");
+        HttpResponse<String> response = get("/must-revalidate");
+
+        assertEquals(502, response.statusCode(), "RFC 9111 §5.2.2.2: an error, never the stale response");
+        assertTrue(response.body().startsWith("<!DOCTYPE html>"), response.body());
+        taken();
+        assertEquals("\"v1\"", taken().getHeaders().get("If-None-Match"));
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_ERR"), records.stream().map(r -> r.get("result").asText()).toList());
+        assertEquals("upstream_closed", records.get(1).get("error").asText(), records.get(1)::toString);
+    }
+
+    /** The origin answers the revalidation with a new response of {@code length} bytes and closes halfway through it. */
+    private void revalidationCutOffInTheBody(int length) {
+        origin.enqueue(cacheable("old", "Cache-Control", "max-age=0"));
+        origin.enqueue(new MockResponse.Builder().addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v2\"")
+                .body("x".repeat(length)).onResponseBody(new SocketEffect.CloseSocket()).build());
+    }
+
+    @Test
+    void aRevalidationWhoseSmallNewBodyIsCutOffIsAnErrorLoggedRefreshFailErr() throws Exception {
+        revalidationCutOffInTheBody(1000); // small enough to be read whole before anything is sent
+
+        get("/cut-small");
+        HttpResponse<String> response = get("/cut-small");
+
+        assertEquals(502, response.statusCode());
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_FAIL_ERR"), records.stream().map(r -> r.get("result").asText()).toList());
+        assertEquals("upstream_closed", records.get(1).get("error").asText(), records.get(1)::toString);
+    }
+
+    @Test
+    void aRevalidationWhoseLargeNewBodyIsCutOffIsLoggedRefreshModifiedAborted() throws Exception {
+        revalidationCutOffInTheBody(200_000); // streamed: the client's response has started when the origin fails
+
+        get("/cut-large");
+        assertThrows(java.io.IOException.class, () -> get("/cut-large"), "the client sees the response cut off");
+
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals(List.of("TCP_MISS", "TCP_REFRESH_MODIFIED_ABORTED"), records.stream().map(r -> r.get("result").asText()).toList());
+        assertEquals("upstream_aborted", records.get(1).get("error").asText(), records.get(1)::toString);
+    }
+
+    @Test
     void staleWhileRevalidateAnswersAtOnceAndRevalidatesInTheBackground() throws Exception {
         origin.enqueue(cacheable("hello", "Cache-Control", "max-age=0, stale-while-revalidate=600"));
         origin.enqueue(new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v1\"").build());
@@ -368,13 +469,9 @@ class CacheIT extends MockOriginCase {
 
     @Test
     void aRangeMissFetchesTheWholeObjectInTheBackgroundSoTheNextRangeHits() throws Exception {
-        origin.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                if (request.getHeaders().get("Range") == null) return cacheable("0123456789");
-                return new MockResponse.Builder().code(206).addHeader("Content-Range", "bytes 2-5/10").body("2345").build();
-            }
-        });
+        originAnswers(request -> request.getHeaders().get("Range") == null
+                ? cacheable("0123456789")
+                : new MockResponse.Builder().code(206).addHeader("Content-Range", "bytes 2-5/10").body("2345").build());
 
         HttpResponse<String> miss = get("/update.cab", "Range", "bytes=2-5");
         assertEquals(206, miss.statusCode());

@@ -121,6 +121,36 @@ class StrictParsingIT {
         assertEquals("invalid_request", record.get("error").asText());
     }
 
+    /**
+     * A request Undertow's parser refuses (before any exchange exists) and one the handler chain refuses get
+     * the same error response: the same status line, fields and page, except for what only the chain knows
+     * (the URL, the request id, the detail).
+     */
+    @Test
+    void aRequestTheParserRefusesGetsTheSameErrorResponseAsOneTheChainRefuses() throws Exception {
+        RawConnection.Response parser = RawConnection.roundTrip(proxy.proxyAddress(), "GET " + target() + " HTTP/1.1\nHost: " + host() + "\n\n");
+        RawConnection.Response chain = RawConnection.roundTrip(proxy.proxyAddress(),
+                "GET " + target() + " HTTP/1.1\r\nHost: " + host() + "\r\nX-Note: a\r\n b\r\n\r\n");
+
+        assertEquals(400, parser.status());
+        assertEquals(400, chain.status());
+        assertEquals(fields(chain), fields(parser));
+        assertEquals(page(chain), page(parser));
+        assertEquals(String.valueOf(parser.body().length), parser.header("Content-Length"));
+    }
+
+    /** The response's fields but Content-Length (the pages differ in length) and Date. */
+    private static List<String> fields(RawConnection.Response r) {
+        return r.headers().stream().filter(h -> !h.getKey().equalsIgnoreCase("Content-Length") && !h.getKey().equalsIgnoreCase("Date"))
+                .map(h -> h.getKey().toLowerCase(java.util.Locale.ROOT) + ": " + h.getValue()).sorted().toList();
+    }
+
+    /** The page without the parts only an exchange knows: URL, detail and request id. */
+    private static String page(RawConnection.Response r) {
+        return r.text().replaceAll("<dt>URL</dt><dd>.*?</dd>", "").replaceAll("<dt>Detail</dt><dd>.*?</dd>", "")
+                .replaceAll("<dt>Request id</dt><dd>.*?</dd>", "");
+    }
+
     @Test
     void aFoldLikeSequenceInABodyIsNotMistakenForObsFold() throws Exception {
         String body = "line one\r\n continued in the body\r\n";
