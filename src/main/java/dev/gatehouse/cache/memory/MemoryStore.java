@@ -70,15 +70,6 @@ public final class MemoryStore implements CacheStore {
         return Optional.of(new MemoryWriter(key, entry, expectedLength));
     }
 
-    /** Stores a complete body directly, e.g. to promote a small entry read from disk; false if too large. */
-    public boolean put(CacheKey key, CacheEntry entry, byte[] body) {
-        if (body.length > maxObjectBytes) {
-            return false;
-        }
-        entries.put(key, new Held(entry, held(body, body.length)));
-        return true;
-    }
-
     /**
      * {@code length} bytes of {@code bytes} as a read-only buffer: direct while the process's direct memory
      * stays under {@link #DIRECT_BUDGET}, else on the heap. The budget keeps stores out of the JDK's
