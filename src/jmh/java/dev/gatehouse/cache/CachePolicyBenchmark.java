@@ -45,7 +45,7 @@ public class CachePolicyBenchmark {
 
     @Benchmark
     public CacheDecision decideFreshHit(CpuTime cpu) {
-        return policy.decide(request, stored, now);
+        return policy.decide(request, stored, now, true);
     }
 
     @Benchmark

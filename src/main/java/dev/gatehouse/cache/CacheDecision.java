@@ -17,7 +17,10 @@ public record CacheDecision(Outcome outcome, ResultCode resultCode, long ageSeco
         HIT,
         /** Answer the client's own conditional with 304 and {@link CachePolicy#notModifiedHeaders} (RFC 9111 §4.3.2). */
         NOT_MODIFIED,
-        /** Serve the stored (stale) response now and revalidate it in the background (RFC 5861 §3). */
+        /**
+         * Serve the stored (stale) response now and revalidate it in the background (RFC 5861 §3); only
+         * for a caller that said it can.
+         */
         STALE_WHILE_REVALIDATE,
         /** Send {@link CachePolicy#conditionalRequest} upstream, then {@link CachePolicy#afterRevalidation} (RFC 9111 §4.3). */
         STALE_NEEDS_REVALIDATION,

@@ -131,8 +131,12 @@ public final class CachePolicy {
     /**
      * Whether and how {@code stored} (may be {@code null}) can answer {@code request} at
      * {@code nowMillis} (§4, §4.2.4, §5.2.1, §5.2.2, RFC 5861).
+     *
+     * @param revalidatesInBackground whether the caller can revalidate after answering: only then may the
+     *        outcome be {@link Outcome#STALE_WHILE_REVALIDATE}, which RFC 5861 §3 allows only with a
+     *        revalidation under way; otherwise such a response is revalidated before it is served
      */
-    public CacheDecision decide(CacheRequest request, CacheEntry stored, long nowMillis) {
+    public CacheDecision decide(CacheRequest request, CacheEntry stored, long nowMillis, boolean revalidatesInBackground) {
         if (!request.readsCache()) {
             return new CacheDecision(Outcome.MISS, ResultCode.TCP_MISS, 0);
         }
@@ -166,7 +170,7 @@ public final class CachePolicy {
                 return hit(request, stored, ageSeconds);
             }
             // RFC 5861 §3, unless the client constrained age itself.
-            if (!requestCc.has("max-age") && !requestCc.has("min-fresh")
+            if (revalidatesInBackground && !requestCc.has("max-age") && !requestCc.has("min-fresh")
                     && staleness <= responseCc.seconds("stale-while-revalidate").orElse(-1) * 1000) {
                 return new CacheDecision(Outcome.STALE_WHILE_REVALIDATE, ResultCode.TCP_STALE_HIT, ageSeconds);
             }

@@ -2,7 +2,6 @@ package dev.gatehouse.cache;
 
 import java.net.URI;
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * What the cache needs to know about a client's request: method, absolute target URI, and header
@@ -10,7 +9,6 @@ import java.util.Objects;
  *
  * <p>A class rather than a record so that the primary key is made once per request: a memory lookup on
  * the IO thread, then a lookup on a worker thread when memory did not answer, and the fill all ask for it.
- * Equality is over method, URI and headers, as a record's would be.
  */
 public final class CacheRequest {
     private final String method;
@@ -63,17 +61,6 @@ public final class CacheRequest {
     /** Whether a stored GET response may answer this request (RFC 9111 §4: GET, and HEAD from a stored GET). */
     public boolean readsCache() {
         return method.equals("GET") || method.equals("HEAD");
-    }
-
-    @Override
-    public boolean equals(Object other) {
-        return other instanceof CacheRequest that && method.equals(that.method) && Objects.equals(uri, that.uri)
-                && Objects.equals(headers, that.headers);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(method, uri, headers);
     }
 
     @Override

@@ -38,14 +38,18 @@ public final class HttpCache {
     /**
      * Looks {@code request} up and decides (RFC 9111 §4). The lookup holds the stored body open
      * when the decision may use it; close it when the exchange is done.
+     *
+     * @param revalidatesInBackground whether the caller revalidates after serving a stale response
+     *        ({@link Outcome#STALE_WHILE_REVALIDATE}, RFC 5861 §3); see {@link CachePolicy#decide}
      */
-    public Lookup lookup(CacheRequest request) {
+    public Lookup lookup(CacheRequest request, boolean revalidatesInBackground) {
         long now = clock.millis();
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now), null, now);
+            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), null, now);
         }
         Optional<CacheStore.StoredResponse> stored = store.open(request.key());
-        CacheDecision decision = policy.decide(request, stored.map(CacheStore.StoredResponse::entry).orElse(null), now);
+        CacheDecision decision = policy.decide(request, stored.map(CacheStore.StoredResponse::entry).orElse(null), now,
+                revalidatesInBackground);
         CacheStore.StoredResponse response = stored.orElse(null);
         if (response != null && response.fromMemory()) {
             decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
@@ -71,7 +75,8 @@ public final class HttpCache {
             return Optional.empty();
         }
         long now = clock.millis();
-        CacheDecision decision = policy.decide(request, stored.get().entry(), now);
+        // A stale response is never answered here, however it would be revalidated.
+        CacheDecision decision = policy.decide(request, stored.get().entry(), now, false);
         if (decision.outcome() != Outcome.HIT && decision.outcome() != Outcome.NOT_MODIFIED) {
             stored.get().close();
             return Optional.empty();

@@ -97,7 +97,10 @@ final class BackgroundFetch {
     }
 
     private void revalidateNow(CacheRequest request, boolean store) throws FailureException, IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+        // The lookup only finds the entry and whether it was refreshed meanwhile. With true, an entry still in
+        // its window keeps the client's outcome (under only-if-cached too, which a plain decision turns into a
+        // 504); that outcome's headers are the response's, so the conditional request is made from the entry.
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
             CacheDecision.Outcome outcome = lookup.decision().outcome();
             Optional<CacheStore.StoredResponse> stored = lookup.stored();
             if (stored.isEmpty() || outcome == CacheDecision.Outcome.HIT) return; // gone, or refreshed meanwhile

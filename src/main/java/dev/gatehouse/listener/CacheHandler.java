@@ -111,15 +111,12 @@ final class CacheHandler implements HttpHandler {
     /** Answers from the cache, or forwards; {@code collapse}: a miss may join others for the same URL. */
     private void answer(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
         AuditRecord record = Exchanges.record(exchange);
-        HttpCache.Lookup lookup = cache.lookup(request);
+        // Without background fetches (FTP) a stale-while-revalidate response is revalidated now, conditionally.
+        HttpCache.Lookup lookup = cache.lookup(request, background != null);
         boolean handedOver = false; // the responder closes the lookup when the exchange completes
         try {
             CacheDecision decision = lookup.decision();
-            CacheDecision.Outcome outcome = decision.outcome();
-            if (outcome == CacheDecision.Outcome.STALE_WHILE_REVALIDATE && background == null) {
-                outcome = CacheDecision.Outcome.STALE_NEEDS_REVALIDATION; // nothing can revalidate later (FTP): now
-            }
-            switch (outcome) {
+            switch (decision.outcome()) {
                 case HIT -> {
                     hit(record, decision.resultCode());
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
@@ -182,7 +179,7 @@ final class CacheHandler implements HttpHandler {
             leaders = CollapsedResponse.UNSHARED;
         }
         if (leaders.shared()) {
-            CacheDecision decision = cache.policy().decide(request, leaders.entry(), cache.now());
+            CacheDecision decision = cache.policy().decide(request, leaders.entry(), cache.now(), background != null);
             Optional<InputStream> body = decision.outcome() == CacheDecision.Outcome.HIT ? leaders.body().newReader() : Optional.empty();
             if (body.isPresent()) {
                 hit(Exchanges.record(exchange), ResultCode.TCP_CF_HIT);

@@ -176,11 +176,35 @@ class CachePolicyDecideTest {
                 row("RFC 9110 §13.2.1 a stored 404 never becomes 304", 404, h("If-None-Match", "*"), h("Cache-Control", "max-age=60"), 30, HIT, TCP_NEGATIVE_HIT));
     }
 
+    /**
+     * For a caller that cannot revalidate after answering (the FTP gateway): RFC 5861 §3 serves stale only
+     * while a revalidation is under way, so without one the response is revalidated first, as any stale one.
+     */
+    static Stream<Arguments> withoutBackgroundRevalidation() {
+        CacheHeaders swr = h("Cache-Control", "max-age=60, stale-while-revalidate=30", "Last-Modified", date(-3600));
+        return Stream.of(
+                row("RFC 5861 §3 stale-while-revalidate within window is revalidated first", NONE, swr, 80, STALE_NEEDS_REVALIDATION, TCP_REFRESH_MODIFIED),
+                row("RFC 5861 §3 stale-while-revalidate window passed", NONE, swr, 100, STALE_NEEDS_REVALIDATION, TCP_REFRESH_MODIFIED),
+                row("§5.2.1.7 only-if-cached within the window is 504", h("Cache-Control", "only-if-cached"), swr, 80, UNSATISFIABLE_504, TCP_OFFLINE_MISS),
+                row("a fresh response is still a hit", NONE, swr, 30, HIT, TCP_HIT),
+                row("§5.2.1.2 max-stale still serves stale", h("Cache-Control", "max-stale=30"), swr, 80, HIT, TCP_HIT),
+                row("§4.3.2 a client conditional on a fresh response is still answered", h("If-Modified-Since", date(0)), swr, 30, NOT_MODIFIED, TCP_IMS_HIT));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource({"freshness", "age", "directiveParsing", "requestDirectives", "responseDirectives",
             "methodsAndMisses", "vary", "clientConditionals"})
     void decides(String rule, CacheRequest request, CacheEntry stored, long now, Outcome outcome, ResultCode code) {
-        CacheDecision decision = POLICY.decide(request, stored, now);
+        CacheDecision decision = POLICY.decide(request, stored, now, true);
+        assertEquals(outcome, decision.outcome(), rule);
+        assertEquals(code, decision.resultCode(), rule);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("withoutBackgroundRevalidation")
+    void decidesForACallerThatCannotRevalidateInTheBackground(String rule, CacheRequest request, CacheEntry stored, long now,
+                                                              Outcome outcome, ResultCode code) {
+        CacheDecision decision = POLICY.decide(request, stored, now, false);
         assertEquals(outcome, decision.outcome(), rule);
         assertEquals(code, decision.resultCode(), rule);
     }

@@ -57,7 +57,7 @@ class CachePolicyValidationTest {
         assertFalse(merged.headers().has("Set-Cookie"), "privacy: a 304's Set-Cookie is not stored either");
         assertFalse(merged.headers().has("Connection"), "§3.1 hop-by-hop fields are not stored");
         assertEquals(at(1000), merged.responseTimeMillis());
-        assertEquals(CacheDecision.Outcome.HIT, POLICY.decide(PolicyFixtures.get(NONE), merged, at(1300)).outcome());
+        assertEquals(CacheDecision.Outcome.HIT, POLICY.decide(PolicyFixtures.get(NONE), merged, at(1300), true).outcome());
         assertEquals(ResultCode.TCP_REFRESH_UNMODIFIED, POLICY.afterRevalidation(304));
     }
 
@@ -68,7 +68,7 @@ class CachePolicyValidationTest {
         assertFalse(merged.headers().has("Age"));
         assertFalse(merged.headers().has("Date"));
         assertEquals(30_000, POLICY.currentAgeMillis(merged, at(130)), "§4.2.3 age counts from the 304");
-        assertEquals(CacheDecision.Outcome.HIT, POLICY.decide(PolicyFixtures.get(NONE), merged, at(130)).outcome());
+        assertEquals(CacheDecision.Outcome.HIT, POLICY.decide(PolicyFixtures.get(NONE), merged, at(130), true).outcome());
     }
 
     static Stream<Arguments> notModifiedSelection() {

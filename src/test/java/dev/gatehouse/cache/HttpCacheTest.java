@@ -34,7 +34,7 @@ class HttpCacheTest {
 
     /** Runs a miss the way the forward path does: look up, fetch, tee into the store while copying to the client. */
     private byte[] fetchThrough(CacheRequest request, CacheHeaders response, InputStream origin) throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
             assertFalse(lookup.decision().servesStoredBody());
         }
         Optional<CacheStore.Writer> writer = cache.writer(request, 200, response, clock.millis(), clock.millis(), -1);
@@ -47,7 +47,7 @@ class HttpCacheTest {
     }
 
     private Lookup hitOrMiss(CacheRequest request) throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
             byte[] body = lookup.decision().servesStoredBody() ? lookup.stored().orElseThrow().body().readAllBytes() : null;
             return new Lookup(lookup.decision(), lookup.headers(), body);
         }
@@ -95,7 +95,7 @@ class HttpCacheTest {
         CacheRequest request = CacheRequest.of("GET", URI, h("Accept", "*/*"));
         fetchThrough(request, h("Cache-Control", "max-age=10", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
         clock.advanceSeconds(20);
-        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertEquals(h("Accept", "*/*", "If-None-Match", "\"v1\""), lookup.headers(), "what the origin sees");
             CacheEntry refreshed = cache.notModified(lookup, h("Cache-Control", "max-age=100", "ETag", "\"v1\""),
@@ -111,11 +111,28 @@ class HttpCacheTest {
     }
 
     @Test
+    void aCallerThatCannotRevalidateInTheBackgroundGetsAConditionalRevalidationInsteadOfAStaleHit() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        String lastModified = PolicyFixtures.date(-3600);
+        fetchThrough(request, h("Cache-Control", "max-age=10, stale-while-revalidate=60", "Last-Modified", lastModified),
+                new ByteArrayInputStream(BODY));
+        clock.advanceSeconds(30);
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+            assertEquals(Outcome.STALE_WHILE_REVALIDATE, lookup.decision().outcome());
+        }
+        try (HttpCache.Lookup lookup = cache.lookup(request, false)) {
+            assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
+            assertEquals(ResultCode.TCP_REFRESH_MODIFIED, lookup.decision().resultCode(), "if the origin sends a new body");
+            assertEquals(h("If-Modified-Since", lastModified), lookup.headers(), "what the origin sees (RFC 9111 §4.3.1)");
+        }
+    }
+
+    @Test
     void staleIfErrorServesTheStaleEntryWhenTheOriginFails() throws IOException {
         CacheRequest request = CacheRequest.of("GET", URI, NONE);
         fetchThrough(request, h("Cache-Control", "max-age=10, stale-if-error=60", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
         clock.advanceSeconds(30);
-        try (HttpCache.Lookup lookup = cache.lookup(request)) {
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertTrue(cache.mayServeStaleOnError(lookup));
         }

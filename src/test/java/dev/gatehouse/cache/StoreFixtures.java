@@ -25,7 +25,12 @@ public final class StoreFixtures {
 
     /** Streams {@code body} into the store in 1000-byte chunks and commits; false if the store declined. */
     public static boolean put(CacheStore store, CacheKey key, CacheEntry entry, byte[] body) {
-        Optional<CacheStore.Writer> writer = store.writer(key, entry, -1);
+        return put(store, key, entry, body, -1);
+    }
+
+    /** As {@link #put(CacheStore, CacheKey, CacheEntry, byte[])}, announcing {@code expectedLength} (-1: unknown). */
+    public static boolean put(CacheStore store, CacheKey key, CacheEntry entry, byte[] body, long expectedLength) {
+        Optional<CacheStore.Writer> writer = store.writer(key, entry, expectedLength);
         if (writer.isEmpty()) {
             return false;
         }

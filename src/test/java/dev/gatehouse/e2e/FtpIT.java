@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.gatehouse.cache.CacheEntry;
+import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheStore;
+import dev.gatehouse.cache.HttpDate;
+import dev.gatehouse.cache.disk.DiskStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -341,6 +347,40 @@ class FtpIT {
         assertEquals("unchanged for ten days", second.text());
         assertTrue(results(2).containsAll(List.of("TCP_MISS", "TCP_REFRESH_UNMODIFIED")), results(2).toString());
         assertEquals(1, retrs("pub/old.txt") - before, "MDTM said unchanged: no second RETR");
+    }
+
+    /**
+     * The FTP gateway makes no background fetches, so a stored response that allows stale-while-revalidate
+     * (RFC 5861 §3) is revalidated before it is served, and that revalidation must carry the stored
+     * Last-Modified for the MDTM comparison. FtpHandler never writes such a response itself (no Cache-Control),
+     * so one is put on disk through the store's own writer before the proxy starts on that data directory.
+     */
+    @Test
+    void aStoredFileThatAllowsStaleWhileRevalidateIsRevalidatedByItsModificationTime() throws Exception {
+        Path file = root.resolve("pub").resolve("swr.txt");
+        String content = "served stale while revalidating, over HTTP";
+        Files.writeString(file, content);
+        Instant modified = Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Files.setLastModifiedTime(file, FileTime.from(modified));
+        Path dataDir = tmp.resolve("data");
+        long stored = Instant.now().minus(Duration.ofMinutes(1)).toEpochMilli();
+        CacheHeaders fields = CacheHeaders.of("Date", HttpDate.format(stored), "Last-Modified", HttpDate.format(modified.toEpochMilli()),
+                "Cache-Control", "max-age=0, stale-while-revalidate=3600", "Content-Type", "text/plain",
+                "Content-Length", Integer.toString(content.length()));
+        try (DiskStore disk = DiskStore.open(dataDir.resolve("cache"), 1 << 24, 1 << 20);
+             CacheStore.Writer writer = disk.writer(CacheKey.of(url("/pub/swr.txt")), new CacheEntry(200, fields, stored, stored, ""),
+                     content.length()).orElseThrow()) {
+            writer.body().write(content.getBytes(StandardCharsets.US_ASCII));
+            assertTrue(writer.commit());
+        }
+        proxy.close();
+        proxy = GatehouseFixture.start(c -> c.put("dataDir", dataDir.toString()));
+
+        RawConnection.Response r = get("GET", url("/pub/swr.txt"));
+        assertEquals(200, r.status(), r.text());
+        assertEquals(content, r.text());
+        assertEquals(0, retrs("pub/swr.txt"), "MDTM said unchanged: no RETR");
+        assertEquals(List.of("TCP_REFRESH_UNMODIFIED"), results(1));
     }
 
     @Test

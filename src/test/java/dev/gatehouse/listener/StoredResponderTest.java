@@ -9,6 +9,7 @@ import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.CacheStore;
+import dev.gatehouse.cache.StoreFixtures;
 import dev.gatehouse.cache.memory.MemoryStore;
 import dev.gatehouse.http.Via;
 import io.undertow.server.HttpServerExchange;
@@ -41,7 +42,7 @@ class StoredResponderTest {
     }
 
     private CacheStore.StoredResponse put(CacheHeaders headers) {
-        store.put(KEY, new CacheEntry(200, headers, 1000, 2000, ""), "hello".getBytes());
+        StoreFixtures.put(store, KEY, new CacheEntry(200, headers, 1000, 2000, ""), "hello".getBytes());
         return store.open(KEY).orElseThrow();
     }
 

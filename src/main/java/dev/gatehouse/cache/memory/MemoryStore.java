@@ -1,6 +1,7 @@
 package dev.gatehouse.cache.memory;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -20,10 +21,12 @@ import dev.gatehouse.cache.CacheStore;
  * Holds small hot responses in memory, in a Caffeine cache bounded by the bytes of bodies and
  * headers (a weigher), evicting by Caffeine's W-TinyLFU policy.
  *
- * <p>A body is copied once, when committed, into a direct (off-heap) buffer; hits hand out read-only
- * views of it, so serving from memory never copies per request: not here, and not in the JDK either,
- * which copies a heap buffer into a temporary direct one on every socket write. Once the process's direct
- * memory reaches half the maximum heap (the JVM's default direct limit), a body is held on the heap instead.
+ * <p>A body is held in an exactly sized direct (off-heap) buffer: one of known length is written into it as
+ * it arrives, one of unknown length is gathered on the heap and copied into it once, when committed. Hits
+ * hand out read-only views of it, so serving from memory never copies per request: not here, and not in the
+ * JDK either, which copies a heap buffer into a temporary direct one on every socket write. Once the
+ * process's direct memory reaches half the maximum heap (the JVM's default direct limit), a body is held on
+ * the heap instead.
  * Evicted entries are simply dropped: the disk tier is the source of truth (FEASIBILITY.md §6).
  */
 public final class MemoryStore implements CacheStore {
@@ -70,31 +73,20 @@ public final class MemoryStore implements CacheStore {
         return Optional.of(new MemoryWriter(key, entry, expectedLength));
     }
 
-    /** Stores a complete body directly, e.g. to promote a small entry read from disk; false if too large. */
-    public boolean put(CacheKey key, CacheEntry entry, byte[] body) {
-        if (body.length > maxObjectBytes) {
-            return false;
-        }
-        entries.put(key, new Held(entry, held(body, body.length)));
-        return true;
-    }
-
     /**
-     * {@code length} bytes of {@code bytes} as a read-only buffer: direct while the process's direct memory
-     * stays under {@link #DIRECT_BUDGET}, else on the heap. The budget keeps stores out of the JDK's
-     * reservation path near its limit, which runs System.gc() and sleeps up to half a second before failing.
+     * A buffer for a body of {@code length} bytes: direct while the process's direct memory stays under
+     * {@link #DIRECT_BUDGET}, else on the heap. The budget keeps stores out of the JDK's reservation path
+     * near its limit, which runs System.gc() and sleeps up to half a second before failing.
      */
-    private static ByteBuffer held(byte[] bytes, int length) {
-        ByteBuffer copy = null;
+    private static ByteBuffer allocate(int length) {
         if (DIRECT_POOL == null || DIRECT_POOL.getMemoryUsed() + length <= DIRECT_BUDGET) {
             try {
-                copy = ByteBuffer.allocateDirect(length);
+                return ByteBuffer.allocateDirect(length);
             } catch (OutOfMemoryError directMemoryFull) { // a lower -XX:MaxDirectMemorySize; the heap is untouched
-                copy = null;
+                // held on the heap
             }
         }
-        if (copy == null) copy = ByteBuffer.allocate(length);
-        return copy.put(bytes, 0, length).flip().asReadOnlyBuffer();
+        return ByteBuffer.allocate(length);
     }
 
     @Override
@@ -189,45 +181,67 @@ public final class MemoryStore implements CacheStore {
     /** A derived value and the function that made it; final fields, so safely shared between threads. */
     private record Derived(Function<?, ?> by, Object value) {}
 
+    /**
+     * Fills a body: with a known length (a promotion from disk, or a response of at most the write-through
+     * size) straight into the held buffer, sized at once; otherwise into a growing heap array, copied once
+     * into an exactly sized held buffer on commit. A body that does not match its announced length is not
+     * stored (the tee aborts it anyway, {@link dev.gatehouse.cache.CachingInputStream}).
+     */
     private final class MemoryWriter extends BodyWriter {
         private final CacheKey key;
         private final CacheEntry entry;
-        private Buffer buffer;
+        /** The held buffer being filled, for a known length; else null. */
+        private ByteBuffer exact;
+        /** The body so far, for an unknown length; else null. */
+        private Gathered gathered;
 
         MemoryWriter(CacheKey key, CacheEntry entry, long expectedLength) {
             super(maxObjectBytes);
             this.key = key;
             this.entry = entry;
-            // A known length (a promotion from disk, or a response of at most the write-through size) is
-            // allocated at once: growing by doubling would copy a 16 MiB body eight times.
-            this.buffer = new Buffer(expectedLength >= 0 ? (int) expectedLength : 64 * 1024); // writer() capped it
+            if (expectedLength >= 0) {
+                exact = allocate((int) expectedLength); // writer() capped it
+            } else {
+                gathered = new Gathered();
+            }
         }
 
         @Override
-        protected void store(byte[] bytes, int offset, int length) {
-            buffer.write(bytes, offset, length);
+        protected void store(byte[] bytes, int offset, int length) throws IOException {
+            if (gathered != null) {
+                gathered.write(bytes, offset, length);
+            } else if (length > exact.remaining()) {
+                throw new IOException("the body is longer than the " + exact.capacity() + " bytes announced");
+            } else {
+                exact.put(bytes, offset, length);
+            }
         }
 
         @Override
-        protected void publish(long length) {
-            entries.put(key, new Held(entry, buffer.held()));
-            buffer = null;
+        protected void publish(long length) throws IOException {
+            if (exact != null && exact.hasRemaining()) {
+                throw new IOException("the body ended after " + length + " of the " + exact.capacity() + " bytes announced");
+            }
+            ByteBuffer body = exact != null ? exact.flip() : gathered.held();
+            entries.put(key, new Held(entry, body.asReadOnlyBuffer()));
+            discard();
         }
 
         @Override
         protected void discard() {
-            buffer = null;
+            exact = null;
+            gathered = null;
         }
     }
 
-    /** The body as it arrives; its array goes straight into the held copy. */
-    private static final class Buffer extends ByteArrayOutputStream {
-        Buffer(int size) {
-            super(size);
+    /** A body of unknown length as it arrives; its array is copied straight into the held buffer. */
+    private static final class Gathered extends ByteArrayOutputStream {
+        Gathered() {
+            super(64 * 1024);
         }
 
         ByteBuffer held() {
-            return MemoryStore.held(buf, count);
+            return allocate(count).put(buf, 0, count).flip();
         }
     }
 

@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ReadOnlyBufferException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,6 +41,55 @@ class MemoryStoreTest {
             assertTrue(buffer.isReadOnly());
             assertThrows(ReadOnlyBufferException.class, () -> buffer.put(0, (byte) 1));
         }
+    }
+
+    @Test
+    void aBodyOfKnownLengthIsWrittenStraightIntoAnExactlySizedBuffer() {
+        int length = 1 << 20;
+        MemoryStore store = new MemoryStore(8 << 20, 2 << 20);
+        byte[] body = body(length, 3);
+        assertTrue(put(store, CacheKey.of("http://example.com/warm-up"), entry("w"), body, length)); // loads the classes first
+        long before = allocatedBytes();
+        assertTrue(put(store, KEY, entry("one"), body, length));
+        long allocated = allocatedBytes() - before;
+        try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            ByteBuffer held = response.bodyBuffer().orElseThrow();
+            assertEquals(length, held.capacity(), "exactly sized");
+            // The body's one copy is the held buffer: off the heap, or on it only when direct memory ran short.
+            long heldOnHeap = held.isDirect() ? 0 : length;
+            assertTrue(allocated < heldOnHeap + length / 4, "allocated " + allocated + " bytes on the heap for a "
+                    + length + "-byte body held " + (held.isDirect() ? "off" : "on") + " the heap");
+        }
+        assertArrayEquals(body, read(store, KEY));
+    }
+
+    @Test
+    void aBodyOfUnknownLengthIsHeldInAnExactlySizedBuffer() {
+        MemoryStore store = new MemoryStore(1 << 20, 512 * 1024);
+        for (int length : new int[] {0, 1, 65_536, 200_001}) { // within and past the gathering array's first size
+            byte[] body = body(length, length);
+            assertTrue(put(store, KEY, entry("one"), body, -1), "length " + length);
+            try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+                assertEquals(length, response.bodyLength());
+                assertEquals(length, response.bodyBuffer().orElseThrow().capacity(), "exactly sized, length " + length);
+            }
+            assertArrayEquals(body, read(store, KEY), "length " + length);
+        }
+    }
+
+    @Test
+    void aBodyThatDoesNotMatchItsAnnouncedLengthIsNotStored() {
+        MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
+        byte[] first = body(100, 1);
+        assertTrue(put(store, KEY, entry("one"), first, 100));
+        assertFalse(put(store, KEY, entry("longer"), body(150, 2), 100), "longer than announced");
+        assertFalse(put(store, KEY, entry("shorter"), body(50, 3), 100), "shorter than announced");
+        assertArrayEquals(first, read(store, KEY), "the previous entry stays");
+    }
+
+    /** Bytes this thread allocated on the heap so far (exact per thread, not a timing). */
+    private static long allocatedBytes() {
+        return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean()).getCurrentThreadAllocatedBytes();
     }
 
     @Test
@@ -71,7 +121,6 @@ class MemoryStoreTest {
         assertTrue(store.writer(KEY, entry("x"), 5000).isEmpty(), "known length over the maximum");
         assertFalse(put(store, KEY, entry("x"), body(5000, 1)), "unknown length that grows over the maximum");
         assertNull(read(store, KEY));
-        assertFalse(store.put(KEY, entry("x"), body(5000, 1)));
     }
 
     @Test
