@@ -10,6 +10,7 @@ import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.ResultCode;
 import dev.gatehouse.cache.SharedBody;
+import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamResponse;
 import io.undertow.server.HttpServerExchange;
@@ -98,20 +99,34 @@ final class CacheFill implements AutoCloseable {
     /** The origin could not be reached: answers with the stale response if allowed; true if it did. */
     boolean answeredFailure(HttpServerExchange exchange, FailureException failure) throws IOException {
         if (leader != null) leader.fail(failure);
-        if (revalidating != null && cache.mayServeStaleOnError(revalidating)) {
+        if (revalidating == null) return false;
+        if (failure.failure() == Failure.FTP_NOT_FOUND) {
+            // The FTP server answered: the file is gone. That is the origin's answer, not an error (RFC 5861 §4),
+            // and the stored copy must not come back later as a stale answer to some other failure.
+            cache.purge(request.key());
+            return false;
+        }
+        if (isError(failure.failure().status()) && cache.mayServeStaleOnError(revalidating)) {
             serveStale(exchange);
             return true;
         }
         return false;
     }
 
+    /** RFC 5861 §4: an error is what would be answered with 500, 502, 503 or 504 (not, say, a refused destination). */
+    private static boolean isError(int status) {
+        return status == 500 || status == 502 || status == 503 || status == 504;
+    }
+
     /**
      * The result code of an error page answering an origin failure, given the code without a cache
      * ({@code TCP_MISS}, or {@code TCP_DENIED} for a refused destination, which stays): while a stored
-     * response was being revalidated, a failed fetch is {@code TCP_REFRESH_FAIL_ERR}.
+     * response was being revalidated, a failed fetch is {@code TCP_REFRESH_FAIL_ERR}, and an FTP server's
+     * "no such file" (its answer, which replaced the stored copy) is {@code TCP_REFRESH_MODIFIED}.
      */
-    String failedResultCode(String uncached) {
-        return revalidating != null && uncached.equals(ResultCode.TCP_MISS.name()) ? ResultCode.TCP_REFRESH_FAIL_ERR.name() : uncached;
+    String failedResultCode(Failure failure, String uncached) {
+        if (revalidating == null || !uncached.equals(ResultCode.TCP_MISS.name())) return uncached;
+        return (failure == Failure.FTP_NOT_FOUND ? ResultCode.TCP_REFRESH_MODIFIED : ResultCode.TCP_REFRESH_FAIL_ERR).name();
     }
 
     /** The origin's response header arrived. */

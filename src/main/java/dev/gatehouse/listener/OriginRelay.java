@@ -83,7 +83,7 @@ final class OriginRelay {
     /** The failure's page, audited as a revalidation that failed when the cache was revalidating. */
     private void errorPage(HttpServerExchange exchange, CacheFill fill, Failure failure, String detail) {
         String resultCode = ErrorResponder.resultCodeFor(failure);
-        if (fill != null) resultCode = fill.failedResultCode(resultCode);
+        if (fill != null) resultCode = fill.failedResultCode(failure, resultCode);
         errors.respond(exchange, failure, detail, resultCode, false);
     }
 

@@ -362,25 +362,48 @@ class FtpIT {
         Files.writeString(file, content);
         Instant modified = Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         Files.setLastModifiedTime(file, FileTime.from(modified));
-        Path dataDir = tmp.resolve("data");
-        long stored = Instant.now().minus(Duration.ofMinutes(1)).toEpochMilli();
-        CacheHeaders fields = CacheHeaders.of("Date", HttpDate.format(stored), "Last-Modified", HttpDate.format(modified.toEpochMilli()),
-                "Cache-Control", "max-age=0, stale-while-revalidate=3600", "Content-Type", "text/plain",
-                "Content-Length", Integer.toString(content.length()));
-        try (DiskStore disk = DiskStore.open(dataDir.resolve("cache"), 1 << 24, 1 << 20);
-             CacheStore.Writer writer = disk.writer(CacheKey.of(url("/pub/swr.txt")), new CacheEntry(200, fields, stored, stored, ""),
-                     content.length()).orElseThrow()) {
-            writer.body().write(content.getBytes(StandardCharsets.US_ASCII));
-            assertTrue(writer.commit());
-        }
-        proxy.close();
-        proxy = GatehouseFixture.start(c -> c.put("dataDir", dataDir.toString()));
+        restartWithStored("/pub/swr.txt", content, modified, "max-age=0, stale-while-revalidate=3600");
 
         RawConnection.Response r = get("GET", url("/pub/swr.txt"));
         assertEquals(200, r.status(), r.text());
         assertEquals(content, r.text());
         assertEquals(0, retrs("pub/swr.txt"), "MDTM said unchanged: no RETR");
         assertEquals(List.of("TCP_REFRESH_UNMODIFIED"), results(1));
+    }
+
+    /**
+     * A stored file the server no longer has: "no such file" is the server's answer, not an error (RFC 5861
+     * §4), so the stale copy is not served under stale-if-error, and it is dropped.
+     */
+    @Test
+    void aStoredFileTheServerNoLongerHasIsNotServedStaleOnErrorAndIsDropped() throws Exception {
+        Instant modified = Instant.now().minus(Duration.ofDays(3)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        restartWithStored("/pub/gone.txt", "a file since deleted", modified, "max-age=0, stale-if-error=3600");
+
+        RawConnection.Response first = get("GET", url("/pub/gone.txt"));
+        assertEquals(404, first.status(), first.text());
+        RawConnection.Response second = get("GET", url("/pub/gone.txt"));
+        assertEquals(404, second.status(), second.text());
+        assertEquals(List.of("TCP_REFRESH_MODIFIED", "TCP_MISS"), results(2), "the second request found nothing stored");
+    }
+
+    /**
+     * Puts {@code content} on disk as the stored response for {@code path}, one minute old with {@code cacheControl},
+     * through the store's own writer (FtpHandler never writes Cache-Control itself), and restarts the proxy on it.
+     */
+    private void restartWithStored(String path, String content, Instant modified, String cacheControl) throws Exception {
+        Path dataDir = tmp.resolve("data");
+        long stored = Instant.now().minus(Duration.ofMinutes(1)).toEpochMilli();
+        CacheHeaders fields = CacheHeaders.of("Date", HttpDate.format(stored), "Last-Modified", HttpDate.format(modified.toEpochMilli()),
+                "Cache-Control", cacheControl, "Content-Type", "text/plain", "Content-Length", Integer.toString(content.length()));
+        try (DiskStore disk = DiskStore.open(dataDir.resolve("cache"), 1 << 24, 1 << 20);
+             CacheStore.Writer writer = disk.writer(CacheKey.of(url(path)), new CacheEntry(200, fields, stored, stored, ""),
+                     content.length()).orElseThrow()) {
+            writer.body().write(content.getBytes(StandardCharsets.US_ASCII));
+            assertTrue(writer.commit());
+        }
+        proxy.close();
+        proxy = GatehouseFixture.start(c -> c.put("dataDir", dataDir.toString()));
     }
 
     @Test
