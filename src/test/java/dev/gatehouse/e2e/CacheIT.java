@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -91,6 +97,41 @@ class CacheIT extends MockOriginCase {
         assertEquals(List.of("TCP_MISS", "TCP_MEM_HIT"), records.stream().map(r -> r.get("result").asText()).toList());
         assertEquals("HIER_NONE", records.get(1).get("hierarchy").asText());
         proxy.assertNothingLoggedAboveInfo();
+    }
+
+    /**
+     * RFC 9110 §9.3.1: the cache key leaves a GET's content out, so a GET with content neither hits nor is stored.
+     * (The origin is the JDK's server, which reads a GET's content; MockWebServer does not.)
+     */
+    @Test
+    void aGetWithContentIsNeitherAnsweredFromTheCacheNorStored() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        HttpServer echo = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 8);
+        echo.createContext("/", ex -> {
+            requests.incrementAndGet();
+            byte[] body = ("for " + new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Cache-Control", "max-age=600");
+            ex.sendResponseHeaders(200, body.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        echo.start();
+        try {
+            URI target = URI.create("http://127.0.0.1:" + echo.getAddress().getPort() + "/with-body");
+            HttpResponse<String> plain = proxy.client().send(HttpRequest.newBuilder(target).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> withContent = proxy.client().send(HttpRequest.newBuilder(target)
+                    .method("GET", HttpRequest.BodyPublishers.ofString("query=1")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> plainAgain = proxy.client().send(HttpRequest.newBuilder(target).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertEquals("for ", plain.body());
+            assertEquals("for query=1", withContent.body(), "not the stored response to another request");
+            assertEquals("for ", plainAgain.body(), "the response to the GET with content was not stored");
+            assertEquals(2, requests.get());
+            assertEquals(List.of("TCP_MISS", "TCP_MISS", "TCP_MEM_HIT"), results(3));
+        } finally {
+            echo.stop(0);
+        }
     }
 
     @Test
