@@ -5,8 +5,9 @@
  *
  * <p>Entry points: {@link dev.gatehouse.auth.BasicCredentials#parse} for the header field;
  * {@link dev.gatehouse.auth.Authenticators#create} builds back-end ({@code HtpasswdAuthenticator} or
- * {@code LdapAuthenticator}), then the group file ({@code GroupsFileAuthenticator}), then the verdict cache
- * ({@code CachingAuthenticator}); {@link dev.gatehouse.auth.Authenticator#reload()} re-reads the files and keeps
- * the previous data on error; {@link dev.gatehouse.auth.Authenticators#watchedFiles} names what to watch.
+ * {@code LdapAuthenticator}), then the verdict cache ({@code CachingAuthenticator}), then the group file
+ * ({@code GroupsFileAuthenticator}); {@link dev.gatehouse.auth.Authenticator#reload()} re-reads the files and keeps
+ * the previous data on error, {@link dev.gatehouse.auth.Authenticator#reloadChanged} only what depends on the files
+ * that changed; {@link dev.gatehouse.auth.Authenticators#watchedFiles} names what to watch.
  */
 package dev.gatehouse.auth;
