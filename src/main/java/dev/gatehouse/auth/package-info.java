@@ -3,7 +3,7 @@
  * LDAP directory, with group membership; verifications are cached so a directory is not asked per request.
  * Uses only {@code config} and {@code http}; no Undertow types.
  *
- * <p>Entry points: {@link dev.gatehouse.auth.BasicCredentials#parse} for the header field;
+ * <p>Entry points (the header field is decoded by {@link dev.gatehouse.http.BasicAuthorization#decode}):
  * {@link dev.gatehouse.auth.Authenticators#create} builds back-end ({@code HtpasswdAuthenticator} or
  * {@code LdapAuthenticator}), then the verdict cache ({@code CachingAuthenticator}), then the group file
  * ({@code GroupsFileAuthenticator}); {@link dev.gatehouse.auth.Authenticator#reload()} re-reads the files and keeps
