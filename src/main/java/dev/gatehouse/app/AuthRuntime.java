@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Proxy authentication as the running proxy holds it: built at start (a bad htpasswd or group file stops
- * the start, naming file and line), its files re-read on SIGHUP, the admin reload and when they change.
- * A bad file on reload keeps the running data and logs the problem.
+ * the start, naming file and line), its files re-read on SIGHUP and the admin reload (everything, the LDAP
+ * pool included) and when they change (only what those files feed: a group file edit keeps the LDAP pool and
+ * the remembered logins). A bad file on reload keeps the running data and logs the problem.
  */
 final class AuthRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuthRuntime.class);
@@ -53,7 +54,7 @@ final class AuthRuntime implements AutoCloseable {
             try {
                 for (Map.Entry<Path, Set<Path>> folder : byFolder.entrySet()) {
                     FolderWatcher watcher = FolderWatcher.ofFiles(folder.getKey(), folder.getValue(), Duration.ofMillis(500),
-                            () -> runtime.reload("file change"));
+                            runtime::reloadChanged);
                     watchers.add(watcher);
                     watcher.start();
                 }
@@ -73,9 +74,25 @@ final class AuthRuntime implements AutoCloseable {
      * old pool and leave one new pool open.
      */
     synchronized boolean reload(String why) {
-        try {
+        return apply(why, () -> {
             authenticator.reload();
-            log.info("proxy authentication files reloaded ({})", why);
+            return true;
+        });
+    }
+
+    /** Re-reads what depends on {@code changed} (absolute, normalised paths), as a file watcher reports them. */
+    synchronized boolean reloadChanged(Set<Path> changed) {
+        return apply("change of " + changed, () -> authenticator.reloadChanged(changed));
+    }
+
+    /** A reload step: whether it re-read anything. */
+    private interface Reload {
+        boolean run() throws AuthLoadException;
+    }
+
+    private boolean apply(String why, Reload reload) {
+        try {
+            if (reload.run()) log.info("proxy authentication files reloaded ({})", why);
             return true;
         } catch (AuthLoadException e) {
             log.error("proxy authentication reload ({}) failed; still using the previous files: {}", why, e.getMessage());

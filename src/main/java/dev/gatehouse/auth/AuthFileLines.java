@@ -6,8 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
-/** The meaningful lines of an Apache-style auth file (htpasswd, AuthGroupFile): blank lines and {@code #} comments dropped. */
+/**
+ * The meaningful lines of an Apache-style auth file (htpasswd, AuthGroupFile): blank lines and {@code #} comments
+ * dropped; and whether a file is among those a watcher saw change.
+ */
 final class AuthFileLines {
     /** One line and its 1-based number, for messages of the form {@code file:line: problem}. */
     record Line(Path file, int number, String text) {
@@ -31,5 +35,10 @@ final class AuthFileLines {
             if (!text.isEmpty() && !text.startsWith("#")) lines.add(new Line(file, i + 1, text));
         }
         return lines;
+    }
+
+    /** Whether {@code file}, as configured (maybe relative), is among {@code changed} (absolute, normalised). */
+    static boolean changed(Set<Path> changed, Path file) {
+        return changed.contains(file.toAbsolutePath().normalize());
     }
 }

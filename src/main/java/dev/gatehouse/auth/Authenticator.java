@@ -1,5 +1,8 @@
 package dev.gatehouse.auth;
 
+import java.nio.file.Path;
+import java.util.Set;
+
 /**
  * Verifies user names and passwords. {@link #verify} may block (a directory lookup) and is called on a
  * virtual thread; {@link #known} never blocks, so a remembered verdict can be used on an IO thread.
@@ -20,6 +23,20 @@ public interface Authenticator extends AutoCloseable {
      * @throws AuthLoadException naming file, line and problem
      */
     default void reload() throws AuthLoadException {}
+
+    /**
+     * Re-reads only the data that comes from the {@code changed} files, so that a group file edit does not also
+     * reopen an LDAP pool or forget remembered logins; on any error the previous data stays in use. An
+     * implementation that cannot tell which files it reads re-reads everything.
+     *
+     * @param changed absolute, normalised paths (as a file watcher reports them)
+     * @return whether anything was re-read
+     * @throws AuthLoadException naming file, line and problem
+     */
+    default boolean reloadChanged(Set<Path> changed) throws AuthLoadException {
+        reload();
+        return true;
+    }
 
     @Override
     default void close() {}

@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Builds the configured authenticator: back-end, then the group file's groups, then the verdict cache. */
+/**
+ * Builds the configured authenticator: back-end, then the verdict cache, then the group file's groups. The cache
+ * holds only what the back-end said, so a group file edit takes effect at once without forgetting logins.
+ */
 public final class Authenticators {
     /** Credentials remembered at most; at a few hundred bytes each, about 10 MB. */
     static final long MAX_CACHED_VERDICTS = 50_000;
@@ -25,11 +28,9 @@ public final class Authenticators {
             default -> throw new IllegalArgumentException("no authenticator for backend '" + auth.backend() + "'");
         };
         try {
-            Authenticator withGroups = auth.groupsFile().isEmpty()
-                    ? backend
-                    : new GroupsFileAuthenticator(backend, Path.of(auth.groupsFile()));
-            return new CachingAuthenticator(withGroups, auth.successTtl(), auth.failureTtl(), MAX_CACHED_VERDICTS,
-                    Ticker.systemTicker());
+            Authenticator cached = new CachingAuthenticator(backend, auth.successTtl(), auth.failureTtl(),
+                    MAX_CACHED_VERDICTS, Ticker.systemTicker());
+            return auth.groupsFile().isEmpty() ? cached : new GroupsFileAuthenticator(cached, Path.of(auth.groupsFile()));
         } catch (AuthLoadException | RuntimeException e) {
             backend.close(); // an LDAP pool must not outlive a failed start
             throw e;
@@ -37,9 +38,10 @@ public final class Authenticators {
     }
 
     /**
-     * The files whose change should trigger {@link Authenticator#reload()}: the htpasswd file (htpasswd back-end)
-     * and the group file, when configured. For a file watcher in the caller. (The LDAP back-end also re-reads its
-     * bind password and CA files on reload, but those change rarely enough for SIGHUP or the admin reload.)
+     * The files whose change should trigger {@link Authenticator#reloadChanged}: the htpasswd file (htpasswd
+     * back-end) and the group file, when configured. For a file watcher in the caller. (The LDAP back-end also
+     * re-reads its bind password and CA files on reload, but those change rarely enough for SIGHUP or the admin
+     * reload.)
      */
     public static List<Path> watchedFiles(GatehouseConfig.Auth auth) {
         List<Path> files = new ArrayList<>();

@@ -5,10 +5,12 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -98,6 +100,18 @@ final class CachingAuthenticator implements Authenticator {
     @Override
     public void reload() throws AuthLoadException {
         backend.reload();
+        forgetAll();
+    }
+
+    /** As {@link #reload()}, but keeps the verdicts when the back-end re-read nothing. */
+    @Override
+    public boolean reloadChanged(Set<Path> changed) throws AuthLoadException {
+        if (!backend.reloadChanged(changed)) return false;
+        forgetAll();
+        return true;
+    }
+
+    private void forgetAll() {
         generation.incrementAndGet();
         verdicts.invalidateAll();
     }

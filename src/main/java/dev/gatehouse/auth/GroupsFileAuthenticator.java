@@ -4,7 +4,11 @@ import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Adds the groups an Apache group file lists for a user to what any back-end accepted (LDAP groups included). */
+/**
+ * Adds the groups an Apache group file lists for a user to what any back-end accepted (LDAP groups included).
+ * It wraps the verdict cache rather than sitting under it, so a remembered login gets the current file's groups
+ * and a group file edit need not forget remembered logins (and ask the directory again for each).
+ */
 final class GroupsFileAuthenticator implements Authenticator {
     private final Authenticator backend;
     private final Path file;
@@ -24,8 +28,13 @@ final class GroupsFileAuthenticator implements Authenticator {
         return withFileGroups(backend.verify(user, password));
     }
 
+    @Override
+    public Verdict known(String user, String password) {
+        return withFileGroups(backend.known(user, password));
+    }
+
     private Verdict withFileGroups(Verdict verdict) {
-        if (!(verdict instanceof Verdict.Accepted(Identity identity))) return verdict;
+        if (!(verdict instanceof Verdict.Accepted(Identity identity))) return verdict; // null (not known) included
         Set<String> fromFile = groups.groupsOf(identity.user());
         if (fromFile.isEmpty()) return verdict;
         Set<String> all = new HashSet<>(identity.groups());
@@ -39,6 +48,15 @@ final class GroupsFileAuthenticator implements Authenticator {
         GroupsFile next = GroupsFile.load(file);
         backend.reload();
         groups = next;
+    }
+
+    /** Re-reads the group file if it changed, and what changed below; parsed first, as in {@link #reload()}. */
+    @Override
+    public boolean reloadChanged(Set<Path> changed) throws AuthLoadException {
+        GroupsFile next = AuthFileLines.changed(changed, file) ? GroupsFile.load(file) : null;
+        boolean below = backend.reloadChanged(changed);
+        if (next != null) groups = next;
+        return below || next != null;
     }
 
     @Override

@@ -35,6 +35,13 @@ final class HtpasswdAuthenticator implements Authenticator {
     }
 
     @Override
+    public boolean reloadChanged(Set<Path> changed) throws AuthLoadException {
+        if (!AuthFileLines.changed(changed, file)) return false;
+        reload();
+        return true;
+    }
+
+    @Override
     public String toString() {
         return "htpasswd " + file;
     }

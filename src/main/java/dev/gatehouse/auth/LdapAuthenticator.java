@@ -9,6 +9,7 @@ import com.unboundid.ldap.sdk.SearchRequest;
 import com.unboundid.ldap.sdk.SearchResultEntry;
 import com.unboundid.ldap.sdk.SearchScope;
 import dev.gatehouse.config.GatehouseConfig;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 
@@ -156,6 +157,18 @@ final class LdapAuthenticator implements Authenticator {
         LDAPConnectionPool previous = pool;
         pool = LdapConnectionPools.open(ldap);
         previous.close();
+    }
+
+    /** A new pool only when the bind password or CA file changed: the pool is all that reads them. */
+    @Override
+    public boolean reloadChanged(Set<Path> changed) throws AuthLoadException {
+        boolean secrets = isAmong(changed, ldap.bindPasswordFile()) || isAmong(changed, ldap.caFile());
+        if (secrets) reload();
+        return secrets;
+    }
+
+    private static boolean isAmong(Set<Path> changed, String file) {
+        return !file.isEmpty() && AuthFileLines.changed(changed, Path.of(file));
     }
 
     @Override

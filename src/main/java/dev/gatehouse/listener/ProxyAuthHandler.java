@@ -3,11 +3,11 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.auth.Authenticator;
-import dev.gatehouse.auth.BasicCredentials;
 import dev.gatehouse.auth.FailureThrottle;
 import dev.gatehouse.auth.Identity;
 import dev.gatehouse.auth.Verdict;
 import dev.gatehouse.http.AddressRanges;
+import dev.gatehouse.http.BasicAuthorization;
 import dev.gatehouse.http.Failure;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -76,7 +76,7 @@ final class ProxyAuthHandler implements HttpHandler {
             return;
         }
         String clientKey = AddressRange.text(client); // as the audit log writes it: ::1, IPv4-mapped folded
-        BasicCredentials credentials = BasicCredentials.parse(field);
+        BasicAuthorization credentials = BasicAuthorization.decode(field);
         if (credentials == null) {
             throttle.failed(clientKey);
             errors.respondWithProxyChallenge(exchange, Failure.PROXY_AUTH_FAILED, challenge);
@@ -98,7 +98,7 @@ final class ProxyAuthHandler implements HttpHandler {
     }
 
     /** Runs on a virtual thread: may wait out the throttle and block on the back-end. */
-    private void verify(HttpServerExchange exchange, BasicCredentials credentials, String clientKey, Duration delay)
+    private void verify(HttpServerExchange exchange, BasicAuthorization credentials, String clientKey, Duration delay)
             throws InterruptedException {
         if (!delay.isZero()) Thread.sleep(delay);
         Verdict verdict;

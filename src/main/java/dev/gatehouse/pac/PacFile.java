@@ -55,6 +55,10 @@ public final class PacFile {
         js.append("var NODES = [");
         for (int i = 0; i < proxies.size(); i++) js.append(i == 0 ? "" : ", ").append(quote(proxies.get(i)));
         js.append("];\n");
+        // Each node's answer, worked out once here rather than on every call of FindProxyForURL.
+        js.append("var ENTRIES = [");
+        for (int i = 0; i < proxies.size(); i++) js.append(i == 0 ? "" : ", ").append(quote(entry(proxies.get(i))));
+        js.append("];\n");
         js.append("var DIRECT_DOMAINS = [");
         for (int i = 0; i < directDomains.size(); i++) {
             String d = directDomains.get(i).toLowerCase(Locale.ROOT);
@@ -71,13 +75,8 @@ public final class PacFile {
         }
         js.append("];\n");
         js.append("var PLAIN_DIRECT = ").append(plainHostNamesDirect).append(";\n");
-        js.append("var FALLBACK_DIRECT = ").append(fallbackDirect).append(";\n");
-        js.append("var TLS_PREFIX = ").append(quote(GatehouseConfig.Pac.TLS_NODE_PREFIX)).append(";\n\n");
+        js.append("var FALLBACK_DIRECT = ").append(fallbackDirect).append(";\n\n");
         js.append("""
-                // A TLS node speaks TLS to the browser (HTTPS, supported by Chrome and Firefox PAC engines).
-                function ghEntry(node) {
-                  return node.substring(0, TLS_PREFIX.length) == TLS_PREFIX ? "HTTPS " + node.substring(TLS_PREFIX.length) : "PROXY " + node;
-                }
                 // 32-bit FNV-1a; multiplication by the FNV prime 16777619 as shifts and adds (no Math.imul).
                 function ghHash(s) {
                   var h = 2166136261;
@@ -102,15 +101,21 @@ public final class PacFile {
                   }
                   // Rendezvous hashing: every node scored for this host, best first.
                   var scored = [];
-                  for (var k = 0; k < NODES.length; k++) scored.push([ghHash(NODES[k] + "|" + host), NODES[k]]);
+                  for (var k = 0; k < NODES.length; k++) scored.push([ghHash(NODES[k] + "|" + host), k]);
                   scored.sort(function (a, b) { return b[0] - a[0]; });
                   var out = [];
-                  for (var m = 0; m < scored.length; m++) out.push(ghEntry(scored[m][1]));
+                  for (var m = 0; m < scored.length; m++) out.push(ENTRIES[scored[m][1]]);
                   if (FALLBACK_DIRECT || out.length == 0) out.push("DIRECT");
                   return out.join("; ");
                 }
                 """);
         return js.toString();
+    }
+
+    /** A node's PAC entry: a TLS node speaks TLS to the browser (HTTPS, supported by Chrome's and Firefox's engines). */
+    static String entry(String node) {
+        String tls = GatehouseConfig.Pac.TLS_NODE_PREFIX;
+        return node.startsWith(tls) ? "HTTPS " + node.substring(tls.length()) : "PROXY " + node;
     }
 
     /** The rendezvous score of {@code node} for {@code host}, exactly as the script computes it. */

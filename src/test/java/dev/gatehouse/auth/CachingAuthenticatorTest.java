@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 class CachingAuthenticatorTest {
     private static final Duration SUCCESS_TTL = Duration.ofMinutes(5);
     private static final Duration FAILURE_TTL = Duration.ofSeconds(30);
+    private static final Path USERS = Path.of("/etc/gatehouse/users");
 
     /** A back-end whose answers the test sets, recording each question it is asked. */
     private static final class ScriptedBackend implements Authenticator {
@@ -39,6 +41,14 @@ class CachingAuthenticatorTest {
         @Override
         public void reload() throws AuthLoadException {
             if (reloadFailure != null) throw reloadFailure;
+        }
+
+        /** Re-reads something only when one of its (pretend) files, {@code users}, changed. */
+        @Override
+        public boolean reloadChanged(Set<Path> changed) throws AuthLoadException {
+            if (!changed.contains(USERS)) return false;
+            reload();
+            return true;
         }
     }
 
@@ -165,6 +175,15 @@ class CachingAuthenticatorTest {
         assertEquals(accepted("alice"), cache.known("alice", "pw"));
         backend.reloadFailure = null;
         assertDoesNotThrow(cache::reload);
+        assertNull(cache.known("alice", "pw"));
+    }
+
+    @Test
+    void aChangeTheBackendDoesNotReadKeepsTheVerdicts() throws Exception {
+        cache.verify("alice", "pw");
+        assertFalse(cache.reloadChanged(Set.of(Path.of("/etc/gatehouse/groups"))));
+        assertEquals(accepted("alice"), cache.known("alice", "pw"));
+        assertTrue(cache.reloadChanged(Set.of(USERS)));
         assertNull(cache.known("alice", "pw"));
     }
 }

@@ -9,6 +9,7 @@ import com.unboundid.ldap.sdk.LDAPConnection;
 import com.unboundid.ldap.sdk.LDAPConnectionOptions;
 import com.unboundid.ldap.sdk.LDAPConnectionPool;
 import com.unboundid.ldap.sdk.ResultCode;
+import dev.gatehouse.config.GatehouseConfig;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -102,6 +103,33 @@ class LdapAuthenticatorIT {
             AuthLoadException e = assertThrows(AuthLoadException.class, auth::reload);
             assertEquals(passwordFile + ":1: the bind password is empty", e.getMessage());
             assertEquals(accepted("alice", "staff", "everyone"), auth.verify("alice", "alice-pw"));
+        }
+    }
+
+    /**
+     * A group file edit re-reads the groups alone. The pool stays: it was opened with the service password read at
+     * start, so it still works after that file is spoiled, where a new pool (a full reload) would read the spoiled one.
+     */
+    @Test
+    void aGroupFileEditKeepsThePoolAndTheRememberedLoginsAndTakesEffect() throws Exception {
+        Path passwordFile = Files.writeString(dir.resolve("kept-service-password"), Slapd.SERVICE_PASSWORD + "\n");
+        Path groups = Files.writeString(dir.resolve("groups"), "proxy-admins: alice\n");
+        GatehouseConfig.Auth config = LdapSettings.auth(slapd.ldapUrl(),
+                Map.of("bindDn", Slapd.SERVICE_DN, "bindPasswordFile", passwordFile.toString()),
+                Map.of("groupsFile", groups.toString()));
+        try (Authenticator auth = Authenticators.create(config)) {
+            assertEquals(accepted("alice", "staff", "everyone", "proxy-admins"), auth.verify("alice", "alice-pw"));
+            Files.writeString(passwordFile, "spoiled\n");
+            Files.writeString(groups, "proxy-admins: bob\n");
+
+            assertTrue(auth.reloadChanged(Set.of(groups.toAbsolutePath())));
+            // Alice's remembered login, without asking the directory again, with the new file's groups.
+            assertEquals(accepted("alice", "staff", "everyone"), auth.known("alice", "alice-pw"));
+            // Bob is searched for and bound through the same pool, still bound as the service account.
+            assertEquals(accepted("bob", "interns", "staff", "everyone", "proxy-admins"), auth.verify("bob", "bob-pw"));
+
+            auth.reload(); // SIGHUP or admin: a new pool, with the spoiled password
+            assertInstanceOf(Verdict.Unavailable.class, auth.verify("carol", "carol-pw"));
         }
     }
 

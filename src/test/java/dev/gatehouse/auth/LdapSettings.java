@@ -12,6 +12,11 @@ final class LdapSettings {
 
     /** Search-then-bind (anonymous search) with groups by {@code (member={dn})} to depth 3, then {@code changes}. */
     static GatehouseConfig.Auth auth(String url, Map<String, Object> changes) throws Exception {
+        return auth(url, changes, Map.of());
+    }
+
+    /** As {@link #auth(String, Map)}, with {@code authChanges} to the {@code auth} section itself (e.g. groupsFile). */
+    static GatehouseConfig.Auth auth(String url, Map<String, Object> changes, Map<String, Object> authChanges) throws Exception {
         Map<String, Object> ldap = new HashMap<>(Map.of(
                 "url", url,
                 "userBase", Slapd.PEOPLE,
@@ -23,7 +28,9 @@ final class LdapSettings {
                 "responseTimeout", "3s",
                 "poolSize", 2));
         ldap.putAll(changes);
-        String json = new ObjectMapper().writeValueAsString(Map.of("auth", Map.of("backend", "ldap", "ldap", ldap)));
+        Map<String, Object> auth = new HashMap<>(Map.of("backend", "ldap", "ldap", ldap));
+        auth.putAll(authChanges);
+        String json = new ObjectMapper().writeValueAsString(Map.of("auth", auth));
         return new ConfigLoader().load("test", json, Map.of()).auth();
     }
 

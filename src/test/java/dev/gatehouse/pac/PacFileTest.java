@@ -80,6 +80,23 @@ class PacFileTest {
         assertEquals(Map.of("www.example.com", "HTTPS p1.corp.example:3130"), evaluate(pac, List.of("www.example.com")));
     }
 
+    /** The entries are written into the script once; after the per-host sort each node must still get its own. */
+    @Test
+    void tlsAndPlainNodesMixedEachKeepTheirEntryInEveryOrder() throws Exception {
+        List<String> nodes = List.of("https://p1.corp.example:3130", "p2.corp.example:3128", "https://p3.corp.example:3130");
+        PacFile pac = new PacFile(nodes, List.of(), List.of(), false, true);
+        assertTrue(pac.script().contains("var ENTRIES = [\"HTTPS p1.corp.example:3130\", \"PROXY p2.corp.example:3128\", "
+                + "\"HTTPS p3.corp.example:3130\"];"), pac.script());
+        Map<String, String> expected = new HashMap<>();
+        for (int i = 0; i < 200; i++) {
+            String host = "mixed" + i + ".example.com";
+            List<String> ordered = new ArrayList<>(nodes);
+            ordered.sort(Comparator.comparingLong((String n) -> PacFile.score(n, host)).reversed());
+            expected.put(host, String.join("; ", ordered.stream().map(PacFile::entry).toList()) + "; DIRECT");
+        }
+        assertEquals(expected, evaluate(pac, new ArrayList<>(expected.keySet())));
+    }
+
     @Test
     void configValuesCannotBreakOutOfTheirStrings() {
         PacFile pac = new PacFile(List.of("a\";alert(1);//:1"), List.of("</script>"), List.of(), true, false);

@@ -1,11 +1,11 @@
 package dev.gatehouse.upstream.ftp;
 
+import dev.gatehouse.http.BasicAuthorization;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 
 /**
  * What an {@code ftp://[user[:password]@]host[:port]/path} request asks for, decoded once.
@@ -36,15 +36,14 @@ public record FtpTarget(String host, int port, String user, String password, Str
     public static FtpTarget of(URI uri, String userInfo, String authorization) throws FailureException {
         String user = ANONYMOUS;
         String password = ANONYMOUS_PASSWORD;
-        String basic = basicCredentials(authorization);
+        BasicAuthorization basic = BasicAuthorization.decode(authorization); // null when unusable: as if absent
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
-            password = colon < 0 ? (basic == null ? ANONYMOUS_PASSWORD : passwordOf(basic)) : decode(userInfo.substring(colon + 1));
+            password = colon < 0 ? (basic == null ? ANONYMOUS_PASSWORD : basic.password()) : decode(userInfo.substring(colon + 1));
         } else if (basic != null) {
-            int colon = basic.indexOf(':');
-            user = colon < 0 ? basic : basic.substring(0, colon);
-            password = passwordOf(basic);
+            user = basic.user();
+            password = basic.password();
         }
         String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
         String path = decode(rawPath);
@@ -87,20 +86,6 @@ public record FtpTarget(String host, int port, String user, String password, Str
     @Override
     public String toString() { // never the password: records end up in log messages
         return "ftp://" + user + "@" + host + ":" + port + path;
-    }
-
-    private static String passwordOf(String credentials) {
-        int colon = credentials.indexOf(':');
-        return colon < 0 ? "" : credentials.substring(colon + 1);
-    }
-
-    private static String basicCredentials(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) return null;
-        try {
-            return new String(Base64.getDecoder().decode(authorization.substring(6).trim()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            return null; // not Base64: as if absent
-        }
     }
 
     private static String decode(String raw) throws FailureException {

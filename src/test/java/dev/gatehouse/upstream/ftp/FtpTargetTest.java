@@ -56,6 +56,15 @@ class FtpTargetTest {
         assertFalse(fromHeader.toString().contains("pw"), "toString never shows the password");
     }
 
+    /** The proxy login's decoding (RFC 7617 §2): what it refuses is as if absent, an anonymous login. */
+    @Test
+    void basicCredentialsThatDoNotDecodeMeanAnonymous() throws Exception {
+        for (String bad : new String[] {"bob", ":pw", "bob:p\r\nDELE x"}) {
+            String basic = "Basic " + Base64.getEncoder().encodeToString(bad.getBytes(StandardCharsets.UTF_8));
+            assertTrue(FtpTarget.of(URI.create("ftp://files.example/"), basic).isAnonymous(), bad);
+        }
+    }
+
     @Test
     void encodedLineBreaksCannotInjectFtpCommands() {
         FailureException e = assertThrows(FailureException.class,

@@ -1,4 +1,4 @@
-package dev.gatehouse.auth;
+package dev.gatehouse.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,16 +7,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
 /**
- * A user name and password from a {@code Proxy-Authorization: Basic} field (RFC 7617 §2). The password
- * is kept only as long as the request needs it and never appears in {@link #toString()}.
+ * A user name and password from a {@code Basic} credentials field value (RFC 7617 §2), as a client sends it in
+ * {@code Proxy-Authorization} (proxy login) or {@code Authorization} (the FTP gateway's login). The password is
+ * kept only as long as the request needs it and never appears in {@link #toString()}.
  */
-public record BasicCredentials(String user, String password) {
+public record BasicAuthorization(String user, String password) {
     /**
-     * Parses a field value.
+     * Decodes a field value.
      *
-     * @return the credentials, or null when the value is not Basic, not base64, not UTF-8 or has no colon
+     * @return the credentials, or null when the value is not Basic, not base64, not UTF-8, has no colon or an
+     *         empty user, or holds a control character
      */
-    public static BasicCredentials parse(String fieldValue) {
+    public static BasicAuthorization decode(String fieldValue) {
         if (fieldValue == null) return null;
         String v = fieldValue.strip();
         // The scheme is case-insensitive (RFC 9110 §11.1); one or more spaces before the token68.
@@ -39,17 +41,17 @@ public record BasicCredentials(String user, String password) {
             return null;
         }
         int colon = text.indexOf(':');
-        if (colon <= 0) return null; // RFC 7617 §2: the user-id cannot contain a colon and must not be empty here
-        String user = text.substring(0, colon);
+        if (colon <= 0) return null; // RFC 7617 §2: the user-id cannot contain a colon; an empty one names nobody
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < 0x20 || c == 0x7f) return null; // RFC 7617 §2: no control characters
+            // RFC 7617 §2: no control characters; they would also let a CR LF into an FTP USER or PASS command.
+            if (c < 0x20 || c == 0x7f) return null;
         }
-        return new BasicCredentials(user, text.substring(colon + 1));
+        return new BasicAuthorization(text.substring(0, colon), text.substring(colon + 1));
     }
 
     @Override
     public String toString() {
-        return "BasicCredentials[user=" + user + "]";
+        return "BasicAuthorization[user=" + user + "]";
     }
 }
