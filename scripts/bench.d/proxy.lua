@@ -23,6 +23,15 @@ function request()
   return req
 end
 
+-- Gatehouse addition: WRK_PACE_MS makes each connection wait that long before each request (wrk's delay()
+-- hook), for latency at a load that does not saturate the machine. Unset: back to back, as in the reference.
+local pace_ms = tonumber(os.getenv("WRK_PACE_MS") or "")
+if pace_ms and pace_ms > 0 then
+  function delay()
+    return pace_ms
+  end
+end
+
 function done(summary, latency, requests)
   local e = summary.errors
   local secs = summary.duration / 1e6
