@@ -19,11 +19,8 @@ public record BasicAuthorization(String user, String password) {
      *         empty user, or holds a control character
      */
     public static BasicAuthorization decode(String fieldValue) {
-        if (fieldValue == null) return null;
-        String v = fieldValue.strip();
-        // The scheme is case-insensitive (RFC 9110 §11.1); one or more spaces before the token68.
-        if (v.length() < 7 || !v.regionMatches(true, 0, "Basic ", 0, 6)) return null;
-        String token = v.substring(6).strip();
+        if (!isBasic(fieldValue)) return null;
+        String token = fieldValue.strip().substring(6).strip();
         byte[] decoded;
         try {
             decoded = Base64.getDecoder().decode(token);
@@ -48,6 +45,13 @@ public record BasicAuthorization(String user, String password) {
             if (c < 0x20 || c == 0x7f) return null;
         }
         return new BasicAuthorization(text.substring(0, colon), text.substring(colon + 1));
+    }
+
+    /** Whether a field value names the Basic scheme (case-insensitive, RFC 9110 §11.1), well formed or not. */
+    public static boolean isBasic(String fieldValue) {
+        if (fieldValue == null) return false;
+        String v = fieldValue.strip();
+        return v.length() >= 7 && v.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     @Override

@@ -22,8 +22,9 @@ public record FtpTarget(String host, int port, String user, String password, Str
      * The target of {@code uri}, with the credentials from its user info or else from a {@code Basic}
      * {@code authorization} header (what a browser sends after a 401), else anonymous.
      *
-     * @throws FailureException BAD_REQUEST when a decoded part holds a control character: FTP commands
-     *                          are lines, so a decoded CR LF would inject a command
+     * @throws FailureException BAD_REQUEST when a decoded part holds a control character (FTP commands
+     *                          are lines, so a decoded CR LF would inject a command), or when the header is
+     *                          Basic but not usable credentials
      */
     public static FtpTarget of(URI uri, String authorization) throws FailureException {
         return of(uri, uri.getRawUserInfo(), authorization);
@@ -36,7 +37,14 @@ public record FtpTarget(String host, int port, String user, String password, Str
     public static FtpTarget of(URI uri, String userInfo, String authorization) throws FailureException {
         String user = ANONYMOUS;
         String password = ANONYMOUS_PASSWORD;
-        BasicAuthorization basic = BasicAuthorization.decode(authorization); // null when unusable: as if absent
+        BasicAuthorization basic = BasicAuthorization.decode(authorization); // null for another scheme: as if absent
+        if (basic == null && BasicAuthorization.isBasic(authorization)) {
+            // A browser sends these after the gateway's 401; a broken one is the client's error, not a wish to be
+            // anonymous.
+            throw new FailureException(Failure.BAD_REQUEST,
+                    "the Authorization field is not usable Basic credentials (RFC 7617 §2: base64 of UTF-8 user:password, "
+                            + "a user name, no control characters)", null);
+        }
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             user = decode(colon < 0 ? userInfo : userInfo.substring(0, colon));

@@ -56,13 +56,16 @@ class FtpTargetTest {
         assertFalse(fromHeader.toString().contains("pw"), "toString never shows the password");
     }
 
-    /** The proxy login's decoding (RFC 7617 §2): what it refuses is as if absent, an anonymous login. */
+    /** The proxy login's decoding (RFC 7617 §2): Basic credentials it refuses are a 400, another scheme is ignored. */
     @Test
-    void basicCredentialsThatDoNotDecodeMeanAnonymous() throws Exception {
+    void brokenBasicCredentialsAreABadRequestAndAnotherSchemeMeansAnonymous() throws Exception {
         for (String bad : new String[] {"bob", ":pw", "bob:p\r\nDELE x"}) {
             String basic = "Basic " + Base64.getEncoder().encodeToString(bad.getBytes(StandardCharsets.UTF_8));
-            assertTrue(FtpTarget.of(URI.create("ftp://files.example/"), basic).isAnonymous(), bad);
+            FailureException e = assertThrows(FailureException.class, () -> FtpTarget.of(URI.create("ftp://files.example/"), basic), bad);
+            assertEquals(Failure.BAD_REQUEST, e.failure(), bad);
         }
+        assertThrows(FailureException.class, () -> FtpTarget.of(URI.create("ftp://files.example/"), "basic not-base64!"));
+        assertTrue(FtpTarget.of(URI.create("ftp://files.example/"), "Bearer abc.def").isAnonymous());
     }
 
     @Test
