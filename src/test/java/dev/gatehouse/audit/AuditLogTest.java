@@ -1,6 +1,7 @@
 package dev.gatehouse.audit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,15 +32,7 @@ class AuditLogTest {
         int perThread = 500;
         Path file = dir.resolve("log/access.log");
         try (AuditLog log = AuditLog.open(options(file, AuditLog.Format.JSON, 64))) {
-            List<Thread> writers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                int thread = t;
-                writers.add(Thread.ofPlatform().start(() -> {
-                    for (int i = 0; i < perThread; i++) {
-                        log.write(AuditRecords.numbered(thread + "-" + i));
-                    }
-                }));
-            }
+            List<Thread> writers = startNumberedWriters(log, threads, perThread);
             for (Thread w : writers) {
                 w.join();
             }
@@ -85,6 +79,57 @@ class AuditLogTest {
         assertEquals(threads * perThread, log.writtenCount());
         assertEquals(threads * perThread, slowDisk.lines.size());
         assertTrue(slowDisk.closed);
+    }
+
+    @Test
+    void manyCallersOnATinyQueueLoseNothing() throws Exception {
+        // Capacity 2: most writes find the queue full and wait for room, so the hand-offs between callers and the
+        // writer (room freed, writer woken) run thousands of times; a lost one leaves a caller stuck.
+        int threads = 8;
+        int perThread = 500;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (AuditLog log = AuditLog.openStream(out, AuditLog.Format.JSON, 2)) {
+            List<Thread> writers = startNumberedWriters(log, threads, perThread);
+            for (Thread w : writers) {
+                w.join(60_000);
+                assertFalse(w.isAlive(), "a caller is still waiting for room");
+            }
+        }
+        Set<String> ids = new HashSet<>();
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        for (String line : lines) {
+            ids.add(JSON.readTree(line).get("requestId").asText());
+        }
+        assertEquals(threads * perThread, lines.length);
+        assertEquals(threads * perThread, ids.size(), "every record once");
+    }
+
+    @Test
+    void aCallerWaitingForRoomProceedsWhenTheWriterCatchesUpAndKeepsItsRecordAndInterrupt() throws Exception {
+        GatedOutput slowDisk = new GatedOutput();
+        AuditLog log = new AuditLog(slowDisk, new JsonLinesFormatter(), 1, "gated");
+        log.write(AuditRecords.numbered("1"));
+        awaitTrue(() -> log.queueDepth() == 0); // the writer took it and is held at the gate
+        log.write(AuditRecords.numbered("2")); // fills the queue
+        AtomicBoolean interruptKept = new AtomicBoolean();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            log.write(AuditRecords.numbered("3"));
+            interruptKept.set(Thread.currentThread().isInterrupted());
+        });
+        awaitTrue(() -> caller.getState() == Thread.State.WAITING);
+        caller.interrupt();
+
+        slowDisk.open();
+        caller.join(60_000);
+        assertFalse(caller.isAlive(), "the caller never got room");
+        log.close();
+
+        List<String> ids = new ArrayList<>();
+        for (String line : slowDisk.lines) {
+            ids.add(JSON.readTree(line).get("requestId").asText());
+        }
+        assertEquals(List.of("1", "2", "3"), ids);
+        assertTrue(interruptKept.get(), "the interrupt is kept for the caller to see");
     }
 
     @Test
@@ -217,6 +262,20 @@ class AuditLogTest {
         assertEquals(AuditLog.Format.JSON, AuditLog.Format.named("JSON"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AuditLog.Format.named("xml"));
         assertTrue(e.getMessage().contains("json or squid"), e.getMessage());
+    }
+
+    /** Threads each writing {@code perThread} records numbered {@code thread-i}. */
+    private static List<Thread> startNumberedWriters(AuditLog log, int threads, int perThread) {
+        List<Thread> writers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int thread = t;
+            writers.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    log.write(AuditRecords.numbered(thread + "-" + i));
+                }
+            }));
+        }
+        return writers;
     }
 
     private static AuditLog.Options options(Path file, AuditLog.Format format, int capacity) {
