@@ -12,17 +12,22 @@ import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.SameThreadExecutor;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
 
 /**
- * CONNECT (RFC 9110 §9.3.6): checks the port, opens the upstream connection off the IO thread, answers
- * 200 and hands both connections to a {@link Splice}. The audit record is written when the tunnel
- * closes, with its whole lifetime and the bytes relayed each way.
+ * CONNECT (RFC 9110 §9.3.6): checks the port and the destination (DNS off the IO thread), opens the
+ * upstream connection from the IO thread without blocking one, answers 200 and hands both connections to
+ * a {@link Splice}. The audit record is written when the tunnel closes, with its whole lifetime and the
+ * bytes relayed each way.
  */
 final class ConnectHandler implements HttpHandler {
     private final Set<Integer> allowedPorts;
@@ -60,19 +65,53 @@ final class ConnectHandler implements HttpHandler {
             return;
         }
         record.setHierarchy("HIER_DIRECT");
-        // DNS and the connect wait block: do them on a virtual thread.
-        exchange.dispatch(executor, (HttpHandler) ex -> open(ex, record, target));
-    }
-
-    private void open(HttpServerExchange exchange, AuditRecord record, TunnelTarget target) {
-        StreamConnection upstream;
-        try {
-            upstream = connector.connect(exchange.getIoThread(), target);
-        } catch (FailureException e) {
-            if (e.failure() == Failure.DNS_FAILURE || e.failure() == Failure.DESTINATION_DENIED) record.setHierarchy("HIER_NONE");
-            errors.respond(exchange, e.failure(), e.getMessage());
+        XnioIoThread ioThread = exchange.getIoThread();
+        if (TunnelConnector.needsLookup(target)) {
+            // DNS blocks: resolve on a virtual thread, then connect from the IO thread.
+            exchange.dispatch(executor, (HttpHandler) ex -> {
+                List<InetAddress> addresses = resolve(ex, record, target);
+                if (addresses != null) ex.dispatch(ioThread, () -> connect(ex, record, target, addresses));
+            });
             return;
         }
+        // An IP literal needs no lookup: vet it here, connect once this handler returns, no thread hand-off.
+        List<InetAddress> addresses = resolve(exchange, record, target);
+        if (addresses == null) return;
+        Executor here = Thread.currentThread() == ioThread ? SameThreadExecutor.INSTANCE : ioThread;
+        exchange.dispatch(here, () -> connect(exchange, record, target, addresses));
+    }
+
+    /** The allowed addresses of {@code target}, or null after answering with the failure. */
+    private List<InetAddress> resolve(HttpServerExchange exchange, AuditRecord record, TunnelTarget target) {
+        try {
+            return connector.resolve(target);
+        } catch (FailureException e) {
+            record.setHierarchy("HIER_NONE");
+            errors.respond(exchange, e.failure(), e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * Connects on the IO thread and finishes the exchange there when the connect does. The exchange was
+     * dispatched with a plain task, so Undertow leaves it open until it is ended here.
+     */
+    private void connect(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<InetAddress> addresses) {
+        connector.connect(exchange.getIoThread(), addresses, target.port(), new TunnelConnector.Outcome() {
+            @Override
+            public void connected(StreamConnection upstream) {
+                established(exchange, record, upstream);
+                exchange.endExchange(); // writes the 200; the upgrade then starts the splice
+            }
+
+            @Override
+            public void failed(FailureException failure) {
+                errors.respond(exchange, failure.failure(), failure.getMessage());
+            }
+        });
+    }
+
+    private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream) {
         record.setUpstreamAddress(AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");
         // The record stays open for the tunnel's lifetime: released when the splice closes.

@@ -1,52 +1,93 @@
 package dev.gatehouse.tunnel;
 
-import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.FailureException;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoFuture;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
+import org.xnio.XnioExecutor;
 import org.xnio.XnioIoThread;
 
 /**
- * Opens the upstream side of a tunnel: resolves the host (blocking, so call it off the IO thread),
- * vets each address with the {@link DestinationGuard}, and connects with a timeout on the client's IO
- * thread, so both halves of the splice live on one thread.
+ * Opens the upstream side of a tunnel: resolves the host and vets each address with the
+ * {@link DestinationGuard}, then connects without blocking on the client's IO thread, so both halves of the
+ * splice live on one thread and no thread waits for the handshake: the outcome arrives as an IO-thread
+ * callback, the connect timeout is a timer on that thread.
  */
 public final class TunnelConnector {
+    private static final OptionMap OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
+
     private final DestinationGuard guard;
     private final Duration connectTimeout;
+
+    /** How a connect ends; called once, on the IO thread the connect was started on. */
+    public interface Outcome {
+        void connected(StreamConnection upstream);
+
+        /** CONNECT_REFUSED or CONNECT_TIMEOUT, for the last address tried. */
+        void failed(FailureException failure);
+    }
 
     public TunnelConnector(DestinationGuard guard, Duration connectTimeout) {
         this.guard = guard;
         this.connectTimeout = connectTimeout;
     }
 
-    /** Connects to the first reachable allowed address of {@code target}. */
-    public StreamConnection connect(XnioIoThread ioThread, TunnelTarget target) throws FailureException {
-        FailureException last = null;
-        for (InetAddress address : guard.resolve(target.host(), target.port())) {
-            try {
-                return connect(ioThread, new InetSocketAddress(address, target.port()));
-            } catch (FailureException e) {
-                last = e;
-            }
-        }
-        throw last;
+    /** Whether {@link #resolve} needs DNS (and so blocks): false for an IP literal. */
+    public static boolean needsLookup(TunnelTarget target) {
+        return AddressRange.literalBytes(target.host()) == null;
     }
 
-    private StreamConnection connect(XnioIoThread ioThread, InetSocketAddress address) throws FailureException {
-        IoFuture<StreamConnection> future = ioThread.openStreamConnection(address, null,
-                OptionMap.create(Options.TCP_NODELAY, true));
-        IoFuture.Status status = future.await(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    /**
+     * The addresses of {@code target} the guard allows, in resolver order. Blocks on DNS unless
+     * {@link #needsLookup} says otherwise.
+     *
+     * @throws FailureException DNS_FAILURE or DESTINATION_DENIED
+     */
+    public List<InetAddress> resolve(TunnelTarget target) throws FailureException {
+        return guard.resolve(target.host(), target.port());
+    }
+
+    /**
+     * Connects to the first of {@code addresses} that answers within the timeout, trying each in turn.
+     * Call it on {@code ioThread}.
+     */
+    public void connect(XnioIoThread ioThread, List<InetAddress> addresses, int port, Outcome outcome) {
+        attempt(ioThread, addresses, 0, port, outcome);
+    }
+
+    private void attempt(XnioIoThread ioThread, List<InetAddress> addresses, int index, int port, Outcome outcome) {
+        InetSocketAddress address = new InetSocketAddress(addresses.get(index), port);
+        IoFuture<StreamConnection> future = ioThread.openStreamConnection(address, null, OPTIONS);
+        // Cancelling closes the half-open socket, and the notifier sees CANCELLED.
+        XnioExecutor.Key timer = ioThread.executeAfter(future::cancel, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        future.addNotifier((f, ignored) -> {
+            timer.remove();
+            StreamConnection upstream;
+            try {
+                upstream = result(f, address);
+            } catch (FailureException e) {
+                if (index + 1 < addresses.size()) attempt(ioThread, addresses, index + 1, port, outcome);
+                else outcome.failed(e);
+                return;
+            }
+            outcome.connected(upstream);
+        }, null);
+    }
+
+    private static StreamConnection result(IoFuture<? extends StreamConnection> future, InetSocketAddress address)
+            throws FailureException {
         String where = address.getAddress().getHostAddress() + ":" + address.getPort();
-        switch (status) {
+        switch (future.getStatus()) {
             case DONE:
                 try {
                     return future.get();
@@ -58,7 +99,6 @@ public final class TunnelConnector {
                 throw new FailureException(Failure.CONNECT_REFUSED,
                         "connect to " + where + " failed: " + e.getMessage(), e);
             default:
-                future.cancel();
                 throw new FailureException(Failure.CONNECT_TIMEOUT, "connect to " + where + " timed out", null);
         }
     }

@@ -13,6 +13,9 @@ import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -263,6 +266,94 @@ class ConnectTunnelIT {
         JsonNode record = proxy.awaitOnlyRecord();
         assertEquals("connect_refused", record.get("error").asText());
         assertTrue(r.text().contains(record.get("requestId").asText()));
+    }
+
+    /**
+     * A listener on 127.0.0.1 that accepts nothing, its accept queue full (a backlog of 1 queues two): Linux
+     * drops the SYNs it cannot queue, so a connect to it neither succeeds nor fails, as to a host that is down.
+     */
+    private static ServerSocket silentListener(List<AutoCloseable> open) throws IOException {
+        ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        open.add(s);
+        for (int i = 0; i < 3; i++) {
+            SocketChannel filler = SocketChannel.open();
+            filler.configureBlocking(false);
+            filler.connect(s.getLocalSocketAddress());
+            open.add(filler);
+        }
+        return s;
+    }
+
+    /** Starts the proxy with a 1 s connect timeout, allowing the port of a silent listener; returns that port. */
+    private int proxyBeforeASilentTarget(List<AutoCloseable> open) throws IOException {
+        int port = silentListener(open).getLocalPort();
+        proxy = GatehouseFixture.start(c -> {
+            c.withObject("/destinations").putArray("connectPorts").add(port);
+            c.putObject("tunnel").put("connectTimeout", "1s");
+        });
+        return port;
+    }
+
+    private static void closeAll(List<AutoCloseable> open) throws Exception {
+        for (AutoCloseable c : open) c.close();
+    }
+
+    @Test
+    void aTargetThatDoesNotAnswer_returns504AfterTheConnectTimeout() throws Exception {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            int port = proxyBeforeASilentTarget(open);
+
+            RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), "CONNECT 127.0.0.1:" + port + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
+
+            assertEquals(504, r.status());
+            JsonNode record = proxy.awaitOnlyRecord();
+            assertEquals("connect_timeout", record.get("error").asText(), record::toString);
+            assertEquals("HIER_DIRECT", record.get("hierarchy").asText(), record::toString);
+            assertTrue(r.text().contains(record.get("requestId").asText()));
+        } finally {
+            closeAll(open);
+        }
+    }
+
+    @Test
+    void aClientThatLeavesDuringTheConnectIsRecordedOnce() throws Exception {
+        List<AutoCloseable> open = new ArrayList<>();
+        try {
+            int port = proxyBeforeASilentTarget(open);
+
+            try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+                c.send("CONNECT 127.0.0.1:" + port + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n");
+            }
+
+            JsonNode record = proxy.awaitOnlyRecord();
+            assertEquals("CONNECT", record.get("method").asText(), record::toString);
+            assertEquals("connect_timeout", record.get("error").asText(), record::toString);
+            awaitNoOpenTunnels();
+        } finally {
+            closeAll(open);
+        }
+    }
+
+    @Test
+    void aNameTargetIsResolvedAndTunnelled() throws Exception {
+        origin = echoOrigin(InetAddress.getByName("127.0.0.1"));
+        proxy = proxyAllowingPort(origin.port());
+
+        byte[] back;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            connect(c, "localhost:" + origin.port());
+            c.send("ping");
+            c.socket().shutdownOutput();
+            back = readAll(c.input());
+        }
+
+        assertEquals("pingbye after 4", new String(back, StandardCharsets.US_ASCII));
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals("TCP_TUNNEL", record.get("result").asText(), record::toString);
+        assertEquals("HIER_DIRECT", record.get("hierarchy").asText(), record::toString);
+        assertEquals("127.0.0.1", record.get("upstream").asText(), record::toString);
+        awaitNoOpenTunnels();
     }
 
     private void awaitNoOpenTunnels() {
