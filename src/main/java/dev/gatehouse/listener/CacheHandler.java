@@ -65,7 +65,7 @@ final class CacheHandler implements HttpHandler {
             URI target = exchange.getAttachment(Exchanges.TARGET);
             request = new CacheRequest(exchange.getRequestMethod().toString(), target, CacheFields.of(exchange.getRequestHeaders()));
         }
-        if (request.readsCache() && carriesContent(exchange)) {
+        if (request.readsCache() && Exchanges.carriesContent(exchange)) {
             // RFC 9110 §9.3.1: content in a GET (or HEAD) has no defined meaning, and the cache key leaves it out,
             // so such a request is neither answered from the cache nor stored; nor could a revalidation be
             // repeated (§4.3.4) once its body was read.
@@ -98,10 +98,6 @@ final class CacheHandler implements HttpHandler {
         }
         boolean store = decision == null || !decision.noStore();
         answer(exchange, request, store, store);
-    }
-
-    private static boolean carriesContent(HttpServerExchange exchange) {
-        return exchange.getRequestContentLength() > 0 || exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
     }
 
     /** A fresh memory hit (or a 304 from one) is answered on the IO thread, without blocking; false otherwise. */

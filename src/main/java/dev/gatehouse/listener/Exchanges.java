@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
 import java.net.URI;
 
 /** The per-exchange state the chain attaches: the audit record and the parsed proxy target. */
@@ -23,6 +24,11 @@ final class Exchanges {
     static final AttachmentKey<AuditHold> HOLD = AttachmentKey.create(AuditHold.class);
 
     private Exchanges() {}
+
+    /** Whether the request has content: a non-zero Content-Length or a Transfer-Encoding (RFC 9112 §6.1-6.2). */
+    static boolean carriesContent(HttpServerExchange exchange) {
+        return exchange.getRequestContentLength() > 0 || exchange.getRequestHeaders().contains(Headers.TRANSFER_ENCODING);
+    }
 
     static AuditRecord record(HttpServerExchange exchange) {
         return exchange.getAttachment(RECORD);

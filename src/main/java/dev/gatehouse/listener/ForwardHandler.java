@@ -93,7 +93,7 @@ final class ForwardHandler implements HttpHandler {
         long length = exchange.getRequestContentLength();
         boolean chunked = in.contains(Headers.TRANSFER_ENCODING);
         InputStream body = null;
-        if (length > 0 || chunked) {
+        if (Exchanges.carriesContent(exchange)) {
             exchange.startBlocking();
             body = new ClientBody(exchange.getInputStream());
         } else if (length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {

@@ -5,6 +5,8 @@ import dev.gatehouse.http.AddressRange;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The proxy auto-config script ({@code FindProxyForURL(url, host)}) served at {@code /proxy.pac} and
@@ -52,19 +54,11 @@ public final class PacFile {
                                  boolean plainHostNamesDirect, boolean fallbackDirect) {
         StringBuilder js = new StringBuilder(1024);
         js.append("// Gatehouse proxy auto-config. Generated from etc/gatehouse.json; do not edit.\n");
-        js.append("var NODES = [");
-        for (int i = 0; i < proxies.size(); i++) js.append(i == 0 ? "" : ", ").append(quote(proxies.get(i)));
-        js.append("];\n");
+        stringArray(js, "NODES", proxies.stream());
         // Each node's answer, worked out once here rather than on every call of FindProxyForURL.
-        js.append("var ENTRIES = [");
-        for (int i = 0; i < proxies.size(); i++) js.append(i == 0 ? "" : ", ").append(quote(entry(proxies.get(i))));
-        js.append("];\n");
-        js.append("var DIRECT_DOMAINS = [");
-        for (int i = 0; i < directDomains.size(); i++) {
-            String d = directDomains.get(i).toLowerCase(Locale.ROOT);
-            js.append(i == 0 ? "" : ", ").append(quote(d.startsWith(".") ? d.substring(1) : d));
-        }
-        js.append("];\n");
+        stringArray(js, "ENTRIES", proxies.stream().map(PacFile::entry));
+        stringArray(js, "DIRECT_DOMAINS", directDomains.stream().map(d -> d.toLowerCase(Locale.ROOT))
+                .map(d -> d.startsWith(".") ? d.substring(1) : d));
         js.append("var DIRECT_NETS = [");
         boolean first = true;
         for (String cidr : directNetworks) {
@@ -110,6 +104,11 @@ public final class PacFile {
                 }
                 """);
         return js.toString();
+    }
+
+    /** {@code var NAME = ["a", "b"];} */
+    private static void stringArray(StringBuilder js, String name, Stream<String> values) {
+        js.append("var ").append(name).append(" = [").append(values.map(PacFile::quote).collect(Collectors.joining(", "))).append("];\n");
     }
 
     /** A node's PAC entry: a TLS node speaks TLS to the browser (HTTPS, supported by Chrome's and Firefox's engines). */

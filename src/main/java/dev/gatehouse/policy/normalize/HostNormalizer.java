@@ -30,11 +30,9 @@ public final class HostNormalizer {
      */
     public static HostName normalize(String raw) {
         // Every request comes here: a host already in canonical form (nearly all of them) is taken in one pass.
-        if (raw != null && isCanonicalDnsName(raw)) {
-            return new HostName(raw, HostName.Kind.DNS);
-        }
-        if (raw != null && Ipv4Literal.isDottedQuad(raw)) {
-            return new HostName(raw, HostName.Kind.IPV4);
+        if (raw != null) {
+            if (isCanonicalDnsName(raw)) return new HostName(raw, HostName.Kind.DNS);
+            if (Ipv4Literal.isDottedQuad(raw)) return new HostName(raw, HostName.Kind.IPV4);
         }
         return normalizeFully(raw);
     }
