@@ -9,7 +9,6 @@ import dev.gatehouse.http.FailureException;
 import dev.gatehouse.tunnel.TunnelRegistry;
 import dev.gatehouse.tunnel.TunnelTarget;
 import io.undertow.connector.ByteBufferPool;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.SameThreadExecutor;
@@ -40,7 +39,7 @@ final class ConnectHandler implements HttpHandler {
      * The tunnels' relay buffers: 64 KiB, four times the listener's, so a bulk transfer takes a quarter of the
      * reads and writes; a tunnel holds them only while bytes move (see {@link Splice}).
      */
-    private final ByteBufferPool relayBuffers = new DefaultByteBufferPool(true, 64 * 1024, 128, 4);
+    private final ByteBufferPool relayBuffers = new SlotBufferPool(true, 64 * 1024, 128);
 
     ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
                    ErrorResponder errors, Executor executor) {

@@ -5,7 +5,6 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import io.undertow.UndertowOptions;
-import io.undertow.server.DefaultByteBufferPool;
 import io.undertow.server.protocol.http.HttpOpenListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -78,9 +77,8 @@ public final class ProxyServer implements AutoCloseable {
                 .set(UndertowOptions.MAX_PARAMETERS, 10_000) // query strings are forwarded, never parsed by us
                 .getMap();
         // Bounded, and without thread-local caches: forwarding runs on virtual threads, thousands of them,
-        // and a per-thread cache would strand buffers on each one (tens of KB of direct memory per
-        // exchange until the GC collects the thread-locals). Freed buffers beyond the bound go to the GC.
-        DefaultByteBufferPool pool = new DefaultByteBufferPool(true, 16 * 1024, 256, 0);
+        // and a per-thread cache would strand buffers on each one.
+        SlotBufferPool pool = new SlotBufferPool(true, 16 * 1024, 256);
         HttpOpenListener http = new HttpOpenListener(pool, undertowOptions);
         http.setRootHandler(chain.root());
 

@@ -3,7 +3,6 @@ package dev.gatehouse.listener;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.HostPort;
 import io.undertow.protocols.ssl.UndertowXnioSsl;
-import io.undertow.server.DefaultByteBufferPool;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -78,7 +77,7 @@ final class TlsListener {
         // TLS records carry up to 16 KiB of plaintext plus overhead (RFC 8446 §5.2): 17 KiB buffers, as
         // Undertow's own default; bounded and without thread-local caches for the same reason as the plain pool.
         UndertowXnioSsl ssl = new UndertowXnioSsl(worker.getXnio(), OptionMap.EMPTY,
-                new DefaultByteBufferPool(true, 17 * 1024, 256, 0), context);
+                new SlotBufferPool(true, 17 * 1024, 256), context);
         OptionMap options = OptionMap.builder().addAll(socketOptions)
                 .set(Options.SSL_ENABLED_PROTOCOLS, Sequence.of("TLSv1.3", "TLSv1.2"))
                 .set(Options.SSL_CLIENT_AUTH_MODE, SslClientAuthMode.NOT_REQUESTED)
