@@ -11,8 +11,11 @@ public enum Action {
     /** Show an interstitial whose "continue" grants a short-lived allowance (a block for tunnels). */
     WARN;
 
+    /** Made once: every request's audit record carries it. */
+    private final String label = name().toLowerCase(Locale.ROOT);
+
     /** @return the name used in policy files ({@code allow}) */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
     }
 }
