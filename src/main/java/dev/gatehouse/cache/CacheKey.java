@@ -1,5 +1,6 @@
 package dev.gatehouse.cache;
 
+import dev.gatehouse.http.RequestTarget;
 import java.net.URI;
 import java.util.Locale;
 
@@ -22,8 +23,38 @@ public record CacheKey(String value) {
     }
 
     /**
-     * The key of an absolute {@code http}, {@code https} or {@code ftp} URI. A URI already in normal form
-     * (the usual proxy request) is its own key: no text is built, which showed in the hit-path profile.
+     * The key of a request's target. A target already in normal form (the usual proxy request) is its own
+     * key: no text is built, which showed in the hit-path profile.
+     */
+    public static CacheKey of(RequestTarget target) {
+        String scheme = target.scheme().toLowerCase(Locale.ROOT);
+        String host = target.host().toLowerCase(Locale.ROOT);
+        int port = target.port() == defaultPort(scheme) ? -1 : target.port();
+        if (isNormalForm(target, scheme, host, port)) {
+            return new CacheKey(target.text());
+        }
+        return build(scheme, host, port, target.rawPath(), target.rawQuery());
+    }
+
+    /**
+     * Whether the target's text is exactly the key {@link #of(RequestTarget)} builds from its parts. With scheme
+     * and host lower-case, the two differ only in what the text may add: a fragment, and an authority longer
+     * than {@code host[:port]} with the port in its shortest digits ({@code :08080}, a default {@code :80}, a
+     * bare {@code :}). So the text is the key when it has the key's length.
+     */
+    private static boolean isNormalForm(RequestTarget target, String scheme, String host, int port) {
+        if (!scheme.equals(target.scheme()) || !host.equals(target.host())) {
+            return false;
+        }
+        String query = target.rawQuery();
+        int length = scheme.length() + 3 + host.length() + (port == -1 ? 0 : 1 + digits(port))
+                + target.rawPath().length() + (query == null ? 0 : 1 + query.length());
+        return target.text().length() == length;
+    }
+
+    /**
+     * The key of an absolute {@code http}, {@code https} or {@code ftp} URI: a resolved {@code Location}, or an
+     * administrator's purge.
      */
     public static CacheKey of(URI uri) {
         String scheme = uri.getScheme();
@@ -32,67 +63,25 @@ public record CacheKey(String value) {
             throw new IllegalArgumentException("a cache key needs an absolute URI with a host, got " + uri);
         }
         String lowerScheme = scheme.toLowerCase(Locale.ROOT);
-        String lowerHost = host.toLowerCase(Locale.ROOT);
-        int port = uri.getPort();
-        if (port == defaultPort(lowerScheme)) {
-            port = -1;
-        }
+        int port = uri.getPort() == defaultPort(lowerScheme) ? -1 : uri.getPort();
         String path = uri.getRawPath();
-        String query = uri.getRawQuery();
-        String text = uri.toString();
-        if (isNormalForm(text, uri, lowerScheme.equals(scheme) && lowerHost.equals(host), port, path, query)) {
-            return new CacheKey(text);
-        }
-        StringBuilder key = new StringBuilder(64).append(lowerScheme).append("://").append(lowerHost);
+        return build(lowerScheme, host.toLowerCase(Locale.ROOT), port, path == null || path.isEmpty() ? "/" : path, uri.getRawQuery());
+    }
+
+    private static int digits(int port) {
+        return port < 10 ? 1 : port < 100 ? 2 : port < 1000 ? 3 : port < 10000 ? 4 : 5;
+    }
+
+    private static CacheKey build(String scheme, String host, int port, String path, String query) {
+        StringBuilder key = new StringBuilder(64).append(scheme).append("://").append(host);
         if (port != -1) {
             key.append(':').append(port);
         }
-        key.append(path == null || path.isEmpty() ? "/" : path);
+        key.append(path);
         if (query != null) {
             key.append('?').append(query);
         }
         return new CacheKey(key.toString());
-    }
-
-    /**
-     * Whether {@code text} (the URI as given) is exactly what {@link #of} would build from its parts:
-     * {@code scheme://host[:port]path[?query]} with scheme and host lower-case ({@code lowerCase}), no
-     * user info, no default or zero-padded port, a non-empty path and no fragment.
-     */
-    private static boolean isNormalForm(String text, URI uri, boolean lowerCase, int port, String path, String query) {
-        if (!lowerCase || uri.getRawUserInfo() != null || uri.getRawFragment() != null || path == null || path.isEmpty()) {
-            return false;
-        }
-        String scheme = uri.getScheme();
-        if (!text.startsWith("://", scheme.length()) || !text.startsWith(uri.getHost(), scheme.length() + 3)) {
-            return false;
-        }
-        int at = scheme.length() + 3 + uri.getHost().length();
-        if (uri.getPort() != -1) {
-            if (port == -1 || at >= text.length() || text.charAt(at) != ':') {
-                return false; // a default port written out, or an unexpected shape
-            }
-            int end = at + 1;
-            long written = 0;
-            while (end < text.length() && text.charAt(end) >= '0' && text.charAt(end) <= '9' && written <= port) {
-                written = written * 10 + (text.charAt(end++) - '0');
-            }
-            if (written != port || text.charAt(at + 1) == '0') {
-                return false; // zero-padded, or not the port parsed
-            }
-            at = end;
-        }
-        if (!text.startsWith(path, at)) {
-            return false;
-        }
-        at += path.length();
-        if (query != null) {
-            if (!text.startsWith("?", at) || !text.startsWith(query, at + 1)) {
-                return false;
-            }
-            at += 1 + query.length();
-        }
-        return at == text.length();
     }
 
     /** The key of an absolute URI given as text. */

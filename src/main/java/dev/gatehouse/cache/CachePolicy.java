@@ -1,6 +1,5 @@
 package dev.gatehouse.cache;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -8,6 +7,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
+import dev.gatehouse.http.RequestTarget;
 
 /**
  * Decides, as a shared cache under RFC 9111 and RFC 5861, whether a response may be stored and
@@ -299,7 +299,7 @@ public final class CachePolicy {
         CacheKey target = request.key();
         List<CacheKey> keys = new ArrayList<>(List.of(target));
         for (String field : List.of("Location", "Content-Location")) {
-            sameOrigin(request.uri(), response.first(field), target.origin())
+            sameOrigin(request.target(), response.first(field), target.origin())
                     .filter(key -> !keys.contains(key))
                     .ifPresent(keys::add);
         }
@@ -307,12 +307,12 @@ public final class CachePolicy {
     }
 
     /** §4.4: a URI in Location or Content-Location, resolved against the target, if it has the same origin. */
-    private static Optional<CacheKey> sameOrigin(URI target, String reference, String origin) {
+    private static Optional<CacheKey> sameOrigin(RequestTarget target, String reference, String origin) {
         if (reference == null) {
             return Optional.empty();
         }
         try {
-            CacheKey key = CacheKey.of(target.resolve(reference));
+            CacheKey key = CacheKey.of(target.toUri().resolve(reference));
             return key.origin().equals(origin) ? Optional.of(key) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // not a URI: nothing to invalidate

@@ -1,10 +1,10 @@
 package dev.gatehouse.cache;
 
-import java.net.URI;
+import dev.gatehouse.http.RequestTarget;
 import java.util.Locale;
 
 /**
- * What the cache needs to know about a client's request: method, absolute target URI, and header
+ * What the cache needs to know about a client's request: method, absolute target, and header
  * fields.
  *
  * <p>A class rather than a record so that the primary key is made once per request: a memory lookup on
@@ -12,25 +12,25 @@ import java.util.Locale;
  */
 public final class CacheRequest {
     private final String method;
-    private final URI uri;
+    private final RequestTarget target;
     private final CacheHeaders headers;
     /** Made on first use (a racy double computation is harmless: keys are values). */
     private CacheKey key;
 
     /**
      * @param method  the request method, e.g. {@code GET}
-     * @param uri     the absolute target URI
+     * @param target  the absolute target
      * @param headers the request header fields as received from the client
      */
-    public CacheRequest(String method, URI uri, CacheHeaders headers) {
+    public CacheRequest(String method, RequestTarget target, CacheHeaders headers) {
         this.method = method.toUpperCase(Locale.ROOT);
-        this.uri = uri;
+        this.target = target;
         this.headers = headers;
     }
 
-    /** A request from its parts, the URI given as text. */
-    public static CacheRequest of(String method, String uri, CacheHeaders headers) {
-        return new CacheRequest(method, URI.create(uri), headers);
+    /** A request from its parts, the target given as text. */
+    public static CacheRequest of(String method, String target, CacheHeaders headers) {
+        return new CacheRequest(method, RequestTarget.of(target), headers);
     }
 
     /** The request method, upper-cased, e.g. {@code GET}. */
@@ -38,9 +38,9 @@ public final class CacheRequest {
         return method;
     }
 
-    /** The absolute target URI. */
-    public URI uri() {
-        return uri;
+    /** The absolute target. */
+    public RequestTarget target() {
+        return target;
     }
 
     /** The request header fields as received from the client. */
@@ -48,11 +48,11 @@ public final class CacheRequest {
         return headers;
     }
 
-    /** The primary cache key of the target URI, computed once per request. */
+    /** The primary cache key of the target, computed once per request. */
     public CacheKey key() {
         CacheKey k = key;
         if (k == null) {
-            k = CacheKey.of(uri);
+            k = CacheKey.of(target);
             key = k;
         }
         return k;
@@ -65,6 +65,6 @@ public final class CacheRequest {
 
     @Override
     public String toString() {
-        return "CacheRequest[method=" + method + ", uri=" + uri + ", headers=" + headers + "]";
+        return "CacheRequest[method=" + method + ", target=" + target + ", headers=" + headers + "]";
     }
 }

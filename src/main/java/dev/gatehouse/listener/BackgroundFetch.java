@@ -77,7 +77,7 @@ final class BackgroundFetch {
         if (!running.add(key)) return;
         executor.execute(() -> {
             try {
-                fetch.run(new CacheRequest("GET", request.uri(), request.headers().without(CLIENT_ONLY)));
+                fetch.run(new CacheRequest("GET", request.target(), request.headers().without(CLIENT_ONLY)));
             } catch (FailureException | IOException | RuntimeException e) {
                 log.debug("background fetch of {} failed: {}", key, e.toString());
             } finally {
@@ -88,7 +88,7 @@ final class BackgroundFetch {
 
     private void fetchWhole(CacheRequest request) throws FailureException, IOException {
         long requestTime = cache.now();
-        try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.uri(), upstreamFields(request.headers()), null, 0))) {
+        try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(request.headers()), null, 0))) {
             CacheHeaders headers = CacheFields.of(response.headers());
             long length = CacheFields.contentLength(headers);
             if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
@@ -106,7 +106,7 @@ final class BackgroundFetch {
             if (stored.isEmpty() || outcome == CacheDecision.Outcome.HIT) return; // gone, or refreshed meanwhile
             CacheHeaders conditional = cache.policy().conditionalRequest(request.headers(), stored.get().entry());
             long requestTime = cache.now();
-            try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.uri(), upstreamFields(conditional), null, 0))) {
+            try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(conditional), null, 0))) {
                 CacheHeaders headers = CacheFields.of(response.headers());
                 if (response.status() == 304) {
                     cache.notModified(lookup, headers, requestTime, cache.now());

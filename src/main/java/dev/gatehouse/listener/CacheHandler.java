@@ -8,12 +8,12 @@ import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.ResultCode;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.RequestTarget;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -62,7 +62,7 @@ final class CacheHandler implements HttpHandler {
         }
         CacheRequest request = exchange.getAttachment(REQUEST); // made on the IO thread before the dispatch
         if (request == null) {
-            URI target = exchange.getAttachment(Exchanges.TARGET);
+            RequestTarget target = exchange.getAttachment(Exchanges.TARGET);
             request = new CacheRequest(exchange.getRequestMethod().toString(), target, CacheFields.of(exchange.getRequestHeaders()));
         }
         if (request.readsCache() && Exchanges.carriesContent(exchange)) {

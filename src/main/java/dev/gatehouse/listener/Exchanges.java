@@ -1,16 +1,16 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
-import java.net.URI;
 
 /** The per-exchange state the chain attaches: the audit record and the parsed proxy target. */
 final class Exchanges {
     static final AttachmentKey<AuditRecord> RECORD = AttachmentKey.create(AuditRecord.class);
-    static final AttachmentKey<URI> TARGET = AttachmentKey.create(URI.class);
+    static final AttachmentKey<RequestTarget> TARGET = AttachmentKey.create(RequestTarget.class);
     static final AttachmentKey<ConnectionTap> TAP = AttachmentKey.create(ConnectionTap.class);
     /** The request head used obsolete line folding (seen by the {@link ConnectionTap}). */
     static final AttachmentKey<Boolean> OBS_FOLD = AttachmentKey.create(Boolean.class);

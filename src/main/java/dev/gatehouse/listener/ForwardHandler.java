@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.HopByHopHeaders;
+import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.http.FailureException;
@@ -18,7 +19,6 @@ import io.undertow.util.HttpString;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -78,7 +78,7 @@ final class ForwardHandler implements HttpHandler {
 
     /** The request to send upstream, or null when it was answered here (a forwarding loop, Max-Forwards). */
     private UpstreamRequest request(HttpServerExchange exchange) {
-        URI target = exchange.getAttachment(Exchanges.TARGET);
+        RequestTarget target = exchange.getAttachment(Exchanges.TARGET);
         HeaderMap in = exchange.getRequestHeaders();
         String method = exchange.getRequestMethod().toString();
 

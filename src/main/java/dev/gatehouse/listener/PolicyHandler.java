@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.auth.Identity;
 import dev.gatehouse.http.ErrorPage;
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.policy.Action;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.policy.PolicyHolder;
@@ -58,11 +59,13 @@ final class PolicyHandler implements HttpHandler {
         String url = token == null ? record.getUrl() : withoutToken(record.getUrl());
         Identity identity = exchange.getAttachment(ProxyAuthHandler.IDENTITY);
         Set<String> groups = identity == null ? Set.of() : identity.groups();
+        // The listener split the whole URL; with the continue token cut out of the text, only the text will do.
+        RequestTarget split = token == null ? exchange.getAttachment(Exchanges.TARGET) : null;
         RequestFacts facts;
         try {
             facts = tunnel
                     ? RequestFacts.forConnect(exchange.getRequestURI(), client, record.getUser(), groups, Instant.now())
-                    : RequestFacts.forUrl(url, exchange.getRequestMethod().toString(), client, record.getUser(), groups, Instant.now());
+                    : RequestFacts.forUrl(split, url, exchange.getRequestMethod().toString(), client, record.getUser(), groups, Instant.now());
         } catch (InvalidTargetException e) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, e.getMessage());
             return;

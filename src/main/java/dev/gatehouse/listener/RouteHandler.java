@@ -2,13 +2,12 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.Locale;
 
 /**
@@ -61,7 +60,7 @@ final class RouteHandler implements HttpHandler {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, "an http URL must not carry a user name or password (RFC 9110 §4.2.4)");
             return;
         }
-        URI target = parse(raw, exchange.getQueryString());
+        RequestTarget target = RequestTarget.parse(raw, exchange.getQueryString());
         if (target == null) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, "the request target is not a valid http URL");
             return;
@@ -76,7 +75,7 @@ final class RouteHandler implements HttpHandler {
      * out of the URL too, so an {@code anonymous@} cannot step around a URL-prefix rule.
      */
     private void routeFtp(HttpServerExchange exchange, String raw, String userInfo) throws Exception {
-        URI target = parse(raw, exchange.getQueryString());
+        RequestTarget target = RequestTarget.parse(raw, exchange.getQueryString());
         if (target == null) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, "the request target is not a valid ftp URL");
             return;
@@ -90,19 +89,5 @@ final class RouteHandler implements HttpHandler {
         }
         exchange.putAttachment(Exchanges.TARGET, target);
         ftp.handleRequest(exchange);
-    }
-
-    /** The absolute target, normalised to have a path; null if it is not a usable URL (user info is refused: RFC 9110 §4.2.4). */
-    static URI parse(String uri, String query) {
-        try {
-            URI u = new URI(query == null || query.isEmpty() ? uri : uri + "?" + query);
-            if (u.getHost() == null || u.getRawUserInfo() != null || u.getPort() == 0 || u.getPort() > 65535) return null;
-            if (u.getRawPath() == null || u.getRawPath().isEmpty()) {
-                u = new URI(u.getScheme() + "://" + u.getRawAuthority() + "/" + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()));
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            return null;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.policy;
 
+import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.policy.normalize.Scheme;
 import dev.gatehouse.policy.normalize.Target;
 import dev.gatehouse.policy.normalize.TargetParser;
@@ -38,6 +39,19 @@ public record RequestFacts(Target target, String method, InetAddress client, Str
     public static RequestFacts forUrl(String absoluteUrl, String method, InetAddress client, String user,
             Set<String> groups, Instant instant) {
         return new RequestFacts(TargetParser.parseUrl(absoluteUrl), method, client, user, groups, instant);
+    }
+
+    /**
+     * Facts for a proxied URL request that the listener already split: as {@link #forUrl(String, String,
+     * InetAddress, String, Set, Instant)} for {@code absoluteUrl}, without parsing it again
+     * ({@link TargetParser#parseUrl(RequestTarget, String)}).
+     *
+     * @param split {@code absoluteUrl} as the listener parsed it, or null to parse the text
+     * @throws dev.gatehouse.policy.normalize.InvalidTargetException if the URL is invalid (answer 400)
+     */
+    public static RequestFacts forUrl(RequestTarget split, String absoluteUrl, String method, InetAddress client,
+            String user, Set<String> groups, Instant instant) {
+        return new RequestFacts(TargetParser.parseUrl(split, absoluteUrl), method, client, user, groups, instant);
     }
 
     /**

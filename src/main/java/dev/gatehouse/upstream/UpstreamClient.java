@@ -3,6 +3,7 @@ package dev.gatehouse.upstream;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.RequestTarget;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -47,9 +47,9 @@ public final class UpstreamClient {
 
     /** Sends {@code request}; the caller must close the response. */
     public UpstreamResponse send(UpstreamRequest request) throws FailureException {
-        URI target = request.target();
-        int port = target.getPort() < 0 ? 80 : target.getPort();
-        List<InetAddress> addresses = guard.resolve(target.getHost(), port);
+        RequestTarget target = request.target();
+        int port = target.port() < 0 ? 80 : target.port();
+        List<InetAddress> addresses = guard.resolve(target.host(), port);
         FailureException last = null;
         for (InetAddress address : addresses) {
             try {
@@ -148,13 +148,13 @@ public final class UpstreamClient {
     }
 
     private void writeHead(UpstreamRequest request, OutputStream out) throws IOException {
-        URI t = request.target();
+        RequestTarget t = request.target();
         StringBuilder s = new StringBuilder(512);
-        s.append(request.method()).append(' ').append(t.getRawPath().isEmpty() ? "/" : t.getRawPath());
-        if (t.getRawQuery() != null) s.append('?').append(t.getRawQuery());
+        s.append(request.method()).append(' ').append(t.rawPath());
+        if (t.rawQuery() != null) s.append('?').append(t.rawQuery());
         s.append(" HTTP/1.1\r\n");
         // RFC 9110 §7.2: Host is the target's authority, whatever the client's Host said.
-        s.append("Host: ").append(t.getRawAuthority()).append("\r\n");
+        s.append("Host: ").append(t.rawAuthority()).append("\r\n");
         for (Map.Entry<String, String> h : request.headers()) {
             s.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }

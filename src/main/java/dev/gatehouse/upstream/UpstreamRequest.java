@@ -1,19 +1,19 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.http.RequestTarget;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A request to send to an origin: headers already cleaned of hop-by-hop fields.
  *
- * @param target        absolute {@code http} URI taken from the request line (never from {@code Host})
+ * @param target        absolute {@code http} target taken from the request line (never from {@code Host})
  * @param headers       end-to-end header fields to send, in order (name, value)
  * @param body          the request body, or null when the request has none
  * @param contentLength body length, or -1 when unknown (sent chunked)
  */
-public record UpstreamRequest(String method, URI target, List<Map.Entry<String, String>> headers, InputStream body,
+public record UpstreamRequest(String method, RequestTarget target, List<Map.Entry<String, String>> headers, InputStream body,
                               long contentLength) {
 
     /** RFC 9110 §9.2.2: methods a client may repeat, so a failed attempt can be retried. */

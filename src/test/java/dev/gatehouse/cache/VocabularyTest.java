@@ -3,8 +3,13 @@ package dev.gatehouse.cache;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.gatehouse.http.RequestTarget;
+import dev.gatehouse.http.TargetCorpus;
+import java.net.URI;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -118,9 +123,33 @@ class VocabularyTest {
             "http://[::1]:8080/a?b#c,         http://[::1]:8080/a?b",
             "http://[::1]/a,                  http://[::1]/a",
             "ftp://example.com:21/f,          ftp://example.com/f",
-            "https://example.com:44/a,        https://example.com:44/a"})
+            "https://example.com:44/a,        https://example.com:44/a",
+            "http://example.com:/a,           http://example.com/a",
+            "http://example.com:80,           http://example.com/",
+            "http://example.com:8080#f,       http://example.com:8080/"})
     void normalisesKeys(String uri, String key) {
         assertEquals(key, CacheKey.of(uri).value());
+        RequestTarget target = RequestTarget.parse(uri, null); // null with user info, which a request target refuses
+        if (target != null) assertEquals(key, CacheKey.of(target).value(), "from the request target");
+    }
+
+    /** The keys of request targets are the keys of the same targets as {@code java.net.URI}s, byte for byte. */
+    @Test
+    void aRequestTargetsKeyIsItsUrisKey() {
+        int compared = 0;
+        for (TargetCorpus.Input in : TargetCorpus.inputs(20240612L, 100_000)) {
+            URI uri = TargetCorpus.oracle(in.uri(), in.query());
+            if (uri == null) continue;
+            assertEquals(CacheKey.of(uri), CacheKey.of(RequestTarget.parse(in.uri(), in.query())), in.toString());
+            compared++;
+        }
+        assertTrue(compared > 10_000, compared + " compared");
+    }
+
+    @Test
+    void aTargetInNormalFormIsItsOwnKey() {
+        RequestTarget target = RequestTarget.parse("http://127.0.0.1:18050/c/1k", "a=1");
+        assertSame(target.text(), CacheKey.of(target).value(), "no text built");
     }
 
     @Test

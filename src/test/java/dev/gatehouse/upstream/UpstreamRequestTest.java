@@ -2,8 +2,8 @@ package dev.gatehouse.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.gatehouse.http.RequestTarget;
 import java.io.InputStream;
-import java.net.URI;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -17,7 +17,7 @@ class UpstreamRequestTest {
             "PUT, true, false", "DELETE, true, false",
             "POST, false, false", "POST, true, false", "PATCH, true, false", "PROPFIND, false, false", "CONNECT, false, false"})
     void onlyIdempotentRequestsWithoutBodyMayBeRetried(String method, boolean body, boolean expected) {
-        UpstreamRequest r = new UpstreamRequest(method, URI.create("http://example.test/"), List.of(),
+        UpstreamRequest r = new UpstreamRequest(method, RequestTarget.of("http://example.test/"), List.of(),
                 body ? InputStream.nullInputStream() : null, body ? 0 : -1);
         assertEquals(expected, r.idempotent());
     }

@@ -1,5 +1,7 @@
 package dev.gatehouse.policy.normalize;
 
+import dev.gatehouse.http.RequestTarget;
+
 /**
  * Parses request targets (absolute-form URLs and CONNECT authorities) and list entries into
  * {@link Target}s. This is the one entry point for normalisation: requests and policy entries
@@ -42,6 +44,34 @@ public final class TargetParser {
             authority = authority.substring(at + 1);
         }
         return fromAuthority(scheme, authority, PathNormalizer.normalize(rest), false);
+    }
+
+    /**
+     * {@link #parseUrl(String)} of {@code url}, built from {@code split}, the same URL as the listener already
+     * split it, instead of reading the text again. The split refused what a URL cannot be (user info, a
+     * backslash or another stray character, a port of 0 or above 65535), its authority ends where
+     * {@code parseUrl}'s does, and its path and query hold no {@code #}, so they normalise alike; only what
+     * {@code parseUrl} refuses beyond that (an over-long URL, a port written in more than five digits) goes
+     * through the text, to be refused with the same message.
+     *
+     * @param split {@code url} as the listener split it, or null to parse the text
+     */
+    public static Target parseUrl(RequestTarget split, String url) {
+        if (split == null) {
+            return parseUrl(url);
+        }
+        int portDigits = 0;
+        if (split.port() != -1) {
+            int portStart = split.scheme().length() + 3 + split.host().length() + 1;
+            while (portStart + portDigits < url.length() && isDigit(url.charAt(portStart + portDigits))) {
+                portDigits++;
+            }
+        }
+        if (url.length() > MAX_TARGET_LENGTH || portDigits > 5) {
+            return parseUrl(url);
+        }
+        String query = split.rawQuery();
+        return of(Scheme.parse(split.scheme()), split.host(), split.port(), query == null ? split.rawPath() : split.rawPath() + "?" + query);
     }
 
     /**
@@ -107,7 +137,7 @@ public final class TargetParser {
         int port = 0;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (c < '0' || c > '9') {
+            if (!isDigit(c)) {
                 throw new InvalidTargetException("bad port '" + text + "'");
             }
             port = port * 10 + (c - '0');
@@ -116,6 +146,10 @@ public final class TargetParser {
             throw new InvalidTargetException("port out of range: " + text);
         }
         return port;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     private static String abbreviate(String s) {

@@ -3,7 +3,7 @@ package dev.gatehouse.upstream.ftp;
 import dev.gatehouse.http.BasicAuthorization;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
-import java.net.URI;
+import dev.gatehouse.http.RequestTarget;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -19,22 +19,16 @@ public record FtpTarget(String host, int port, String user, String password, Str
     private static final String ANONYMOUS_PASSWORD = "gatehouse@";
 
     /**
-     * The target of {@code uri}, with the credentials from its user info or else from a {@code Basic}
-     * {@code authorization} header (what a browser sends after a 401), else anonymous.
+     * The target of {@code target}, with the credentials from the user info the listener took out of the
+     * request line (so that the target, which keys the cache and reaches logs, never holds a password), or
+     * else from a {@code Basic} {@code authorization} header (what a browser sends after a 401), else anonymous.
      *
+     * @param userInfo the raw {@code user[:password]} of the URL, or null
      * @throws FailureException BAD_REQUEST when a decoded part holds a control character (FTP commands
      *                          are lines, so a decoded CR LF would inject a command), or when the header is
      *                          Basic but not usable credentials
      */
-    public static FtpTarget of(URI uri, String authorization) throws FailureException {
-        return of(uri, uri.getRawUserInfo(), authorization);
-    }
-
-    /**
-     * As {@link #of(URI, String)}, with the raw user info given apart from the URI: the listener takes it
-     * out of the request line, so that the URI, which keys the cache and reaches logs, never holds a password.
-     */
-    public static FtpTarget of(URI uri, String userInfo, String authorization) throws FailureException {
+    public static FtpTarget of(RequestTarget target, String userInfo, String authorization) throws FailureException {
         String user = ANONYMOUS;
         String password = ANONYMOUS_PASSWORD;
         BasicAuthorization basic = BasicAuthorization.decode(authorization); // null for another scheme: as if absent
@@ -53,14 +47,13 @@ public record FtpTarget(String host, int port, String user, String password, Str
             user = basic.user();
             password = basic.password();
         }
-        String rawPath = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
-        String path = decode(rawPath);
+        String path = decode(target.rawPath());
         for (String part : new String[] {user, password, path}) {
             if (hasControlCharacter(part)) {
                 throw new FailureException(Failure.BAD_REQUEST, "control character in the ftp URL", null);
             }
         }
-        return new FtpTarget(uri.getHost(), uri.getPort() < 0 ? 21 : uri.getPort(), user, password, path);
+        return new FtpTarget(target.host(), target.port() < 0 ? 21 : target.port(), user, password, path);
     }
 
     /**

@@ -3,6 +3,13 @@ package dev.gatehouse.policy.normalize;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.gatehouse.http.RequestTarget;
+import dev.gatehouse.http.TargetCorpus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,5 +90,32 @@ class TargetParserTest {
         Target target = TargetParser.of(Scheme.HTTP, "WWW.Example.com", -1, "/a/./b");
         assertEquals("http://www.example.com/a/b", target.url());
         assertEquals(80, target.port());
+    }
+
+    /**
+     * Built from the listener's split, a URL's target is what parsing its text gives, or refused with the same
+     * message, over the targets the listener accepts (and a URL over the length limit).
+     */
+    @Test
+    void aSplitUrlNormalisesAsItsText() {
+        int compared = 0;
+        List<TargetCorpus.Input> inputs = new ArrayList<>(TargetCorpus.inputs(20240613L, 100_000));
+        inputs.add(new TargetCorpus.Input("http://example.com/" + "a".repeat(64 * 1024), null));
+        for (TargetCorpus.Input in : inputs) {
+            RequestTarget split = RequestTarget.parse(in.uri(), in.query());
+            if (split == null) continue;
+            String url = in.query() == null || in.query().isEmpty() ? in.uri() : in.uri() + "?" + in.query();
+            assertEquals(outcome(() -> TargetParser.parseUrl(url)), outcome(() -> TargetParser.parseUrl(split, url)), in.toString());
+            compared++;
+        }
+        assertTrue(compared > 10_000, compared + " compared");
+    }
+
+    private static Object outcome(Supplier<Target> parse) {
+        try {
+            return parse.get();
+        } catch (InvalidTargetException e) {
+            return "refused: " + e.getMessage();
+        }
     }
 }
