@@ -42,8 +42,7 @@ final class RouteHandler implements HttpHandler {
             return;
         }
         String raw = exchange.getRequestURI();
-        int colon = raw.indexOf(':');
-        String scheme = colon < 0 ? "" : raw.substring(0, colon).toLowerCase(Locale.ROOT);
+        String scheme = schemeOf(raw);
         // User info was taken out of the request line beneath the parser (see ConnectionTap).
         String userInfo = exchange.getAttachment(Exchanges.USER_INFO);
         if (scheme.equals("ftp") && ftp != null) {
@@ -67,6 +66,15 @@ final class RouteHandler implements HttpHandler {
         }
         exchange.putAttachment(Exchanges.TARGET, target);
         forward.handleRequest(exchange);
+    }
+
+    /** The scheme in lower case (RFC 3986 §3.1: schemes are case-insensitive); the usual {@code http} without a copy. */
+    private static String schemeOf(String raw) {
+        if (raw.startsWith("http:")) {
+            return "http";
+        }
+        int colon = raw.indexOf(':');
+        return colon < 0 ? "" : raw.substring(0, colon).toLowerCase(Locale.ROOT);
     }
 
     /**
