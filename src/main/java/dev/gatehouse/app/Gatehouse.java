@@ -74,6 +74,14 @@ public final class Gatehouse implements AutoCloseable {
     }
 
     public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException, AuthLoadException {
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * As {@link #start(GatehouseConfig)}, with {@code cacheClock} as the time the cache computes ages and
+     * freshness by (RFC 9111 §4.2): tests step it forward instead of sleeping while a response goes stale.
+     */
+    public static Gatehouse start(GatehouseConfig config, Clock cacheClock) throws IOException, PolicyLoadException, AuthLoadException {
         PolicyRuntime policy = PolicyRuntime.start(config.policy());
         AuthRuntime auth;
         try {
@@ -91,7 +99,7 @@ public final class Gatehouse implements AutoCloseable {
                 config.forwarding().responseTimeout(), config.forwarding().readTimeout());
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
-        Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor) : null;
+        Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor, cacheClock) : null;
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);
         audit.observe(stats.andThen(metrics));
@@ -139,7 +147,7 @@ public final class Gatehouse implements AutoCloseable {
      * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway.
      */
 
-    private static Cache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor) {
+    private static Cache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor, Clock clock) {
         long started = System.nanoTime();
         CompletableFuture<DiskStore> opening = CompletableFuture.supplyAsync(() -> {
             try {
@@ -160,7 +168,7 @@ public final class Gatehouse implements AutoCloseable {
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
         CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
         return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes(),
-                Math.min(c.memoryObjectBytes(), WRITE_THROUGH_MAX_BYTES)), Clock.systemUTC()), memory, disk);
+                Math.min(c.memoryObjectBytes(), WRITE_THROUGH_MAX_BYTES)), clock), memory, disk);
     }
 
     /** The cache, its memory tier and its disk tier (which may still be opening). */

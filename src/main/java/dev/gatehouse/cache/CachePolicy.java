@@ -25,6 +25,13 @@ import dev.gatehouse.http.RequestTarget;
  */
 public final class CachePolicy {
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+    /**
+     * The final status codes RFC 9110 §15 defines, whose caching rules this cache implements: with
+     * {@code must-understand} (RFC 9111 §5.2.2.3) only these are stored.
+     */
+    private static final Set<Integer> UNDERSTOOD_STATUSES = Set.of(200, 201, 202, 203, 204, 205, 206, 300, 301, 302, 303, 304,
+            305, 307, 308, 400, 401, 402, 403, 404, 405, 406, 407, 408, 409, 410, 411, 412, 413, 414, 415, 416, 417, 421, 422,
+            426, 500, 501, 502, 503, 504, 505);
 
     private final Freshness freshness;
 
@@ -66,7 +73,11 @@ public final class CachePolicy {
         if (status < 200 || status == 206 || status == 304 || status > 599) {
             return Optional.of("status " + status + " is not stored");
         }
-        if (requestCc.has("no-store") || responseCc.has("no-store")) {
+        // §3, §5.2.2.3: with must-understand, a status whose caching rules the cache does not know is not stored
+        if (responseCc.has("must-understand") && !UNDERSTOOD_STATUSES.contains(status)) {
+            return Optional.of("must-understand with status " + status + ", which is not understood (§5.2.2.3)");
+        }
+        if (requestCc.has("no-store") || forbidsStoring(responseCc, status)) {
             return Optional.of("no-store (§5.2.1.5, §5.2.2.5)");
         }
         // §5.2.2.7: a shared cache must not store a private response. The qualified form would allow
@@ -123,7 +134,15 @@ public final class CachePolicy {
     public boolean forbidsStoredCopy(CacheRequest request, int status, CacheHeaders response) {
         CacheControl responseCc = CacheControl.of(response);
         return request.readsCache() && status >= 200 && status < 400
-                && (responseCc.has("no-store") || responseCc.has("private") || response.elements("Vary").contains("*"));
+                && (forbidsStoring(responseCc, status) || responseCc.has("private") || response.elements("Vary").contains("*"));
+    }
+
+    /**
+     * The response's no-store (§5.2.2.5), which must-understand overrides for a status code this cache understands
+     * (§5.2.2.3: such a cache SHOULD then ignore no-store).
+     */
+    private static boolean forbidsStoring(CacheControl responseCc, int status) {
+        return responseCc.has("no-store") && !(responseCc.has("must-understand") && UNDERSTOOD_STATUSES.contains(status));
     }
 
     // ---- reusing (§4) ----

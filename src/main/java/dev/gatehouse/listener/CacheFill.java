@@ -173,9 +173,17 @@ final class CacheFill implements AutoCloseable {
         CacheHeaders headers = CacheFields.of(response.headers());
         long length = hasBody ? CacheFields.contentLength(headers) : 0;
         long responseTime = cache.now();
-        CacheStore.Writer writer = store && hasBody
+        // A 204 to a GET has no content (RFC 9110 §15.3.5), so it is stored as it stands; HEAD and 304 answers are not.
+        boolean noContent = response.status() == 204 && request.method().equals("GET");
+        CacheStore.Writer writer = store && (hasBody || noContent)
                 ? cache.writer(request, response.status(), headers, requestTime, responseTime, length).orElse(null)
                 : null;
+        if (writer != null && !hasBody) {
+            try (CacheStore.Writer complete = writer) {
+                complete.commit(); // nothing to tee
+            }
+            writer = null;
+        }
         if (leader != null) {
             Optional<CacheEntry> entry = hasBody
                     ? cache.policy().entryFor(request, response.status(), headers, requestTime, responseTime)

@@ -37,11 +37,14 @@ import org.xnio.channels.StreamSinkChannel;
 final class StoredResponder {
     private static final HttpString X_CACHE = HttpString.tryFromString("X-Cache");
     private static final int CHUNK = 64 * 1024;
-    /** Stored fields a hit replaces: its own length, or 206/416 framing, is written from the body sent. */
-    private static final List<String> STORED_FRAMING = List.of("Content-Length", "Content-Range");
+    /**
+     * Stored fields a hit replaces: its length is written from the body sent. A stored Content-Range stays on a
+     * whole response (RFC 9111 §3.1: every field is stored and sent but the hop-by-hop ones); a 206 or 416 gets
+     * its own in its place.
+     */
     private static final List<String> CONTENT_LENGTH = List.of("Content-Length");
-    /** As {@link #STORED_FRAMING}, and Age, which a memory hit sets from its lookup. */
-    private static final List<String> STORED_FRAMING_AND_AGE = List.of("Content-Length", "Content-Range", "Age");
+    /** As {@link #CONTENT_LENGTH}, and Age, which a memory hit sets from its lookup. */
+    private static final List<String> CONTENT_LENGTH_AND_AGE = List.of("Content-Length", "Age");
 
     private final Via via;
     private final String xCacheHit;
@@ -54,7 +57,7 @@ final class StoredResponder {
         this.via = via;
         this.xCacheHit = xCache ? "HIT from " + via.pseudonym() : null;
         this.xCacheMiss = xCache ? "MISS from " + via.pseudonym() : null;
-        this.memoryHead = stored -> ResponseHead.of(stored.entry().headers(), STORED_FRAMING_AND_AGE, via, stored.bodyLength());
+        this.memoryHead = stored -> ResponseHead.of(stored.entry().headers(), CONTENT_LENGTH_AND_AGE, via, stored.bodyLength());
     }
 
     /** Marks a response that came from the origin ({@code X-Cache: MISS}), when enabled. */
@@ -208,7 +211,7 @@ final class StoredResponder {
 
     /** The head of {@code stored} sent with {@code headers} (the stored fields with Age), made for this response. */
     private ResponseHead storedHead(CacheStore.StoredResponse stored, CacheHeaders headers) {
-        return ResponseHead.of(headers, STORED_FRAMING, via, stored.bodyLength());
+        return ResponseHead.of(headers, CONTENT_LENGTH, via, stored.bodyLength());
     }
 
     /**
@@ -234,6 +237,7 @@ final class StoredResponder {
         if (range.kind() == ByteRange.Kind.FULL) {
             if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, fields.contentLength());
         } else {
+            out.remove(Headers.CONTENT_RANGE); // the range's own, not a stored one
             CacheFields.copy(range.headers(), out);
         }
         boolean noBody = request.method().equals("HEAD") || !bodyAllowed || range.length() == 0;

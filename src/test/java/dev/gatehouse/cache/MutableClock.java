@@ -5,15 +5,16 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves by hand. */
-final class MutableClock extends Clock {
-    private long millis;
+/** A clock the test moves by hand (public for the end-to-end tests, which hand it to a running Gatehouse). */
+public final class MutableClock extends Clock {
+    /** Volatile: a running proxy's threads read what the test thread set. */
+    private volatile long millis;
 
-    MutableClock(long millis) {
+    public MutableClock(long millis) {
         this.millis = millis;
     }
 
-    void advanceSeconds(long seconds) {
+    public void advanceSeconds(long seconds) {
         millis += seconds * 1000;
     }
 

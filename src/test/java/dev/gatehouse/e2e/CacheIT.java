@@ -99,6 +99,22 @@ class CacheIT extends MockOriginCase {
         proxy.assertNothingLoggedAboveInfo();
     }
 
+    /** RFC 9110 §15.3.5: a 204 has no content, so it is complete with its head; with explicit freshness it is stored like any response. */
+    @Test
+    void aNoContentResponseIsStoredAndReused() throws Exception {
+        origin.enqueue(new MockResponse.Builder().code(204).addHeader("Cache-Control", "max-age=600").build());
+        origin.enqueue(new MockResponse.Builder().code(200).body("the origin asked again").build());
+
+        HttpResponse<String> miss = get("/empty");
+        HttpResponse<String> hit = get("/empty");
+
+        assertEquals(204, miss.statusCode());
+        assertEquals(204, hit.statusCode());
+        assertEquals("", hit.body());
+        assertEquals(1, origin.getRequestCount());
+        assertEquals(List.of("TCP_MISS", "TCP_MEM_HIT"), results(2));
+    }
+
     /**
      * RFC 9110 §9.3.1: the cache key leaves a GET's content out, so a GET with content neither hits nor is stored.
      * (The origin is the JDK's server, which reads a GET's content; MockWebServer does not.)

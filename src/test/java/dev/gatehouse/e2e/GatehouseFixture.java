@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -61,6 +62,11 @@ final class GatehouseFixture implements AutoCloseable {
 
     /** Starts with the test defaults, then lets {@code customise} change the config tree. */
     static GatehouseFixture start(Consumer<ObjectNode> customise) {
+        return start(customise, Clock.systemUTC());
+    }
+
+    /** As {@link #start(Consumer)}, the cache keeping time by {@code cacheClock} (see {@link Gatehouse#start(GatehouseConfig, Clock)}). */
+    static GatehouseFixture start(Consumer<ObjectNode> customise, Clock cacheClock) {
         Path dir;
         try {
             dir = Files.createTempDirectory("gatehouse-e2e");
@@ -85,7 +91,7 @@ final class GatehouseFixture implements AutoCloseable {
         root().addAppender(appender);
         try {
             GatehouseConfig loaded = new ConfigLoader().load("e2e", config.toString(), Map.of());
-            Gatehouse gatehouse = Gatehouse.start(loaded);
+            Gatehouse gatehouse = Gatehouse.start(loaded, cacheClock);
             awaitCacheReady(gatehouse);
             return new GatehouseFixture(dir, gatehouse, appender);
         } catch (Exception e) {

@@ -148,4 +148,20 @@ class StoredResponderTest {
         assertEquals("5", head.getResponseHeaders().getFirst(HttpString.tryFromString("Content-Length")));
         assertNotNull(head.getResponseHeaders().getFirst(HttpString.tryFromString("ETag")));
     }
+
+    /**
+     * RFC 9111 §3.1: a cache stores and sends every field but the hop-by-hop ones, so an origin's Content-Range on a
+     * 200 stays on the whole response (cache-tests headers-store-Content-Range); a range gets only its own.
+     */
+    @Test
+    void aStoredContentRangeGoesOutWithTheWholeResponseAndARangeGetsItsOwn() throws Exception {
+        StoredResponder responder = new StoredResponder(new Via("gatehouse"), true);
+        CacheStore.StoredResponse stored = put(stored("Content-Range", "origin-value"));
+
+        assertEquals(List.of("origin-value"), memoryHit(responder, stored, 0).get("content-range"));
+        assertEquals(List.of("origin-value"), perResponse(responder, GET, stored, 0).get("content-range"));
+        CacheRequest range = CacheRequest.of("GET", URI, CacheHeaders.of("Range", "bytes=1-2"));
+        assertEquals(List.of("bytes 1-2/5"), memoryHit(responder, range, stored, 0).get("content-range"));
+        assertEquals(List.of("bytes 1-2/5"), perResponse(responder, range, stored, 0).get("content-range"));
+    }
 }
