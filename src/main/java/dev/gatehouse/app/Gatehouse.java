@@ -168,7 +168,7 @@ public final class Gatehouse implements AutoCloseable {
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
         CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
         return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes(),
-                Math.min(c.memoryObjectBytes(), WRITE_THROUGH_MAX_BYTES)), clock), memory, disk);
+                Math.min(c.memoryObjectBytes(), WRITE_THROUGH_MAX_BYTES)), clock, c.maxVariants()), memory, disk);
     }
 
     /** The cache, its memory tier and its disk tier (which may still be opening). */

@@ -2,6 +2,9 @@ package dev.gatehouse.cache;
 
 import java.io.Closeable;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
@@ -11,18 +14,39 @@ import dev.gatehouse.cache.CacheDecision.Outcome;
  * stream, applies 304s and invalidations, joining a {@link CachePolicy} to a {@link CacheStore} and
  * a clock.
  *
- * <p>One variant is stored per URI: a response with {@code Vary} is reused only by requests that
- * select the same values (RFC 9111 §4.1), and a response for another variant replaces it.
+ * <p>A response without {@code Vary} is stored under its URI's key. Responses with {@code Vary} are kept
+ * side by side, up to {@code maxVariants} per URI, each under its own key, and found through the
+ * {@link Variants} stored under the URI's key (RFC 9111 §4.1): so clients that alternate between
+ * variants (another {@code Accept-Encoding} or {@code Accept-Language}) all get hits. A new variant
+ * beyond the bound drops the oldest; a response with other {@code Vary} names, or none, drops them all.
+ * Invalidation and purges drop every variant of the URI.
  */
 public final class HttpCache {
+    /** Variants kept per URI unless configured otherwise. */
+    public static final int DEFAULT_MAX_VARIANTS = 8;
+    private static final int LOCK_STRIPES = 64;
+
     private final CachePolicy policy;
     private final CacheStore store;
     private final Clock clock;
+    private final int maxVariants;
+    /** Serialises changes to one URI's list of variants (read, change, write back), striped by key. */
+    private final Object[] variantLocks = new Object[LOCK_STRIPES];
 
     public HttpCache(CachePolicy policy, CacheStore store, Clock clock) {
+        this(policy, store, clock, DEFAULT_MAX_VARIANTS);
+    }
+
+    /** A cache keeping at most {@code maxVariants} (at least 1) responses per URI that differ by {@code Vary}. */
+    public HttpCache(CachePolicy policy, CacheStore store, Clock clock, int maxVariants) {
+        if (maxVariants < 1) {
+            throw new IllegalArgumentException("at least one variant per URI must be kept, got " + maxVariants);
+        }
         this.policy = policy;
         this.store = store;
         this.clock = clock;
+        this.maxVariants = maxVariants;
+        Arrays.setAll(variantLocks, i -> new Object());
     }
 
     /** The policy this cache decides with. */
@@ -45,9 +69,10 @@ public final class HttpCache {
     public Lookup lookup(CacheRequest request, boolean revalidatesInBackground) {
         long now = clock.millis();
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), null, now);
+            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), null, null, now);
         }
-        Optional<CacheStore.StoredResponse> stored = store.open(request.key());
+        Optional<Found> found = open(request, false);
+        Optional<CacheStore.StoredResponse> stored = found.map(Found::response);
         CacheDecision decision = policy.decide(request, stored.map(CacheStore.StoredResponse::entry).orElse(null), now,
                 revalidatesInBackground);
         CacheStore.StoredResponse response = stored.orElse(null);
@@ -58,7 +83,36 @@ public final class HttpCache {
             stored.ifPresent(CacheStore.StoredResponse::close);
             response = null;
         }
-        return new Lookup(request, decision, response, now);
+        return new Lookup(request, decision, response, response == null ? null : found.get().key(), now);
+    }
+
+    /** A stored response and the key it is stored under. */
+    private record Found(CacheKey key, CacheStore.StoredResponse response) {
+    }
+
+    /**
+     * The stored response {@code request} selects: the one under its URI's key, or, where that key holds the
+     * URI's {@link Variants}, the variant whose secondary key the request has (RFC 9111 §4.1).
+     */
+    private Optional<Found> open(CacheRequest request, boolean inMemoryOnly) {
+        CacheKey key = request.key();
+        Optional<CacheStore.StoredResponse> stored = open(key, inMemoryOnly);
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Variants> variants = Variants.of(stored.get().entry());
+        if (variants.isEmpty()) {
+            return Optional.of(new Found(key, stored.get()));
+        }
+        stored.get().close();
+        return variants.get().select(request.headers()).flatMap(secondaryKey -> {
+            CacheKey variantKey = Variants.keyOf(key, secondaryKey);
+            return open(variantKey, inMemoryOnly).map(variant -> new Found(variantKey, variant));
+        });
+    }
+
+    private Optional<CacheStore.StoredResponse> open(CacheKey key, boolean inMemoryOnly) {
+        return inMemoryOnly ? store.openInMemory(key) : store.open(key);
     }
 
     /**
@@ -70,37 +124,90 @@ public final class HttpCache {
         if (!request.readsCache()) {
             return Optional.empty();
         }
-        Optional<CacheStore.StoredResponse> stored = store.openInMemory(request.key());
-        if (stored.isEmpty()) {
+        Optional<Found> found = open(request, true);
+        if (found.isEmpty()) {
             return Optional.empty();
         }
+        CacheStore.StoredResponse stored = found.get().response();
         long now = clock.millis();
         // A stale response is never answered here, however it would be revalidated.
-        CacheDecision decision = policy.decide(request, stored.get().entry(), now, false);
+        CacheDecision decision = policy.decide(request, stored.entry(), now, false);
         if (decision.outcome() != Outcome.HIT && decision.outcome() != Outcome.NOT_MODIFIED) {
-            stored.get().close();
+            stored.close();
             return Optional.empty();
         }
         decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
-        return Optional.of(new Lookup(request, decision, stored.get(), now));
+        return Optional.of(new Lookup(request, decision, stored, found.get().key(), now));
     }
 
     /**
      * A writer to tee the origin's response body into, or empty if the response must not be stored
-     * (and when the response itself forbids storing, any stored response for the URI is dropped,
+     * (and when the response itself forbids storing, every stored response for the URI is dropped,
      * see {@link CachePolicy#forbidsStoredCopy}). Wrap the origin body in a
-     * {@link CachingInputStream} with it.
+     * {@link CachingInputStream} with it. A response with {@code Vary} joins the URI's variants when
+     * committed; one without replaces them.
      */
     public Optional<CacheStore.Writer> writer(CacheRequest request, int status, CacheHeaders response,
                                               long requestTimeMillis, long responseTimeMillis, long contentLength) {
+        CacheKey key = request.key();
         Optional<CacheEntry> entry = policy.entryFor(request, status, response, requestTimeMillis, responseTimeMillis);
         if (entry.isEmpty()) {
             if (policy.forbidsStoredCopy(request, status, response)) {
-                store.remove(request.key());
+                removeAll(key);
             }
             return Optional.empty();
         }
-        return store.writer(request.key(), entry.get(), contentLength);
+        String secondaryKey = entry.get().secondaryKey();
+        if (secondaryKey.isEmpty()) {
+            removeVariants(key); // the response about to replace their list makes them unreachable
+            return store.writer(key, entry.get(), contentLength);
+        }
+        return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
+                .map(writer -> new VariantWriter(writer, () -> addVariant(key, response, secondaryKey)));
+    }
+
+    /** Records a committed variant as the URI's newest, dropping those it displaces. */
+    private void addVariant(CacheKey key, CacheHeaders response, String secondaryKey) {
+        List<String> dropped = new ArrayList<>();
+        synchronized (lockFor(key)) {
+            Variants kept = storedVariants(key).filter(variants -> variants.sameFields(response)).orElse(null);
+            if (kept == null) {
+                removeVariants(key); // none, or selected by other fields (§4.1): never served for this Vary
+                kept = Variants.none(response);
+            }
+            Variants updated = kept.withNewest(secondaryKey, maxVariants, dropped);
+            store.writer(key, updated.entry(clock.millis()), 0).ifPresent(writer -> {
+                try (writer) {
+                    writer.commit();
+                }
+            });
+        }
+        dropped.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)));
+    }
+
+    /** The variants listed under {@code key}, if it holds such a list. */
+    private Optional<Variants> storedVariants(CacheKey key) {
+        Optional<CacheStore.StoredResponse> stored = store.open(key);
+        stored.ifPresent(CacheStore.StoredResponse::close);
+        return stored.flatMap(response -> Variants.of(response.entry()));
+    }
+
+    /** Drops the variants listed under {@code key}, leaving the list itself. */
+    private void removeVariants(CacheKey key) {
+        storedVariants(key).ifPresent(variants ->
+                variants.secondaryKeys().forEach(secondary -> store.remove(Variants.keyOf(key, secondary))));
+    }
+
+    /** Drops everything stored for the URI of {@code key}: its response, or its variants and their list. */
+    private void removeAll(CacheKey key) {
+        synchronized (lockFor(key)) {
+            removeVariants(key);
+            store.remove(key);
+        }
+    }
+
+    private Object lockFor(CacheKey key) {
+        return variantLocks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
     }
 
     /**
@@ -113,7 +220,7 @@ public final class HttpCache {
             return Optional.empty();
         }
         Optional<CacheEntry> merged = policy.mergeNotModified(lookup.stored.entry(), notModified, requestTimeMillis, responseTimeMillis);
-        merged.ifPresent(entry -> store.update(lookup.request.key(), entry));
+        merged.ifPresent(entry -> store.update(lookup.storedKey, entry)); // that variant only (§4.3.4)
         return merged;
     }
 
@@ -129,14 +236,14 @@ public final class HttpCache {
 
     /** Drops what an unsafe request may have changed (RFC 9111 §4.4); call after every response to a non-GET/HEAD. */
     public void invalidate(CacheRequest request, int status, CacheHeaders response) {
-        policy.invalidations(request, status, response).forEach(store::remove);
+        policy.invalidations(request, status, response).forEach(this::removeAll);
     }
 
-    /** Drops the stored response for {@code key} (admin purge); false if none was stored. */
+    /** Drops every stored response for {@code key}, all its variants included (admin purge); false if none was stored. */
     public boolean purge(CacheKey key) {
         Optional<CacheStore.StoredResponse> stored = store.open(key);
         stored.ifPresent(CacheStore.StoredResponse::close);
-        store.remove(key);
+        removeAll(key);
         return stored.isPresent();
     }
 
@@ -149,13 +256,17 @@ public final class HttpCache {
         private final CacheRequest request;
         private final CacheDecision decision;
         private final CacheStore.StoredResponse stored;
+        /** The key {@code stored} is stored under: the URI's, or its variant's. */
+        private final CacheKey storedKey;
         private final long nowMillis;
         private CacheHeaders headers;
 
-        private Lookup(CacheRequest request, CacheDecision decision, CacheStore.StoredResponse stored, long nowMillis) {
+        private Lookup(CacheRequest request, CacheDecision decision, CacheStore.StoredResponse stored, CacheKey storedKey,
+                       long nowMillis) {
             this.request = request;
             this.decision = decision;
             this.stored = stored;
+            this.storedKey = storedKey;
             this.nowMillis = nowMillis;
         }
 
@@ -199,6 +310,41 @@ public final class HttpCache {
             if (stored != null) {
                 stored.close();
             }
+        }
+    }
+
+    /** A variant's writer that adds the variant to its URI's list once committed, so the list names only stored bodies. */
+    private static final class VariantWriter implements CacheStore.Writer {
+        private final CacheStore.Writer writer;
+        private final Runnable onCommit;
+
+        VariantWriter(CacheStore.Writer writer, Runnable onCommit) {
+            this.writer = writer;
+            this.onCommit = onCommit;
+        }
+
+        @Override
+        public java.io.OutputStream body() {
+            return writer.body();
+        }
+
+        @Override
+        public boolean commit() {
+            boolean committed = writer.commit();
+            if (committed) {
+                onCommit.run();
+            }
+            return committed;
+        }
+
+        @Override
+        public void abort() {
+            writer.abort();
+        }
+
+        @Override
+        public void close() {
+            writer.close();
         }
     }
 }

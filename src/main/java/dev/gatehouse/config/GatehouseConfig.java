@@ -144,10 +144,12 @@ public record GatehouseConfig(
      * @param purgeClients      client networks (CIDR) whose {@code PURGE} requests are honoured
      * @param rangeFillMaxBytes after a {@code Range} miss, fetch and store the whole object in the
      *                          background if it is at most this large; 0 never does
+     * @param maxVariants       responses kept per URL that differ by {@code Vary} (RFC 9111 §4.1); a new
+     *                          one beyond this drops the oldest
      */
     public record Cache(boolean enabled, long memoryBytes, long memoryObjectBytes, long diskBytes, long maxObjectBytes,
                         long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, boolean xCacheHeader,
-                        List<String> purgeClients, long rangeFillMaxBytes) {}
+                        List<String> purgeClients, long rangeFillMaxBytes, int maxVariants) {}
 
     /**
      * Proxy authentication, RFC 9110 §11.7: clients in {@code networks} (minus {@code exempt}) must send
@@ -276,6 +278,7 @@ public record GatehouseConfig(
         notNegative(p, "/cache/maxObjectBytes", cache.maxObjectBytes());
         notNegative(p, "/cache/minFreeDiskBytes", cache.minFreeDiskBytes());
         notNegative(p, "/cache/rangeFillMaxBytes", cache.rangeFillMaxBytes());
+        p.range("/cache/maxVariants", cache.maxVariants(), 1, 64);
         if (!(cache.heuristicFraction() >= 0 && cache.heuristicFraction() <= 1)) {
             p.add("/cache/heuristicFraction", "must be between 0 and 1 (0.1 is usual), got " + cache.heuristicFraction());
         }

@@ -1,0 +1,117 @@
+package dev.gatehouse.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Several {@code Vary} variants of one URL (RFC 9111 §4.1) through Gatehouse: clients with different
+ * {@code Accept-Encoding} that alternate on a URL all get hits, a purge drops every variant, and the variants
+ * survive a restart.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class CacheVariantsIT {
+    private final MockWebServer origin = new MockWebServer();
+    private Path dataDir;
+
+    @BeforeEach
+    void start() throws Exception {
+        origin.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                String encoding = request.getHeaders().get("Accept-Encoding");
+                return new MockResponse.Builder().addHeader("Cache-Control", "max-age=600").addHeader("Vary", "Accept-Encoding")
+                        .body("for " + encoding).build();
+            }
+        });
+        origin.start(InetAddress.getByName("127.0.0.1"), 0);
+        dataDir = Files.createTempDirectory("gatehouse-variants-e2e");
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        origin.close();
+        try (Stream<Path> paths = Files.walk(dataDir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    private GatehouseFixture gatehouse() {
+        return GatehouseFixture.start(c -> c.put("dataDir", dataDir.toString()));
+    }
+
+    private HttpResponse<String> send(GatehouseFixture proxy, String method, String encoding) throws Exception {
+        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + "/page");
+        HttpRequest.Builder request = HttpRequest.newBuilder(url).method(method, HttpRequest.BodyPublishers.noBody());
+        if (encoding != null) request.header("Accept-Encoding", encoding);
+        return proxy.client().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Two clients alternate, gzip then br, {@code rounds} times each; returns the audit result codes. */
+    private List<String> alternate(GatehouseFixture proxy, int rounds, int recordsBefore) throws Exception {
+        for (int i = 0; i < rounds; i++) {
+            assertEquals("for gzip", send(proxy, "GET", "gzip").body());
+            assertEquals("for br", send(proxy, "GET", "br").body());
+        }
+        List<String> results = proxy.awaitRecords(recordsBefore + 2 * rounds).stream().map(r -> r.get("result").asText()).toList();
+        return results.subList(recordsBefore, results.size());
+    }
+
+    @Test
+    void clientsAlternatingBetweenEncodingsBothHitAfterTheirFirstMiss() throws Exception {
+        try (GatehouseFixture proxy = gatehouse()) {
+            List<String> results = alternate(proxy, 3, 0);
+
+            assertEquals(List.of("TCP_MISS", "TCP_MISS", "TCP_MEM_HIT", "TCP_MEM_HIT", "TCP_MEM_HIT", "TCP_MEM_HIT"), results);
+            assertEquals(2, origin.getRequestCount());
+            proxy.assertNothingLoggedAboveInfo();
+        }
+    }
+
+    @Test
+    void aPurgeOrAnUnsafeRequestDropsEveryVariant() throws Exception {
+        try (GatehouseFixture proxy = gatehouse()) {
+            alternate(proxy, 2, 0);
+            assertEquals(2, origin.getRequestCount());
+
+            assertEquals(200, send(proxy, "PURGE", null).statusCode());
+            assertEquals(List.of("TCP_MISS", "TCP_MISS", "TCP_MEM_HIT", "TCP_MEM_HIT"), alternate(proxy, 2, 5));
+            assertEquals(4, origin.getRequestCount(), "both variants fetched again");
+
+            send(proxy, "POST", null); // RFC 9111 §4.4
+            assertEquals(List.of("TCP_MISS", "TCP_MISS"), alternate(proxy, 1, 10));
+            assertEquals(7, origin.getRequestCount(), "the POST and both variants again");
+        }
+    }
+
+    @Test
+    void bothVariantsAreHitsAfterARestart() throws Exception {
+        try (GatehouseFixture first = gatehouse()) {
+            alternate(first, 1, 0);
+        }
+        try (GatehouseFixture second = gatehouse()) {
+            assertEquals(List.of("TCP_HIT", "TCP_HIT"), alternate(second, 1, 2),
+                    "from disk: memory starts empty (the audit log in the data directory holds the first run's two misses)");
+            assertEquals(2, origin.getRequestCount());
+        }
+    }
+}
