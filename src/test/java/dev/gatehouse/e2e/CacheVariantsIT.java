@@ -2,17 +2,13 @@ package dev.gatehouse.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
@@ -22,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several {@code Vary} variants of one URL (RFC 9111 §4.1) through Gatehouse: clients with different
@@ -31,7 +28,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CacheVariantsIT {
     private final MockWebServer origin = new MockWebServer();
-    private Path dataDir;
+    @TempDir
+    Path dataDir;
 
     @BeforeEach
     void start() throws Exception {
@@ -44,15 +42,11 @@ class CacheVariantsIT {
             }
         });
         origin.start(InetAddress.getByName("127.0.0.1"), 0);
-        dataDir = Files.createTempDirectory("gatehouse-variants-e2e");
     }
 
     @AfterEach
-    void stop() throws IOException {
+    void stop() {
         origin.close();
-        try (Stream<Path> paths = Files.walk(dataDir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
     }
 
     private GatehouseFixture gatehouse() {
