@@ -13,6 +13,9 @@ import java.util.Locale;
  * is dropped, an empty path becomes "/", and the fragment is dropped; the path and query are kept
  * byte for byte, since percent-decoding them could merge distinct resources.
  *
+ * <p>A response with {@code Vary} is stored under a key of its own: the URI's key, a NUL, and its secondary
+ * key ({@code Variants.keyOf}); a request target never makes such a key.
+ *
  * @param value the normalised absolute URI, e.g. {@code http://example.com/a?b}
  */
 public record CacheKey(String value) {

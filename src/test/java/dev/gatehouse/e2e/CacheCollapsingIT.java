@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,10 +38,14 @@ class CacheCollapsingIT extends MockOriginCase {
     }
 
     private List<HttpResponse<String>> concurrentGets(String path) {
-        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + path);
+        return concurrentGets(path, i -> HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + origin.getPort() + path)));
+    }
+
+    /** {@link #CLIENTS} requests at once, the i-th as {@code request} builds it. */
+    private List<HttpResponse<String>> concurrentGets(String path, IntFunction<HttpRequest.Builder> request) {
         List<CompletableFuture<HttpResponse<String>>> calls = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
-            calls.add(proxy.client().sendAsync(HttpRequest.newBuilder(url).build(), HttpResponse.BodyHandlers.ofString()));
+            calls.add(proxy.client().sendAsync(request.apply(i).build(), HttpResponse.BodyHandlers.ofString()));
         }
         return calls.stream().map(CompletableFuture::join).toList();
     }
@@ -71,6 +78,35 @@ class CacheCollapsingIT extends MockOriginCase {
         for (HttpResponse<String> r : responses) cookies.add(r.headers().firstValue("Set-Cookie").orElse("none"));
         assertEquals(CLIENTS, origin.getRequestCount(), "each client fetched its own personalised response");
         assertEquals(CLIENTS, cookies.size(), "no client got another's cookie: " + cookies);
+    }
+
+    /** RFC 9111 §4.1: a follower of another variant fetches its own, and both variants are stored for later hits. */
+    @Test
+    void followersOfAnotherVaryVariantGetTheirOwnResponse() throws Exception {
+        origin.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return slow("x".repeat(20_000) + request.getHeaders().get("Accept-Encoding"), "Vary", "Accept-Encoding");
+            }
+        });
+        String[] encodings = {"gzip", "br"};
+        String path = "/negotiated";
+        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + path);
+
+        List<HttpResponse<String>> responses = concurrentGets(path,
+                i -> HttpRequest.newBuilder(url).header("Accept-Encoding", encodings[i % 2]));
+
+        for (int i = 0; i < CLIENTS; i++) {
+            assertTrue(responses.get(i).body().endsWith(encodings[i % 2]), "client " + i + " got its own variant");
+        }
+        int fetched = origin.getRequestCount();
+        for (String encoding : encodings) {
+            HttpResponse<String> again = proxy.client().send(HttpRequest.newBuilder(url).header("Accept-Encoding", encoding).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(again.body().endsWith(encoding));
+            assertEquals("HIT from gatehouse", again.headers().firstValue("X-Cache").orElse(null), "both variants were kept");
+        }
+        assertEquals(fetched, origin.getRequestCount());
     }
 
     @Test
