@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
 
@@ -30,8 +31,11 @@ public final class HttpCache {
     private final CacheStore store;
     private final Clock clock;
     private final int maxVariants;
-    /** Serialises changes to one URI's list of variants (read, change, write back), striped by key. */
-    private final Object[] variantLocks = new Object[LOCK_STRIPES];
+    /**
+     * Serialises changes to one URI's list of variants (read, change, write back), striped by key. Locks, not
+     * monitors: the holder writes to disk on a virtual thread, which a monitor would pin before JDK 24 (JEP 491).
+     */
+    private final ReentrantLock[] variantLocks = new ReentrantLock[LOCK_STRIPES];
 
     public HttpCache(CachePolicy policy, CacheStore store, Clock clock) {
         this(policy, store, clock, DEFAULT_MAX_VARIANTS);
@@ -46,7 +50,7 @@ public final class HttpCache {
         this.store = store;
         this.clock = clock;
         this.maxVariants = maxVariants;
-        Arrays.setAll(variantLocks, i -> new Object());
+        Arrays.setAll(variantLocks, i -> new ReentrantLock());
     }
 
     /** The policy this cache decides with. */
@@ -169,7 +173,9 @@ public final class HttpCache {
     /** Records a committed variant as the URI's newest, dropping those it displaces. */
     private void addVariant(CacheKey key, CacheHeaders response, String secondaryKey) {
         List<String> dropped = new ArrayList<>();
-        synchronized (lockFor(key)) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
             Variants kept = storedVariants(key).filter(variants -> variants.sameFields(response)).orElse(null);
             if (kept == null) {
                 removeVariants(key); // none, or selected by other fields (§4.1): never served for this Vary
@@ -181,6 +187,8 @@ public final class HttpCache {
                     writer.commit();
                 }
             });
+        } finally {
+            lock.unlock();
         }
         dropped.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)));
     }
@@ -200,13 +208,17 @@ public final class HttpCache {
 
     /** Drops everything stored for the URI of {@code key}: its response, or its variants and their list. */
     private void removeAll(CacheKey key) {
-        synchronized (lockFor(key)) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
             removeVariants(key);
             store.remove(key);
+        } finally {
+            lock.unlock();
         }
     }
 
-    private Object lockFor(CacheKey key) {
+    private ReentrantLock lockFor(CacheKey key) {
         return variantLocks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
     }
 
