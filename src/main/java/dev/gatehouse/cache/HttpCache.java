@@ -163,11 +163,15 @@ public final class HttpCache {
         }
         String secondaryKey = entry.get().secondaryKey();
         if (secondaryKey.isEmpty()) {
-            removeVariants(key); // the response about to replace their list makes them unreachable
-            return store.writer(key, entry.get(), contentLength);
+            // Committed, the response replaces the list under the key and so makes the variants unreachable: they
+            // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
+            List<String> displaced = storedVariants(key).map(Variants::secondaryKeys).orElse(List.of());
+            Optional<CacheStore.Writer> writer = store.writer(key, entry.get(), contentLength);
+            return displaced.isEmpty() ? writer : writer.map(w -> new OnCommitWriter(w,
+                    () -> displaced.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)))));
         }
         return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
-                .map(writer -> new VariantWriter(writer, () -> addVariant(key, response, secondaryKey)));
+                .map(writer -> new OnCommitWriter(writer, () -> addVariant(key, response, secondaryKey)));
     }
 
     /** Records a committed variant as the URI's newest, dropping those it displaces. */
@@ -187,10 +191,11 @@ public final class HttpCache {
                     writer.commit();
                 }
             });
+            // Inside the lock: a variant dropped here and stored again by another thread right after stays stored.
+            dropped.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)));
         } finally {
             lock.unlock();
         }
-        dropped.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)));
     }
 
     /** The variants listed under {@code key}, if it holds such a list. */
@@ -325,12 +330,15 @@ public final class HttpCache {
         }
     }
 
-    /** A variant's writer that adds the variant to its URI's list once committed, so the list names only stored bodies. */
-    private static final class VariantWriter implements CacheStore.Writer {
+    /**
+     * A writer that runs a step once its body is committed: listing a new variant (so the list names only stored
+     * bodies), or dropping the variants a response without {@code Vary} has replaced.
+     */
+    private static final class OnCommitWriter implements CacheStore.Writer {
         private final CacheStore.Writer writer;
         private final Runnable onCommit;
 
-        VariantWriter(CacheStore.Writer writer, Runnable onCommit) {
+        OnCommitWriter(CacheStore.Writer writer, Runnable onCommit) {
             this.writer = writer;
             this.onCommit = onCommit;
         }

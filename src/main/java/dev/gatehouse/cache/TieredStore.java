@@ -82,11 +82,14 @@ public final class TieredStore implements CacheStore {
         if (expectedLength >= 0 && expectedLength <= writeThroughMaxBytes) {
             fast.writer(key, entry, expectedLength).ifPresent(writers::add);
         }
+        boolean inFast = !writers.isEmpty();
         durable.writer(key, entry, expectedLength).ifPresent(writers::add);
         if (writers.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new BothWriter(writers));
+        // A response stored on disk only (too large for memory, or of unknown length) must not leave an older
+        // copy under the same key in memory, where every lookup would find that one first.
+        return Optional.of(new BothWriter(writers, inFast ? () -> { } : () -> fast.remove(key)));
     }
 
     @Override
@@ -120,10 +123,12 @@ public final class TieredStore implements CacheStore {
     /** Writes one body to every tier that took it; committed if any tier committed. */
     private static final class BothWriter extends BodyWriter {
         private final List<Writer> writers;
+        private final Runnable afterCommit;
 
-        BothWriter(List<Writer> writers) {
+        BothWriter(List<Writer> writers, Runnable afterCommit) {
             super(Long.MAX_VALUE); // each tier enforces its own maximum
             this.writers = writers;
+            this.afterCommit = afterCommit;
         }
 
         @Override
@@ -142,6 +147,7 @@ public final class TieredStore implements CacheStore {
             if (!any) {
                 throw new IOException("no tier stored the body");
             }
+            afterCommit.run();
         }
 
         @Override

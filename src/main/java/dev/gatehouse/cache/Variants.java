@@ -16,7 +16,8 @@ import java.util.Optional;
  * {@code Vary} and reads the one variant whose secondary key the request then has: a variant stored under
  * other {@code Vary} names has a secondary key naming other fields, so it never matches.
  *
- * @param vary          the {@code Vary} field lines of the latest response, and no other field
+ * @param vary          the {@code Vary} field lines of the response that started this list (later variants
+ *                      selected by the same field names, in the same order, keep it), and no other field
  * @param secondaryKeys the variants kept, oldest first, without repeats
  */
 record Variants(CacheHeaders vary, List<String> secondaryKeys) {
