@@ -287,6 +287,11 @@ public final class HttpCache {
             this.nowMillis = nowMillis;
         }
 
+        /** The key the stored response is kept under: the URI's, or that of the variant the request selected. */
+        public CacheKey storedKey() {
+            return storedKey;
+        }
+
         /**
          * What to do, and the result code for the audit log; its {@link CacheDecision#ageSeconds()} is the
          * {@code Age} value {@link #headers()} carries for HIT, STALE_WHILE_REVALIDATE and NOT_MODIFIED.

@@ -57,23 +57,25 @@ final class BackgroundFetch {
         this.executor = executor;
     }
 
-    /** Starts revalidating the response stored for {@code request}, unless that is already under way. */
-    void revalidate(CacheRequest request, boolean store) {
-        run(request, whole -> revalidateNow(whole, store));
+    /**
+     * Starts revalidating the response stored under {@code storedKey} for {@code request}, unless that is already
+     * under way. Keyed by the stored response, so one variant's revalidation does not hold up another's.
+     */
+    void revalidate(CacheRequest request, CacheKey storedKey, boolean store) {
+        run(storedKey, request, whole -> revalidateNow(whole, store));
     }
 
     /** After a miss for a {@code Range} of {@code request}'s URL: fetches the whole object to store it, if enabled. */
     void fillAfterRangeMiss(CacheRequest request) {
-        if (rangeFillMaxBytes > 0) run(request, this::fetchWhole);
+        if (rangeFillMaxBytes > 0) run(request.key(), request, this::fetchWhole);
     }
 
     private interface Fetch {
         void run(CacheRequest whole) throws FailureException, IOException;
     }
 
-    /** Runs {@code fetch} for the whole-object GET of {@code request}'s URL, unless one is under way for it. */
-    private void run(CacheRequest request, Fetch fetch) {
-        CacheKey key = request.key();
+    /** Runs {@code fetch} for the whole-object GET of {@code request}'s URL, unless one is under way for {@code key}. */
+    private void run(CacheKey key, CacheRequest request, Fetch fetch) {
         if (!running.add(key)) return;
         executor.execute(() -> {
             try {

@@ -141,7 +141,7 @@ final class CacheHandler implements HttpHandler {
                 }
                 case STALE_WHILE_REVALIDATE -> {
                     hit(record, decision.resultCode());
-                    background.revalidate(request, store);
+                    background.revalidate(request, lookup.storedKey(), store);
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
                 }
                 case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));

@@ -8,6 +8,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.Dispatcher;
@@ -106,6 +109,42 @@ class CacheVariantsIT {
             assertEquals(List.of("TCP_HIT", "TCP_HIT"), alternate(second, 1, 2),
                     "from disk: memory starts empty (the audit log in the data directory holds the first run's two misses)");
             assertEquals(2, origin.getRequestCount());
+        }
+    }
+
+    @Test
+    void eachVariantIsRevalidatedInTheBackgroundOnItsOwn() throws Exception {
+        CountDownLatch releaseGzip = new CountDownLatch(1);
+        BlockingQueue<String> conditionals = new LinkedBlockingQueue<>();
+        origin.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                String encoding = request.getHeaders().get("Accept-Encoding");
+                MockResponse.Builder response = new MockResponse.Builder()
+                        .addHeader("Cache-Control", "max-age=0, stale-while-revalidate=600")
+                        .addHeader("Vary", "Accept-Encoding").addHeader("ETag", "\"" + encoding + "\"");
+                if (request.getHeaders().get("If-None-Match") == null) {
+                    return response.body("for " + encoding).build();
+                }
+                conditionals.add(encoding);
+                if (encoding.equals("gzip")) releaseGzip.await(20, TimeUnit.SECONDS); // gzip's revalidation hangs
+                return response.code(304).build();
+            }
+        });
+        try (GatehouseFixture proxy = gatehouse()) {
+            assertEquals("for gzip", send(proxy, "GET", "gzip").body());
+            assertEquals("for br", send(proxy, "GET", "br").body());
+            assertEquals("for gzip", send(proxy, "GET", "gzip").body()); // stale: served, revalidated behind
+            assertEquals("gzip", conditionals.poll(10, TimeUnit.SECONDS));
+
+            // While gzip's revalidation is still under way, br's starts too: it is another stored response.
+            assertEquals("for br", send(proxy, "GET", "br").body());
+            assertEquals("br", conditionals.poll(10, TimeUnit.SECONDS), "br's revalidation reached the origin");
+            releaseGzip.countDown();
+            List<String> results = proxy.awaitRecords(4).stream().map(r -> r.get("result").asText()).toList();
+            assertEquals(List.of("TCP_MISS", "TCP_MISS", "TCP_STALE_HIT", "TCP_STALE_HIT"), results);
+        } finally {
+            releaseGzip.countDown();
         }
     }
 }
