@@ -116,7 +116,7 @@ def main():
     if meta.get("checks"):
         print("Checks before the timed rounds: " + "; ".join(meta["checks"]) + "\n")
     if meta.get("warmups"):
-        print("Untimed warm-up (miss_1k, c=" + cfg.get("conc", "?") + "): " + "; ".join(meta["warmups"]) + "\n")
+        print("Untimed warm-up (miss_1k, then hit_1k when hits run; c=" + cfg.get("conc", "?") + "): " + "; ".join(meta["warmups"]) + "\n")
     if skipped:
         print("Not in this run: " + "; ".join(f"{p} ({why})" for p, why in skipped.items()) + "\n")
     if errors:
