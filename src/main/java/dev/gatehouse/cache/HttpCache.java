@@ -1,6 +1,7 @@
 package dev.gatehouse.cache;
 
 import java.io.Closeable;
+import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -167,8 +168,7 @@ public final class HttpCache {
             // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
             List<String> displaced = storedVariants(key).map(Variants::secondaryKeys).orElse(List.of());
             Optional<CacheStore.Writer> writer = store.writer(key, entry.get(), contentLength);
-            return displaced.isEmpty() ? writer : writer.map(w -> new OnCommitWriter(w,
-                    () -> displaced.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)))));
+            return displaced.isEmpty() ? writer : writer.map(w -> new OnCommitWriter(w, () -> removeVariants(key, displaced)));
         }
         return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
                 .map(writer -> new OnCommitWriter(writer, () -> addVariant(key, response, secondaryKey)));
@@ -180,9 +180,11 @@ public final class HttpCache {
         ReentrantLock lock = lockFor(key);
         lock.lock();
         try {
-            Variants kept = storedVariants(key).filter(variants -> variants.sameFields(response)).orElse(null);
+            Optional<Variants> stored = storedVariants(key);
+            Variants kept = stored.filter(variants -> variants.sameFields(response)).orElse(null);
             if (kept == null) {
-                removeVariants(key); // none, or selected by other fields (§4.1): never served for this Vary
+                // none, or selected by other fields (§4.1): never served for this Vary
+                stored.ifPresent(variants -> removeVariants(key, variants.secondaryKeys()));
                 kept = Variants.none(response);
             }
             Variants updated = kept.withNewest(secondaryKey, maxVariants, dropped);
@@ -192,32 +194,41 @@ public final class HttpCache {
                 }
             });
             // Inside the lock: a variant dropped here and stored again by another thread right after stays stored.
-            dropped.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)));
+            removeVariants(key, dropped);
         } finally {
             lock.unlock();
         }
     }
 
-    /** The variants listed under {@code key}, if it holds such a list. */
-    private Optional<Variants> storedVariants(CacheKey key) {
+    /** The entry stored under {@code key} (a response, or a list of variants), if any; its body is not read. */
+    private Optional<CacheEntry> storedEntry(CacheKey key) {
         Optional<CacheStore.StoredResponse> stored = store.open(key);
         stored.ifPresent(CacheStore.StoredResponse::close);
-        return stored.flatMap(response -> Variants.of(response.entry()));
+        return stored.map(CacheStore.StoredResponse::entry);
     }
 
-    /** Drops the variants listed under {@code key}, leaving the list itself. */
-    private void removeVariants(CacheKey key) {
-        storedVariants(key).ifPresent(variants ->
-                variants.secondaryKeys().forEach(secondary -> store.remove(Variants.keyOf(key, secondary))));
+    /** The variants listed under {@code key}, if it holds such a list. */
+    private Optional<Variants> storedVariants(CacheKey key) {
+        return storedEntry(key).flatMap(Variants::of);
     }
 
-    /** Drops everything stored for the URI of {@code key}: its response, or its variants and their list. */
-    private void removeAll(CacheKey key) {
+    /** Drops the variants of {@code key} with these secondary keys, leaving any list that names them. */
+    private void removeVariants(CacheKey key, List<String> secondaryKeys) {
+        secondaryKeys.forEach(secondary -> store.remove(Variants.keyOf(key, secondary)));
+    }
+
+    /**
+     * Drops everything stored for the URI of {@code key}: its response, or its variants and their list; true if
+     * something was stored under it.
+     */
+    private boolean removeAll(CacheKey key) {
         ReentrantLock lock = lockFor(key);
         lock.lock();
         try {
-            removeVariants(key);
+            Optional<CacheEntry> stored = storedEntry(key);
+            stored.flatMap(Variants::of).ifPresent(variants -> removeVariants(key, variants.secondaryKeys()));
             store.remove(key);
+            return stored.isPresent();
         } finally {
             lock.unlock();
         }
@@ -258,10 +269,7 @@ public final class HttpCache {
 
     /** Drops every stored response for {@code key}, all its variants included (admin purge); false if none was stored. */
     public boolean purge(CacheKey key) {
-        Optional<CacheStore.StoredResponse> stored = store.open(key);
-        stored.ifPresent(CacheStore.StoredResponse::close);
-        removeAll(key);
-        return stored.isPresent();
+        return removeAll(key);
     }
 
     /**
@@ -349,7 +357,7 @@ public final class HttpCache {
         }
 
         @Override
-        public java.io.OutputStream body() {
+        public OutputStream body() {
             return writer.body();
         }
 

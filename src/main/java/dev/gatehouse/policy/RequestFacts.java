@@ -38,7 +38,7 @@ public record RequestFacts(Target target, String method, InetAddress client, Str
      */
     public static RequestFacts forUrl(String absoluteUrl, String method, InetAddress client, String user,
             Set<String> groups, Instant instant) {
-        return new RequestFacts(TargetParser.parseUrl(absoluteUrl), method, client, user, groups, instant);
+        return forUrl(null, absoluteUrl, method, client, user, groups, instant);
     }
 
     /**
