@@ -74,46 +74,54 @@ public final class HttpCache {
     public Lookup lookup(CacheRequest request, boolean revalidatesInBackground) {
         long now = clock.millis();
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), null, null, now);
+            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, now);
         }
-        Optional<Found> found = open(request, false);
-        Optional<CacheStore.StoredResponse> stored = found.map(Found::response);
-        CacheDecision decision = policy.decide(request, stored.map(CacheStore.StoredResponse::entry).orElse(null), now,
-                revalidatesInBackground);
-        CacheStore.StoredResponse response = stored.orElse(null);
+        Found found = open(request, false);
+        CacheStore.StoredResponse response = found.response();
+        CacheDecision decision = policy.decide(request, response == null ? null : response.entry(), now, revalidatesInBackground);
         if (response != null && response.fromMemory()) {
             decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
         }
-        if (decision.outcome() == Outcome.MISS || decision.outcome() == Outcome.UNSATISFIABLE_504) {
-            stored.ifPresent(CacheStore.StoredResponse::close);
-            response = null;
+        if (response != null && (decision.outcome() == Outcome.MISS || decision.outcome() == Outcome.UNSATISFIABLE_504)) {
+            response.close();
+            found = found.withoutResponse();
         }
-        return new Lookup(request, decision, response, response == null ? null : found.get().key(), now);
-    }
-
-    /** A stored response and the key it is stored under. */
-    private record Found(CacheKey key, CacheStore.StoredResponse response) {
+        return new Lookup(request, decision, found, now);
     }
 
     /**
-     * The stored response {@code request} selects: the one under its URI's key, or, where that key holds the
+     * What a lookup found: the stored response the request selects and the key it is stored under (both null
+     * when there is none), and the secondary keys of the variants listed under the URI's key (none when that
+     * holds a response, or nothing). Storing a response for the URI needs the list, so the lookup keeps it.
+     */
+    private record Found(CacheKey key, CacheStore.StoredResponse response, List<String> listed) {
+        static final Found NOTHING = new Found(null, null, List.of());
+
+        Found withoutResponse() {
+            return listed.isEmpty() ? NOTHING : new Found(null, null, listed);
+        }
+    }
+
+    /**
+     * What is stored for {@code request}: the response under its URI's key, or, where that key holds the
      * URI's {@link Variants}, the variant whose secondary key the request has (RFC 9111 §4.1).
      */
-    private Optional<Found> open(CacheRequest request, boolean inMemoryOnly) {
+    private Found open(CacheRequest request, boolean inMemoryOnly) {
         CacheKey key = request.key();
         Optional<CacheStore.StoredResponse> stored = open(key, inMemoryOnly);
         if (stored.isEmpty()) {
-            return Optional.empty();
+            return Found.NOTHING;
         }
         Optional<Variants> variants = Variants.of(stored.get().entry());
         if (variants.isEmpty()) {
-            return Optional.of(new Found(key, stored.get()));
+            return new Found(key, stored.get(), List.of());
         }
         stored.get().close();
+        List<String> listed = variants.get().secondaryKeys();
         return variants.get().select(request.headers()).flatMap(secondaryKey -> {
             CacheKey variantKey = Variants.keyOf(key, secondaryKey);
-            return open(variantKey, inMemoryOnly).map(variant -> new Found(variantKey, variant));
-        });
+            return open(variantKey, inMemoryOnly).map(variant -> new Found(variantKey, variant, listed));
+        }).orElseGet(() -> new Found(null, null, listed));
     }
 
     private Optional<CacheStore.StoredResponse> open(CacheKey key, boolean inMemoryOnly) {
@@ -129,11 +137,11 @@ public final class HttpCache {
         if (!request.readsCache()) {
             return Optional.empty();
         }
-        Optional<Found> found = open(request, true);
-        if (found.isEmpty()) {
+        Found found = open(request, true);
+        CacheStore.StoredResponse stored = found.response();
+        if (stored == null) {
             return Optional.empty();
         }
-        CacheStore.StoredResponse stored = found.get().response();
         long now = clock.millis();
         // A stale response is never answered here, however it would be revalidated.
         CacheDecision decision = policy.decide(request, stored.entry(), now, false);
@@ -142,19 +150,25 @@ public final class HttpCache {
             return Optional.empty();
         }
         decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
-        return Optional.of(new Lookup(request, decision, stored, found.get().key(), now));
+        return Optional.of(new Lookup(request, decision, found, now));
     }
 
     /**
-     * A writer to tee the origin's response body into, or empty if the response must not be stored
-     * (and when the response itself forbids storing, every stored response for the URI is dropped,
-     * see {@link CachePolicy#forbidsStoredCopy}). Wrap the origin body in a
-     * {@link CachingInputStream} with it. A response with {@code Vary} joins the URI's variants when
-     * committed; one without replaces them.
+     * A writer to tee the origin's response to {@code request} into, or empty if the response must not be
+     * stored (and when the response itself forbids storing, every stored response for the URI is dropped,
+     * see {@link CachePolicy#forbidsStoredCopy}). Wrap the origin body in a {@link CachingInputStream} with
+     * it. A response with {@code Vary} joins the URI's variants when committed; one without replaces them.
+     *
+     * @param looked the lookup this fetch follows, of the same URI ({@code request}'s own, or the client's
+     *               whose miss started it): what it found under the URI's key tells which variants a response
+     *               without {@code Vary} replaces, so that key is not read again here
      */
-    public Optional<CacheStore.Writer> writer(CacheRequest request, int status, CacheHeaders response,
+    public Optional<CacheStore.Writer> writer(Lookup looked, CacheRequest request, int status, CacheHeaders response,
                                               long requestTimeMillis, long responseTimeMillis, long contentLength) {
         CacheKey key = request.key();
+        if (!looked.request.key().equals(key)) {
+            throw new IllegalArgumentException("a lookup of " + looked.request.key() + " cannot store a response for " + key);
+        }
         Optional<CacheEntry> entry = policy.entryFor(request, status, response, requestTimeMillis, responseTimeMillis);
         if (entry.isEmpty()) {
             if (policy.forbidsStoredCopy(request, status, response)) {
@@ -166,12 +180,23 @@ public final class HttpCache {
         if (secondaryKey.isEmpty()) {
             // Committed, the response replaces the list under the key and so makes the variants unreachable: they
             // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
-            List<String> displaced = storedVariants(key).map(Variants::secondaryKeys).orElse(List.of());
+            List<String> displaced = looked.listedVariants;
             Optional<CacheStore.Writer> writer = store.writer(key, entry.get(), contentLength);
-            return displaced.isEmpty() ? writer : writer.map(w -> new OnCommitWriter(w, () -> removeVariants(key, displaced)));
+            return displaced.isEmpty() ? writer : writer.map(w -> new OnCommitWriter(w, () -> dropVariants(key, displaced)));
         }
         return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
                 .map(writer -> new OnCommitWriter(writer, () -> addVariant(key, response, secondaryKey)));
+    }
+
+    /** Drops the variants a committed response without {@code Vary} has replaced, serialised with changes to the list. */
+    private void dropVariants(CacheKey key, List<String> secondaryKeys) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
+            removeVariants(key, secondaryKeys);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Records a committed variant as the URI's newest, dropping those it displaces. */
@@ -275,7 +300,9 @@ public final class HttpCache {
     /**
      * One lookup's outcome: the decision, the stored response it may use, and the headers that go
      * with it (made when first asked for: a memory hit whose head the listener prepared once per stored
-     * response needs only the decision's age).
+     * response needs only the decision's age). What it found under the URI's key also serves
+     * {@link #writer} when the response fetched after it is stored, even once the lookup is closed
+     * (which releases only the stored response).
      */
     public final class Lookup implements Closeable {
         private final CacheRequest request;
@@ -283,15 +310,17 @@ public final class HttpCache {
         private final CacheStore.StoredResponse stored;
         /** The key {@code stored} is stored under: the URI's, or its variant's. */
         private final CacheKey storedKey;
+        /** The secondary keys of the variants listed under the URI's key when it was looked up. */
+        private final List<String> listedVariants;
         private final long nowMillis;
         private CacheHeaders headers;
 
-        private Lookup(CacheRequest request, CacheDecision decision, CacheStore.StoredResponse stored, CacheKey storedKey,
-                       long nowMillis) {
+        private Lookup(CacheRequest request, CacheDecision decision, Found found, long nowMillis) {
             this.request = request;
             this.decision = decision;
-            this.stored = stored;
-            this.storedKey = storedKey;
+            this.stored = found.response();
+            this.storedKey = found.key();
+            this.listedVariants = found.listed();
             this.nowMillis = nowMillis;
         }
 

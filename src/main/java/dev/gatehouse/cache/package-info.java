@@ -27,7 +27,7 @@
  *             5xx or no answer -> cache.mayServeStaleOnError(lookup) ? send stale (TCP_REFRESH_FAIL_OLD) : pass the error on
  *             otherwise -> as a miss's response;
  *         case MISS -> upstream (collapsed through Collapser.join), then for the response:
- *             cache.writer(request, status, headers, reqTime, respTime, contentLength)
+ *             cache.writer(lookup, request, status, headers, reqTime, respTime, contentLength)
  *                  .map(w -> new CachingInputStream(originBody, w, contentLength))   // tee while streaming
  *     }
  * }

@@ -65,9 +65,9 @@ final class BackgroundFetch {
         run(storedKey, request, whole -> revalidateNow(whole, store));
     }
 
-    /** After a miss for a {@code Range} of {@code request}'s URL: fetches the whole object to store it, if enabled. */
-    void fillAfterRangeMiss(CacheRequest request) {
-        if (rangeFillMaxBytes > 0) run(request.key(), request, this::fetchWhole);
+    /** After {@code lookup} missed a {@code Range} of {@code request}'s URL: fetches the whole object to store it, if enabled. */
+    void fillAfterRangeMiss(CacheRequest request, HttpCache.Lookup lookup) {
+        if (rangeFillMaxBytes > 0) run(request.key(), request, whole -> fetchWhole(whole, lookup));
     }
 
     private interface Fetch {
@@ -88,13 +88,13 @@ final class BackgroundFetch {
         });
     }
 
-    private void fetchWhole(CacheRequest request) throws FailureException, IOException {
+    private void fetchWhole(CacheRequest request, HttpCache.Lookup missed) throws FailureException, IOException {
         long requestTime = cache.now();
         try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(request.headers()), null, 0))) {
             CacheHeaders headers = CacheFields.of(response.headers());
             long length = CacheFields.contentLength(headers);
             if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
-            store(request, response, headers, requestTime, length);
+            store(missed, request, response, headers, requestTime, length);
         }
     }
 
@@ -114,15 +114,15 @@ final class BackgroundFetch {
                     cache.notModified(lookup, headers, requestTime, cache.now());
                     return;
                 }
-                if (store) store(request, response, headers, requestTime, CacheFields.contentLength(headers));
+                if (store) store(lookup, request, response, headers, requestTime, CacheFields.contentLength(headers));
             }
         }
     }
 
-    /** Stores {@code response} if the cache takes it, reading its whole body into the store. */
-    private void store(CacheRequest request, UpstreamResponse response, CacheHeaders headers, long requestTime, long length)
-            throws IOException {
-        Optional<CacheStore.Writer> writer = cache.writer(request, response.status(), headers, requestTime, cache.now(), length);
+    /** Stores {@code response} (fetched after {@code looked}) if the cache takes it, reading its whole body into the store. */
+    private void store(HttpCache.Lookup looked, CacheRequest request, UpstreamResponse response, CacheHeaders headers,
+                       long requestTime, long length) throws IOException {
+        Optional<CacheStore.Writer> writer = cache.writer(looked, request, response.status(), headers, requestTime, cache.now(), length);
         if (writer.isEmpty()) return;
         try (InputStream body = new CachingInputStream(response.body(), writer.get(), length)) {
             body.transferTo(OutputStream.nullOutputStream());

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheEntry;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheRequest;
@@ -52,6 +53,9 @@ final class CacheFill implements AutoCloseable {
     private final Collapser.Leader<CollapsedResponse> leader;
     private final BooleanSupplier followersWaiting;
     private final Path sharedDir;
+    /** The lookup that missed or found the stale response, whose findings the store needs. */
+    private final HttpCache.Lookup lookup;
+    /** The lookup whose stale response is being validated; null for a miss. */
     private final HttpCache.Lookup revalidating;
     /**
      * The origin's 304 did not match the stored response, so the request is being repeated without the
@@ -64,19 +68,20 @@ final class CacheFill implements AutoCloseable {
     private SharedBody shared;
 
     /**
-     * @param revalidating the lookup whose stale response is validated, or null for a miss
+     * @param lookup       the lookup that missed, or whose stale response is validated (STALE_NEEDS_REVALIDATION)
      * @param store        whether the response may be stored (false when the policy says no-store)
      * @param leader       this exchange's ticket when it leads a collapsed miss, else null
      * @param followersWaiting whether clients joined the leader's fetch (false without a leader)
      * @param sharedDir    where a shared body's temporary file goes
      */
-    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup revalidating,
-              boolean store, Collapser.Leader<CollapsedResponse> leader, BooleanSupplier followersWaiting, Path sharedDir) {
+    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup lookup, boolean store,
+              Collapser.Leader<CollapsedResponse> leader, BooleanSupplier followersWaiting, Path sharedDir) {
         this.followersWaiting = followersWaiting;
         this.cache = cache;
         this.request = request;
         this.responder = responder;
-        this.revalidating = revalidating;
+        this.lookup = lookup;
+        this.revalidating = lookup.decision().outcome() == CacheDecision.Outcome.STALE_NEEDS_REVALIDATION ? lookup : null;
         this.store = store;
         this.leader = leader;
         this.sharedDir = sharedDir;
@@ -176,7 +181,7 @@ final class CacheFill implements AutoCloseable {
         // A 204 to a GET has no content (RFC 9110 §15.3.5), so it is stored as it stands; HEAD and 304 answers are not.
         boolean noContent = response.status() == 204 && request.method().equals("GET");
         CacheStore.Writer writer = store && (hasBody || noContent)
-                ? cache.writer(request, response.status(), headers, requestTime, responseTime, length).orElse(null)
+                ? cache.writer(lookup, request, response.status(), headers, requestTime, responseTime, length).orElse(null)
                 : null;
         if (writer != null && !hasBody) {
             try (CacheStore.Writer complete = writer) {

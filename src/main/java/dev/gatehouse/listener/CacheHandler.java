@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 
 /**
  * The shared cache in the forward chain (OkHttp's {@code CacheInterceptor}): looks GET and HEAD up and
@@ -144,28 +145,33 @@ final class CacheHandler implements HttpHandler {
                     background.revalidate(request, lookup.storedKey(), store);
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
                 }
-                case STALE_NEEDS_REVALIDATION -> forward(exchange, new CacheFill(cache, request, responder, lookup, store, null, () -> false, sharedDir));
-                case MISS -> miss(exchange, request, store, collapse && request.method().equals("GET"));
+                case STALE_NEEDS_REVALIDATION -> forward(exchange, fill(request, lookup, store, null));
+                case MISS -> miss(exchange, request, lookup, store, collapse && request.method().equals("GET"));
             }
         } finally {
             if (!handedOver) lookup.close();
         }
     }
 
-    private void miss(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
+    private void miss(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+                      boolean collapse) throws Exception {
         if (background != null && store && request.method().equals("GET") && request.headers().has("Range")) {
-            background.fillAfterRangeMiss(request); // the client's range goes upstream as asked; the next one may hit
+            background.fillAfterRangeMiss(request, lookup); // the client's range goes upstream as asked; the next one may hit
         }
         if (!collapse) {
-            forward(exchange, new CacheFill(cache, request, responder, null, store, null, () -> false, sharedDir));
+            forward(exchange, fill(request, lookup, store, null));
             return;
         }
         switch (collapser.join(request.key())) {
-            case Collapser.Leader<CollapsedResponse> leader ->
-                    forward(exchange, new CacheFill(cache, request, responder, null, store, leader,
-                            () -> collapser.followers(request.key()) > 0, sharedDir));
+            case Collapser.Leader<CollapsedResponse> leader -> forward(exchange, fill(request, lookup, store, leader));
             case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, store, follower);
         }
+    }
+
+    /** The cache's part in forwarding after {@code lookup}; {@code leader}: this exchange's ticket for a collapsed miss, or null. */
+    private CacheFill fill(CacheRequest request, HttpCache.Lookup lookup, boolean store, Collapser.Leader<CollapsedResponse> leader) {
+        BooleanSupplier followersWaiting = leader == null ? () -> false : () -> collapser.followers(request.key()) > 0;
+        return new CacheFill(cache, request, responder, lookup, store, leader, followersWaiting, sharedDir);
     }
 
     /**

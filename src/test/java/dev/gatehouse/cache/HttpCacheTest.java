@@ -34,16 +34,24 @@ class HttpCacheTest {
 
     /** Runs a miss the way the forward path does: look up, fetch, tee into the store while copying to the client. */
     private byte[] fetchThrough(CacheRequest request, CacheHeaders response, InputStream origin) throws IOException {
+        Optional<CacheStore.Writer> writer;
         try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
             assertFalse(lookup.decision().servesStoredBody());
+            writer = cache.writer(lookup, request, 200, response, clock.millis(), clock.millis(), -1);
         }
-        Optional<CacheStore.Writer> writer = cache.writer(request, 200, response, clock.millis(), clock.millis(), -1);
         InputStream body = writer.<InputStream>map(w -> new CachingInputStream(origin, w, -1)).orElse(origin);
         ByteArrayOutputStream client = new ByteArrayOutputStream();
         try (body) {
             body.transferTo(client);
         }
         return client.toByteArray();
+    }
+
+    /** A writer for the origin's response to {@code request}, after looking it up, as the forward path makes it. */
+    private Optional<CacheStore.Writer> writer(HttpCache cache, CacheRequest request, CacheHeaders response, long length) {
+        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+            return cache.writer(lookup, request, 200, response, clock.millis(), clock.millis(), length);
+        }
     }
 
     private Lookup hitOrMiss(CacheRequest request) throws IOException {
@@ -150,9 +158,9 @@ class HttpCacheTest {
     void aNoStoreResponseDropsTheStoredCopyButACookieRequestDoesNot() throws IOException {
         CacheRequest get = CacheRequest.of("GET", URI, NONE);
         fetchThrough(get, h("Cache-Control", "max-age=60"), new ByteArrayInputStream(BODY));
-        assertTrue(cache.writer(CacheRequest.of("GET", URI, h("Cookie", "a=b")), 200, h("Cache-Control", "max-age=60"), T0, T0, -1).isEmpty());
+        assertTrue(writer(cache, CacheRequest.of("GET", URI, h("Cookie", "a=b")), h("Cache-Control", "max-age=60"), -1).isEmpty());
         assertEquals(Outcome.HIT, hitOrMiss(get).decision().outcome(), "a client's cookie cannot flush a shared entry");
-        assertTrue(cache.writer(get, 200, h("Cache-Control", "no-store"), T0, T0, -1).isEmpty());
+        assertTrue(writer(cache, get, h("Cache-Control", "no-store"), -1).isEmpty());
         assertEquals(Outcome.MISS, hitOrMiss(get).decision().outcome());
     }
 
@@ -177,7 +185,7 @@ class HttpCacheTest {
     @Test
     void aBodyShorterThanItsContentLengthIsNotStored() throws IOException {
         CacheRequest request = CacheRequest.of("GET", URI, NONE);
-        CacheStore.Writer writer = cache.writer(request, 200, h("Cache-Control", "max-age=60"), T0, T0, BODY.length + 1).orElseThrow();
+        CacheStore.Writer writer = writer(cache, request, h("Cache-Control", "max-age=60"), BODY.length + 1).orElseThrow();
         try (CachingInputStream body = new CachingInputStream(new ByteArrayInputStream(BODY), writer, BODY.length + 1)) {
             body.transferTo(OutputStreamSink.INSTANCE);
             assertFalse(body.stored());
@@ -188,7 +196,7 @@ class HttpCacheTest {
     @Test
     void aClientThatLeavesEarlyStoresNothing() throws IOException {
         CacheRequest request = CacheRequest.of("GET", URI, NONE);
-        CacheStore.Writer writer = cache.writer(request, 200, h("Cache-Control", "max-age=60"), T0, T0, -1).orElseThrow();
+        CacheStore.Writer writer = writer(cache, request, h("Cache-Control", "max-age=60"), -1).orElseThrow();
         try (CachingInputStream body = new CachingInputStream(new ByteArrayInputStream(BODY), writer, -1)) {
             body.readNBytes(100);
         }
@@ -270,7 +278,7 @@ class HttpCacheTest {
         CacheRequest large = CacheRequest.of("GET", URI + "large", NONE);
         for (CacheRequest request : new CacheRequest[] {small, large}) {
             byte[] body = request == small ? new byte[100] : BODY;
-            CacheStore.Writer writer = tiered.writer(request, 200, h("Cache-Control", "max-age=60"), clock.millis(), clock.millis(), body.length).orElseThrow();
+            CacheStore.Writer writer = writer(tiered, request, h("Cache-Control", "max-age=60"), body.length).orElseThrow();
             try (InputStream in = new CachingInputStream(new ByteArrayInputStream(body), writer, body.length)) {
                 in.transferTo(OutputStream.nullOutputStream());
             }

@@ -13,7 +13,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -70,9 +72,16 @@ class HttpCacheVariantsTest {
             throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         long length = lengthKnown ? bytes.length : -1;
-        try (CacheStore.Writer writer = cache.writer(request, 200, response, clock.millis(), clock.millis(), length).orElseThrow()) {
+        try (CacheStore.Writer writer = writer(cache, request, response, length).orElseThrow()) {
             writer.body().write(bytes);
             assertTrue(writer.commit());
+        }
+    }
+
+    /** A writer for the origin's response to {@code request}, after the lookup that missed, as the miss path makes it. */
+    private Optional<CacheStore.Writer> writer(HttpCache cache, CacheRequest request, CacheHeaders response, long length) {
+        try (HttpCache.Lookup missed = cache.lookup(request, true)) {
+            return cache.writer(missed, request, 200, response, clock.millis(), clock.millis(), length);
         }
     }
 
@@ -176,8 +185,7 @@ class HttpCacheVariantsTest {
     void aResponseWithoutVaryThatIsNeverStoredLeavesTheVariantsServed(Tier tier) throws IOException {
         HttpCache cache = cache(tier, 8);
         storeGzipAndBr(cache);
-        try (CacheStore.Writer writer = cache.writer(IDENTITY, 200, h("Cache-Control", "max-age=60"), clock.millis(),
-                clock.millis(), 5).orElseThrow()) {
+        try (CacheStore.Writer writer = writer(cache, IDENTITY, h("Cache-Control", "max-age=60"), 5).orElseThrow()) {
             writer.body().write("cut ".getBytes(StandardCharsets.UTF_8));
             writer.abort(); // the origin went away mid-body
         }
@@ -201,7 +209,7 @@ class HttpCacheVariantsTest {
         assertFalse(cache.purge(CacheKey.of(URI)), "nothing left");
 
         storeGzipAndBr(cache);
-        assertTrue(cache.writer(GZIP, 200, h("Cache-Control", "max-age=60", "Vary", "*"), T0, T0, -1).isEmpty());
+        assertTrue(writer(cache, GZIP, h("Cache-Control", "max-age=60", "Vary", "*"), -1).isEmpty());
         assertNull(hit(cache, GZIP), "Vary: * forbids keeping any stored response (§4.1)");
         assertNull(hit(cache, BR));
     }
@@ -247,7 +255,7 @@ class HttpCacheVariantsTest {
     void aCommittedVariantOnlyIsListed(Tier tier) throws IOException {
         HttpCache cache = cache(tier, 1); // room for one: an aborted variant listed anyway would displace gzip
         store(cache, GZIP, VARY_ENCODING, "gzip");
-        try (CacheStore.Writer aborted = cache.writer(BR, 200, VARY_ENCODING, T0, T0, 2).orElseThrow()) {
+        try (CacheStore.Writer aborted = writer(cache, BR, VARY_ENCODING, 2).orElseThrow()) {
             aborted.body().write("br".getBytes(StandardCharsets.UTF_8));
             aborted.abort();
         }
@@ -256,5 +264,55 @@ class HttpCacheVariantsTest {
         store(cache, BR, VARY_ENCODING, "br");
         assertEquals("br", hit(cache, BR));
         assertNull(hit(cache, GZIP), "a committed variant does displace it");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Tier.class)
+    void storingAResponseWithoutVaryReadsTheUrisKeyOnlyInTheLookup(Tier tier) throws IOException {
+        OpenCountingStore store = new OpenCountingStore(tier.open(root));
+        HttpCache cache = new HttpCache(CachePolicy.defaults(), store, clock, 8);
+        CacheKey uri = CacheKey.of(URI);
+        store(cache, IDENTITY, h("Cache-Control", "max-age=60"), "first");
+        assertEquals(1, store.opens(uri), "nothing was stored: the miss's lookup found that out");
+
+        store(cache, GZIP, VARY_ENCODING, "gzip");
+        store(cache, BR, VARY_ENCODING, "br");
+        store.reset();
+        store(cache, IDENTITY, h("Cache-Control", "max-age=60"), "plain");
+        assertEquals(1, store.opens(uri), "the list of variants the lookup found is the one the response replaces");
+        for (CacheRequest variant : new CacheRequest[] {GZIP, BR}) {
+            CacheKey variantKey = Variants.keyOf(uri, SecondaryKey.of(VARY_ENCODING, variant.headers()).orElseThrow());
+            assertTrue(store.open(variantKey).isEmpty(), "dropped when the response without Vary was committed");
+        }
+        assertEquals("plain", hit(cache, GZIP));
+    }
+
+    /** A store that counts how often each key is opened. */
+    private static final class OpenCountingStore extends ForwardingStore {
+        private final Map<CacheKey, Integer> opens = new ConcurrentHashMap<>();
+
+        OpenCountingStore(CacheStore store) {
+            super(store);
+        }
+
+        int opens(CacheKey key) {
+            return opens.getOrDefault(key, 0);
+        }
+
+        void reset() {
+            opens.clear();
+        }
+
+        @Override
+        public Optional<StoredResponse> open(CacheKey key) {
+            opens.merge(key, 1, Integer::sum);
+            return super.open(key);
+        }
+
+        @Override
+        public Optional<StoredResponse> openInMemory(CacheKey key) {
+            opens.merge(key, 1, Integer::sum);
+            return super.openInMemory(key);
+        }
     }
 }
