@@ -117,6 +117,14 @@ public final class CachingInputStream extends FilterInputStream {
         return false;
     }
 
+    /**
+     * Whether the rest of the body is worth reading for the store alone, its reader gone: it is still being
+     * stored and {@code rule} says it is nearly done.
+     */
+    public boolean worthFinishing(QuickAbort rule) {
+        return writer != null && !finished && rule.finish(read, expectedLength);
+    }
+
     /** Whether the body was stored completely (known only once the stream has ended). */
     public boolean stored() {
         return finished && committed;

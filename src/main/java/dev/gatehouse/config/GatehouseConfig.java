@@ -146,10 +146,18 @@ public record GatehouseConfig(
      *                          background if it is at most this large; 0 never does
      * @param maxVariants       responses kept per URL that differ by {@code Vary} (RFC 9111 §4.1); a new
      *                          one beyond this drops the oldest
+     * @param quickAbort        when a miss whose client went away is still read to its end and stored
      */
     public record Cache(boolean enabled, long memoryBytes, long memoryObjectBytes, long diskBytes, long maxObjectBytes,
                         long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, boolean xCacheHeader,
-                        List<String> purgeClients, long rangeFillMaxBytes, int maxVariants) {}
+                        List<String> purgeClients, long rangeFillMaxBytes, int maxVariants, QuickAbort quickAbort) {}
+
+    /**
+     * Squid's {@code quick_abort_*}: a miss whose client went away mid-body is read on and stored when fewer than
+     * {@code minBytes} remain (negative: always), or, with at most {@code maxBytes} remaining, when at least
+     * {@code percent} of it has arrived.
+     */
+    public record QuickAbort(long minBytes, long maxBytes, int percent) {}
 
     /**
      * Proxy authentication, RFC 9110 §11.7: clients in {@code networks} (minus {@code exempt}) must send
@@ -279,6 +287,8 @@ public record GatehouseConfig(
         notNegative(p, "/cache/minFreeDiskBytes", cache.minFreeDiskBytes());
         notNegative(p, "/cache/rangeFillMaxBytes", cache.rangeFillMaxBytes());
         p.range("/cache/maxVariants", cache.maxVariants(), 1, 64);
+        notNegative(p, "/cache/quickAbort/maxBytes", cache.quickAbort().maxBytes());
+        p.range("/cache/quickAbort/percent", cache.quickAbort().percent(), 0, 100);
         if (!(cache.heuristicFraction() >= 0 && cache.heuristicFraction() <= 1)) {
             p.add("/cache/heuristicFraction", "must be between 0 and 1 (0.1 is usual), got " + cache.heuristicFraction());
         }

@@ -9,6 +9,7 @@ import dev.gatehouse.cache.CacheStore;
 import dev.gatehouse.cache.CachingInputStream;
 import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.QuickAbort;
 import dev.gatehouse.cache.ResultCode;
 import dev.gatehouse.cache.SharedBody;
 import dev.gatehouse.http.Failure;
@@ -53,6 +54,7 @@ final class CacheFill implements AutoCloseable {
     private final Collapser.Leader<CollapsedResponse> leader;
     private final BooleanSupplier followersWaiting;
     private final Path sharedDir;
+    private final QuickAbort quickAbort;
     /** The lookup that missed or found the stale response, whose findings the store needs. */
     private final HttpCache.Lookup lookup;
     /** The lookup whose stale response is being validated; null for a miss. */
@@ -73,9 +75,11 @@ final class CacheFill implements AutoCloseable {
      * @param leader       this exchange's ticket when it leads a collapsed miss, else null
      * @param followersWaiting whether clients joined the leader's fetch (false without a leader)
      * @param sharedDir    where a shared body's temporary file goes
+     * @param quickAbort   when a body its client left is still read to the end and stored
      */
     CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup lookup, boolean store,
-              Collapser.Leader<CollapsedResponse> leader, BooleanSupplier followersWaiting, Path sharedDir) {
+              Collapser.Leader<CollapsedResponse> leader, BooleanSupplier followersWaiting, Path sharedDir,
+              QuickAbort quickAbort) {
         this.followersWaiting = followersWaiting;
         this.cache = cache;
         this.request = request;
@@ -85,6 +89,7 @@ final class CacheFill implements AutoCloseable {
         this.store = store;
         this.leader = leader;
         this.sharedDir = sharedDir;
+        this.quickAbort = quickAbort;
     }
 
     /**
@@ -210,11 +215,14 @@ final class CacheFill implements AutoCloseable {
     }
 
     /**
-     * The client leading a collapsed miss went away mid-body: when others follow it, the rest of the body
-     * is still read from the origin (into the store and to them), so they are not cut off with it.
+     * The client went away mid-body. The rest is still read from the origin, into the store and to collapsed
+     * followers, when others follow this fetch (so they are not cut off with it) or when the download is
+     * nearly done ({@link QuickAbort}: the next client gets a hit instead of a second download).
      */
     void clientGone() {
-        if (tee == null || shared == null || !followersWaiting.getAsBoolean()) return;
+        if (tee == null) return;
+        boolean followed = shared != null && followersWaiting.getAsBoolean();
+        if (!followed && !tee.worthFinishing(quickAbort)) return;
         try {
             tee.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.QuickAbort;
 import dev.gatehouse.cache.ResultCode;
 import dev.gatehouse.policy.Decision;
 import dev.gatehouse.http.FailureException;
@@ -40,11 +41,15 @@ final class CacheHandler implements HttpHandler {
     private final ErrorResponder errors;
     private final Path sharedDir;
     private final Executor executor;
+    private final QuickAbort quickAbort;
     private final BodyCopier copier = new BodyCopier();
 
-    /** {@code background}: the origin fetches the cache makes by itself, or null when it makes none (FTP). */
+    /**
+     * {@code background}: the origin fetches the cache makes by itself, or null when it makes none (FTP);
+     * {@code quickAbort}: when a miss its client left is still read to the end and stored.
+     */
     CacheHandler(HttpHandler next, HttpCache cache, StoredResponder responder, BackgroundFetch background,
-                 ErrorResponder errors, Path sharedDir, Executor executor) {
+                 ErrorResponder errors, Path sharedDir, Executor executor, QuickAbort quickAbort) {
         this.next = next;
         this.cache = cache;
         this.responder = responder;
@@ -52,6 +57,7 @@ final class CacheHandler implements HttpHandler {
         this.errors = errors;
         this.sharedDir = sharedDir;
         this.executor = executor;
+        this.quickAbort = quickAbort;
     }
 
     @Override
@@ -171,7 +177,7 @@ final class CacheHandler implements HttpHandler {
     /** The cache's part in forwarding after {@code lookup}; {@code leader}: this exchange's ticket for a collapsed miss, or null. */
     private CacheFill fill(CacheRequest request, HttpCache.Lookup lookup, boolean store, Collapser.Leader<CollapsedResponse> leader) {
         BooleanSupplier followersWaiting = leader == null ? () -> false : () -> collapser.followers(request.key()) > 0;
-        return new CacheFill(cache, request, responder, lookup, store, leader, followersWaiting, sharedDir);
+        return new CacheFill(cache, request, responder, lookup, store, leader, followersWaiting, sharedDir, quickAbort);
     }
 
     /**

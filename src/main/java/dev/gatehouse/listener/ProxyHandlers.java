@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.FailureThrottle;
 import dev.gatehouse.cache.HttpCache;
+import dev.gatehouse.cache.QuickAbort;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.Via;
@@ -63,8 +64,9 @@ public final class ProxyHandlers {
         StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
         BackgroundFetch fetch = background ? new BackgroundFetch(parts.cache(), parts.upstream(), via, parts.executor(),
                 config.cache().rangeFillMaxBytes()) : null;
-        return new CacheHandler(origin, parts.cache(), responder, fetch, errors,
-                Path.of(config.dataDir(), "cache", "tmp"), parts.executor());
+        GatehouseConfig.QuickAbort quickAbort = config.cache().quickAbort();
+        return new CacheHandler(origin, parts.cache(), responder, fetch, errors, Path.of(config.dataDir(), "cache", "tmp"),
+                parts.executor(), new QuickAbort(quickAbort.minBytes(), quickAbort.maxBytes(), quickAbort.percent()));
     }
 
     /** Proxy login for the networks that must authenticate; the identity then feeds policy and audit. */
