@@ -405,6 +405,11 @@ public final class HttpCache {
         }
 
         @Override
+        public boolean storing() {
+            return writer.storing();
+        }
+
+        @Override
         public void close() {
             writer.close();
         }
