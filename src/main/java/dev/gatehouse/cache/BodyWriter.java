@@ -64,6 +64,11 @@ public abstract class BodyWriter implements CacheStore.Writer {
     }
 
     @Override
+    public synchronized boolean storing() {
+        return state == State.OPEN;
+    }
+
+    @Override
     public final void close() {
         abort();
     }

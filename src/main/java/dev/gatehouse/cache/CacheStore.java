@@ -75,6 +75,9 @@ public interface CacheStore extends Closeable {
         /** Discards what was written (the origin died mid-body, or the response turned out uncacheable). */
         void abort();
 
+        /** Whether what {@link #body()} gets is still stored: false once it stopped (too large, a storage failure, the end). */
+        boolean storing();
+
         /** Aborts unless committed. */
         @Override
         void close();

@@ -119,10 +119,11 @@ public final class CachingInputStream extends FilterInputStream {
 
     /**
      * Whether the rest of the body is worth reading for the store alone, its reader gone: it is still being
-     * stored and {@code rule} says it is nearly done.
+     * stored (the store has not given it up, as it does past the maximum object size) and {@code rule} says it
+     * is nearly done. Ask again as the body arrives: a body of unknown length may outgrow the store.
      */
     public boolean worthFinishing(QuickAbort rule) {
-        return writer != null && !finished && rule.finish(read, expectedLength);
+        return writer != null && !finished && writer.storing() && rule.finish(read, expectedLength);
     }
 
     /** Whether the body was stored completely (known only once the stream has ended). */

@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
 
@@ -37,6 +39,11 @@ public final class HttpCache {
      * monitors: the holder writes to disk on a virtual thread, which a monitor would pin before JDK 24 (JEP 491).
      */
     private final ReentrantLock[] variantLocks = new ReentrantLock[LOCK_STRIPES];
+    /**
+     * Lists of variants written, per lock stripe: a lookup's list is still the stored one if its stripe's count
+     * has not moved since, so storing a response without {@code Vary} need not read the URI's key again.
+     */
+    private final AtomicLongArray listsWritten = new AtomicLongArray(LOCK_STRIPES);
 
     public HttpCache(CachePolicy policy, CacheStore store, Clock clock) {
         this(policy, store, clock, DEFAULT_MAX_VARIANTS);
@@ -73,8 +80,9 @@ public final class HttpCache {
      */
     public Lookup lookup(CacheRequest request, boolean revalidatesInBackground) {
         long now = clock.millis();
+        long listsSeen = listsWritten.get(stripe(request.key())); // before the list is read
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, now);
+            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, listsSeen, now);
         }
         Found found = open(request, false);
         CacheStore.StoredResponse response = found.response();
@@ -86,7 +94,7 @@ public final class HttpCache {
             response.close();
             found = found.withoutResponse();
         }
-        return new Lookup(request, decision, found, now);
+        return new Lookup(request, decision, found, listsSeen, now);
     }
 
     /**
@@ -150,7 +158,7 @@ public final class HttpCache {
             return Optional.empty();
         }
         decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
-        return Optional.of(new Lookup(request, decision, found, now));
+        return Optional.of(new Lookup(request, decision, found, -1, now)); // a hit: never followed by a store
     }
 
     /**
@@ -180,23 +188,28 @@ public final class HttpCache {
         if (secondaryKey.isEmpty()) {
             // Committed, the response replaces the list under the key and so makes the variants unreachable: they
             // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
-            List<String> displaced = looked.listedVariants;
-            Optional<CacheStore.Writer> writer = store.writer(key, entry.get(), contentLength);
-            return displaced.isEmpty() ? writer : writer.map(w -> new OnCommitWriter(w, () -> dropVariants(key, displaced)));
+            return store.writer(key, entry.get(), contentLength)
+                    .map(writer -> new OnCommitWriter(writer, key, w -> commitReplacing(key, looked, w)));
         }
         return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
-                .map(writer -> new OnCommitWriter(writer, () -> addVariant(key, response, secondaryKey)));
+                .map(writer -> new OnCommitWriter(writer, key, w -> {
+                    boolean committed = w.commit();
+                    if (committed) addVariant(key, response, secondaryKey);
+                    return committed;
+                }));
     }
 
-    /** Drops the variants a committed response without {@code Vary} has replaced, serialised with changes to the list. */
-    private void dropVariants(CacheKey key, List<String> secondaryKeys) {
-        ReentrantLock lock = lockFor(key);
-        lock.lock();
-        try {
-            removeVariants(key, secondaryKeys);
-        } finally {
-            lock.unlock();
-        }
+    /**
+     * Commits a response without {@code Vary} in place of the URI's variants and drops them. The list the lookup
+     * found is used unless one may have been written since (only then is the key read again): a variant listed
+     * meanwhile would otherwise stay stored, unreachable.
+     */
+    private boolean commitReplacing(CacheKey key, Lookup looked, CacheStore.Writer writer) {
+        List<String> displaced = listsWritten.get(stripe(key)) == looked.listsSeen ? looked.listedVariants
+                : storedVariants(key).map(Variants::secondaryKeys).orElse(List.of());
+        boolean committed = writer.commit();
+        if (committed) removeVariants(key, displaced);
+        return committed;
     }
 
     /** Records a committed variant as the URI's newest, dropping those it displaces. */
@@ -218,6 +231,7 @@ public final class HttpCache {
                     writer.commit();
                 }
             });
+            listsWritten.incrementAndGet(stripe(key));
             // Inside the lock: a variant dropped here and stored again by another thread right after stays stored.
             removeVariants(key, dropped);
         } finally {
@@ -260,7 +274,11 @@ public final class HttpCache {
     }
 
     private ReentrantLock lockFor(CacheKey key) {
-        return variantLocks[Math.floorMod(key.hashCode(), LOCK_STRIPES)];
+        return variantLocks[stripe(key)];
+    }
+
+    private static int stripe(CacheKey key) {
+        return Math.floorMod(key.hashCode(), LOCK_STRIPES);
     }
 
     /**
@@ -312,15 +330,18 @@ public final class HttpCache {
         private final CacheKey storedKey;
         /** The secondary keys of the variants listed under the URI's key when it was looked up. */
         private final List<String> listedVariants;
+        /** The stripe's count of lists written before the lookup read the URI's key; -1: unknown. */
+        private final long listsSeen;
         private final long nowMillis;
         private CacheHeaders headers;
 
-        private Lookup(CacheRequest request, CacheDecision decision, Found found, long nowMillis) {
+        private Lookup(CacheRequest request, CacheDecision decision, Found found, long listsSeen, long nowMillis) {
             this.request = request;
             this.decision = decision;
             this.stored = found.response();
             this.storedKey = found.key();
             this.listedVariants = found.listed();
+            this.listsSeen = listsSeen;
             this.nowMillis = nowMillis;
         }
 
@@ -373,16 +394,19 @@ public final class HttpCache {
     }
 
     /**
-     * A writer that runs a step once its body is committed: listing a new variant (so the list names only stored
-     * bodies), or dropping the variants a response without {@code Vary} has replaced.
+     * A writer whose commit changes the URI's variants too, under the URI's lock so that such changes never
+     * interleave: listing a new variant once its body is committed (so the list names only stored bodies), or
+     * dropping the variants a response without {@code Vary} replaces.
      */
-    private static final class OnCommitWriter implements CacheStore.Writer {
+    private final class OnCommitWriter implements CacheStore.Writer {
         private final CacheStore.Writer writer;
-        private final Runnable onCommit;
+        private final CacheKey uriKey;
+        private final Predicate<CacheStore.Writer> commit;
 
-        OnCommitWriter(CacheStore.Writer writer, Runnable onCommit) {
+        OnCommitWriter(CacheStore.Writer writer, CacheKey uriKey, Predicate<CacheStore.Writer> commit) {
             this.writer = writer;
-            this.onCommit = onCommit;
+            this.uriKey = uriKey;
+            this.commit = commit;
         }
 
         @Override
@@ -392,16 +416,23 @@ public final class HttpCache {
 
         @Override
         public boolean commit() {
-            boolean committed = writer.commit();
-            if (committed) {
-                onCommit.run();
+            ReentrantLock lock = lockFor(uriKey);
+            lock.lock();
+            try {
+                return commit.test(writer);
+            } finally {
+                lock.unlock();
             }
-            return committed;
         }
 
         @Override
         public void abort() {
             writer.abort();
+        }
+
+        @Override
+        public boolean storing() {
+            return writer.storing();
         }
 
         @Override

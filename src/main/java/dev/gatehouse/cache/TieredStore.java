@@ -154,5 +154,10 @@ public final class TieredStore implements CacheStore {
         protected void discard() {
             writers.forEach(Writer::abort);
         }
+
+        @Override
+        public boolean storing() {
+            return super.storing() && writers.stream().anyMatch(Writer::storing); // each tier gives up on its own
+        }
     }
 }

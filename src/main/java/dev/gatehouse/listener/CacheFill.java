@@ -19,7 +19,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -222,9 +221,12 @@ final class CacheFill implements AutoCloseable {
     void clientGone() {
         if (tee == null) return;
         boolean followed = shared != null && followersWaiting.getAsBoolean();
-        if (!followed && !tee.worthFinishing(quickAbort)) return;
+        byte[] buffer = new byte[8192];
         try {
-            tee.transferTo(OutputStream.nullOutputStream());
+            // For the store alone, only while it still takes the body: one of unknown length may never end.
+            while (followed || tee.worthFinishing(quickAbort)) {
+                if (tee.read(buffer) < 0) return;
+            }
         } catch (IOException e) {
             // the origin failed too: the followers see that failure
         }

@@ -86,6 +86,39 @@ class QuickAbortIT {
     }
 
     /**
+     * {@code minBytes: -1} finishes a body of unknown length only while the store takes it: past
+     * {@code maxObjectBytes} (1 MiB here) the rest is worth nothing, and a stream may never end (64 MiB here).
+     */
+    @Test
+    void aBodyOfUnknownLengthIsNotReadOnOnceTheStoreHasGivenItUp() throws Exception {
+        byte[] chunk = ("2000\r\n" + "x".repeat(8192) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        origin = new RawOrigin((socket, index, o) -> {
+            RawOrigin.readHead(socket.getInputStream());
+            OutputStream out = socket.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nCache-Control: max-age=600\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            int sent = 0;
+            try {
+                for (; sent < 25; sent++) out.write(chunk);
+                out.flush();
+                if (!clientGone.await(20, TimeUnit.SECONDS)) throw new IllegalStateException("the client never left");
+                for (; sent < 8192; sent++) out.write(chunk);
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                o.post("sent all");
+            } catch (IOException e) {
+                o.post("cut after " + sent + " chunks");
+            }
+        });
+        proxy = GatehouseFixture.start(c -> c.putObject("cache").put("maxObjectBytes", 1 << 20).put("memoryObjectBytes", 1 << 20)
+                .putObject("quickAbort").put("minBytes", -1));
+
+        leaveAfter(100_000);
+        String event = origin.nextEvent();
+        assertTrue(event.startsWith("cut after "), "read on after the store gave the body up: " + event);
+    }
+
+    /**
      * The first connection gets the head and {@code first} body bytes, then, once the client has left, the
      * rest in 8 KiB pieces 5 ms apart; later connections get the whole response at once.
      */
