@@ -29,6 +29,8 @@ public final class AuditRecord {
     private long requestSequence;
     private long startEpochMillis;
     private long durationMillis;
+    /** When the response was first marked cut off (epoch ms), or 0: the access ended then for its client. */
+    private long abortedAtMillis;
     private String clientAddress;
     private String user;
     private String method;
@@ -48,7 +50,9 @@ public final class AuditRecord {
     private List<String> tags = List.of();
 
     /**
-     * Marks the access as finished at {@code endEpochMillis} and sets the duration from the start.
+     * Marks the access as finished at {@code endEpochMillis} and sets the duration from the start; for a
+     * response cut off before that ({@link #markAborted}), from the start to the cut: the proxy may go on
+     * working for others after its client has gone (a download finished for the cache, collapsed followers).
      *
      * @return {@code true} the first time only; the caller that gets {@code true} writes the record
      */
@@ -56,7 +60,8 @@ public final class AuditRecord {
         if (!COMPLETED.compareAndSet(this, 0, 1)) {
             return false;
         }
-        durationMillis = Math.max(0, endEpochMillis - startEpochMillis);
+        long end = abortedAtMillis > 0 ? Math.min(abortedAtMillis, endEpochMillis) : endEpochMillis;
+        durationMillis = Math.max(0, end - startEpochMillis);
         return true;
     }
 
@@ -132,9 +137,11 @@ public final class AuditRecord {
 
     /**
      * Marks a response cut off before its end: Squid's {@code _ABORTED} suffix on the result code (once; a
-     * record without a code yet is left alone), and {@code error} unless an error is already set.
+     * record without a code yet is left alone), and {@code error} unless an error is already set. The access
+     * ends now for the duration it is logged with, whenever the record is written.
      */
     public void markAborted(String error) {
+        if (abortedAtMillis == 0) abortedAtMillis = System.currentTimeMillis();
         if (resultCode != null && !resultCode.endsWith("_ABORTED")) resultCode = resultCode + "_ABORTED";
         if (this.error == null) this.error = error;
     }

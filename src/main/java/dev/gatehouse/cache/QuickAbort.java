@@ -12,12 +12,9 @@ package dev.gatehouse.cache;
  * @param percent  otherwise finish when at least this share of the body (0 to 100) has arrived
  */
 public record QuickAbort(long minBytes, long maxBytes, int percent) {
-    /** Never finishes a body its client left. */
-    public static final QuickAbort NEVER = new QuickAbort(0, 0, 101);
-
     public QuickAbort {
         if (maxBytes < 0) throw new IllegalArgumentException("maxBytes must not be negative: " + maxBytes);
-        if (percent < 0 || percent > 101) throw new IllegalArgumentException("percent must be 0..100 (101: never): " + percent);
+        if (percent < 0 || percent > 100) throw new IllegalArgumentException("percent must be 0..100: " + percent);
     }
 
     /**
@@ -30,6 +27,6 @@ public record QuickAbort(long minBytes, long maxBytes, int percent) {
         long remaining = expected - received;
         if (remaining < minBytes) return true;
         if (remaining > maxBytes) return false;
-        return received * 100 >= expected * percent; // no overflow: bodies are far below 2^56 bytes
+        return received >= expected / 100.0 * percent; // in floating point: expected * percent may overflow a long
     }
 }

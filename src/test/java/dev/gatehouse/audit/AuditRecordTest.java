@@ -66,4 +66,20 @@ class AuditRecordTest {
         assertEquals("TCP_MISS_ABORTED", upstream.getResultCode());
         assertEquals("upstream_aborted", upstream.getError());
     }
+
+    /** A record written long after its client left (the download finished for the cache) is logged as ending at the cut. */
+    @Test
+    void anAbortedAccessEndsWhenItWasCutOffNotWhenItsRecordIsWritten() {
+        long start = System.currentTimeMillis() - 1_000;
+        AuditRecord r = new AuditRecord();
+        r.setStartEpochMillis(start);
+        r.markAborted("client_aborted");
+        assertTrue(r.complete(start + 3_600_000));
+        assertTrue(r.getDurationMillis() >= 1_000 && r.getDurationMillis() < 3_600_000, () -> "duration " + r.getDurationMillis());
+
+        AuditRecord whole = new AuditRecord();
+        whole.setStartEpochMillis(start);
+        assertTrue(whole.complete(start + 3_600_000));
+        assertEquals(3_600_000, whole.getDurationMillis());
+    }
 }

@@ -26,16 +26,18 @@ class QuickAbortTest {
             "-1,    0,        95, 1,        1000000000, true",
             // More than announced already arrived: the body is broken, never worth finishing.
             "16384, 16384,    95, 1001,     1000,     false",
-            // NEVER.
-            "0,     0,        101, 999,     1000,     false",
-            "0,     0,        101, 1000,    1000,     false",
+            // Squid's "off" (0 KB, 0 KB): nothing left unfinished is read on.
+            "0,     0,        95,  999,     1000,     false",
+            // Sizes near the limits of a long do not overflow.
+            "16384, 9223372036854775807, 95, 9000000000000000000, 9223372036854775807, true",
+            "16384, 9223372036854775807, 95, 4000000000000000000, 9223372036854775807, false",
     })
     void decides(long min, long max, int percent, long received, long expected, boolean finish) {
         assertEquals(finish, new QuickAbort(min, max, percent).finish(received, expected));
     }
 
     @ParameterizedTest
-    @CsvSource({"0, -1, 95", "0, 0, -1", "0, 0, 102"})
+    @CsvSource({"0, -1, 95", "0, 0, -1", "0, 0, 101"})
     void rejectsNonsense(long min, long max, int percent) {
         assertThrows(IllegalArgumentException.class, () -> new QuickAbort(min, max, percent));
     }

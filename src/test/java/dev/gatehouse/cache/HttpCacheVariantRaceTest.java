@@ -11,8 +11,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-/** Review scratch: variants stored between a plain miss's lookup and its commit (c88f83f). */
-class VariantRaceReviewTest {
+/**
+ * Variants and a response without {@code Vary} racing for one URI: a variant stored while a plain miss was
+ * fetching is dropped when the plain response commits, not left stored and unreachable; a variant listed right
+ * after a plain commit keeps its body.
+ */
+class HttpCacheVariantRaceTest {
     private static final CacheHeaders VARY = h("Cache-Control", "max-age=60", "Vary", "Accept-Encoding");
     private static final CacheHeaders PLAIN = h("Cache-Control", "max-age=60");
     private static final CacheRequest GZIP = CacheRequest.of("GET", URI, h("Accept-Encoding", "gzip"));
