@@ -161,6 +161,31 @@ class CachePolicyValidationTest {
         assertEquals(expected.stream().map(CacheKey::of).toList(), keys, rule);
     }
 
+    static Stream<Arguments> collapsibleRevalidations() {
+        return Stream.of(
+                Arguments.of("a plain GET shares a revalidation", "GET", NONE, true),
+                Arguments.of("§4.3.2 the client's own validators are answered from the refreshed response", "GET",
+                        h("If-None-Match", "\"v0\"", "If-Modified-Since", date(-60)), true),
+                Arguments.of("§5.2.1.1 a max-age the refreshed response meets", "GET", h("Cache-Control", "max-age=30"), true),
+                Arguments.of("HEAD has no body to share", "HEAD", NONE, false),
+                Arguments.of("RFC 9110 §14.2 Range is answered for this client", "GET", h("Range", "bytes=0-9"), false),
+                Arguments.of("RFC 9110 §13.1.5 If-Range", "GET", h("If-Range", "\"v1\""), false),
+                Arguments.of("RFC 9110 §13.1.1 If-Match", "GET", h("If-Match", "\"v1\""), false),
+                Arguments.of("RFC 9110 §13.1.4 If-Unmodified-Since", "GET", h("If-Unmodified-Since", date(-60)), false),
+                Arguments.of("§5.2.1.4 no-cache asks for its own validation", "GET", h("Cache-Control", "no-cache"), false),
+                Arguments.of("RFC 7234 §5.4 Pragma: no-cache without Cache-Control", "GET", h("Pragma", "no-cache"), false),
+                Arguments.of("Pragma is ignored beside Cache-Control", "GET", h("Pragma", "no-cache", "Cache-Control", "max-age=30"), true),
+                Arguments.of("§5.2.1.1 max-age=0, a browser's reload", "GET", h("Cache-Control", "max-age=0"), false),
+                Arguments.of("§5.2.1.1 an invalid max-age counts as 0", "GET", h("Cache-Control", "max-age=soon"), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("collapsibleRevalidations")
+    void sharesARevalidationOnlyWhereTheOriginsAnswerDependsOnNothingButTheStoredValidators(
+            String rule, String method, CacheHeaders request, boolean collapsible) {
+        assertEquals(collapsible, POLICY.mayCollapseRevalidation(CacheRequest.of(method, URI, request)), rule);
+    }
+
     @Test
     void namesTheResultOfARevalidation() {
         assertEquals(ResultCode.TCP_REFRESH_MODIFIED, POLICY.afterRevalidation(200));
