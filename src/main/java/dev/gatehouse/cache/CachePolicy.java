@@ -313,22 +313,24 @@ public final class CachePolicy {
     // ---- collapsing ----
 
     /**
-     * Whether a revalidation of a stored response for {@code request} may be shared with concurrent requests that
-     * would revalidate the same stored response (one conditional request upstream, its answer for all). Only
-     * where the origin's answer depends on nothing but the stored validators (§4.3.1) and the client accepts a
-     * validation it did not start itself:
+     * Whether a revalidation of {@code stored} for {@code request} may be shared with concurrent requests that
+     * would revalidate it (one conditional request upstream, its answer for all). Only where the origin's answer
+     * depends on nothing but the stored validators (§4.3.1), the client accepts a validation it did not start
+     * itself, and the validated response can then serve the others:
      * <ul>
      *   <li>GET only: a HEAD's answer has no body to share;</li>
      *   <li>no {@code Range}, {@code If-Range}, {@code If-Match} or {@code If-Unmodified-Since}: the origin answers
      *       those for this client (RFC 9110 §13.1, §14.2);</li>
      *   <li>no {@code no-cache} (§5.2.1.4) nor {@code max-age=0} (§5.2.1.1, a browser's reload): such a client
-     *       asks to have the response validated for its own request.</li>
+     *       asks to have the response validated for its own request;</li>
+     *   <li>not a stored response with {@code no-cache} (§5.2.2.4) or no freshness lifetime (§4.2.1): it must be
+     *       validated for every request anyway, so the others would only wait to validate it one after another.</li>
      * </ul>
      * ({@code only-if-cached} never revalidates, §5.2.1.7.) A client's own {@code If-None-Match} and
      * {@code If-Modified-Since} do not count: the stored validators replace them upstream and the client's are
      * answered from the refreshed response (§4.3.2).
      */
-    public boolean mayCollapseRevalidation(CacheRequest request) {
+    public boolean mayCollapseRevalidation(CacheRequest request, CacheEntry stored) {
         CacheHeaders headers = request.headers();
         if (!request.method().equals("GET") || headers.has("Range") || headers.has("If-Range")
                 || headers.has("If-Match") || headers.has("If-Unmodified-Since")) {
@@ -336,7 +338,8 @@ public final class CachePolicy {
         }
         CacheControl requestCc = CacheControl.of(headers);
         boolean maxAgeZero = requestCc.has("max-age") && requestCc.seconds("max-age").orElse(0) == 0; // invalid counts as 0
-        return !clientNoCache(request, requestCc) && !maxAgeZero;
+        return !clientNoCache(request, requestCc) && !maxAgeZero
+                && !CacheControl.of(stored.headers()).has("no-cache") && freshness.lifetimeMillis(stored) > 0;
     }
 
     // ---- invalidating (§4.4) ----

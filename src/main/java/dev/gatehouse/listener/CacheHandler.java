@@ -173,7 +173,7 @@ final class CacheHandler implements HttpHandler {
      */
     private void revalidate(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
                             boolean collapse) throws Exception {
-        if (collapse && background != null && cache.policy().mayCollapseRevalidation(request)) {
+        if (collapse && background != null && cache.policy().mayCollapseRevalidation(request, lookup.stored().orElseThrow().entry())) {
             forwardCollapsed(exchange, request, lookup, store, lookup.storedKey());
         } else {
             forward(exchange, fill(request, lookup, store, null));

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Concurrent requests for a stored response that has gone stale: one conditional request upstream (RFC 9111
@@ -203,24 +203,27 @@ class CacheCollapsedRevalidationIT {
     }
 
     /**
-     * RFC 9111 §5.2.1.4, §5.2.1.1: a client's no-cache (or max-age=0, a browser's reload) asks for a validation of
-     * its own, so each such request goes upstream at once: the origin answers none until it has them all.
+     * Requests validated for themselves, as before: a client's no-cache or max-age=0 (RFC 9111 §5.2.1.4, §5.2.1.1, a
+     * browser's reload), and any request for a response that must be validated on every use (§5.2.2.4, or no
+     * freshness lifetime). Each goes upstream at once: the origin answers none until it has them all.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"Cache-Control: no-cache", "Pragma: no-cache", "Cache-Control: max-age=0"})
-    void clientsThatAskForTheirOwnValidationAreNotCollapsed(String field) throws Exception {
+    @ParameterizedTest(name = "stored {0}, client {1}")
+    @CsvSource(delimiter = '|', value = {
+            "max-age=60 | Cache-Control: no-cache", "max-age=60 | Pragma: no-cache", "max-age=60 | Cache-Control: max-age=0",
+            "max-age=60, no-cache | Accept: */*", "max-age=0 | Accept: */*"})
+    void requestsThatMustBeValidatedForThemselvesAreNotCollapsed(String storedCacheControl, String clientField) throws Exception {
         CountDownLatch allAsked = new CountDownLatch(CLIENTS);
-        URI url = storedThenStale("/reload", "max-age=60", () -> {
+        URI url = storedThenStale("/validated-each-time", storedCacheControl, () -> {
             allAsked.countDown();
             try {
                 allAsked.await(10, TimeUnit.SECONDS); // past the proxy's response timeout: a waiting client would get a 504
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=60").addHeader("ETag", "\"v1\"").build();
+            return new MockResponse.Builder().code(304).addHeader("Cache-Control", storedCacheControl).addHeader("ETag", "\"v1\"").build();
         });
 
-        List<HttpResponse<String>> responses = concurrentGets(url, field.split(": "));
+        List<HttpResponse<String>> responses = concurrentGets(url, clientField.split(": "));
 
         assertEveryClientGot(STORED, responses);
         assertEquals(CLIENTS, conditionalRequests.get());
