@@ -16,7 +16,8 @@ import dev.gatehouse.http.RequestTarget;
  * <p>The forward path uses it in this order:
  * <ol>
  *   <li>{@link #decide} with the stored entry (or {@code null}) gives a {@link CacheDecision};</li>
- *   <li>on {@code STALE_NEEDS_REVALIDATION}, send {@link #conditionalRequest} upstream; on a 304,
+ *   <li>on {@code STALE_NEEDS_REVALIDATION}, send {@link #conditionalRequest} upstream (one for concurrent
+ *       requests where {@link #mayCollapseRevalidation} allows); on a 304,
  *       {@link #mergeNotModified} gives the updated entry; {@link #afterRevalidation} names the result;
  *       on an error, {@link #mayServeStaleOnError} says whether the stale entry may still be served;</li>
  *   <li>on a miss, {@link #entryFor} says whether (and with which headers) to store the response;</li>
@@ -169,8 +170,7 @@ public final class CachePolicy {
         long lifetime = freshness.lifetimeMillis(stored);
         CacheControl responseCc = CacheControl.of(stored.headers());
 
-        // §5.2.1.4 (and Pragma, RFC 7234 §5.4, when Cache-Control is absent): the client wants validation.
-        if (requestCc.has("no-cache") || (!request.headers().has("Cache-Control") && request.headers().elements("Pragma").contains("no-cache"))) {
+        if (clientNoCache(request, requestCc)) {
             return onlyIfCached ? unsatisfiable(ageSeconds) : revalidate(ResultCode.TCP_CLIENT_REFRESH_MISS, ageSeconds);
         }
         // §5.2.2.4: no-cache (qualified or not) means "validate before every reuse".
@@ -195,6 +195,11 @@ public final class CachePolicy {
             }
         }
         return onlyIfCached ? unsatisfiable(ageSeconds) : revalidate(ResultCode.TCP_REFRESH_MODIFIED, ageSeconds);
+    }
+
+    /** §5.2.1.4 (and Pragma, RFC 7234 §5.4, when Cache-Control is absent): the client wants validation. */
+    private static boolean clientNoCache(CacheRequest request, CacheControl requestCc) {
+        return requestCc.has("no-cache") || (!request.headers().has("Cache-Control") && request.headers().elements("Pragma").contains("no-cache"));
     }
 
     private static boolean matchesVariant(CacheRequest request, CacheEntry stored) {
@@ -303,6 +308,38 @@ public final class CachePolicy {
                 CacheControl.of(request.headers()).seconds("stale-if-error").orElse(-1));
         long staleness = Freshness.currentAgeMillis(stored, nowMillis) - freshness.lifetimeMillis(stored);
         return staleness <= window * 1000;
+    }
+
+    // ---- collapsing ----
+
+    /**
+     * Whether a revalidation of {@code stored} for {@code request} may be shared with concurrent requests that
+     * would revalidate it (one conditional request upstream, its answer for all). Only where the origin's answer
+     * depends on nothing but the stored validators (§4.3.1), the client accepts a validation it did not start
+     * itself, and the validated response can then serve the others:
+     * <ul>
+     *   <li>GET only: a HEAD's answer has no body to share;</li>
+     *   <li>no {@code Range}, {@code If-Range}, {@code If-Match} or {@code If-Unmodified-Since}: the origin answers
+     *       those for this client (RFC 9110 §13.1, §14.2);</li>
+     *   <li>no {@code no-cache} (§5.2.1.4) nor {@code max-age=0} (§5.2.1.1, a browser's reload): such a client
+     *       asks to have the response validated for its own request;</li>
+     *   <li>not a stored response with {@code no-cache} (§5.2.2.4) or no freshness lifetime (§4.2.1): it must be
+     *       validated for every request anyway, so the others would only wait to validate it one after another.</li>
+     * </ul>
+     * ({@code only-if-cached} never revalidates, §5.2.1.7.) A client's own {@code If-None-Match} and
+     * {@code If-Modified-Since} do not count: the stored validators replace them upstream and the client's are
+     * answered from the refreshed response (§4.3.2).
+     */
+    public boolean mayCollapseRevalidation(CacheRequest request, CacheEntry stored) {
+        CacheHeaders headers = request.headers();
+        if (!request.method().equals("GET") || headers.has("Range") || headers.has("If-Range")
+                || headers.has("If-Match") || headers.has("If-Unmodified-Since")) {
+            return false;
+        }
+        CacheControl requestCc = CacheControl.of(headers);
+        boolean maxAgeZero = requestCc.has("max-age") && requestCc.seconds("max-age").orElse(0) == 0; // invalid counts as 0
+        return !clientNoCache(request, requestCc) && !maxAgeZero
+                && !CacheControl.of(stored.headers()).has("no-cache") && freshness.lifetimeMillis(stored) > 0;
     }
 
     // ---- invalidating (§4.4) ----

@@ -7,11 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Collapses concurrent misses for one key into one upstream fetch: the first caller becomes the
- * {@link Leader} and fetches; callers arriving while it is in flight become {@link Follower}s and
- * get what the leader publishes.
+ * Collapses concurrent fetches for one key (misses, and revalidations of one stored response) into one
+ * upstream fetch: the first caller becomes the {@link Leader} and fetches; callers arriving while it is in
+ * flight become {@link Follower}s and get what the leader publishes.
  *
- * <p>Two ways to use it on the miss path:
+ * <p>Two ways to use it:
  * <ul>
  *   <li>{@link #collapse}: followers wait for the leader's whole fetch, then read the stored entry
  *       ({@link ResultCode#TCP_CF_HIT}) or, if nothing was stored, fetch for themselves;</li>
@@ -54,6 +54,11 @@ public final class Collapser<T> {
         /** Hands {@code value} to every follower, present and future, until {@link #close()}. */
         public void publish(T value) {
             flight.result().complete(value);
+        }
+
+        /** How many callers have joined this fetch as followers. */
+        public int followers() {
+            return flight.followers().get();
         }
 
         /** Makes every follower fail with {@code cause}. */

@@ -21,7 +21,11 @@ public enum ResultCode {
     TCP_INM_HIT,
     /** A stale response served while it is revalidated in the background (RFC 5861 §3). Not a Squid tag. */
     TCP_STALE_HIT,
-    /** A follower of a collapsed miss, answered from the leader's fetch. */
+    /**
+     * A follower of a collapsed miss or revalidation, answered from the leader's fetch: its response as it arrives,
+     * or the stored response its 304 refreshed. (Squid 5+ puts {@code CF} into whatever tag the follower gets:
+     * {@code TCP_CF_REFRESH_UNMODIFIED} for the latter.)
+     */
     TCP_CF_HIT,
     /** Nothing usable was stored; the response came from the origin. */
     TCP_MISS,

@@ -22,7 +22,8 @@
  *         case NOT_MODIFIED -> send(304, lookup.headers());
  *         case UNSATISFIABLE_504 -> send(504);
  *         case STALE_WHILE_REVALIDATE -> send as HIT, then revalidate in the background;
- *         case STALE_NEEDS_REVALIDATION -> upstream with lookup.headers() (validators added):
+ *         case STALE_NEEDS_REVALIDATION -> upstream with lookup.headers() (validators added; collapsed through
+ *                 Collapser.join(lookup.storedKey()) where policy.mayCollapseRevalidation(request, entry)):
  *             304 -> cache.notModified(lookup, headers, reqTime, respTime) -> send stored body with cache.responseHeaders(entry)
  *             5xx or no answer -> cache.mayServeStaleOnError(lookup) ? send stale (TCP_REFRESH_FAIL_OLD) : pass the error on
  *             otherwise -> as a miss's response;

@@ -23,14 +23,15 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
 
 /**
  * The cache's part in one forwarded GET or HEAD, attached to the exchange by {@link CacheHandler} and
  * consulted by {@link ForwardHandler} at three points: before the request goes upstream (the stored
  * validators are added, RFC 9111 §4.3.1), when the response header arrives (a 304 refreshes the stored
  * response and answers from it, §4.3.3-4; a 5xx may answer with the stale one, RFC 5861 §4), and for the
- * body (teed into the store and, for a collapsed miss, to the waiting followers while it streams).
+ * body (teed into the store and, for a collapsed miss or revalidation, to the waiting followers while it
+ * streams). A leader tells its followers what became of the fetch ({@link CollapsedResponse}) as soon as
+ * that is known.
  */
 final class CacheFill implements AutoCloseable {
     static final AttachmentKey<CacheFill> KEY = AttachmentKey.create(CacheFill.class);
@@ -51,7 +52,6 @@ final class CacheFill implements AutoCloseable {
     private final StoredResponder responder;
     private final boolean store;
     private final Collapser.Leader<CollapsedResponse> leader;
-    private final BooleanSupplier followersWaiting;
     private final Path sharedDir;
     private final QuickAbort quickAbort;
     /** The lookup that missed or found the stale response, whose findings the store needs. */
@@ -71,15 +71,12 @@ final class CacheFill implements AutoCloseable {
     /**
      * @param lookup       the lookup that missed, or whose stale response is validated (STALE_NEEDS_REVALIDATION)
      * @param store        whether the response may be stored (false when the policy says no-store)
-     * @param leader       this exchange's ticket when it leads a collapsed miss, else null
-     * @param followersWaiting whether clients joined the leader's fetch (false without a leader)
+     * @param leader       this exchange's ticket when it leads a collapsed miss or revalidation, else null
      * @param sharedDir    where a shared body's temporary file goes
      * @param quickAbort   when a body its client left is still read to the end and stored
      */
     CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup lookup, boolean store,
-              Collapser.Leader<CollapsedResponse> leader, BooleanSupplier followersWaiting, Path sharedDir,
-              QuickAbort quickAbort) {
-        this.followersWaiting = followersWaiting;
+              Collapser.Leader<CollapsedResponse> leader, Path sharedDir, QuickAbort quickAbort) {
         this.cache = cache;
         this.request = request;
         this.responder = responder;
@@ -115,15 +112,21 @@ final class CacheFill implements AutoCloseable {
             cache.purge(request.key());
             return false;
         }
-        if (isError(failure.failure().status()) && cache.mayServeStaleOnError(revalidating)) {
-            serveStale(exchange);
-            return true;
-        }
-        return false;
+        return isError(failure.failure().status()) && answeredStale(exchange);
+    }
+
+    /**
+     * The revalidation failed, here or for the leader this exchange followed: answers with the stale response
+     * where stale-if-error allows (RFC 5861 §4); true if it did.
+     */
+    boolean answeredStale(HttpServerExchange exchange) throws IOException {
+        if (revalidating == null || !cache.mayServeStaleOnError(revalidating)) return false;
+        serveStale(exchange);
+        return true;
     }
 
     /** RFC 5861 §4: an error is what would be answered with 500, 502, 503 or 504 (not, say, a refused destination). */
-    private static boolean isError(int status) {
+    static boolean isError(int status) {
         return status == 500 || status == 502 || status == 503 || status == 504;
     }
 
@@ -149,6 +152,8 @@ final class CacheFill implements AutoCloseable {
                 unconditional = true;
                 return Next.RETRY;
             }
+            // Stored: followers may look the refreshed response up now, without waiting for this client's answer.
+            if (leader != null) leader.publish(CollapsedResponse.UNSHARED);
             record.setResultCode(cache.policy().afterRevalidation(status).name());
             CacheStore.StoredResponse stored = revalidating.stored().orElseThrow();
             if (cache.policy().answersClientConditional(request, merged.get())) {
@@ -159,6 +164,7 @@ final class CacheFill implements AutoCloseable {
             return Next.ANSWERED;
         }
         if (status >= 500 && cache.mayServeStaleOnError(revalidating)) {
+            if (leader != null) leader.publish(CollapsedResponse.ORIGIN_ERROR); // each follower's stale-if-error decides for it
             serveStale(exchange);
             return Next.ANSWERED;
         }
@@ -220,7 +226,7 @@ final class CacheFill implements AutoCloseable {
      */
     void clientGone() {
         if (tee == null) return;
-        boolean followed = shared != null && followersWaiting.getAsBoolean();
+        boolean followed = shared != null && leader.followers() > 0;
         byte[] buffer = new byte[8192];
         try {
             // For the store alone, only while it still takes the body: one of unknown length may never end.

@@ -2,6 +2,7 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.CacheDecision;
+import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
@@ -14,19 +15,19 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.function.BooleanSupplier;
 
 /**
  * The shared cache in the forward chain (OkHttp's {@code CacheInterceptor}): looks GET and HEAD up and
  * answers hits, the client's satisfied conditionals and {@code only-if-cached} misses itself; hands
  * misses and revalidations to {@link ForwardHandler} with a {@link CacheFill} that stores the response
- * while it streams; collapses concurrent misses of one URL into one origin request whose followers are
- * answered as the body arrives; and invalidates after unsafe methods (RFC 9111 §4.4).
+ * while it streams; collapses concurrent misses of one URL, and concurrent revalidations of one stored response,
+ * into one origin request whose followers are answered from it; and invalidates after unsafe methods (RFC 9111 §4.4).
  *
  * <p>The policy's cache mode is honoured: {@code bypass} neither reads nor writes the cache,
  * {@code no-store} reads but does not store (and does not collapse).
@@ -103,8 +104,7 @@ final class CacheHandler implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        boolean store = decision == null || !decision.noStore();
-        answer(exchange, request, store, store);
+        answer(exchange, request, decision == null || !decision.noStore(), false);
     }
 
     /** A fresh memory hit (or a 304 from one) is answered on the IO thread, without blocking; false otherwise. */
@@ -122,21 +122,26 @@ final class CacheHandler implements HttpHandler {
         return true;
     }
 
-    /** Answers from the cache, or forwards; {@code collapse}: a miss may join others for the same URL. */
-    private void answer(HttpServerExchange exchange, CacheRequest request, boolean store, boolean collapse) throws Exception {
+    /**
+     * Answers from the cache, or forwards. {@code followed}: this exchange followed a collapsed fetch that is over,
+     * so it does not collapse again, and a hit it gets now is that fetch's doing ({@link ResultCode#TCP_CF_HIT}).
+     */
+    private void answer(HttpServerExchange exchange, CacheRequest request, boolean store, boolean followed) throws Exception {
         AuditRecord record = Exchanges.record(exchange);
         // Without background fetches (FTP) a stale-while-revalidate response is revalidated now, conditionally.
         HttpCache.Lookup lookup = cache.lookup(request, background != null);
+        boolean collapse = store && !followed;
         boolean handedOver = false; // the responder closes the lookup when the exchange completes
         try {
             CacheDecision decision = lookup.decision();
+            ResultCode hitCode = followed ? ResultCode.TCP_CF_HIT : decision.resultCode();
             switch (decision.outcome()) {
                 case HIT -> {
-                    hit(record, decision.resultCode());
+                    hit(record, hitCode);
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
                 }
                 case NOT_MODIFIED -> {
-                    hit(record, decision.resultCode());
+                    hit(record, hitCode);
                     responder.notModified(exchange, lookup.headers());
                 }
                 case UNSATISFIABLE_504 -> {
@@ -151,11 +156,27 @@ final class CacheHandler implements HttpHandler {
                     background.revalidate(request, lookup.storedKey(), store);
                     handedOver = responder.sendReleasing(exchange, request, lookup.stored().orElseThrow(), lookup.headers(), lookup);
                 }
-                case STALE_NEEDS_REVALIDATION -> forward(exchange, fill(request, lookup, store, null));
+                case STALE_NEEDS_REVALIDATION -> revalidate(exchange, request, lookup, store, collapse);
                 case MISS -> miss(exchange, request, lookup, store, collapse && request.method().equals("GET"));
             }
         } finally {
             if (!handedOver) lookup.close();
+        }
+    }
+
+    /**
+     * The stored response must be validated first (RFC 9111 §4.3). Concurrent requests that would validate the same
+     * stored response make one conditional request where {@link dev.gatehouse.cache.CachePolicy#mayCollapseRevalidation}
+     * allows, keyed by that response: the URI's key, so a miss and a revalidation of one URI are one fetch, or a
+     * variant's own (§4.1), so no variant waits for another's validation. Not collapsed without background fetches
+     * (FTP, whose revalidation is the gateway's, not a conditional request).
+     */
+    private void revalidate(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+                            boolean collapse) throws Exception {
+        if (collapse && background != null && cache.policy().mayCollapseRevalidation(request, lookup.stored().orElseThrow().entry())) {
+            forwardCollapsed(exchange, request, lookup, store, lookup.storedKey());
+        } else {
+            forward(exchange, fill(request, lookup, store, null));
         }
     }
 
@@ -164,39 +185,53 @@ final class CacheHandler implements HttpHandler {
         if (background != null && store && request.method().equals("GET") && request.headers().has("Range")) {
             background.fillAfterRangeMiss(request, lookup); // the client's range goes upstream as asked; the next one may hit
         }
-        if (!collapse) {
+        if (collapse) {
+            forwardCollapsed(exchange, request, lookup, store, request.key());
+        } else {
             forward(exchange, fill(request, lookup, store, null));
-            return;
-        }
-        switch (collapser.join(request.key())) {
-            case Collapser.Leader<CollapsedResponse> leader -> forward(exchange, fill(request, lookup, store, leader));
-            case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, store, follower);
         }
     }
 
-    /** The cache's part in forwarding after {@code lookup}; {@code leader}: this exchange's ticket for a collapsed miss, or null. */
+    /** Leads the collapsed fetch of {@code key}, or follows the one in flight. */
+    private void forwardCollapsed(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+                                  CacheKey key) throws Exception {
+        switch (collapser.join(key)) {
+            case Collapser.Leader<CollapsedResponse> leader -> forward(exchange, fill(request, lookup, store, leader));
+            case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, lookup, store, follower);
+        }
+    }
+
+    /** The cache's part in forwarding after {@code lookup}; {@code leader}: this exchange's ticket for a collapsed fetch, or null. */
     private CacheFill fill(CacheRequest request, HttpCache.Lookup lookup, boolean store, Collapser.Leader<CollapsedResponse> leader) {
-        BooleanSupplier followersWaiting = leader == null ? () -> false : () -> collapser.followers(request.key()) > 0;
-        return new CacheFill(cache, request, responder, lookup, store, leader, followersWaiting, sharedDir, quickAbort);
+        return new CacheFill(cache, request, responder, lookup, store, leader, sharedDir, quickAbort);
     }
 
     /**
      * A collapsed follower: streams the leader's response if it may be shared and suits this request
      * (Vary, §4.1; freshness requirements of the request, §5.2.1), otherwise looks up or fetches again
-     * without collapsing. A leader that could not reach the origin fails its followers the same way.
+     * without collapsing (after the leader's 304, a hit on the refreshed response). When the origin failed
+     * the leader, a follower that missed gets the same error page; one holding a stale response answers with
+     * it where stale-if-error allows (RFC 5861 §4), and otherwise tries for itself.
+     *
+     * @param lookup this request's own lookup: a miss, or the stale response it would have validated
      */
-    private void follow(HttpServerExchange exchange, CacheRequest request, boolean store,
+    private void follow(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
                         Collapser.Follower<CollapsedResponse> follower) throws Exception {
+        boolean stale = lookup.decision().outcome() == CacheDecision.Outcome.STALE_NEEDS_REVALIDATION;
         CollapsedResponse leaders;
         try {
             leaders = follower.await();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof FailureException failure) {
+            if (!(e.getCause() instanceof FailureException failure)) {
+                leaders = CollapsedResponse.UNSHARED;
+            } else if (!stale) {
                 errors.respond(exchange, failure.failure(), failure.getMessage());
                 return;
+            } else {
+                leaders = CacheFill.isError(failure.failure().status()) ? CollapsedResponse.ORIGIN_ERROR : CollapsedResponse.UNSHARED;
             }
-            leaders = CollapsedResponse.UNSHARED;
         }
+        if (leaders.originError() && stale && answeredStale(exchange, request, lookup, store)) return;
         if (leaders.shared()) {
             CacheDecision decision = cache.policy().decide(request, leaders.entry(), cache.now(), background != null);
             Optional<InputStream> body = decision.outcome() == CacheDecision.Outcome.HIT ? leaders.body().newReader() : Optional.empty();
@@ -214,7 +249,17 @@ final class CacheHandler implements HttpHandler {
                 return;
             }
         }
-        answer(exchange, request, store, false); // the leader is done: most likely a hit now
+        answer(exchange, request, store, true); // the leader is done: most likely a hit now
+    }
+
+    /** The leader's revalidation failed: this follower's stale response answers if its stale-if-error allows; true if it did. */
+    private boolean answeredStale(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup stale, boolean store)
+            throws IOException {
+        try (CacheFill own = fill(request, stale, store, null)) {
+            if (!own.answeredStale(exchange)) return false;
+        }
+        Exchanges.record(exchange).setHierarchy("HIER_NONE"); // the leader asked the origin, not this exchange
+        return true;
     }
 
     private void forward(HttpServerExchange exchange, CacheFill fill) throws Exception {

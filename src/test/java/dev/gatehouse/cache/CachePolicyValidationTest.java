@@ -161,6 +161,38 @@ class CachePolicyValidationTest {
         assertEquals(expected.stream().map(CacheKey::of).toList(), keys, rule);
     }
 
+    static Stream<Arguments> collapsibleRevalidations() {
+        CacheHeaders maxAge60 = h("Cache-Control", "max-age=60", "ETag", "\"v1\"");
+        return Stream.of(
+                Arguments.of("a plain GET shares a revalidation", "GET", NONE, maxAge60, true),
+                Arguments.of("§4.3.2 the client's own validators are answered from the refreshed response", "GET",
+                        h("If-None-Match", "\"v0\"", "If-Modified-Since", date(-60)), maxAge60, true),
+                Arguments.of("§5.2.1.1 a max-age the refreshed response meets", "GET", h("Cache-Control", "max-age=30"), maxAge60, true),
+                Arguments.of("§5.2.2.2 must-revalidate: a validated response serves the others", "GET", NONE,
+                        h("Cache-Control", "max-age=60, must-revalidate", "ETag", "\"v1\""), true),
+                Arguments.of("HEAD has no body to share", "HEAD", NONE, maxAge60, false),
+                Arguments.of("RFC 9110 §14.2 Range is answered for this client", "GET", h("Range", "bytes=0-9"), maxAge60, false),
+                Arguments.of("RFC 9110 §13.1.5 If-Range", "GET", h("If-Range", "\"v1\""), maxAge60, false),
+                Arguments.of("RFC 9110 §13.1.1 If-Match", "GET", h("If-Match", "\"v1\""), maxAge60, false),
+                Arguments.of("RFC 9110 §13.1.4 If-Unmodified-Since", "GET", h("If-Unmodified-Since", date(-60)), maxAge60, false),
+                Arguments.of("§5.2.1.4 no-cache asks for its own validation", "GET", h("Cache-Control", "no-cache"), maxAge60, false),
+                Arguments.of("RFC 7234 §5.4 Pragma: no-cache without Cache-Control", "GET", h("Pragma", "no-cache"), maxAge60, false),
+                Arguments.of("Pragma is ignored beside Cache-Control", "GET", h("Pragma", "no-cache", "Cache-Control", "max-age=30"), maxAge60, true),
+                Arguments.of("§5.2.1.1 max-age=0, a browser's reload", "GET", h("Cache-Control", "max-age=0"), maxAge60, false),
+                Arguments.of("§5.2.1.1 an invalid max-age counts as 0", "GET", h("Cache-Control", "max-age=soon"), maxAge60, false),
+                Arguments.of("§5.2.2.4 a stored no-cache response is validated for every request", "GET", NONE,
+                        h("Cache-Control", "max-age=60, no-cache", "ETag", "\"v1\""), false),
+                Arguments.of("§4.2.1 a stored response without a freshness lifetime likewise", "GET", NONE,
+                        h("Cache-Control", "max-age=0", "ETag", "\"v1\""), false));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("collapsibleRevalidations")
+    void sharesARevalidationOnlyWhereTheValidatedResponseServesEveryWaitingRequest(
+            String rule, String method, CacheHeaders request, CacheHeaders storedHeaders, boolean collapsible) {
+        assertEquals(collapsible, POLICY.mayCollapseRevalidation(CacheRequest.of(method, URI, request), stored(storedHeaders)), rule);
+    }
+
     @Test
     void namesTheResultOfARevalidation() {
         assertEquals(ResultCode.TCP_REFRESH_MODIFIED, POLICY.afterRevalidation(200));

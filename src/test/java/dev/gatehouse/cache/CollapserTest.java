@@ -121,6 +121,22 @@ class CollapserTest {
     }
 
     @Test
+    void aLeaderCountsItsFollowersAndANewFlightStartsAtNone() throws Exception {
+        Collapser.Leader<String> leader = (Collapser.Leader<String>) collapser.join(KEY);
+        assertEquals(0, leader.followers());
+        Collapser.Follower<String> follower = (Collapser.Follower<String>) collapser.join(KEY);
+        collapser.join(KEY);
+        assertEquals(2, leader.followers());
+
+        leader.publish("refreshed");
+        assertEquals("refreshed", follower.await());
+        leader.close();
+        try (Collapser.Leader<String> next = (Collapser.Leader<String>) collapser.join(KEY)) {
+            assertEquals(0, next.followers(), "the next flight's followers are its own");
+        }
+    }
+
+    @Test
     void differentKeysDoNotWaitForEachOther() throws Exception {
         CyclicBarrier bothRunning = new CyclicBarrier(2);
         try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
