@@ -163,7 +163,7 @@ final class CacheFill implements AutoCloseable {
             }
             return Next.ANSWERED;
         }
-        if (status >= 500 && cache.mayServeStaleOnError(revalidating)) {
+        if (isError(status) && cache.mayServeStaleOnError(revalidating)) { // as for no answer at all
             if (leader != null) leader.publish(CollapsedResponse.ORIGIN_ERROR); // each follower's stale-if-error decides for it
             serveStale(exchange);
             return Next.ANSWERED;
