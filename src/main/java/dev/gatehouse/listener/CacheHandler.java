@@ -232,6 +232,9 @@ final class CacheHandler implements HttpHandler {
             }
         }
         if (leaders.originError() && stale && answeredStale(exchange, request, lookup, store)) return;
+        // A storable error the leader could not replace with stale is still an error for a follower whose own
+        // stale-if-error allows its stale response (RFC 5861 §4): that follower answers with it instead.
+        if (leaders.shared() && stale && CacheFill.isError(leaders.entry().status()) && answeredStale(exchange, request, lookup, store)) return;
         if (leaders.shared()) {
             CacheDecision decision = cache.policy().decide(request, leaders.entry(), cache.now(), background != null);
             Optional<InputStream> body = decision.outcome() == CacheDecision.Outcome.HIT ? leaders.body().newReader() : Optional.empty();

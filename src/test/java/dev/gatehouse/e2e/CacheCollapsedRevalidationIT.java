@@ -203,6 +203,44 @@ class CacheCollapsedRevalidationIT {
     }
 
     /**
+     * The leader's request does not allow stale on error and the origin's 503 may be stored, so the leader gets it
+     * and could share it; the followers' own {@code stale-if-error} allows their stale response, which they get
+     * instead (RFC 5861 §4).
+     */
+    @Test
+    void aStorableErrorTheLeaderGetsIsNotPassedToFollowersWhoseStaleIfErrorAllowsTheStoredResponse() throws Exception {
+        CountDownLatch leaderAsked = new CountDownLatch(1);
+        CountDownLatch followersAsked = new CountDownLatch(1);
+        URI url = storedThenStale("/fails-storably", "max-age=60", () -> {
+            leaderAsked.countDown();
+            try {
+                followersAsked.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new MockResponse.Builder().code(503).addHeader("Cache-Control", "max-age=60").body("down").build();
+        });
+
+        CompletableFuture<HttpResponse<String>> leader = proxy.client().sendAsync(HttpRequest.newBuilder(url).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(leaderAsked.await(10, TimeUnit.SECONDS), "the leader's conditional request reached the origin");
+        List<CompletableFuture<HttpResponse<String>>> followers = new ArrayList<>();
+        for (int i = 1; i < CLIENTS; i++) {
+            followers.add(proxy.client().sendAsync(HttpRequest.newBuilder(url).header("Cache-Control", "stale-if-error=600").build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(1_000); // time for the followers to join the flight (one that comes after it gets the stored 503, fresh)
+        followersAsked.countDown();
+
+        assertEquals(503, leader.join().statusCode());
+        List<HttpResponse<String>> answers = followers.stream().map(CompletableFuture::join).toList();
+        long stale = answers.stream().filter(r -> r.statusCode() == 200 && r.body().equals(STORED)).count();
+        assertTrue(stale > 0, "followers got the leader's 503: " + answers.stream().map(HttpResponse::statusCode).toList());
+        assertTrue(answers.stream().allMatch(r -> r.statusCode() == 200 || r.body().equals("down")));
+        assertEquals(stale, Collections.frequency(concurrentResults(), "TCP_REFRESH_FAIL_OLD"));
+    }
+
+    /**
      * Requests validated for themselves, as before: a client's no-cache or max-age=0 (RFC 9111 §5.2.1.4, §5.2.1.1, a
      * browser's reload), and any request for a response that must be validated on every use (§5.2.2.4, or no
      * freshness lifetime). Each goes upstream at once: the origin answers none until it has them all.
