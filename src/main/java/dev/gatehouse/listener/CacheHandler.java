@@ -231,10 +231,11 @@ final class CacheHandler implements HttpHandler {
                 leaders = CacheFill.isError(failure.failure().status()) ? CollapsedResponse.ORIGIN_ERROR : CollapsedResponse.UNSHARED;
             }
         }
-        if (leaders.originError() && stale && answeredStale(exchange, request, lookup, store)) return;
-        // A storable error the leader could not replace with stale is still an error for a follower whose own
-        // stale-if-error allows its stale response (RFC 5861 §4): that follower answers with it instead.
-        if (leaders.shared() && stale && CacheFill.isError(leaders.entry().status()) && answeredStale(exchange, request, lookup, store)) return;
+        // The leader's revalidation failed: no answer or an error it served stale, or a storable error it could not
+        // (its own request did not allow stale). A follower whose stale-if-error allows its stale response answers
+        // with it (RFC 5861 §4).
+        boolean failed = leaders.originError() || (leaders.shared() && CacheFill.isError(leaders.entry().status()));
+        if (stale && failed && answeredStale(exchange, request, lookup, store)) return;
         if (leaders.shared()) {
             CacheDecision decision = cache.policy().decide(request, leaders.entry(), cache.now(), background != null);
             Optional<InputStream> body = decision.outcome() == CacheDecision.Outcome.HIT ? leaders.body().newReader() : Optional.empty();
