@@ -21,6 +21,7 @@ SCEN = [
     ("hit_1k", "direct_hit_1k", "rps", "req/s", "1 KiB cacheable object, wrk c={conc}"),
     ("hit_1k_c4", "direct_hit_1k_c4", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}"),
     ("hit_1k_c4_paced", "direct_hit_1k_c4_paced", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}, {pace_ms} ms pause before each request"),
+    ("lat_1k_c4", "direct_lat_1k_c4", "rps", "req/s", "1 KiB cacheable object, latprobe c={lowconc}: per-request percentiles, no coordinated-omission correction"),
     ("hit_10m_mbps", "direct_10m_mbps", "mbps", "Mbit/s", "10 MiB cacheable object x {bulk_reps}, one connection"),
     ("hit_100k", "direct_100k", "rps", "req/s", "100 KiB cacheable object, wrk c={conc}"),
 ]
@@ -259,6 +260,15 @@ def main():
     if p99 is not None:
         print(f"| (context) 1 KiB hit p99 at c={cfg.get('lowconc', '?')}, {cfg.get('pace_ms', '?')} ms pause before each "
               f"request | - | {line} | informational: the proxy's latency when the box is not saturated |")
+    lat = {p: data.get(("lat_1k_c4" if p != "direct" else "direct_lat_1k_c4", p), {}).values()
+           for p in ["gatehouse", "squid", "ats", "direct"]}
+    if lat["gatehouse"]:
+        def both(p):
+            return (f"{p} {fmt(med([num(d.get('p99_ms')) for d in lat[p]]), 2)} / "
+                    f"{fmt(med([num(d.get('wrk_p99_ms')) for d in lat[p]]), 2)} ms")
+        print(f"| (context) 1 KiB hit p99 at c={cfg.get('lowconc', '?')} by latprobe: per request / after wrk's "
+              f"coordinated-omission correction of the same samples | - | {', '.join(both(p) for p in lat if lat[p])} "
+              "| informational: wrk's p99 (the target's) counts stall time; the per-request p99 ranks requests |")
     def cpu_us(p):
         return med([num(d.get("proxy_cpu_pct")) / 100 / num(d["rps"]) * 1e6 for d in data.get(("miss_1k", p), {}).values()
                     if num(d.get("proxy_cpu_pct")) is not None and num(d.get("rps"))])
