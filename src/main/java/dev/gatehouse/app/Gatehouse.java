@@ -8,6 +8,7 @@ import dev.gatehouse.admin.TrafficStats;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CachePolicy;
+import dev.gatehouse.cache.HeuristicRule;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.PendingStore;
 import dev.gatehouse.cache.TieredStore;
@@ -166,7 +167,10 @@ public final class Gatehouse implements AutoCloseable {
         });
         PendingStore disk = new PendingStore(opening);
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
-        CachePolicy policy = CachePolicy.withHeuristic(c.heuristicFraction(), c.heuristicCap().toMillis());
+        List<HeuristicRule> rules = c.refreshRules().stream()
+                .map(r -> new HeuristicRule(r.compiledPattern(), r.min().toMillis(), r.percent() / 100, r.max().toMillis()))
+                .toList();
+        CachePolicy policy = CachePolicy.withHeuristic(rules, c.heuristicFraction(), c.heuristicCap().toMillis());
         return new Cache(new HttpCache(policy, new TieredStore(memory, disk, c.memoryObjectBytes(),
                 Math.min(c.memoryObjectBytes(), WRITE_THROUGH_MAX_BYTES)), clock, c.maxVariants()), memory, disk);
     }

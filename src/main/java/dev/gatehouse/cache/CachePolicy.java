@@ -36,8 +36,8 @@ public final class CachePolicy {
 
     private final Freshness freshness;
 
-    private CachePolicy(double heuristicFraction, long heuristicCapMillis) {
-        this.freshness = new Freshness(heuristicFraction, heuristicCapMillis);
+    private CachePolicy(Freshness freshness) {
+        this.freshness = freshness;
     }
 
     /**
@@ -45,11 +45,17 @@ public final class CachePolicy {
      * Last-Modified, at most {@code capMillis}.
      */
     public static CachePolicy withHeuristic(double fraction, long capMillis) {
-        if (!(fraction >= 0 && fraction <= 1) || capMillis < 0) {
-            throw new IllegalArgumentException("heuristic fraction must be within [0, 1] and the cap not negative, got "
-                    + fraction + " and " + capMillis + " ms");
-        }
-        return new CachePolicy(fraction, capMillis);
+        return withHeuristic(List.of(), fraction, capMillis);
+    }
+
+    /**
+     * A policy whose heuristic freshness (§4.2.2) comes from the first of {@code rules} that matches the URL,
+     * and otherwise is {@code fraction} of the time since Last-Modified, at most {@code capMillis}.
+     *
+     * @throws IllegalArgumentException if the fraction is outside [0, 1] or the cap negative
+     */
+    public static CachePolicy withHeuristic(List<HeuristicRule> rules, double fraction, long capMillis) {
+        return new CachePolicy(new Freshness(rules, HeuristicRule.everyUrl(fraction, capMillis)));
     }
 
     /** The usual heuristic: 10% of the time since Last-Modified (§4.2.2), at most one day. */
@@ -121,7 +127,7 @@ public final class CachePolicy {
         }
         String secondaryKey = SecondaryKey.of(response, request.headers()).orElseThrow();
         CacheEntry entry = new CacheEntry(status, StoredFields.strip(response), requestTimeMillis, responseTimeMillis, secondaryKey);
-        if (freshness.lifetimeMillis(entry) == 0 && !Validation.hasValidator(entry)) {
+        if (freshness.lifetimeMillis(request.key(), entry) == 0 && !Validation.hasValidator(entry)) {
             return Optional.empty();
         }
         return Optional.of(entry);
@@ -167,7 +173,7 @@ public final class CachePolicy {
         }
         long age = Freshness.currentAgeMillis(stored, nowMillis);
         long ageSeconds = ageSeconds(age);
-        long lifetime = freshness.lifetimeMillis(stored);
+        long lifetime = freshness.lifetimeMillis(request.key(), stored);
         CacheControl responseCc = CacheControl.of(stored.headers());
 
         if (clientNoCache(request, requestCc)) {
@@ -244,9 +250,9 @@ public final class CachePolicy {
         return Math.min(ageMillis / 1000, CacheControl.MAX_DELTA_SECONDS);
     }
 
-    /** The freshness lifetime of {@code stored} in milliseconds (§4.2.1, §4.2.2). */
-    public long freshnessLifetimeMillis(CacheEntry stored) {
-        return freshness.lifetimeMillis(stored);
+    /** The freshness lifetime in milliseconds (§4.2.1, §4.2.2) of {@code stored}, stored under {@code key}. */
+    public long freshnessLifetimeMillis(CacheKey key, CacheEntry stored) {
+        return freshness.lifetimeMillis(key, stored);
     }
 
     /** The current age of {@code stored} in milliseconds (§4.2.3). */
@@ -306,7 +312,7 @@ public final class CachePolicy {
         }
         long window = Math.max(responseCc.seconds("stale-if-error").orElse(-1),
                 CacheControl.of(request.headers()).seconds("stale-if-error").orElse(-1));
-        long staleness = Freshness.currentAgeMillis(stored, nowMillis) - freshness.lifetimeMillis(stored);
+        long staleness = Freshness.currentAgeMillis(stored, nowMillis) - freshness.lifetimeMillis(request.key(), stored);
         return staleness <= window * 1000;
     }
 
@@ -339,7 +345,7 @@ public final class CachePolicy {
         CacheControl requestCc = CacheControl.of(headers);
         boolean maxAgeZero = requestCc.has("max-age") && requestCc.seconds("max-age").orElse(0) == 0; // invalid counts as 0
         return !clientNoCache(request, requestCc) && !maxAgeZero
-                && !CacheControl.of(stored.headers()).has("no-cache") && freshness.lifetimeMillis(stored) > 0;
+                && !CacheControl.of(stored.headers()).has("no-cache") && freshness.lifetimeMillis(request.key(), stored) > 0;
     }
 
     // ---- invalidating (§4.4) ----

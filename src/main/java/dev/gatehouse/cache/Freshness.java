@@ -12,12 +12,14 @@ final class Freshness {
     /** Status codes that are heuristically cacheable (RFC 9110 §15.1). */
     static final Set<Integer> HEURISTICALLY_CACHEABLE = Set.of(200, 203, 204, 206, 300, 301, 308, 404, 405, 410, 414, 501);
 
-    private final double heuristicFraction;
-    private final long heuristicCapMillis;
+    /** Tried in order for a response without explicit expiration; the first whose pattern matches applies. */
+    private final List<HeuristicRule> rules;
+    /** The rule when none of {@link #rules} matches. */
+    private final HeuristicRule otherwise;
 
-    Freshness(double heuristicFraction, long heuristicCapMillis) {
-        this.heuristicFraction = heuristicFraction;
-        this.heuristicCapMillis = heuristicCapMillis;
+    Freshness(List<HeuristicRule> rules, HeuristicRule otherwise) {
+        this.rules = List.copyOf(rules);
+        this.otherwise = otherwise;
     }
 
     /** Whether the response carries an explicit expiration time (RFC 9111 §4.2.1). */
@@ -25,8 +27,11 @@ final class Freshness {
         return cc.has("s-maxage") || cc.has("max-age") || headers.has("Expires");
     }
 
-    /** The freshness lifetime in milliseconds (RFC 9111 §4.2.1, heuristics §4.2.2); 0 means stale on arrival. */
-    long lifetimeMillis(CacheEntry entry) {
+    /**
+     * The freshness lifetime in milliseconds (RFC 9111 §4.2.1, heuristics §4.2.2) of {@code entry}, stored
+     * under {@code key} (the URL a heuristic rule is chosen by); 0 means stale on arrival.
+     */
+    long lifetimeMillis(CacheKey key, CacheEntry entry) {
         CacheHeaders headers = entry.headers();
         CacheControl cc = CacheControl.of(headers);
         // §4.2.1: a shared cache uses s-maxage first, then max-age, then Expires − Date. Invalid or
@@ -46,26 +51,29 @@ final class Freshness {
             }
             return Math.max(0, expiresAt.getAsLong() - dateValue(entry));
         }
-        return heuristicLifetimeMillis(entry, cc);
+        return heuristicLifetimeMillis(key, entry, cc);
     }
 
     /**
-     * §4.2.2: without explicit expiration, a fraction of the time since Last-Modified, capped, for
-     * heuristically cacheable statuses or responses marked public (§3).
+     * §4.2.2: without explicit expiration, only for heuristically cacheable statuses or responses marked
+     * public (§3), the first rule matching the URL decides, from the time since Last-Modified.
      */
-    private long heuristicLifetimeMillis(CacheEntry entry, CacheControl cc) {
+    private long heuristicLifetimeMillis(CacheKey key, CacheEntry entry, CacheControl cc) {
         if (!HEURISTICALLY_CACHEABLE.contains(entry.status()) && !cc.has("public")) {
             return 0;
         }
         OptionalLong lastModified = HttpDate.parse(entry.headers().first("Last-Modified"));
-        if (lastModified.isEmpty()) {
-            return 0;
+        long sinceModified = lastModified.isEmpty() ? 0 : dateValue(entry) - lastModified.getAsLong();
+        return ruleFor(key).lifetimeMillis(sinceModified);
+    }
+
+    private HeuristicRule ruleFor(CacheKey key) {
+        for (HeuristicRule rule : rules) {
+            if (rule.matches(key)) {
+                return rule;
+            }
         }
-        long sinceModified = dateValue(entry) - lastModified.getAsLong();
-        if (sinceModified <= 0) {
-            return 0;
-        }
-        return Math.min(heuristicCapMillis, (long) (sinceModified * heuristicFraction));
+        return otherwise;
     }
 
     /** The current age in milliseconds (RFC 9111 §4.2.3), never negative. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -113,6 +114,12 @@ public final class ConfigLoader {
                 }
             } else {
                 JavaType javaType = mapper.getTypeFactory().constructType(c.getGenericType());
+                if (javaType.isCollectionLikeType() && javaType.getContentType().getRawClass().isRecord()) {
+                    if (!checkListShape(field.getValue(), javaType.getContentType().getRawClass(), childPointer, problems)) {
+                        it.remove();
+                    }
+                    continue;
+                }
                 try {
                     mapper.treeToValue(field.getValue(), javaType);
                 } catch (JsonProcessingException | IllegalArgumentException e) {
@@ -124,12 +131,45 @@ public final class ConfigLoader {
         }
     }
 
+    /**
+     * Checks a list of objects (e.g. {@code cache.refreshRules}) element by element: each must be an object with
+     * known keys of the right types and every key marked {@code @JsonProperty(required = true)}. Returns false if
+     * anything is wrong; the caller then drops the whole list, so the values left to validate never sit at
+     * indices other than the ones the file shows.
+     */
+    private boolean checkListShape(JsonNode list, Class<?> elementType, String pointer, Problems problems) {
+        if (!list.isArray()) {
+            problems.add(pointer, "must be a list of objects");
+            return false;
+        }
+        List<String> required = Arrays.stream(elementType.getRecordComponents())
+                .filter(c -> c.getAccessor().isAnnotationPresent(JsonProperty.class) && c.getAccessor().getAnnotation(JsonProperty.class).required())
+                .map(RecordComponent::getName).toList();
+        int before = problems.size();
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode element = list.get(i);
+            String elementPointer = pointer + "/" + i;
+            if (!element.isObject()) {
+                problems.add(elementPointer, "must be an object");
+                continue;
+            }
+            for (String key : required) {
+                if (!element.hasNonNull(key)) {
+                    problems.add(elementPointer + "/" + key, "missing; each entry needs " + String.join(", ", required));
+                }
+            }
+            checkShape(element, elementType, elementPointer, problems);
+        }
+        return problems.size() == before;
+    }
+
     private static String describe(JavaType t) {
         if (t.getRawClass() == Duration.class) return "a duration such as \"30s\"";
         if (t.isCollectionLikeType()) return "a list of " + describe(t.getContentType());
         if (t.getRawClass() == String.class) return "a string";
         if (t.getRawClass() == boolean.class) return "true or false";
         if (t.getRawClass() == int.class || t.getRawClass() == Integer.class || t.getRawClass() == long.class) return "a whole number";
+        if (t.getRawClass() == double.class) return "a number";
         return t.getRawClass().getSimpleName();
     }
 

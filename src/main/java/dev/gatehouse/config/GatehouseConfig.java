@@ -1,8 +1,13 @@
 package dev.gatehouse.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.gatehouse.http.AddressRange;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The whole main configuration, as one immutable snapshot. Every key is documented in
@@ -140,6 +145,9 @@ public record GatehouseConfig(
      * @param heuristicFraction heuristic freshness (RFC 9111 §4.2.2): this fraction of the time since
      *                          Last-Modified, for responses without explicit freshness
      * @param heuristicCap      the longest heuristic freshness lifetime
+     * @param refreshRules      heuristic freshness by URL, Squid's {@code refresh_pattern}: the first rule whose
+     *                          pattern matches decides; {@code heuristicFraction} and {@code heuristicCap} apply
+     *                          where none does
      * @param xCacheHeader      add {@code X-Cache: HIT|MISS from <via pseudonym>} to responses
      * @param purgeClients      client networks (CIDR) whose {@code PURGE} requests are honoured
      * @param rangeFillMaxBytes after a {@code Range} miss, fetch and store the whole object in the
@@ -149,8 +157,33 @@ public record GatehouseConfig(
      * @param quickAbort        when a miss whose client went away is still read to its end and stored
      */
     public record Cache(boolean enabled, long memoryBytes, long memoryObjectBytes, long diskBytes, long maxObjectBytes,
-                        long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, boolean xCacheHeader,
-                        List<String> purgeClients, long rangeFillMaxBytes, int maxVariants, QuickAbort quickAbort) {}
+                        long minFreeDiskBytes, double heuristicFraction, Duration heuristicCap, List<RefreshRule> refreshRules,
+                        boolean xCacheHeader, List<String> purgeClients, long rangeFillMaxBytes, int maxVariants,
+                        QuickAbort quickAbort) {}
+
+    /**
+     * Squid's {@code refresh_pattern [-i] regex min percent max}, without its options (the README says why): a
+     * response without explicit expiration (RFC 9111 §4.2.2) whose URL {@code pattern} finds is fresh for
+     * {@code percent} of the time between its Date and Last-Modified, at most {@code max}, and for {@code min}
+     * when it has no Last-Modified (before its Date). Every key but {@code caseInsensitive} is required.
+     *
+     * @param pattern         Java regular expression, found anywhere in the absolute URL (lower-case scheme and
+     *                        host, no default port, no fragment: the cache key)
+     * @param caseInsensitive match ignoring case (Squid's {@code -i}); false when absent
+     * @param min             the heuristic lifetime of a response without Last-Modified
+     * @param percent         share of the time since Last-Modified, 0 to 100
+     * @param max             the longest heuristic lifetime, not below {@code min}
+     */
+    public record RefreshRule(@JsonProperty(required = true) String pattern,
+                              @JsonSetter(nulls = Nulls.AS_EMPTY) boolean caseInsensitive,
+                              @JsonProperty(required = true) Duration min,
+                              @JsonProperty(required = true) double percent,
+                              @JsonProperty(required = true) Duration max) {
+        /** The pattern, compiled anew: by validation, and once when the cache is built (never per request). */
+        public Pattern compiledPattern() {
+            return Pattern.compile(pattern, caseInsensitive ? Pattern.CASE_INSENSITIVE : 0);
+        }
+    }
 
     /**
      * Squid's {@code quick_abort_*}: a miss whose client went away mid-body is read on and stored when fewer than
@@ -293,6 +326,7 @@ public record GatehouseConfig(
             p.add("/cache/heuristicFraction", "must be between 0 and 1 (0.1 is usual), got " + cache.heuristicFraction());
         }
         if (cache.heuristicCap().isNegative()) p.add("/cache/heuristicCap", "must not be negative, got " + cache.heuristicCap());
+        validateRefreshRules(p);
         for (int i = 0; i < cache.purgeClients().size(); i++) {
             String cidr = cache.purgeClients().get(i);
             p.check("/cache/purgeClients/" + i, () -> AddressRange.parse(cidr));
@@ -300,6 +334,26 @@ public record GatehouseConfig(
         validateAuth(p);
         validateTls(p);
         positive(p, "/shutdownTimeout", shutdownTimeout);
+    }
+
+    /** Negative durations cannot be written (the duration format has no sign), so min and max are 0 or more. */
+    private void validateRefreshRules(Problems p) {
+        for (int i = 0; i < cache.refreshRules().size(); i++) {
+            RefreshRule rule = cache.refreshRules().get(i);
+            String at = "/cache/refreshRules/" + i;
+            try {
+                rule.compiledPattern();
+            } catch (PatternSyntaxException e) {
+                p.add(at + "/pattern", "invalid regex: " + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : "")
+                        + " in '" + rule.pattern() + "'");
+            }
+            if (!(rule.percent() >= 0 && rule.percent() <= 100)) {
+                p.add(at + "/percent", "must be between 0 and 100, got " + rule.percent());
+            }
+            if (rule.min().compareTo(rule.max()) > 0) {
+                p.add(at + "/max", "must not be shorter than min (" + rule.min() + "), got " + rule.max());
+            }
+        }
     }
 
     private void validateAuth(Problems p) {

@@ -27,4 +27,6 @@ public final class Problems {
     List<String[]> entries() { return entries; }
 
     boolean isEmpty() { return entries.isEmpty(); }
+
+    int size() { return entries.size(); }
 }

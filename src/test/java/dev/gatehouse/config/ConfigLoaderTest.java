@@ -1,6 +1,7 @@
 package dev.gatehouse.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,8 +12,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class ConfigLoaderTest {
@@ -20,7 +23,8 @@ class ConfigLoaderTest {
 
     /** Golden files in the manner of Squid's test-suite/squidconf: each bad-*.json beside the exact report. */
     @ParameterizedTest
-    @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache"})
+    @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache", "bad-refresh-rules",
+            "bad-refresh-rules-shape"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
@@ -44,6 +48,44 @@ class ConfigLoaderTest {
     void shippedEtcConfigIsValidAndEqualToTheEmbeddedDefaults() throws ConfigException {
         Path etc = Path.of(System.getProperty("gatehouse.repo", "."), "etc", "gatehouse.json");
         assertEquals(loader.load("t", "{}", Map.of()), loader.load(etc, Map.of()));
+    }
+
+    @Test
+    void refreshRulesReplaceTheShippedOnesAndMatchCaseSensitivelyUnlessAsked() throws ConfigException {
+        GatehouseConfig c = loader.load("t", """
+                {"cache": {"refreshRules": [{"pattern": "\\\\.deb$", "min": "1h", "percent": 12.5, "max": "2d"}]}}""", Map.of());
+        assertEquals(List.of(new GatehouseConfig.RefreshRule("\\.deb$", false, Duration.ofHours(1), 12.5, Duration.ofDays(2))),
+                c.cache().refreshRules());
+        assertTrue(c.cache().refreshRules().get(0).compiledPattern().matcher("http://a/x.deb").find());
+        assertFalse(c.cache().refreshRules().get(0).compiledPattern().matcher("http://a/x.DEB").find());
+        assertEquals(List.of(), loader.load("t", "{\"cache\": {\"refreshRules\": []}}", Map.of()).cache().refreshRules());
+    }
+
+    @Test
+    void refreshRulesMustBeAList() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load("t", "{\"cache\": {\"refreshRules\": {\"pattern\": \".\"}}}", Map.of()));
+        assertEquals(List.of("t:1:28: /cache/refreshRules: must be a list of objects"), e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    /** The shipped rules: package indexes are revalidated on every use, packages and installers kept longer, the rest falls through. */
+    @ParameterizedTest
+    @CsvSource({
+            "http://deb.debian.org/debian/dists/bookworm/InRelease, 0",
+            "http://deb.debian.org/debian/dists/bookworm/Release.gpg, 0",
+            "http://deb.debian.org/debian/dists/bookworm/main/binary-amd64/Packages.xz, 0",
+            "http://mirror.example/rocky/9/BaseOS/x86_64/os/repodata/repomd.xml, 0",
+            "http://deb.debian.org/debian/pool/main/h/hello/hello_2.10-3_amd64.deb, 1",
+            "http://mirror.example/rocky/9/BaseOS/x86_64/os/Packages/b/bash-5.1.8-9.el9.x86_64.rpm, 1",
+            "http://download.example/tools/Setup.EXE, 1",
+            "http://download.example/src/tool-1.2.tar.xz, 1",
+            "http://www.example/index.html, -1",
+            "http://www.example/Packages/, -1",
+            "http://www.example/download?file=setup, -1"})
+    void theShippedRefreshRulesNameTheUrlsTheyAreFor(String url, int expectedRule) throws ConfigException {
+        List<GatehouseConfig.RefreshRule> rules = loader.load("t", "{}", Map.of()).cache().refreshRules();
+        int first = IntStream.range(0, rules.size()).filter(i -> rules.get(i).compiledPattern().matcher(url).find()).findFirst().orElse(-1);
+        assertEquals(expectedRule, first, url);
     }
 
     @Test

@@ -66,15 +66,9 @@ class CacheIT extends MockOriginCase {
         });
     }
 
-    /**
-     * The result codes of the first {@code n} requests, in the order they arrived (the id's counter): records are
-     * written when an access ends, so a hit answered on the IO thread can be written before the record of the
-     * request just before it, whose worker thread is still letting go of it.
-     */
+    /** The result codes of the first {@code n} requests, in the order they arrived. */
     private List<String> results(int n) {
-        return proxy.awaitRecords(n).stream()
-                .sorted(java.util.Comparator.comparingLong(r -> Long.parseLong(r.get("requestId").asText().substring(6), 36)))
-                .map(r -> r.get("result").asText()).toList();
+        return proxy.resultsInArrivalOrder(n);
     }
 
     private RecordedRequest taken() throws InterruptedException {

@@ -179,6 +179,17 @@ final class GatehouseFixture implements AutoCloseable {
         return r;
     }
 
+    /**
+     * The result codes of the first {@code n} records, in the order their requests arrived (the request id's
+     * counter): records are written when an access ends, so a hit answered on the IO thread can be written before
+     * the record of the request just before it, whose worker thread is still letting go of it.
+     */
+    List<String> resultsInArrivalOrder(int n) {
+        return awaitRecords(n).stream()
+                .sorted(Comparator.comparingLong(r -> Long.parseLong(r.get("requestId").asText().substring(6), 36)))
+                .map(r -> r.get("result").asText()).toList();
+    }
+
     /** Waits (bounded) for the single record the test produced and checks that it is the only one. */
     JsonNode awaitOnlyRecord() {
         List<JsonNode> r = awaitRecords(1);
