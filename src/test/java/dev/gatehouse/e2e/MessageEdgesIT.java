@@ -1,0 +1,188 @@
+package dev.gatehouse.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The edges of HTTP/1.1 message framing through the proxy (RFC 9112 §6.3, RFC 9110 §6.4.1, §15.2): an origin
+ * on a raw socket sends each odd but possible response byte for byte, and the test checks what the client
+ * got, what a reused origin connection carries next, what the cache kept and what the audit log says.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class MessageEdgesIT {
+    private GatehouseFixture proxy;
+    private RawOrigin origin;
+
+    @AfterEach
+    void stop() throws IOException {
+        if (proxy != null) proxy.close();
+        if (origin != null) origin.close();
+    }
+
+    /**
+     * An origin that answers the requests on each connection, in order of arrival over all connections, with
+     * {@code answers} (raw bytes), posting "connection index: request line" for each request; after the last
+     * answer it answers "HTTP/1.1 200 OK" with body "fresh" (the request that must not see leftovers).
+     */
+    private void originAnswering(String... answers) throws IOException {
+        BlockingQueue<String> queue = new LinkedBlockingQueue<>(List.of(answers));
+        origin = new RawOrigin((s, index, o) -> {
+            InputStream in = s.getInputStream();
+            List<String> head;
+            while ((head = RawOrigin.readHead(in)) != null) {
+                o.post(index + ": " + head.getFirst());
+                String length = RawOrigin.field(head, "Content-Length");
+                if (length != null) in.readNBytes(Integer.parseInt(length));
+                String answer = queue.poll();
+                RawOrigin.write(s, answer != null ? answer : "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nfresh");
+            }
+        });
+        proxy = GatehouseFixture.start();
+    }
+
+    private String request(String method, String path) {
+        return method + " " + origin.url(path) + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\n\r\n";
+    }
+
+    /** Two requests on one client connection (so on one pooled origin connection if the proxy reuses it). */
+    private RawConnection.Response[] twoRequests(String firstMethod) throws IOException {
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            RawConnection.Response first = c.send(request(firstMethod, "/first")).readResponse("HEAD".equals(firstMethod));
+            RawConnection.Response second = c.send(request("GET", "/second")).readResponse();
+            return new RawConnection.Response[] {first, second};
+        }
+    }
+
+    private static final String SMUGGLED = "HTTP/1.1 200 OK\r\nContent-Length: 8\r\n\r\nsmuggled";
+
+    @Test
+    void bytesBeyondContentLengthAreNeitherForwardedNorReadAsTheNextResponse() throws Exception {
+        originAnswering("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello" + SMUGGLED);
+
+        RawConnection.Response[] r = twoRequests("GET");
+
+        assertEquals("hello", r[0].text());
+        assertEquals("fresh", r[1].text(), "the extra bytes must not answer the next request");
+    }
+
+    /** RFC 9110 §6.4.1: no content in a response to HEAD, nor in a 204 or 304; an origin sends one all the same. */
+    static Stream<Arguments> bodiesWhereNoneMayBe() {
+        return Stream.of(
+                Arguments.of("HEAD", "HTTP/1.1 200 OK\r\nContent-Length: " + SMUGGLED.length() + "\r\n\r\n" + SMUGGLED, 200),
+                Arguments.of("GET", "HTTP/1.1 204 No Content\r\n\r\n" + SMUGGLED, 204),
+                Arguments.of("GET", "HTTP/1.1 304 Not Modified\r\nETag: \"v\"\r\n\r\n" + SMUGGLED, 304));
+    }
+
+    @ParameterizedTest(name = "{0} answered {2}")
+    @MethodSource("bodiesWhereNoneMayBe")
+    void aBodyWhereNoneMayBeIsNotReadAsTheNextResponse(String method, String answer, int status) throws Exception {
+        originAnswering(answer);
+
+        RawConnection.Response[] r = twoRequests(method);
+
+        assertEquals(status, r[0].status());
+        assertEquals("fresh", r[1].text(), "the body the origin wrongly sent must not answer the next request");
+    }
+
+    @Test
+    void twoDifferentContentLengthsAre502() throws Exception {
+        originAnswering("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!");
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/x"));
+
+        assertEquals(502, r.status());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals("malformed_response", record.get("error").asText(), record::toString);
+    }
+
+    @Test
+    void chunkExtensionsAndTrailersAreConsumedAndTheConnectionReused() throws Exception {
+        originAnswering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-Sum\r\n\r\n"
+                + "3;name=value;q=\"a b\"\r\nhel\r\n2\r\nlo\r\n0;last\r\nX-Sum: 5\r\n\r\n");
+
+        RawConnection.Response[] r = twoRequests("GET");
+
+        assertEquals("hello", r[0].text());
+        assertTrue(r[0].complete());
+        assertEquals("fresh", r[1].text());
+        assertEquals("0: GET /first HTTP/1.1", origin.nextEvent());
+        assertEquals("0: GET /second HTTP/1.1", origin.nextEvent(), "the connection was reused after the trailers");
+    }
+
+    @Test
+    void interimResponsesAreNotMistakenForTheFinalOne() throws Exception {
+        originAnswering("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: 5\r\n\r\nhello");
+
+        RawConnection.Response first = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/hints"));
+        RawConnection.Response again = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/hints"));
+
+        assertEquals(200, first.status());
+        assertEquals("hello", first.text());
+        assertEquals(200, again.status());
+        assertEquals("hello", again.text());
+        assertEquals(List.of("TCP_MISS", "TCP_MEM_HIT"), proxy.awaitRecords(2).stream().map(n -> n.get("result").asText()).toList());
+    }
+
+    @Test
+    void aChunkedBodyCutBeforeTheLastChunkIsNotStored() throws Exception {
+        origin = new RawOrigin((s, index, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            if (index == 0) {
+                RawOrigin.write(s, "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n");
+            } else {
+                RawOrigin.write(s, "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nContent-Length: 5\r\n\r\nwhole");
+            }
+        });
+        proxy = GatehouseFixture.start();
+
+        RawConnection.Response cut;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            cut = c.send(request("GET", "/cut")).readResponse();
+            assertTrue(c.awaitClosed(), "the client connection is not reused after a cut body");
+        }
+        RawConnection.Response next = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/cut"));
+
+        assertFalse(cut.complete());
+        assertEquals("whole", next.text(), "the cut body was not stored");
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals("TCP_MISS_ABORTED", records.get(0).get("result").asText());
+        assertEquals("upstream_aborted", records.get(0).get("error").asText());
+        assertEquals("TCP_MISS", records.get(1).get("result").asText());
+    }
+
+    @Test
+    void aCloseDelimitedBodyIsForwardedWholeAndStored() throws Exception {
+        origin = new RawOrigin((s, index, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            RawOrigin.write(s, "HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nConnection: close\r\n\r\nuntil the end");
+        });
+        proxy = GatehouseFixture.start();
+
+        RawConnection.Response first = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/close"));
+        RawConnection.Response second = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/close"));
+
+        assertEquals("until the end", first.text());
+        assertEquals("until the end", second.text());
+        assertEquals(1, origin.connections());
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals("TCP_MISS", records.get(0).get("result").asText());
+        assertTrue(records.get(1).get("result").asText().endsWith("HIT"), records.get(1)::toString);
+    }
+}
