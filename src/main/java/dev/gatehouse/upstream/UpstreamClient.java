@@ -188,7 +188,9 @@ public final class UpstreamClient {
             return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address);
         }
         if (!te.isEmpty()) {
-            // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; such a message must not be reused.
+            // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; such a message must not be reused, and
+            // an intermediary that forwards it removes the Content-Length first.
+            if (!cl.isEmpty()) head.headers().remove("Content-Length");
             boolean chunkedLast = lastToken(te).equalsIgnoreCase("chunked");
             if (chunkedLast) {
                 return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && cl.isEmpty()), address);
@@ -197,6 +199,9 @@ public final class UpstreamClient {
         }
         if (!cl.isEmpty()) {
             long length = contentLength(cl);
+            // RFC 9110 §8.6: a list of identical values ("5, 5") is replaced with the one value it stands for.
+            String single = Long.toString(length);
+            if (cl.size() > 1 || !cl.getFirst().equals(single)) head.headers().set("Content-Length", single);
             return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address);
         }
         return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address);
