@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -210,5 +211,39 @@ class MessageEdgesIT {
         List<JsonNode> records = proxy.awaitRecords(2);
         assertEquals("TCP_MISS", records.get(0).get("result").asText());
         assertTrue(records.get(1).get("result").asText().endsWith("HIT"), records.get(1)::toString);
+    }
+
+    /**
+     * Repeated: the second request comes as soon as the client has the page, racing the first fetch's end; it
+     * must not join that failed fetch as a collapsed follower (it was cut off with no response in about one run in ten).
+     */
+    @RepeatedTest(20)
+    void aChunkSizeFollowedByJunkIsMalformedNotALastChunk() throws Exception {
+        originAnswering("HTTP/1.1 200 OK\r\nCache-Control: max-age=600\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n0\r\n\r\n");
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/junk"));
+        RawConnection.Response next = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/junk"));
+
+        // RFC 9112 §7.1: "0x5" is no chunk size. Nothing of the body reached the client, so it gets the page.
+        assertEquals(502, r.status(), r::text);
+        assertTrue(r.text().contains("0x5") || r.text().contains("chunk size"), r::text);
+        assertEquals("fresh", next.text(), "the broken response was not stored");
+        JsonNode record = proxy.awaitRecords(2).getFirst();
+        assertEquals(502, record.get("status").asInt(), record::toString);
+        assertEquals("malformed_response", record.get("error").asText(), record::toString);
+    }
+
+    @Test
+    void aChunkBrokenInTheMiddleOfALargeBodyIsAuditedAsMalformed() throws Exception {
+        String data = "0123456789".repeat(5000);
+        originAnswering("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + Integer.toHexString(data.length()) + "\r\n" + data + "\r\nzz\r\n");
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/mid"));
+
+        assertEquals(200, r.status());
+        assertFalse(r.complete(), "no last chunk may be invented");
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals("TCP_MISS_ABORTED", record.get("result").asText(), record::toString);
+        assertEquals("malformed_response", record.get("error").asText(), record::toString);
     }
 }
