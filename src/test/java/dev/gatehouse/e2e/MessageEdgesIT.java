@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -245,5 +246,25 @@ class MessageEdgesIT {
         JsonNode record = proxy.awaitOnlyRecord();
         assertEquals("TCP_MISS_ABORTED", record.get("result").asText(), record::toString);
         assertEquals("malformed_response", record.get("error").asText(), record::toString);
+    }
+
+    @Test
+    void anIpv6LiteralTargetReachesItsOriginWithTheBracketedHost() throws Exception {
+        origin = new RawOrigin(InetAddress.getByName("::1"), (s, index, o) -> {
+            o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
+            RawOrigin.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6");
+        });
+        proxy = GatehouseFixture.start();
+        String authority = "[::1]:" + origin.port();
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(),
+                "GET http://" + authority + "/six?q=1 HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+
+        assertEquals(200, r.status());
+        assertEquals("v6", r.text());
+        List<String> seen = List.of(origin.nextEvent().split("\n"));
+        assertEquals("GET /six?q=1 HTTP/1.1", seen.getFirst());
+        assertEquals(authority, RawOrigin.field(seen, "Host"));
+        assertEquals("http://" + authority + "/six?q=1", proxy.awaitOnlyRecord().get("url").asText());
     }
 }
