@@ -188,14 +188,14 @@ public final class UpstreamClient {
             return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address);
         }
         if (!te.isEmpty()) {
+            // RFC 9112 §6.1: this proxy decodes chunked only, and once Transfer-Encoding (hop-by-hop) is removed
+            // another coding would reach the client unannounced; such a response is invalid, as Squid has it.
+            if (!onlyChunked(te)) throw new MalformedResponseException("unsupported Transfer-Encoding: " + String.join(", ", te));
             // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; such a message must not be reused, and
             // an intermediary that forwards it removes the Content-Length first.
-            if (!cl.isEmpty()) head.headers().remove("Content-Length");
-            boolean chunkedLast = lastToken(te).equalsIgnoreCase("chunked");
-            if (chunkedLast) {
-                return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && cl.isEmpty()), address);
-            }
-            return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address);
+            boolean withLength = !cl.isEmpty();
+            if (withLength) head.headers().remove("Content-Length");
+            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address);
         }
         if (!cl.isEmpty()) {
             long length = contentLength(cl);
@@ -231,10 +231,9 @@ public final class UpstreamClient {
         return false;
     }
 
-    private static String lastToken(List<String> values) {
-        String last = values.get(values.size() - 1);
-        int comma = last.lastIndexOf(',');
-        return (comma < 0 ? last : last.substring(comma + 1)).strip();
+    /** True if the Transfer-Encoding values name the chunked coding once and nothing else. */
+    private static boolean onlyChunked(List<String> values) {
+        return values.size() == 1 && values.getFirst().strip().equalsIgnoreCase("chunked");
     }
 
     private static String where(InetSocketAddress a) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The edges of HTTP/1.1 message framing through the proxy (RFC 9112 §6.3, RFC 9110 §6.4.1, §15.2): an origin
@@ -245,6 +246,20 @@ class MessageEdgesIT {
         assertFalse(r.complete(), "no last chunk may be invented");
         JsonNode record = proxy.awaitOnlyRecord();
         assertEquals("TCP_MISS_ABORTED", record.get("result").asText(), record::toString);
+        assertEquals("malformed_response", record.get("error").asText(), record::toString);
+    }
+
+    /** RFC 9112 §6.1: a coding besides chunked could not be announced once Transfer-Encoding is removed (Squid: ERR_INVALID_RESP). */
+    @ParameterizedTest(name = "Transfer-Encoding: {0}")
+    @ValueSource(strings = {"gzip, chunked", "gzip", "chunked, chunked"})
+    void aTransferCodingOtherThanChunkedIs502(String codings) throws Exception {
+        originAnswering("HTTP/1.1 200 OK\r\nTransfer-Encoding: " + codings + "\r\n\r\n4\r\nGZIP\r\n0\r\n\r\n");
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(), request("GET", "/coded"));
+
+        assertEquals(502, r.status(), "the coded body must not pass as the representation: " + r.text());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(502, record.get("status").asInt(), record::toString);
         assertEquals("malformed_response", record.get("error").asText(), record::toString);
     }
 
