@@ -114,8 +114,15 @@ public final class UpstreamClient {
             if (request.body() != null) {
                 // Expect: 100-continue was answered by the proxy itself (the listener sends the 100 when the
                 // body is first read), so the body follows the head at once.
-                writeBody(request, c.out);
-                bodySent = true;
+                try {
+                    writeBody(request, c.out);
+                    bodySent = true;
+                } catch (SocketException e) {
+                    // RFC 9112 §9.5: an origin may answer (a 413, a 401) and close without taking the whole body.
+                    // An answer that came before the close is the response, not a failure to reach the origin.
+                    if (!c.hasUnreadBytes()) throw e;
+                    return response(request, readFinalHead(c), c, false);
+                }
             }
             c.out.flush();
             ResponseHead head = readFinalHead(c);
