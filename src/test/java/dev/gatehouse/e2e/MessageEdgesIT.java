@@ -2,6 +2,7 @@ package dev.gatehouse.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -306,6 +307,24 @@ class MessageEdgesIT {
         JsonNode record = proxy.awaitOnlyRecord();
         assertEquals(413, record.get("status").asInt(), record::toString);
         assertTrue(record.get("error").isNull(), record::toString);
+    }
+
+    /**
+     * RFC 9110 §7.6.1: a field named in Connection is removed before forwarding, Content-Length too; the body is
+     * still framed by it as received, and the proxy frames what it sends itself.
+     */
+    @Test
+    void aConnectionOptionNamingContentLengthRemovesTheFieldButNotTheFraming() throws Exception {
+        originAnswering("HTTP/1.1 200 OK\r\nConnection: Content-Length, X-Hop\r\nX-Hop: 1\r\nContent-Length: 5\r\n\r\nhello");
+
+        RawConnection.Response[] r = twoRequests("GET");
+
+        assertEquals("hello", r[0].text());
+        assertTrue(r[0].complete());
+        assertNull(r[0].header("X-Hop"));
+        assertEquals("fresh", r[1].text());
+        assertEquals("0: GET /first HTTP/1.1", origin.nextEvent());
+        assertEquals("0: GET /second HTTP/1.1", origin.nextEvent(), "the origin connection stayed in step");
     }
 
     @Test
