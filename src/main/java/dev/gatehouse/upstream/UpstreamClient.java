@@ -111,6 +111,7 @@ public final class UpstreamClient {
         try {
             c.readTimeout(responseTimeoutMillis);
             writeHead(request, c.out);
+            boolean answeredEarly = false;
             if (request.body() != null) {
                 // Expect: 100-continue was answered by the proxy itself (the listener sends the 100 when the
                 // body is first read), so the body follows the head at once.
@@ -121,10 +122,10 @@ public final class UpstreamClient {
                     // RFC 9112 §9.5: an origin may answer (a 413, a 401) and close without taking the whole body.
                     // An answer that came before the close is the response, not a failure to reach the origin.
                     if (!c.hasUnreadBytes()) throw e;
-                    return response(request, readFinalHead(c), c, false);
+                    answeredEarly = true;
                 }
             }
-            c.out.flush();
+            if (!answeredEarly) c.out.flush();
             ResponseHead head = readFinalHead(c);
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent);
