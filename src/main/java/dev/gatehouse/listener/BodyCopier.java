@@ -11,10 +11,13 @@ import java.io.OutputStream;
 final class BodyCopier {
     private static final int CHUNK = 16 * 1024;
 
-    /** Reading the source failed. */
+    /** Reading the source failed, after {@code copied} bytes had been written. */
     static final class SourceFailed extends Exception {
-        SourceFailed(IOException cause) {
+        final long copied;
+
+        SourceFailed(IOException cause, long copied) {
             super(cause);
+            this.copied = copied;
         }
     }
 
@@ -33,7 +36,7 @@ final class BodyCopier {
             try {
                 n = from.read(buffer);
             } catch (IOException e) {
-                throw new SourceFailed(e);
+                throw new SourceFailed(e, total);
             }
             if (n < 0) return total;
             try {

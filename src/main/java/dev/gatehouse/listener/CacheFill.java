@@ -238,6 +238,15 @@ final class CacheFill implements AutoCloseable {
         }
     }
 
+    /**
+     * The origin's body failed. The fetch stops taking followers now, not when this exchange ends: its client
+     * may already have the error and ask again, and that request must start a fetch of its own rather than
+     * join this failed one and be cut off with it.
+     */
+    void bodyFailed() {
+        if (leader != null) leader.close();
+    }
+
     /** Ends the exchange's part: an unfinished tee is aborted, followers still reading see the end or a failure. */
     @Override
     public void close() {

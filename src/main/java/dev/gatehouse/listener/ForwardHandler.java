@@ -176,12 +176,11 @@ final class ForwardHandler implements HttpHandler {
     private boolean maxForwards(HttpServerExchange exchange, String method, List<Map.Entry<String, String>> headers) {
         String value = exchange.getRequestHeaders().getFirst(MAX_FORWARDS);
         if (value == null) return true;
-        long n;
-        try {
-            n = Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return true; // an invalid value is ignored, as if absent
-        }
+        value = value.trim();
+        // 1*DIGIT: anything else ("-1", "+1") is ignored, as if absent. A value too large to hold is taken as the
+        // largest held, so the forwarded one is still "the lesser of" it and the received value minus one.
+        if (value.isEmpty() || !value.chars().allMatch(ch -> ch >= '0' && ch <= '9')) return true;
+        long n = value.length() > 18 ? Long.MAX_VALUE : Long.parseLong(value);
         if (n > 0) {
             headers.removeIf(h -> h.getKey().equalsIgnoreCase("Max-Forwards"));
             headers.add(Map.entry("Max-Forwards", Long.toString(n - 1)));

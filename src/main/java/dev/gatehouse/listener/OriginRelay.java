@@ -5,6 +5,7 @@ import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
+import dev.gatehouse.upstream.MalformedResponseException;
 import dev.gatehouse.upstream.UpstreamResponse;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -106,16 +107,25 @@ final class OriginRelay {
             if (bytes.length < length) throw new EOFException("origin closed the connection inside the body");
         } catch (IOException e) {
             // Not the stale response (RFC 5861 §4) here: the origin's head is already on the exchange.
-            errorPage(exchange, exchange.getAttachment(CacheFill.KEY), isTimeout(e) ? Failure.UPSTREAM_TIMEOUT : Failure.UPSTREAM_CLOSED,
-                    e.getMessage());
+            bodyFailed(exchange);
+            errorPage(exchange, exchange.getAttachment(CacheFill.KEY), bodyFailure(e), e.getMessage());
             return;
         }
         exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
     }
 
-    /** The HTTP client's stalled body, or a socket read timeout (the FTP data connection). */
-    private static boolean isTimeout(Throwable e) {
-        return e instanceof BodyReadTimeoutException || e instanceof SocketTimeoutException;
+    private static void bodyFailed(HttpServerExchange exchange) {
+        CacheFill fill = exchange.getAttachment(CacheFill.KEY);
+        if (fill != null) fill.bodyFailed();
+    }
+
+    /**
+     * What went wrong inside the origin's body: it stalled (the HTTP client's body timeout, or a socket read
+     * timeout on the FTP data connection), broke its framing (a bad chunk, RFC 9112 §7.1), or ended early.
+     */
+    private static Failure bodyFailure(Throwable e) {
+        if (e instanceof BodyReadTimeoutException || e instanceof SocketTimeoutException) return Failure.UPSTREAM_TIMEOUT;
+        return e instanceof MalformedResponseException ? Failure.MALFORMED_RESPONSE : Failure.UPSTREAM_CLOSED;
     }
 
     /** Streams {@code body} (the origin's, or the cache's tee of it) to the client. */
@@ -133,7 +143,14 @@ final class OriginRelay {
             // The origin died or stalled mid-body: cut the client's response off rather than end it cleanly.
             // What the origin did send goes out first (flush does not end the response): without it a short
             // body still in the output buffer is lost with the header, and the client sees no response at all.
-            record.markAborted(isTimeout(e.getCause()) ? Failure.UPSTREAM_TIMEOUT.auditName() : "upstream_aborted");
+            Failure failure = bodyFailure(e.getCause());
+            bodyFailed(exchange);
+            if (e.copied == 0 && !exchange.isResponseStarted()) {
+                // The body failed at its first read, so nothing has gone out: the failure's page still can.
+                errorPage(exchange, exchange.getAttachment(CacheFill.KEY), failure, e.getCause().getMessage());
+                return;
+            }
+            record.markAborted(failure == Failure.UPSTREAM_CLOSED ? "upstream_aborted" : failure.auditName());
             try {
                 out.flush();
             } catch (IOException ignored) {

@@ -140,6 +140,10 @@ final class BodyStreams {
                     size = size * 16 + d;
                 }
                 if (digits == 0) throw c < 0 ? new EOFException("origin closed the connection before a chunk") : new MalformedResponseException("invalid chunk size");
+                // RFC 9112 §7.1.1: only BWS, then a chunk extension (";...") or the line end, may follow the size:
+                // "0x5" is not a last chunk with an extension "x5" but a broken size.
+                while (c == ' ' || c == '\t') c = in.read();
+                if (c >= 0 && c != ';' && c != '\r' && c != '\n') throw new MalformedResponseException("invalid chunk size");
                 // Skip chunk extensions up to the line end, bounded.
                 for (int skipped = 0; c != '\n'; skipped++) {
                     if (c < 0) throw new EOFException("origin closed the connection in a chunk header");

@@ -43,7 +43,7 @@ final class ConnectionPool {
         if (q == null) return null;
         OriginConnection c;
         while ((c = q.pollFirst()) != null) {
-            if (c.isOpen() && System.nanoTime() - c.idleSinceNanos < maxIdleNanos) return c;
+            if (c.isOpen() && System.nanoTime() - c.idleSinceNanos < maxIdleNanos && !c.hasUnreadBytes()) return c;
             c.close();
         }
         return null;

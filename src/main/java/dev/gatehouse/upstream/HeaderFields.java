@@ -28,6 +28,19 @@ final class HeaderFields extends LinkedHashMap<String, List<String>> {
         return values;
     }
 
+    /** Replaces every value of {@code name}, in whatever case it came, with {@code value}. */
+    void set(String name, String value) {
+        remove(name);
+        add(name, value);
+    }
+
+    @Override
+    public List<String> remove(Object name) {
+        if (!(name instanceof String s)) return null;
+        String original = byLowerName.remove(s.toLowerCase(Locale.ROOT));
+        return original == null ? null : super.remove(original);
+    }
+
     @Override
     public List<String> get(Object name) {
         if (!(name instanceof String s)) return null;

@@ -37,6 +37,19 @@ final class OriginConnection implements AutoCloseable {
         return !socket.isClosed();
     }
 
+    /**
+     * True if bytes are waiting that no response asked for: what an origin sent beyond a response's framing
+     * (past its Content-Length, a body on a response to HEAD or on a 204 or 304) or while the connection sat
+     * idle. Read as the next response, they would answer another request (RFC 9112 §11.1, response splitting).
+     */
+    boolean hasUnreadBytes() {
+        try {
+            return in.available() > 0;
+        } catch (IOException e) {
+            return true; // broken anyway
+        }
+    }
+
     @Override
     public void close() {
         try {

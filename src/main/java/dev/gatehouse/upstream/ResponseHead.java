@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A response's status line and header section, read strictly enough that nothing ambiguous is passed
@@ -13,7 +12,7 @@ import java.util.Map;
  * control character is a malformed response. Obsolete line folding is replaced by a space, as RFC 9112
  * §5.2 allows a proxy to do. Field names keep the origin's case; lookups ignore case.
  */
-record ResponseHead(int httpMinor, int status, String reason, Map<String, List<String>> headers) {
+record ResponseHead(int httpMinor, int status, String reason, HeaderFields headers) {
     private static final int MAX_LINE = 16 * 1024;
     private static final int MAX_FIELDS = 256;
     private static final int MAX_HEADER_BYTES = 256 * 1024;

@@ -111,13 +111,21 @@ public final class UpstreamClient {
         try {
             c.readTimeout(responseTimeoutMillis);
             writeHead(request, c.out);
+            boolean answeredEarly = false;
             if (request.body() != null) {
                 // Expect: 100-continue was answered by the proxy itself (the listener sends the 100 when the
                 // body is first read), so the body follows the head at once.
-                writeBody(request, c.out);
-                bodySent = true;
+                try {
+                    writeBody(request, c.out);
+                    bodySent = true;
+                } catch (SocketException e) {
+                    // RFC 9112 §9.5: an origin may answer (a 413, a 401) and close without taking the whole body.
+                    // An answer that came before the close is the response, not a failure to reach the origin.
+                    if (!c.hasUnreadBytes()) throw e;
+                    answeredEarly = true;
+                }
             }
-            c.out.flush();
+            if (!answeredEarly) c.out.flush();
             ResponseHead head = readFinalHead(c);
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent);
@@ -188,15 +196,20 @@ public final class UpstreamClient {
             return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address);
         }
         if (!te.isEmpty()) {
-            // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; such a message must not be reused.
-            boolean chunkedLast = lastToken(te).equalsIgnoreCase("chunked");
-            if (chunkedLast) {
-                return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && cl.isEmpty()), address);
-            }
-            return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address);
+            // RFC 9112 §6.1: this proxy decodes chunked only, and once Transfer-Encoding (hop-by-hop) is removed
+            // another coding would reach the client unannounced; such a response is invalid, as Squid has it.
+            if (!onlyChunked(te)) throw new MalformedResponseException("unsupported Transfer-Encoding: " + String.join(", ", te));
+            // RFC 9112 §6.3: Transfer-Encoding overrides Content-Length; such a message must not be reused, and
+            // an intermediary that forwards it removes the Content-Length first.
+            boolean withLength = !cl.isEmpty();
+            if (withLength) head.headers().remove("Content-Length");
+            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address);
         }
         if (!cl.isEmpty()) {
             long length = contentLength(cl);
+            // RFC 9110 §8.6: a list of identical values ("5, 5") is replaced with the one value it stands for.
+            String single = Long.toString(length);
+            if (cl.size() > 1 || !cl.getFirst().equals(single)) head.headers().set("Content-Length", single);
             return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address);
         }
         return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address);
@@ -226,10 +239,9 @@ public final class UpstreamClient {
         return false;
     }
 
-    private static String lastToken(List<String> values) {
-        String last = values.get(values.size() - 1);
-        int comma = last.lastIndexOf(',');
-        return (comma < 0 ? last : last.substring(comma + 1)).strip();
+    /** True if the Transfer-Encoding values name the chunked coding once and nothing else. */
+    private static boolean onlyChunked(List<String> values) {
+        return values.size() == 1 && values.getFirst().strip().equalsIgnoreCase("chunked");
     }
 
     private static String where(InetSocketAddress a) {

@@ -18,6 +18,8 @@ import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Plain HTTP forwarding through real sockets: methods, bodies and their framing, connection reuse on
@@ -335,6 +337,22 @@ class ForwardingIT extends MockOriginCase {
             assertEquals(200, c.readResponse().status());
         }
         assertEquals("2", taken().getHeaders().get("Max-Forwards"));
+    }
+
+    /**
+     * RFC 9110 §7.6.2: Max-Forwards is 1*DIGIT, so "-1" is no value (it was answered here as if 0); a value too
+     * large to parse is still decremented (it went on unchanged).
+     */
+    @ParameterizedTest
+    @CsvSource({"-1, -1", "99999999999999999999, 9223372036854775806"})
+    void maxForwardsThatIsNoNumberIsIgnoredAndAHugeOneIsStillDecremented(String sent, String forwarded) throws Exception {
+        origin.enqueue(new MockResponse.Builder().addHeader("Allow", "GET").build());
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(),
+                "OPTIONS " + url("/") + " HTTP/1.1\r\nHost: " + authority() + "\r\nMax-Forwards: " + sent + "\r\n\r\n");
+
+        assertEquals(200, r.status());
+        assertEquals(forwarded, taken().getHeaders().get("Max-Forwards"));
     }
 
     @Test

@@ -76,6 +76,10 @@ class StrictParsingIT {
                         "GET {t}/<script>alert(1)</script> HTTP/1.1\r\nHost: {h}\r\n\r\n", List.of(400)),
                 Arguments.of("userinfo in the request-target",
                         "GET http://user:pw@{h}/ HTTP/1.1\r\nHost: {h}\r\n\r\n", List.of(400)),
+                Arguments.of("port 0 in the request-target",
+                        "GET http://127.0.0.1:0/ HTTP/1.1\r\nHost: 127.0.0.1:0\r\n\r\n", List.of(400)),
+                Arguments.of("port 65536 in the request-target",
+                        "GET http://127.0.0.1:65536/ HTTP/1.1\r\nHost: 127.0.0.1:65536\r\n\r\n", List.of(400)),
                 Arguments.of("two Host fields",
                         "GET {t} HTTP/1.1\r\nHost: {h}\r\nHost: {h}\r\n\r\n", List.of(400)),
                 // RFC 9112 §3.2.2 says to ignore Host here; Undertow refuses it (a documented limitation).

@@ -72,8 +72,16 @@ class ResponseParsingTest {
         assertEquals(Boolean.TRUE, reusable.get(), "a cleanly ended chunked body leaves the connection reusable");
     }
 
+    /** RFC 9112 §7.1.1: BWS may come before a chunk extension's ";". */
     @ParameterizedTest
-    @ValueSource(strings = {"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n", "5\r\nhel"})
+    @ValueSource(strings = {"5 ;a=b\r\nhello\r\n0\r\n\r\n", "5\t;a\r\nhello\r\n0 \r\n\r\n"})
+    void whitespaceBeforeAChunkExtensionIsAccepted(String raw) throws IOException {
+        assertArrayEquals("hello".getBytes(StandardCharsets.US_ASCII), BodyStreams.chunked(bytes(raw), r -> { }, true).readAllBytes());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"zz\r\nhello\r\n0\r\n\r\n", "5\r\nhelloXX0\r\n\r\n", "5\r\nhel",
+            "0x5\r\nhello\r\n0\r\n\r\n", "5 junk\r\nhello\r\n0\r\n\r\n", "5\r\nhello\r\n0-\r\n\r\n"})
     void brokenChunkingFailsAndTheConnectionIsDropped(String raw) {
         AtomicReference<Boolean> reusable = new AtomicReference<>();
         InputStream body = BodyStreams.chunked(bytes(raw), reusable::set, true);
