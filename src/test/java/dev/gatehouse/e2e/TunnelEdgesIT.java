@@ -86,6 +86,19 @@ class TunnelEdgesIT {
         assertEquals(400, record.get("status").asInt(), record::toString);
     }
 
+    @Test
+    void aLowerCaseConnectIsNotATunnel() throws Exception {
+        startBefore(echo());
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(),
+                "connect " + authority() + " HTTP/1.1\r\nHost: " + authority() + "\r\n\r\n");
+
+        assertNotEquals(200, r.status(), "method names are case-sensitive (RFC 9110 §9.1)");
+        assertEquals(0, origin.connections());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(r.status(), record.get("status").asInt(), record::toString);
+    }
+
     /**
      * A client may send its first tunnel bytes right behind the CONNECT head. When the CONNECT is refused,
      * those bytes are not a request: read as one, they would be forwarded (a request smuggled behind the
