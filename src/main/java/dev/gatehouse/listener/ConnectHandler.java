@@ -54,6 +54,12 @@ final class ConnectHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         AuditRecord record = Exchanges.record(exchange);
+        if (Exchanges.carriesContent(exchange)) {
+            // RFC 9110 §9.3.6: a CONNECT request has no content. With framing fields its next bytes could be
+            // read as a body to drop or as the tunnel's first bytes; refused rather than guessed at.
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, "a CONNECT request has no content (RFC 9110 §9.3.6)");
+            return;
+        }
         TunnelTarget target = TunnelTarget.parse(exchange.getRequestURI());
         if (target == null) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, "CONNECT needs host:port");

@@ -99,6 +99,26 @@ class TunnelEdgesIT {
         assertEquals(r.status(), record.get("status").asInt(), record::toString);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"Content-Length: 5", "Transfer-Encoding: chunked"})
+    void aConnectWithContentIs400AndNeverConnects(String framing) throws Exception {
+        startBefore(echo());
+        String body = framing.startsWith("Content") ? "hello" : "5\r\nhello\r\n0\r\n\r\n";
+
+        RawConnection.Response r;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("CONNECT " + authority() + " HTTP/1.1\r\nHost: " + authority() + "\r\n" + framing + "\r\n\r\n" + body);
+            r = c.readHead();
+        }
+
+        // RFC 9110 §9.3.6: a CONNECT request has no content; framing fields on one make its bytes ambiguous
+        // (body to drop, or the first bytes of the tunnel?), so it is refused rather than guessed at.
+        assertEquals(400, r.status());
+        assertEquals(0, origin.connections());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(400, record.get("status").asInt(), record::toString);
+    }
+
     /**
      * A client may send its first tunnel bytes right behind the CONNECT head. When the CONNECT is refused,
      * those bytes are not a request: read as one, they would be forwarded (a request smuggled behind the
