@@ -11,6 +11,7 @@ import dev.gatehouse.tunnel.TunnelTarget;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
+import org.xnio.conduits.StreamSinkConduit;
 
 /**
  * CONNECT (RFC 9110 §9.3.6): checks the port and the destination (DNS off the IO thread), opens the
@@ -153,5 +155,16 @@ final class ConnectHandler implements HttpHandler {
         });
         exchange.setStatusCode(200);
         exchange.setReasonPhrase("Connection established");
+        // The connection becomes the tunnel whatever the version: Undertow would close an HTTP/1.0 one.
+        exchange.setPersistent(true);
+        // RFC 9110 §9.3.6: no Content-Length or Transfer-Encoding in a 2xx to CONNECT. An explicit length of 0
+        // keeps Undertow from choosing a framing of its own; it is taken out again once the response conduit
+        // exists, before the head is written.
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        exchange.addResponseWrapper((factory, ex) -> {
+            StreamSinkConduit conduit = factory.create();
+            ex.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
+            return conduit;
+        });
     }
 }

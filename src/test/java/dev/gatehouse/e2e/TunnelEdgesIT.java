@@ -148,6 +148,39 @@ class TunnelEdgesIT {
     }
 
     @Test
+    void anHttp10ConnectIsTunnelled() throws Exception {
+        startBefore(echo());
+
+        byte[] back;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send(connectHead("HTTP/1.0"));
+            assertEquals(200, c.readHead().status());
+            c.send("ping");
+            c.socket().shutdownOutput();
+            back = readAll(c.input());
+        }
+
+        assertEquals("pingbye after 4", new String(back, StandardCharsets.US_ASCII));
+        assertEquals("TCP_TUNNEL", proxy.awaitOnlyRecord().get("result").asText());
+    }
+
+    @Test
+    void theTwoHundredHasNoFramingFields() throws Exception {
+        startBefore(echo());
+
+        RawConnection.Response head;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send(connectHead("HTTP/1.1"));
+            head = c.readHead();
+        }
+
+        assertEquals(200, head.status());
+        // RFC 9110 §9.3.6: a server MUST NOT send Transfer-Encoding or Content-Length in a 2xx to CONNECT.
+        assertFalse(head.headerNames().contains("content-length"), head.headers()::toString);
+        assertFalse(head.headerNames().contains("transfer-encoding"), head.headers()::toString);
+    }
+
+    @Test
     void anOriginThatClosesWithoutAWordClosesTheClientSide() throws Exception {
         startBefore(new RawOrigin((s, i, o) -> o.post("closing")));
 
