@@ -141,8 +141,11 @@ final class ConnectHandler implements HttpHandler {
             }
             Splice.start(client, upstream, relayBuffers, idleTimeout, registry::opened, s -> {
                 registry.closed(s);
-                record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
-                record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
+                // The tap's count, not the splice's: the splice also relays the bytes the parser had read ahead
+                // behind the CONNECT head, which the tap already gave the exchange.
+                long[] bytes = tap == null ? new long[] {s.bytesFromClient(), s.bytesToClient()} : tap.sinceLastBoundary();
+                record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
+                record.setBytesToClient(record.getBytesToClient() + bytes[1]);
                 switch (s.closeReason()) {
                     case "eof" -> { }
                     case "closed" -> record.setError("client_aborted");

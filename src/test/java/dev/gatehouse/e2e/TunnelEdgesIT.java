@@ -181,6 +181,36 @@ class TunnelEdgesIT {
     }
 
     @Test
+    void bytesSentBeforeTheTwoHundredReachTheOriginOnceInOrderAndAreCountedOnce() throws Exception {
+        startBefore(echo());
+        byte[] hello = new byte[517]; // a TLS ClientHello's size, sent with the CONNECT head as some clients do
+        new Random(3).nextBytes(hello);
+        byte[] later = "after the 200".getBytes(StandardCharsets.US_ASCII);
+        byte[] head = connectHead("HTTP/1.1").getBytes(StandardCharsets.US_ASCII);
+        byte[] first = new byte[head.length + hello.length];
+        System.arraycopy(head, 0, first, 0, head.length);
+        System.arraycopy(hello, 0, first, head.length, hello.length);
+
+        byte[] back;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send(first);
+            assertEquals(200, c.readHead().status());
+            c.send(later);
+            c.socket().shutdownOutput();
+            back = readAll(c.input());
+        }
+
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        expected.write(hello);
+        expected.write(later);
+        expected.write(("bye after " + (hello.length + later.length)).getBytes(StandardCharsets.US_ASCII));
+        assertArrayEquals(expected.toByteArray(), back);
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(head.length + hello.length + later.length, record.get("bytesFromClient").asLong(), record::toString);
+        awaitNoOpenTunnels();
+    }
+
+    @Test
     void anOriginThatClosesWithoutAWordClosesTheClientSide() throws Exception {
         startBefore(new RawOrigin((s, i, o) -> o.post("closing")));
 
