@@ -11,14 +11,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.SocketTimeoutException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -310,5 +316,70 @@ class TunnelEdgesIT {
         }
         assertEquals("stopped", origin.nextEvent());
         awaitNoOpenTunnels();
+    }
+
+    @Test
+    void aBlockedHostWrittenInCapitalsWithATrailingDotIsStillBlocked(@TempDir Path dir) throws Exception {
+        Path policy = dir.resolve("policy.json");
+        Files.writeString(policy, """
+                { "schemaVersion": 1, "name": "test", "defaultAction": { "action": "allow" },
+                  "rules": [ { "id": "no-games", "match": { "domain": ["games.test"] }, "action": "block", "reason": "No <games>" } ] }
+                """);
+        proxy = GatehouseFixture.start(c -> c.withObject("/policy").put("file", policy.toString()));
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(),
+                "CONNECT WWW.Games.Test.:443 HTTP/1.1\r\nHost: WWW.Games.Test.:443\r\n\r\n");
+
+        assertEquals(403, r.status());
+        assertEquals("close", r.header("Connection"));
+        assertFalse(r.text().contains("<games>"), r::text);
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals("TCP_DENIED", record.get("result").asText(), record::toString);
+        assertEquals("no-games", record.get("rule").asText(), record::toString);
+        assertTrue(r.text().contains(record.get("requestId").asText()));
+    }
+
+    /**
+     * Past {@code limits.maxClientConnections} the listener stops accepting: a further client waits in the
+     * backlog (as Squid does when out of descriptors), unanswered and not yet an access, and is served and
+     * audited once a tunnel closes. (XNIO's per-IO-thread accounting stops one short of the configured number.)
+     */
+    @Test
+    void aConnectionOverTheLimitWaitsAndIsServedWhenATunnelCloses() throws Exception {
+        origin = echo();
+        int limit = 4;
+        proxy = GatehouseFixture.start(c -> {
+            c.withObject("/destinations").putArray("connectPorts").add(origin.port());
+            c.withObject("/limits").put("maxClientConnections", limit);
+        });
+        List<RawConnection> open = new ArrayList<>();
+        try {
+            RawConnection waiting = null;
+            while (waiting == null) {
+                RawConnection c = RawConnection.open(proxy.proxyAddress());
+                open.add(c);
+                c.send(connectHead("HTTP/1.1"));
+                c.socket().setSoTimeout(1000);
+                try {
+                    assertEquals(200, c.readHead().status());
+                } catch (SocketTimeoutException atTheLimit) {
+                    waiting = c;
+                }
+            }
+            int tunnels = open.size() - 1;
+            assertTrue(tunnels >= 1 && tunnels <= limit, "tunnels open at the limit: " + tunnels);
+            waiting.socket().setSoTimeout(15_000);
+
+            open.getFirst().socket().shutdownOutput(); // the first tunnel ends
+            assertTrue(open.getFirst().awaitClosed());
+            assertEquals(200, waiting.readHead().status());
+            waiting.send("late");
+            waiting.socket().shutdownOutput();
+            assertEquals("latebye after 4", new String(readAll(waiting.input()), StandardCharsets.US_ASCII));
+            for (RawConnection c : open) c.close();
+            assertEquals(open.size(), proxy.awaitRecords(open.size()).size(), "every tunnel, the late one too, is audited");
+        } finally {
+            for (RawConnection c : open) c.close();
+        }
     }
 }
