@@ -216,6 +216,27 @@ class TunnelEdgesIT {
         awaitNoOpenTunnels();
     }
 
+    /** A client that sends the CONNECT head, its data and its FIN at once (printf ... | nc -N) still gets its answer. */
+    @Test
+    void aClientThatSendsItsDataAndFinBeforeTheTwoHundredGetsTheWholeAnswer() throws Exception {
+        startBefore(echo());
+
+        byte[] back;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send(connectHead("HTTP/1.1") + "ping");
+            c.socket().shutdownOutput();
+            assertEquals(200, c.readHead().status());
+            back = readAll(c.input());
+        }
+
+        assertEquals("pingbye after 4", new String(back, StandardCharsets.US_ASCII));
+        assertEquals("echoed 4", origin.nextEvent());
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertTrue(record.get("error").isNull(), record::toString);
+        assertEquals(connectHead("HTTP/1.1").length() + 4, record.get("bytesFromClient").asLong(), record::toString);
+        awaitNoOpenTunnels();
+    }
+
     @Test
     void anOriginThatClosesWithoutAWordClosesTheClientSide() throws Exception {
         startBefore(new RawOrigin((s, i, o) -> o.post("closing")));
