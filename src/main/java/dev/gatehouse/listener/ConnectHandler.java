@@ -11,6 +11,7 @@ import dev.gatehouse.tunnel.TunnelTarget;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
 import io.undertow.util.SameThreadExecutor;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 import org.xnio.XnioIoThread;
+import org.xnio.conduits.StreamSinkConduit;
 
 /**
  * CONNECT (RFC 9110 §9.3.6): checks the port and the destination (DNS off the IO thread), opens the
@@ -54,6 +56,12 @@ final class ConnectHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) {
         AuditRecord record = Exchanges.record(exchange);
+        if (Exchanges.carriesContent(exchange)) {
+            // RFC 9110 §9.3.6: a CONNECT request has no content. With framing fields its next bytes could be
+            // read as a body to drop or as the tunnel's first bytes; refused rather than guessed at.
+            errors.respondAndClose(exchange, Failure.BAD_REQUEST, "a CONNECT request has no content (RFC 9110 §9.3.6)");
+            return;
+        }
         TunnelTarget target = TunnelTarget.parse(exchange.getRequestURI());
         if (target == null) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, "CONNECT needs host:port");
@@ -133,8 +141,11 @@ final class ConnectHandler implements HttpHandler {
             }
             Splice.start(client, upstream, relayBuffers, idleTimeout, registry::opened, s -> {
                 registry.closed(s);
-                record.setBytesFromClient(record.getBytesFromClient() + s.bytesFromClient());
-                record.setBytesToClient(record.getBytesToClient() + s.bytesToClient());
+                // The tap's count, not the splice's: the splice also relays the bytes the parser had read ahead
+                // behind the CONNECT head, which the tap already gave the exchange.
+                long[] bytes = tap == null ? new long[] {s.bytesFromClient(), s.bytesToClient()} : tap.sinceLastBoundary();
+                record.setBytesFromClient(record.getBytesFromClient() + bytes[0]);
+                record.setBytesToClient(record.getBytesToClient() + bytes[1]);
                 switch (s.closeReason()) {
                     case "eof" -> { }
                     case "closed" -> record.setError("client_aborted");
@@ -147,5 +158,16 @@ final class ConnectHandler implements HttpHandler {
         });
         exchange.setStatusCode(200);
         exchange.setReasonPhrase("Connection established");
+        // The connection becomes the tunnel whatever the version: Undertow would close an HTTP/1.0 one.
+        exchange.setPersistent(true);
+        // RFC 9110 §9.3.6: no Content-Length or Transfer-Encoding in a 2xx to CONNECT. An explicit length of 0
+        // keeps Undertow from choosing a framing of its own; it is taken out again once the response conduit
+        // exists, before the head is written.
+        exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        exchange.addResponseWrapper((factory, ex) -> {
+            StreamSinkConduit conduit = factory.create();
+            ex.getResponseHeaders().remove(Headers.CONTENT_LENGTH);
+            return conduit;
+        });
     }
 }

@@ -218,16 +218,25 @@ final class ConnectionTap {
      */
     synchronized long[] exchangeCompleted() {
         activeExchanges--;
-        long in = bytesIn, out = bytesOut;
-        long[] delta = {in - inAtLastBoundary, out - outAtLastBoundary};
-        inAtLastBoundary = in;
-        outAtLastBoundary = out;
+        long[] delta = sinceLastBoundary();
         statusLineLength = 0;
         headState = 0; // the next bytes start a new request head
         obsFold = false;
         lineState = METHOD;
         methodSeen = false;
         userInfo = null;
+        return delta;
+    }
+
+    /**
+     * Returns {bytesFromClient, bytesToClient} since the last exchange boundary and moves the boundary: at the
+     * end of a tunnel, the bytes it moved after its CONNECT exchange completed.
+     */
+    synchronized long[] sinceLastBoundary() {
+        long in = bytesIn, out = bytesOut;
+        long[] delta = {in - inAtLastBoundary, out - outAtLastBoundary};
+        inAtLastBoundary = in;
+        outAtLastBoundary = out;
         return delta;
     }
 

@@ -6,6 +6,7 @@ import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import io.undertow.util.Methods;
 
 /** The per-exchange state the chain attaches: the audit record and the parsed proxy target. */
 final class Exchanges {
@@ -24,6 +25,14 @@ final class Exchanges {
     static final AttachmentKey<AuditHold> HOLD = AttachmentKey.create(AuditHold.class);
 
     private Exchanges() {}
+
+    /**
+     * Whether the request is a CONNECT. Undertow's method comparison ignores case, but method names are
+     * case-sensitive (RFC 9110 §9.1): {@code connect} is another method, never a tunnel.
+     */
+    static boolean isConnect(HttpServerExchange exchange) {
+        return Methods.CONNECT_STRING.equals(exchange.getRequestMethod().toString());
+    }
 
     /** Whether the request has content: a non-zero Content-Length or a Transfer-Encoding (RFC 9112 §6.1-6.2). */
     static boolean carriesContent(HttpServerExchange exchange) {

@@ -14,7 +14,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.ByteBuffer;
@@ -53,7 +52,7 @@ final class PolicyHandler implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         AuditRecord record = Exchanges.record(exchange);
-        boolean tunnel = exchange.getRequestMethod().equals(Methods.CONNECT);
+        boolean tunnel = Exchanges.isConnect(exchange);
         InetAddress client = exchange.getSourceAddress().getAddress();
         String token = tunnel ? null : continueToken(exchange);
         String url = token == null ? record.getUrl() : withoutToken(record.getUrl());

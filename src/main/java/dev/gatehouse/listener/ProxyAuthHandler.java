@@ -13,7 +13,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.concurrent.Executor;
@@ -63,7 +62,7 @@ final class ProxyAuthHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        boolean proxied = exchange.getRequestMethod().equals(Methods.CONNECT) || exchange.isHostIncludedInRequestURI();
+        boolean proxied = Exchanges.isConnect(exchange) || exchange.isHostIncludedInRequestURI();
         InetAddress client = exchange.getSourceAddress().getAddress();
         if (!proxied || !networks.contains(client) || exempt.contains(client)) {
             next.handleRequest(exchange); // a stray Proxy-Authorization is dropped with the hop-by-hop fields

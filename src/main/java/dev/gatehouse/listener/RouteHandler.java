@@ -7,7 +7,6 @@ import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.Methods;
 import java.util.Locale;
 
 /**
@@ -33,7 +32,7 @@ final class RouteHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (exchange.getRequestMethod().equals(Methods.CONNECT)) {
+        if (Exchanges.isConnect(exchange)) {
             tunnel.handleRequest(exchange);
             return;
         }

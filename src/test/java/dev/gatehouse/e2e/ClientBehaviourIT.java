@@ -142,4 +142,88 @@ class ClientBehaviourIT {
         for (int i = 0; i < 250 && proxy.gatehouse().openTunnels() > 0; i++) GatehouseFixture.pause();
         assertEquals(0, proxy.gatehouse().openTunnels(), record::toString);
     }
+
+    @Test
+    void aConnectionThatNeverSendsAByteIsClosedWithoutARecord() throws Exception {
+        origin = okOrigin();
+        proxy = GatehouseFixture.start(c -> c.putObject("limits").put("keepAliveTimeout", "1s"));
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            assertTrue(c.awaitClosed(), "a connection that sends nothing is closed after limits.keepAliveTimeout");
+        }
+
+        proxy.stop();
+        assertEquals(0, proxy.records().size(), "a connection without a byte is no access");
+    }
+
+    @Test
+    void http10KeepAliveIsHonouredAndItsAbsenceCloses() throws Exception {
+        origin = okOrigin();
+        proxy = GatehouseFixture.start();
+        String get = "GET " + origin.url("/") + " HTTP/1.0\r\nHost: 127.0.0.1:" + origin.port() + "\r\n";
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send(get + "Connection: keep-alive\r\n\r\n");
+            assertEquals("ok", c.readResponse().text());
+            c.send(get + "\r\n");
+            assertEquals("ok", c.readResponse().text());
+            assertTrue(c.awaitClosed(), "an HTTP/1.0 request without keep-alive ends the connection");
+        }
+        assertEquals(2, proxy.awaitRecords(2).size());
+    }
+
+    @Test
+    void connectionCloseFromTheClientIsHonoured() throws Exception {
+        origin = okOrigin();
+        proxy = GatehouseFixture.start();
+
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + origin.url("/") + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.port() + "\r\nConnection: close\r\n\r\n");
+            RawConnection.Response r = c.readResponse();
+            assertEquals("ok", r.text());
+            assertEquals("close", r.header("Connection"));
+            assertTrue(c.awaitClosed());
+        }
+    }
+
+    @Test
+    void aConnectPipelinedBehindAGetStillTunnels() throws Exception {
+        origin = new RawOrigin((s, i, o) -> {
+            InputStream in = s.getInputStream();
+            if (i == 0) { // the GET
+                for (List<String> head; (head = RawOrigin.readHead(in)) != null; ) {
+                    RawOrigin.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                }
+                return;
+            }
+            byte[] all = in.readAllBytes(); // the tunnel: echo what came once the client half-closed
+            s.getOutputStream().write(all);
+            o.post("tunnel got " + new String(all, java.nio.charset.StandardCharsets.US_ASCII));
+        });
+        proxy = GatehouseFixture.start(c -> c.withObject("/destinations").putArray("connectPorts").add(origin.port()));
+        String authority = "127.0.0.1:" + origin.port();
+
+        String heads = "GET " + origin.url("/") + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n"
+                + "CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n";
+        String back;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send(heads);
+            assertEquals("ok", c.readResponse().text());
+            assertEquals(200, c.readHead().status());
+            c.send("tunnel bytes");
+            c.socket().shutdownOutput();
+            back = new String(c.input().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+        }
+
+        assertEquals("tunnel bytes", back);
+        assertEquals("tunnel got tunnel bytes", origin.nextEvent());
+        List<JsonNode> records = proxy.awaitRecords(2);
+        assertEquals(2, records.size(), records::toString);
+        JsonNode tunnel = records.stream().filter(r -> r.get("method").asText().equals("CONNECT")).findFirst().orElseThrow();
+        assertEquals("TCP_TUNNEL", tunnel.get("result").asText(), tunnel::toString);
+        // Both heads came in one read, so the tap gives them to the first exchange; between the two records,
+        // every byte is counted once.
+        long counted = records.stream().mapToLong(r -> r.get("bytesFromClient").asLong()).sum();
+        assertEquals(heads.length() + "tunnel bytes".length(), counted, records::toString);
+    }
 }
