@@ -20,7 +20,7 @@ import org.xnio.channels.StreamSourceChannel;
  * half-closes the other (shutdown of writes), so protocols that half-close keep working; the tunnel
  * ends when both directions have ended, on any error, or after {@code idleTimeout} without traffic.
  */
-public final class Splice {
+public final class Splice implements TunnelRegistry.Tunnel {
     private final StreamConnection client;
     private final StreamConnection upstream;
     private final Pump clientToUpstream;
@@ -79,6 +79,7 @@ public final class Splice {
     public String closeReason() { return closeReason; }
 
     /** Ends the tunnel now (shutdown); safe from any thread. */
+    @Override
     public void close(String reason) {
         client.getIoThread().execute(() -> closeBoth(reason));
     }
