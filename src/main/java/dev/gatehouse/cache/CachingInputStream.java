@@ -24,6 +24,8 @@ public final class CachingInputStream extends FilterInputStream {
     private long read;
     private boolean finished;
     private boolean committed;
+    /** Run once the body has ended complete, after the commit; see {@link #onComplete}. */
+    private Runnable onComplete = () -> {};
     private boolean sharing;
 
     /** Tees {@code origin} into {@code writer}; {@code expectedLength} is the Content-Length, or -1 if unknown. */
@@ -126,6 +128,15 @@ public final class CachingInputStream extends FilterInputStream {
         return writer != null && !finished && writer.storing() && rule.finish(read, expectedLength);
     }
 
+    /**
+     * Sets what runs once the whole body has been read, stored (if it is) and handed to the shared body, before the
+     * caller has written the last bytes on: a collapsed fetch ends there, so a request that comes after the client has
+     * its response finds the stored entry rather than following a fetch that is over.
+     */
+    public void onComplete(Runnable action) {
+        this.onComplete = action;
+    }
+
     /** Whether the body was stored completely (known only once the stream has ended). */
     public boolean stored() {
         return finished && committed;
@@ -157,5 +168,6 @@ public final class CachingInputStream extends FilterInputStream {
                 shared.fail(failure);
             }
         }
+        if (failure == null) onComplete.run();
     }
 }

@@ -208,6 +208,8 @@ final class CacheFill implements AutoCloseable {
         }
         if (writer == null && shared == null) return response.body();
         tee = new CachingInputStream(response.body(), writer, shared, length);
+        // The fetch is over once the body is in: later requests find the entry (or fetch), not a finished flight.
+        if (leader != null) tee.onComplete(leader::close);
         return tee;
     }
 
