@@ -175,7 +175,13 @@ public final class DiskStore implements CacheStore {
 
     @Override
     public void remove(CacheKey key) {
-        index.invalidate(key);
+        Indexed removed = index.asMap().remove(key);
+        if (removed != null) {
+            // Now, not only on the deletion executor: a removal is an invalidation or a purge, and a deletion
+            // still queued when the process exits would bring the response back at the next start.
+            // (The removal listener deletes again later; the paths are this generation's alone.)
+            deleteFiles(key, removed.generation());
+        }
     }
 
     @Override

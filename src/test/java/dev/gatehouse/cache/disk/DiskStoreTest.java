@@ -187,6 +187,19 @@ class DiskStoreTest {
     }
 
     @Test
+    void aRemovedEntryStaysRemovedAfterARestartThatCutItsDeletionsShort() throws IOException {
+        // Deletions handed to an executor that never runs them, as when the process exits with them queued.
+        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
+            put(store, KEY, entry("x"), body(100, 1));
+            store.remove(KEY); // an invalidation (RFC 9111 §4.4) or a purge
+        }
+        try (DiskStore store = open(10 * MIB)) {
+            assertNull(read(store, KEY), "an invalidated response came back");
+            assertEquals(0, store.count());
+        }
+    }
+
+    @Test
     void tornWritesLeftInTmpAreNeverServed() throws IOException {
         try (DiskStore store = open(10 * MIB)) {
             put(store, KEY, entry("x"), body(100, 1));
