@@ -8,7 +8,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -137,10 +136,10 @@ public final class DiskStore implements CacheStore {
             return Optional.of(new DiskResponse(meta.entry(), channel, meta.bodyLength()));
         } catch (IOException e) {
             closeQuietly(channel);
-            // Missing files mean a concurrent eviction; anything else is a corrupt entry. Either way: a miss.
-            if (!(e instanceof NoSuchFileException)) {
-                index.asMap().remove(key, indexed);
-            }
+            // A miss, and the entry is dropped. Only if the index still holds this generation: after a concurrent
+            // eviction or replacement (files gone or going) this does nothing, but files lost while the entry is
+            // indexed must not leave it counted against the bound, and its other file on disk, until evicted.
+            index.asMap().remove(key, indexed);
             return Optional.empty();
         }
     }
@@ -176,7 +175,13 @@ public final class DiskStore implements CacheStore {
 
     @Override
     public void remove(CacheKey key) {
-        index.invalidate(key);
+        Indexed removed = index.asMap().remove(key);
+        if (removed != null) {
+            // Now, not only on the deletion executor: a removal is an invalidation or a purge, and a deletion
+            // still queued when the process exits would bring the response back at the next start.
+            // (The removal listener deletes again later; the paths are this generation's alone.)
+            deleteFiles(key, removed.generation());
+        }
     }
 
     @Override

@@ -86,7 +86,7 @@ class DiskStoreCorruptionTest {
         }
     }
 
-    private static void truncate(Path file, long length) throws IOException {
+    static void truncate(Path file, long length) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(length);
         }

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,6 +22,8 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CacheStore;
@@ -184,6 +187,19 @@ class DiskStoreTest {
     }
 
     @Test
+    void aRemovedEntryStaysRemovedAfterARestartThatCutItsDeletionsShort() throws IOException {
+        // Deletions handed to an executor that never runs them, as when the process exits with them queued.
+        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
+            put(store, KEY, entry("x"), body(100, 1));
+            store.remove(KEY); // an invalidation (RFC 9111 §4.4) or a purge
+        }
+        try (DiskStore store = open(10 * MIB)) {
+            assertNull(read(store, KEY), "an invalidated response came back");
+            assertEquals(0, store.count());
+        }
+    }
+
+    @Test
     void tornWritesLeftInTmpAreNeverServed() throws IOException {
         try (DiskStore store = open(10 * MIB)) {
             put(store, KEY, entry("x"), body(100, 1));
@@ -196,6 +212,107 @@ class DiskStoreTest {
             assertFalse(Files.exists(orphan), "a body without metadata is deleted");
             assertArrayEquals(body(100, 1), read(store, KEY));
         }
+    }
+
+    @Test
+    void aBodyTruncatedAfterCommitIsAMissAndDropped() throws IOException {
+        DiskStore store = open(10 * MIB);
+        put(store, KEY, entry("x"), body(10_000, 1));
+        DiskStoreCorruptionTest.truncate(only(".body"), 5000);
+        assertNull(read(store, KEY));
+        store.cleanUp();
+        assertEquals(0, store.count());
+        assertEquals(List.of(), entryFiles(".meta"));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".body", ".meta"})
+    void anEntryMissingAFileWhileRunningIsAMissAndLeavesTheIndex(String lost) throws IOException {
+        DiskStore store = open(10 * MIB);
+        put(store, KEY, entry("x"), body(10_000, 1));
+        Files.delete(only(lost));
+        assertNull(read(store, KEY));
+        store.cleanUp();
+        assertEquals(0, store.count(), "an entry whose files are gone is not counted");
+        assertEquals(0, store.sizeBytes());
+        assertEquals(List.of(), Stream.concat(entryFiles(".body").stream(), entryFiles(".meta").stream()).toList(),
+                "its other file is deleted with it");
+    }
+
+    @Test
+    void aReaderFinishesTheBodyItOpenedWhenTheEntryIsRemovedAndReplaced() throws IOException {
+        DiskStore store = open(10 * MIB);
+        put(store, KEY, entry("old"), body(200_000, 1));
+        try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow(); InputStream in = response.body()) {
+            byte[] first = in.readNBytes(1000);
+            store.remove(KEY);
+            put(store, KEY, entry("new"), body(200_000, 2));
+            store.cleanUp();
+            byte[] rest = in.readAllBytes();
+            byte[] all = new byte[first.length + rest.length];
+            System.arraycopy(first, 0, all, 0, first.length);
+            System.arraycopy(rest, 0, all, first.length, rest.length);
+            assertArrayEquals(body(200_000, 1), all);
+        }
+        assertArrayEquals(body(200_000, 2), read(store, KEY));
+    }
+
+    @Test
+    void racingWritersForOneKeyLastCommitWins() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            CacheStore.Writer first = store.writer(KEY, entry("first"), -1).orElseThrow();
+            CacheStore.Writer second = store.writer(KEY, entry("second"), -1).orElseThrow();
+            first.body().write(body(5000, 1));
+            second.body().write(body(7000, 2));
+            assertTrue(second.commit());
+            assertTrue(first.commit());
+            store.cleanUp();
+            assertArrayEquals(body(5000, 1), read(store, KEY));
+            try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+                assertEquals(entry("first"), response.entry());
+            }
+            assertEquals(1, entryFiles(".body").size());
+        }
+        try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals(entry("first"), response.entry());
+            assertArrayEquals(body(5000, 1), response.body().readAllBytes());
+        }
+    }
+
+    @Test
+    void theByteBoundHoldsAfterARestart() throws IOException {
+        try (DiskStore store = open(200 * 1024)) {
+            for (int i = 0; i < 10; i++) {
+                put(store, CacheKey.of("http://example.com/" + i), entry("x"), body(16 * 1024, i));
+            }
+        }
+        try (DiskStore store = open(200 * 1024)) {
+            long before = store.sizeBytes();
+            assertTrue(before > 0 && before <= 200 * 1024, "rebuilt size " + before);
+            for (int i = 10; i < 30; i++) {
+                put(store, CacheKey.of("http://example.com/" + i), entry("x"), body(16 * 1024, i));
+            }
+            store.cleanUp();
+            assertTrue(store.sizeBytes() <= 200 * 1024, "size " + store.sizeBytes());
+            assertEquals(store.count(), entryFiles(".body").size());
+            assertEquals(store.count(), entryFiles(".meta").size());
+        }
+    }
+
+    @Test
+    void anUpdateDoesNotResurrectARemovedEntry() throws IOException {
+        DiskStore store = open(10 * MIB);
+        put(store, KEY, entry("x"), body(100, 1));
+        store.remove(KEY);
+        store.cleanUp();
+        assertFalse(store.update(KEY, entry("y")));
+        assertEquals(List.of(), entryFiles(".meta"));
+    }
+
+    private Path only(String suffix) throws IOException {
+        List<Path> found = entryFiles(suffix);
+        assertEquals(1, found.size());
+        return found.getFirst();
     }
 
     List<Path> entryFiles(String suffix) throws IOException {
