@@ -52,8 +52,11 @@ public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) 
         if (first.isEmpty()) {
             // suffix-range "-n": the last n bytes (§14.1.1); "-0" cannot be satisfied
             long suffix = last.getAsLong();
-            if (suffix == 0 || bodyLength == 0) {
+            if (suffix == 0) {
                 return unsatisfiable(bodyLength);
+            }
+            if (bodyLength == 0) {
+                return full; // satisfiable (§14.1.1), but no 206 can name a byte of an empty body: send it whole
             }
             return partial(Math.max(0, bodyLength - suffix), bodyLength - 1, bodyLength);
         }
@@ -69,7 +72,8 @@ public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) 
 
     /**
      * §13.1.5: without If-Range the range applies; with an entity-tag it applies only on a strong
-     * match; with a date, only when it equals the stored Last-Modified exactly.
+     * match; with a date, only when it equals the stored Last-Modified exactly and that is a strong
+     * validator: to a cache, one at least a second before the stored Date (§8.8.2.2).
      */
     private static boolean ifRangeMatches(String ifRange, CacheEntry stored) {
         if (ifRange == null) {
@@ -82,7 +86,9 @@ public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) 
         }
         OptionalLong date = HttpDate.parse(value);
         OptionalLong lastModified = HttpDate.parse(stored.headers().first("Last-Modified"));
-        return date.isPresent() && lastModified.isPresent() && date.getAsLong() == lastModified.getAsLong();
+        long storedDate = stored.headers().responseFacts().dateMillis(); // Long.MIN_VALUE without a Date
+        return date.isPresent() && lastModified.isPresent() && date.getAsLong() == lastModified.getAsLong()
+                && storedDate != Long.MIN_VALUE && storedDate - lastModified.getAsLong() >= 1000;
     }
 
     private static ByteRange partial(long first, long last, long bodyLength) {

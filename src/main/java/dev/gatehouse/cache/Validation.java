@@ -42,14 +42,17 @@ final class Validation {
     }
 
     /**
-     * The stored entry updated by a 304 (§4.3.4, fields per §3.2), or empty when the 304's strong
-     * ETag names a different representation, so the stored one must not be updated (§4.3.4).
+     * The stored entry updated by a 304 (§4.3.4, fields per §3.2), or empty when the 304's ETag names
+     * a different representation, so the stored one must not be updated (§4.3.4): a strong one that is
+     * not the stored ETag, or a weak one that does not match it by weak comparison.
      */
     static Optional<CacheEntry> mergeNotModified(CacheEntry stored, CacheHeaders notModified,
                                                  long requestTimeMillis, long responseTimeMillis) {
         String newTag = notModified.first("ETag");
         String storedTag = stored.headers().first("ETag");
-        if (newTag != null && storedTag != null && !newTag.startsWith("W/") && !newTag.equals(storedTag)) {
+        boolean sameRepresentation = newTag == null || storedTag == null
+                || (newTag.startsWith("W/") ? weakMatch(newTag, storedTag) : newTag.equals(storedTag));
+        if (!sameRepresentation) {
             return Optional.empty();
         }
         // §3.2: every field of the 304 replaces the stored one, except those never stored (§3.1)

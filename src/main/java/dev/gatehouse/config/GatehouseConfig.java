@@ -150,8 +150,8 @@ public record GatehouseConfig(
      *                          where none does
      * @param xCacheHeader      add {@code X-Cache: HIT|MISS from <via pseudonym>} to responses
      * @param purgeClients      client networks (CIDR) whose {@code PURGE} requests are honoured
-     * @param rangeFillMaxBytes after a {@code Range} miss, fetch and store the whole object in the
-     *                          background if it is at most this large; 0 never does
+     * @param rangeFillMaxBytes after the origin answers a {@code Range} in part, fetch and store the whole
+     *                          object in the background if it is at most this large; 0 never does
      * @param maxVariants       responses kept per URL that differ by {@code Vary} (RFC 9111 §4.1); a new
      *                          one beyond this drops the oldest
      * @param quickAbort        when a miss whose client went away is still read to its end and stored

@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>revalidating a stale response just served under {@code stale-while-revalidate} (RFC 5861 §3): a
  *       304 refreshes it (RFC 9111 §4.3.4), a new storable response replaces it, a failure leaves it;</li>
- *   <li>filling the whole object after a {@code Range} miss, up to {@code cache.rangeFillMaxBytes} (the
- *       Windows Update pattern: many ranges of one large file), so the next range is a hit.</li>
+ *   <li>filling the whole object after the origin answered a {@code Range} in part (a miss, or a stale
+ *       response's revalidation), up to {@code cache.rangeFillMaxBytes} (the Windows Update pattern: many
+ *       ranges of one large file), so the next range is a hit.</li>
  * </ul>
  */
 final class BackgroundFetch {
@@ -65,8 +66,11 @@ final class BackgroundFetch {
         run(storedKey, request, whole -> revalidateNow(whole, store));
     }
 
-    /** After {@code lookup} missed a {@code Range} of {@code request}'s URL: fetches the whole object to store it, if enabled. */
-    void fillAfterRangeMiss(CacheRequest request, HttpCache.Lookup lookup) {
+    /**
+     * After the origin answered a {@code Range} of {@code request}'s URL in part, following {@code lookup} (a miss,
+     * or a stale response it did not refresh): fetches the whole object to store it, if enabled.
+     */
+    void fillAfterPartial(CacheRequest request, HttpCache.Lookup lookup) {
         if (rangeFillMaxBytes > 0) run(request.key(), request, whole -> fetchWhole(whole, lookup));
     }
 
@@ -88,13 +92,13 @@ final class BackgroundFetch {
         });
     }
 
-    private void fetchWhole(CacheRequest request, HttpCache.Lookup missed) throws FailureException, IOException {
+    private void fetchWhole(CacheRequest request, HttpCache.Lookup looked) throws FailureException, IOException {
         long requestTime = cache.now();
         try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(request.headers()), null, 0))) {
             CacheHeaders headers = CacheFields.of(response.headers());
             long length = CacheFields.contentLength(headers);
             if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
-            store(missed, request, response, headers, requestTime, length);
+            store(looked, request, response, headers, requestTime, length);
         }
     }
 

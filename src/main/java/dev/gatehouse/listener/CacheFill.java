@@ -54,6 +54,8 @@ final class CacheFill implements AutoCloseable {
     private final Collapser.Leader<CollapsedResponse> leader;
     private final Path sharedDir;
     private final QuickAbort quickAbort;
+    /** Fills the whole object after the origin answered a range in part; null when the cache makes no fetches (FTP). */
+    private final BackgroundFetch background;
     /** The lookup that missed or found the stale response, whose findings the store needs. */
     private final HttpCache.Lookup lookup;
     /** The lookup whose stale response is being validated; null for a miss. */
@@ -74,9 +76,10 @@ final class CacheFill implements AutoCloseable {
      * @param leader       this exchange's ticket when it leads a collapsed miss or revalidation, else null
      * @param sharedDir    where a shared body's temporary file goes
      * @param quickAbort   when a body its client left is still read to the end and stored
+     * @param background   the cache's own origin fetches, or null when it makes none
      */
     CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup lookup, boolean store,
-              Collapser.Leader<CollapsedResponse> leader, Path sharedDir, QuickAbort quickAbort) {
+              Collapser.Leader<CollapsedResponse> leader, Path sharedDir, QuickAbort quickAbort, BackgroundFetch background) {
         this.cache = cache;
         this.request = request;
         this.responder = responder;
@@ -86,6 +89,7 @@ final class CacheFill implements AutoCloseable {
         this.leader = leader;
         this.sharedDir = sharedDir;
         this.quickAbort = quickAbort;
+        this.background = background;
     }
 
     /**
@@ -180,10 +184,14 @@ final class CacheFill implements AutoCloseable {
 
     /**
      * The body to send the client: the origin's, teed into the store and to collapsed followers when the
-     * response may be stored (RFC 9111 §3). Also marks the response {@code X-Cache: MISS}.
+     * response may be stored (RFC 9111 §3). Also marks the response {@code X-Cache: MISS}, and starts the
+     * background fill of the whole object when the origin answered the client's range in part.
      */
     InputStream body(HttpServerExchange exchange, UpstreamResponse response, boolean hasBody) {
         responder.markMiss(exchange.getResponseHeaders());
+        if (background != null && store && answeredInPart(response.status())) {
+            background.fillAfterPartial(request, lookup); // the client's range went upstream as asked; the next one may hit
+        }
         if (!store && leader == null) return response.body();
         CacheHeaders headers = CacheFields.of(response.headers());
         long length = hasBody ? CacheFields.contentLength(headers) : 0;
@@ -211,6 +219,15 @@ final class CacheFill implements AutoCloseable {
         // The fetch is over once the body is in: later requests find the entry (or fetch), not a finished flight.
         if (leader != null) tee.onComplete(leader::close);
         return tee;
+    }
+
+    /**
+     * Whether the origin answered this GET's {@code Range} without sending the whole object it has: a part (206),
+     * a 304 to the client's own conditional, or 416 (RFC 9110 §14). A 200 is the whole object, stored from this
+     * very answer, so fetching it again would only download it twice.
+     */
+    private boolean answeredInPart(int status) {
+        return request.method().equals("GET") && request.headers().has("Range") && (status == 206 || status == 304 || status == 416);
     }
 
     private SharedBody newSharedBody() {

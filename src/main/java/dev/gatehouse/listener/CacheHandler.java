@@ -182,9 +182,6 @@ final class CacheHandler implements HttpHandler {
 
     private void miss(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
                       boolean collapse) throws Exception {
-        if (background != null && store && request.method().equals("GET") && request.headers().has("Range")) {
-            background.fillAfterRangeMiss(request, lookup); // the client's range goes upstream as asked; the next one may hit
-        }
         if (collapse) {
             forwardCollapsed(exchange, request, lookup, store, request.key());
         } else {
@@ -203,7 +200,7 @@ final class CacheHandler implements HttpHandler {
 
     /** The cache's part in forwarding after {@code lookup}; {@code leader}: this exchange's ticket for a collapsed fetch, or null. */
     private CacheFill fill(CacheRequest request, HttpCache.Lookup lookup, boolean store, Collapser.Leader<CollapsedResponse> leader) {
-        return new CacheFill(cache, request, responder, lookup, store, leader, sharedDir, quickAbort);
+        return new CacheFill(cache, request, responder, lookup, store, leader, sharedDir, quickAbort, background);
     }
 
     /**

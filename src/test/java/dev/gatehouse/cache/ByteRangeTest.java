@@ -71,6 +71,35 @@ class ByteRangeTest {
         assertEquals(FULL, ByteRange.of(CacheRequest.of("HEAD", PolicyFixtures.URI, range), STORED, LENGTH).kind());
         CacheEntry notFound = PolicyFixtures.stored(404, h("Cache-Control", "max-age=60"), h());
         assertEquals(FULL, ByteRange.of(PolicyFixtures.get(range), notFound, LENGTH).kind());
-        assertEquals(UNSATISFIABLE, ByteRange.of(PolicyFixtures.get(h("Range", "bytes=-10")), STORED, 0).kind());
+    }
+
+    /**
+     * RFC 9110 §14.1.1: of an empty representation only a suffix-range is satisfiable, yet no 206 can say so
+     * (there is no byte to name), so the Range is ignored and the empty 200 sent; an int-range is not satisfiable.
+     */
+    @Test
+    void aSuffixOfAnEmptyBodyIsTheEmptyBodyAndAnIntRangeOfItIs416() {
+        assertEquals(FULL, ByteRange.of(PolicyFixtures.get(h("Range", "bytes=-10")), STORED, 0).kind());
+        assertEquals(UNSATISFIABLE, ByteRange.of(PolicyFixtures.get(h("Range", "bytes=0-")), STORED, 0).kind());
+        assertEquals(UNSATISFIABLE, ByteRange.of(PolicyFixtures.get(h("Range", "bytes=-0")), STORED, 0).kind());
+    }
+
+    /**
+     * RFC 9110 §13.1.5: an If-Range date that is not a strong validator never matches, and a cache may take a
+     * Last-Modified as strong only when its stored Date is at least a second later (§8.8.2.2): otherwise the
+     * resource may have changed again within that second, and the client would splice two versions.
+     */
+    @Test
+    void ifRangeWithAWeakLastModifiedDateNeverMatches() {
+        CacheHeaders range = h("Range", "bytes=0-9", "If-Range", LAST_MODIFIED);
+        CacheEntry sameSecond = PolicyFixtures.stored(h("Cache-Control", "max-age=60", "Last-Modified", LAST_MODIFIED,
+                "Date", LAST_MODIFIED));
+        assertEquals(FULL, ByteRange.of(PolicyFixtures.get(range), sameSecond, LENGTH).kind());
+        CacheEntry noDate = new CacheEntry(200, h("Cache-Control", "max-age=60", "Last-Modified", LAST_MODIFIED),
+                PolicyFixtures.T0, PolicyFixtures.T0, "");
+        assertEquals(FULL, ByteRange.of(PolicyFixtures.get(range), noDate, LENGTH).kind());
+        CacheEntry oneSecondLater = PolicyFixtures.stored(h("Cache-Control", "max-age=60", "Last-Modified", LAST_MODIFIED,
+                "Date", date(-3599)));
+        assertEquals(PARTIAL, ByteRange.of(PolicyFixtures.get(range), oneSecondLater, LENGTH).kind());
     }
 }

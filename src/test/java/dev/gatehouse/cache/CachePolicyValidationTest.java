@@ -76,7 +76,10 @@ class CachePolicyValidationTest {
                 Arguments.of("§4.3.4 same strong ETag updates", "\"v1\"", "\"v1\"", true),
                 Arguments.of("§4.3.4 a different strong ETag does not update", "\"v1\"", "\"v2\"", false),
                 Arguments.of("§4.3.4 a 304 without ETag updates", "\"v1\"", null, true),
-                Arguments.of("§4.3.4 a weak ETag in the 304 updates", "\"v1\"", "W/\"v1\"", true));
+                Arguments.of("§4.3.4 a weak ETag in the 304 updates", "\"v1\"", "W/\"v1\"", true),
+                Arguments.of("§4.3.4 the same weak ETag updates", "W/\"v1\"", "W/\"v1\"", true),
+                Arguments.of("§4.3.4 a weak ETag matching no stored one does not update", "\"v1\"", "W/\"v2\"", false),
+                Arguments.of("§4.3.4 another weak ETag does not update a weak one", "W/\"v1\"", "W/\"v2\"", false));
     }
 
     @ParameterizedTest(name = "{0}")

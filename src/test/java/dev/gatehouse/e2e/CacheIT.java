@@ -71,6 +71,19 @@ class CacheIT extends MockOriginCase {
         return proxy.resultsInArrivalOrder(n);
     }
 
+    /**
+     * Asks for {@code range} of {@code path} until the background fill has stored the whole object: only-if-cached
+     * never reaches the origin, so it is 504 until then, and a hit after (bounded: the last answer is returned).
+     */
+    private HttpResponse<String> awaitFilled(String path, String range) throws Exception {
+        HttpResponse<String> hit = get(path, "Range", range, "Cache-Control", "only-if-cached");
+        for (int i = 0; i < 500 && hit.statusCode() == 504; i++) {
+            GatehouseFixture.pause();
+            hit = get(path, "Range", range, "Cache-Control", "only-if-cached");
+        }
+        return hit;
+    }
+
     private RecordedRequest taken() throws InterruptedException {
         RecordedRequest r = origin.takeRequest(10, TimeUnit.SECONDS);
         assertNotNull(r, "the origin received no request");
@@ -550,14 +563,66 @@ class CacheIT extends MockOriginCase {
         List<String> ranges = List.of(String.valueOf(taken().getHeaders().get("Range")), String.valueOf(taken().getHeaders().get("Range")));
         assertTrue(ranges.contains("bytes=2-5") && ranges.contains("null"), "one range request, one whole-object fetch: " + ranges);
 
-        // only-if-cached never reaches the origin: 504 until the background fill is stored, then a hit.
-        HttpResponse<String> hit = get("/update.cab", "Range", "bytes=6-7", "Cache-Control", "only-if-cached");
-        for (int i = 0; i < 500 && hit.statusCode() == 504; i++) {
-            GatehouseFixture.pause();
-            hit = get("/update.cab", "Range", "bytes=6-7", "Cache-Control", "only-if-cached");
-        }
+        HttpResponse<String> hit = awaitFilled("/update.cab", "bytes=6-7");
         assertEquals(206, hit.statusCode());
         assertEquals("67", hit.body());
         assertEquals(2, origin.getRequestCount());
+    }
+
+    /**
+     * An origin that ignores Range answers the range miss with the whole object, which the cache stores as it
+     * streams to the client (RFC 9110 §14.2 lets the client have the 200): the background fill would only
+     * download it a second time.
+     */
+    @Test
+    void aRangeMissAnsweredWholeIsStoredFromThatAnswerWithoutASecondDownload() throws Exception {
+        // The delay gives a background fill started with the range request the time to reach the origin first.
+        originAnswers(request -> new MockResponse.Builder().addHeader("Cache-Control", "max-age=600").addHeader("ETag", "\"v1\"")
+                .body("0123456789").headersDelay(request.getHeaders().get("Range") == null ? 0 : 300, TimeUnit.MILLISECONDS).build());
+
+        HttpResponse<String> miss = get("/ignores-ranges.cab", "Range", "bytes=2-5");
+        HttpResponse<String> hit = get("/ignores-ranges.cab", "Range", "bytes=6-7", "Cache-Control", "only-if-cached");
+
+        assertEquals(200, miss.statusCode());
+        assertEquals("0123456789", miss.body());
+        assertEquals(206, hit.statusCode());
+        assertEquals("67", hit.body());
+        assertEquals(1, origin.getRequestCount(), "the object went over the origin's link once");
+        assertEquals("bytes=2-5", taken().getHeaders().get("Range"));
+    }
+
+    /**
+     * A range of a stale object whose revalidation the origin answers with a 206 of a new version: that 206 is
+     * not stored, so without a fill every later range would go to the origin again; the fill stores the new
+     * version whole (the Windows Update pattern after an update replaced the file at its URL).
+     */
+    @Test
+    void aRangeRevalidationAnsweredWithAPartNewVersionFillsTheWholeObject() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<String> version = new java.util.concurrent.atomic.AtomicReference<>("v1");
+        originAnswers(request -> {
+            String body = version.get().equals("v1") ? "0123456789" : "abcdefghij";
+            MockResponse.Builder response = new MockResponse.Builder().addHeader("ETag", "\"" + version.get() + "\"")
+                    .addHeader("Cache-Control", version.get().equals("v1") ? "max-age=0" : "max-age=600");
+            String range = request.getHeaders().get("Range");
+            if (("\"" + version.get() + "\"").equals(request.getHeaders().get("If-None-Match"))) return response.code(304).build();
+            if (range == null) return response.body(body).build();
+            return response.code(206).addHeader("Content-Range", "bytes 2-5/10").body(body.substring(2, 6)).build();
+        });
+
+        get("/replaced.cab");
+        version.set("v2");
+        HttpResponse<String> changed = get("/replaced.cab", "Range", "bytes=2-5");
+
+        assertEquals(206, changed.statusCode());
+        assertEquals("cdef", changed.body());
+        taken();
+        RecordedRequest revalidation = taken();
+        assertEquals("bytes=2-5", revalidation.getHeaders().get("Range"));
+        assertEquals("\"v1\"", revalidation.getHeaders().get("If-None-Match"));
+        HttpResponse<String> hit = awaitFilled("/replaced.cab", "bytes=6-7");
+        assertEquals(206, hit.statusCode());
+        assertEquals("gh", hit.body());
+        assertNull(taken().getHeaders().get("Range"), "the fill asks for the whole object");
+        assertEquals(3, origin.getRequestCount());
     }
 }
