@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) {
     private static final Pattern SINGLE = Pattern.compile("bytes\\s*=\\s*(\\d*)\\s*-\\s*(\\d*)", Pattern.CASE_INSENSITIVE);
+    /** §14.4: "bytes first-last/complete", "bytes first-last/*" or "bytes *&#47;complete"; group 1 is the complete length. */
+    private static final Pattern CONTENT_RANGE = Pattern.compile("bytes\\s+(?:\\d+-\\d+|\\*)/(\\d{1,18}|\\*)", Pattern.CASE_INSENSITIVE);
 
     /** What the response is. */
     public enum Kind {
@@ -96,6 +98,18 @@ public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) 
                 "Content-Range", String.format(Locale.ROOT, "bytes %d-%d/%d", first, last, bodyLength),
                 "Content-Length", Long.toString(last - first + 1));
         return new ByteRange(Kind.PARTIAL, first, last, headers);
+    }
+
+    /**
+     * The complete length a {@code Content-Range} field of a 206 or 416 names (RFC 9110 §14.4), or -1 when it
+     * names none ({@code *}), is absent, or cannot be read.
+     */
+    public static long completeLength(String contentRange) {
+        if (contentRange == null) {
+            return -1;
+        }
+        Matcher m = CONTENT_RANGE.matcher(contentRange.strip());
+        return m.matches() && !m.group(1).equals("*") ? Long.parseLong(m.group(1)) : -1;
     }
 
     private static ByteRange unsatisfiable(long bodyLength) {

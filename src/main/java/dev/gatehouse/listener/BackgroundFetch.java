@@ -68,10 +68,11 @@ final class BackgroundFetch {
 
     /**
      * After the origin answered a {@code Range} of {@code request}'s URL in part, following {@code lookup} (a miss,
-     * or a stale response it did not refresh): fetches the whole object to store it, if enabled.
+     * or a stale response it did not refresh): fetches the whole object to store it, if enabled and if its
+     * {@code completeLength} (from the answer's {@code Content-Range}; -1 when not known) is within the limit.
      */
-    void fillAfterPartial(CacheRequest request, HttpCache.Lookup lookup) {
-        if (rangeFillMaxBytes > 0) run(request.key(), request, whole -> fetchWhole(whole, lookup));
+    void fillAfterPartial(CacheRequest request, HttpCache.Lookup lookup, long completeLength) {
+        if (rangeFillMaxBytes > 0 && completeLength <= rangeFillMaxBytes) run(request.key(), request, whole -> fetchWhole(whole, lookup));
     }
 
     private interface Fetch {

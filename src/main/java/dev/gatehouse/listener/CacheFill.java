@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheEntry;
 import dev.gatehouse.cache.CacheHeaders;
@@ -190,7 +191,10 @@ final class CacheFill implements AutoCloseable {
     InputStream body(HttpServerExchange exchange, UpstreamResponse response, boolean hasBody) {
         responder.markMiss(exchange.getResponseHeaders());
         if (background != null && store && answeredInPart(response.status())) {
-            background.fillAfterPartial(request, lookup); // the client's range went upstream as asked; the next one may hit
+            // The client's range went upstream as asked; the next one may hit. A 206 or 416 names the whole object's
+            // length (RFC 9110 §14.4): one known to be too large is not asked for whole only to be dropped after its head.
+            long complete = ByteRange.completeLength(CacheFields.of(response.headers()).first("Content-Range"));
+            background.fillAfterPartial(request, lookup, complete);
         }
         if (!store && leader == null) return response.body();
         CacheHeaders headers = CacheFields.of(response.headers());

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Single-range requests answered from a complete stored 1000-byte body (RFC 9110 §14, §13.1.5). */
@@ -101,5 +102,15 @@ class ByteRangeTest {
         CacheEntry oneSecondLater = PolicyFixtures.stored(h("Cache-Control", "max-age=60", "Last-Modified", LAST_MODIFIED,
                 "Date", date(-3599)));
         assertEquals(PARTIAL, ByteRange.of(PolicyFixtures.get(range), oneSecondLater, LENGTH).kind());
+    }
+
+    /** §14.4: the complete length a 206's or 416's Content-Range names; -1 where it names none or is not one. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', nullValues = "null", value = {
+            "bytes 2-5/10 | 10", "bytes */10 | 10", "BYTES 0-0/1 | 1", " bytes 2-5/1099511627776 | 1099511627776",
+            "bytes 2-5/* | -1", "null | -1", "bytes 2-5 | -1", "items 2-5/10 | -1", "bytes 2-5/-10 | -1",
+            "bytes 2-5/10, bytes 6-7/10 | -1", "bytes 2-5/1234567890123456789012 | -1"})
+    void completeLengthIsReadFromContentRange(String contentRange, long expected) {
+        assertEquals(expected, ByteRange.completeLength(contentRange));
     }
 }

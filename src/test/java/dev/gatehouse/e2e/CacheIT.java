@@ -570,6 +570,25 @@ class CacheIT extends MockOriginCase {
     }
 
     /**
+     * A 206 names the whole object's length (RFC 9110 §14.4): one past {@code cache.rangeFillMaxBytes} (64 MiB by
+     * default) is not asked for whole only to be dropped after its head, once per range (BITS asks for many).
+     */
+    @Test
+    void aRangeOfAnObjectTooLargeToFillStartsNoWholeObjectFetch() throws Exception {
+        originAnswers(request -> request.getHeaders().get("Range") == null
+                ? cacheable("a whole object that is far too large, supposedly")
+                : new MockResponse.Builder().code(206).addHeader("Content-Range", "bytes 2-5/1099511627776").body("2345").build());
+
+        HttpResponse<String> miss = get("/huge.iso", "Range", "bytes=2-5");
+
+        assertEquals(206, miss.statusCode());
+        assertEquals("bytes=2-5", taken().getHeaders().get("Range"));
+        RecordedRequest whole = origin.takeRequest(2, TimeUnit.SECONDS); // a fill would follow the 206 at once
+        assertEquals(null, whole == null ? null : whole.getHeaders().get("Range") + " " + whole.getTarget(),
+                "no request for the whole 1 TiB object");
+    }
+
+    /**
      * An origin that ignores Range answers the range miss with the whole object, which the cache stores as it
      * streams to the client (RFC 9110 §14.2 lets the client have the 200): the background fill would only
      * download it a second time.
