@@ -29,12 +29,22 @@ final class BodyCopier {
     }
 
     long copy(InputStream from, OutputStream to) throws SourceFailed, SinkFailed {
+        return copy(from, to, 0, Long.MAX_VALUE);
+    }
+
+    /** Copies at most {@code length} bytes of {@code from}, after skipping its first {@code skip}. */
+    long copy(InputStream from, OutputStream to, long skip, long length) throws SourceFailed, SinkFailed {
         byte[] buffer = new byte[CHUNK];
+        try {
+            from.skipNBytes(skip);
+        } catch (IOException e) {
+            throw new SourceFailed(e, 0);
+        }
         long total = 0;
-        while (true) {
+        while (total < length) {
             int n;
             try {
-                n = from.read(buffer);
+                n = from.read(buffer, 0, (int) Math.min(buffer.length, length - total));
             } catch (IOException e) {
                 throw new SourceFailed(e, total);
             }
@@ -46,5 +56,6 @@ final class BodyCopier {
             }
             total += n;
         }
+        return total;
     }
 }

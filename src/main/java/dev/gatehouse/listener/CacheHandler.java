@@ -239,7 +239,7 @@ final class CacheHandler implements HttpHandler {
             if (body.isPresent()) {
                 hit(Exchanges.record(exchange), ResultCode.TCP_CF_HIT);
                 try (InputStream in = body.get()) {
-                    responder.sendShared(exchange, leaders.entry().status(), cache.responseHeaders(leaders.entry()), in, copier);
+                    responder.sendShared(exchange, request, leaders.entry(), cache.responseHeaders(leaders.entry()), in, copier);
                 } catch (BodyCopier.SourceFailed e) {
                     Exchanges.record(exchange).setError("upstream_aborted");
                     Exchanges.record(exchange).setResultCode(ResultCode.TCP_CF_HIT.name() + "_ABORTED");

@@ -2,6 +2,7 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.ByteRange;
+import dev.gatehouse.cache.CacheEntry;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.CacheStore;
@@ -252,21 +253,36 @@ final class StoredResponder {
     }
 
     /**
-     * Sends a collapsed follower the leader's response: {@code headers} (stored fields with Age), and the
-     * body as it arrives. A body that fails midway cuts the connection, as a failing origin does.
+     * Sends a collapsed follower the leader's response {@code entry}: {@code headers} (stored fields with Age), and
+     * the body as it arrives, whole or the single range {@code request} asks for. A body that fails midway cuts the
+     * connection, as a failing origin does.
      */
-    void sendShared(HttpServerExchange exchange, int status, CacheHeaders headers, InputStream body, BodyCopier copier)
-            throws BodyCopier.SourceFailed, BodyCopier.SinkFailed {
-        exchange.setStatusCode(status);
-        writeHeaders(exchange.getResponseHeaders(), headers, List.of());
-        if (exchange.getRequestMethod().toString().equals("HEAD") || status == 204 || status == 304) {
+    void sendShared(HttpServerExchange exchange, CacheRequest request, CacheEntry entry, CacheHeaders headers, InputStream body,
+                    BodyCopier copier) throws BodyCopier.SourceFailed, BodyCopier.SinkFailed {
+        // A Range is served from the body as it arrives when its length is known (RFC 9110 §14): a 200 would be
+        // allowed (§14.2), but BITS (Windows Update) takes a 200 to a range request for a server without ranges.
+        long length = CacheFields.contentLength(headers);
+        ByteRange range = length < 0 ? null : ByteRange.of(request, entry, length);
+        boolean whole = range == null || range.kind() == ByteRange.Kind.FULL;
+        HeaderMap out = exchange.getResponseHeaders();
+        if (whole) {
+            exchange.setStatusCode(entry.status());
+            writeHeaders(out, headers, List.of());
+        } else {
+            exchange.setStatusCode(range.kind() == ByteRange.Kind.PARTIAL ? 206 : 416);
+            writeHeaders(out, headers, CONTENT_LENGTH);
+            out.remove(Headers.CONTENT_RANGE); // the range's own, not a stored one
+            CacheFields.copy(range.headers(), out);
+        }
+        int status = exchange.getStatusCode();
+        if (exchange.getRequestMethod().toString().equals("HEAD") || status == 204 || status == 304 || status == 416) {
             exchange.endExchange();
             return;
         }
-        OutputStream out = blockingOutput(exchange);
-        copier.copy(body, out);
+        OutputStream sink = blockingOutput(exchange);
+        copier.copy(body, sink, whole ? 0 : range.first(), whole ? Long.MAX_VALUE : range.length());
         try {
-            out.close();
+            sink.close();
         } catch (IOException e) {
             throw new BodyCopier.SinkFailed(e);
         }

@@ -109,6 +109,48 @@ class CacheCollapsingIT extends MockOriginCase {
         assertEquals(fetched, origin.getRequestCount());
     }
 
+    /**
+     * A follower asking for a range gets that range of the leader's body as it arrives (RFC 9110 §14), not the whole
+     * 200 that §14.2 would allow: BITS (Windows Update) takes a 200 to a range request for a server without ranges.
+     */
+    @Test
+    void followersAskingForARangeGetThatRangeOfTheLeadersBody() throws Exception {
+        StringBuilder digits = new StringBuilder();
+        for (int i = 0; digits.length() < 40_000; i++) digits.append(i).append(',');
+        String body = digits.substring(0, 40_000);
+        origin.enqueue(slow(body));
+        origin.enqueue(slow("a second origin request"));
+        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + "/windows10.0-kb5031356.cab");
+
+        try (RawConnection leader = RawConnection.open(proxy.proxyAddress())) {
+            leader.send("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + origin.getPort() + "\r\n\r\n");
+            assertEquals(200, leader.readHead().status());
+            leader.input().readNBytes(100); // the fetch is under way: the followers below join it
+            List<CompletableFuture<HttpResponse<String>>> followers = new ArrayList<>();
+            for (String range : List.of("bytes=30000-30009", "bytes=-7", "bytes=50000-")) {
+                followers.add(proxy.client().sendAsync(HttpRequest.newBuilder(url).header("Range", range).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            HttpResponse<String> middle = followers.get(0).join();
+            HttpResponse<String> suffix = followers.get(1).join();
+            HttpResponse<String> past = followers.get(2).join();
+
+            assertEquals(206, middle.statusCode());
+            assertEquals(body.substring(30_000, 30_010), middle.body());
+            assertEquals("bytes 30000-30009/40000", middle.headers().firstValue("Content-Range").orElse(null));
+            assertEquals(206, suffix.statusCode());
+            assertEquals(body.substring(40_000 - 7), suffix.body());
+            assertEquals("bytes 39993-39999/40000", suffix.headers().firstValue("Content-Range").orElse(null));
+            assertEquals(416, past.statusCode());
+            assertEquals("bytes */40000", past.headers().firstValue("Content-Range").orElse(null));
+            assertEquals(body.substring(100), new String(leader.input().readNBytes(body.length() - 100), StandardCharsets.UTF_8),
+                    "the leader's own response is whole");
+        }
+        assertEquals(1, origin.getRequestCount(), "the followers' ranges came from the leader's fetch");
+        List<String> results = proxy.awaitRecords(4).stream().map(r -> r.get("result").asText()).toList();
+        assertEquals(3, Collections.frequency(results, "TCP_CF_HIT"), results::toString);
+    }
+
     @Test
     void whenTheLeadingClientGoesAwayFollowersStillGetTheWholeBody() throws Exception {
         String body = "y".repeat(40_000);
