@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,7 +48,8 @@ import dev.gatehouse.cache.CacheStore;
  * </pre>
  * {@code hash} is the SHA-256 of the key in hex, {@code hh} its first two characters, and
  * {@code gen} a number that grows with every write, so a new response for a key never overwrites
- * the files an older one (possibly being read, or being deleted) uses.
+ * the files an older one (possibly being read, or being deleted) uses. Anything else in the
+ * directory is left alone.
  *
  * <h2>Atomicity and integrity</h2>
  * A body is written to {@code tmp/}, its CRC32C computed as it streams, then renamed into place;
@@ -114,6 +116,21 @@ public final class DiskStore implements CacheStore {
         store.index.putAll(found.entries());
         store.index.cleanUp(); // settles the weights (and evicts down to a smaller bound) before anyone reads the size
         return store;
+    }
+
+    /**
+     * Deletes every file of {@code key} under {@code root}, whatever its generation, without an index: a removal
+     * asked for while the index is still being rebuilt must hold even if the process stops before the store opens.
+     */
+    public static void removeFiles(Path root, CacheKey key) {
+        String hash = hash(key);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve(hash.substring(0, 2)), hash + "-*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // no such shard; or left, and the removal is applied to the index once it is rebuilt
+        }
     }
 
     @Override
