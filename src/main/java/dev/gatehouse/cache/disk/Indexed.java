@@ -26,6 +26,11 @@ final class Indexed {
         return (int) Math.min(Integer.MAX_VALUE, blocks * (BLOCK / 1024));
     }
 
+    /** The same files with metadata now {@code metaLength} bytes long (after an update). */
+    Indexed reweighed(long metaLength) {
+        return new Indexed(generation, bodyLength, bodyCrc, weightKib(bodyLength, metaLength), verified);
+    }
+
     long generation() {
         return generation;
     }
