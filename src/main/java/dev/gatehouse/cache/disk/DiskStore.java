@@ -63,8 +63,10 @@ import dev.gatehouse.cache.CacheStore;
  * before its first byte is served); entries written by this process are trusted.
  *
  * <h2>Bounds</h2>
- * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry). Files of
- * evicted or replaced entries are deleted on the deletion executor; those of removed ones at once. When the file system's usable space falls below
+ * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry); bodies
+ * being written count against the bound too, up to half of it ({@link BytesInFlight}), so a burst of
+ * large downloads cannot take the files past it. Files of evicted or replaced entries are deleted on
+ * the deletion executor; those of removed ones at once. When the file system's usable space falls below
  * {@code minFreeBytes}, or a write fails (disk full), the store stops storing; requests never fail.
  */
 public final class DiskStore implements CacheStore {
@@ -75,6 +77,8 @@ public final class DiskStore implements CacheStore {
     private final long maxObjectBytes;
     private final long minFreeBytes;
     private final Cache<CacheKey, Indexed> index;
+    private final BytesInFlight inFlight;
+    private final long reserveStep;
     private final AtomicLong generations = new AtomicLong();
 
     private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) {
@@ -93,6 +97,9 @@ public final class DiskStore implements CacheStore {
                     }
                 })
                 .build();
+        this.inFlight = new BytesInFlight(index.policy().eviction().orElseThrow(), maxBytes / 1024);
+        // Bodies being written are counted in steps, to evict in batches; small ones, as each writer may hold one unused.
+        this.reserveStep = Math.clamp(maxBytes / 1024 / Indexed.BLOCK * Indexed.BLOCK, Indexed.BLOCK, 64 * 1024);
     }
 
     /** Opens (creating if needed) the store under {@code root}, with no free-space reserve, deleting in the background. */
@@ -339,13 +346,17 @@ public final class DiskStore implements CacheStore {
         }
     }
 
-    /** Streams one body into a temporary file, then renames body and metadata into place. */
+    /**
+     * Streams one body into a temporary file, counted against the bound as it grows, then renames body and
+     * metadata into place.
+     */
     private final class DiskWriter extends BodyWriter {
         private final CacheKey key;
         private final CacheEntry entry;
         private final Path temp;
         private final FileChannel channel;
         private final CRC32C crc = new CRC32C();
+        private long reserved;
 
         DiskWriter(CacheKey key, CacheEntry entry, long id) throws IOException {
             super(maxObjectBytes);
@@ -357,6 +368,14 @@ public final class DiskStore implements CacheStore {
 
         @Override
         protected void store(byte[] bytes, int offset, int length) throws IOException {
+            long size = written() + length;
+            if (size > reserved) {
+                long more = (size - reserved + reserveStep - 1) / reserveStep * reserveStep;
+                if (!inFlight.reserve(more / 1024)) {
+                    throw new IOException("bodies being written would take over half the disk bound"); // stop storing
+                }
+                reserved += more;
+            }
             ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -380,13 +399,20 @@ public final class DiskStore implements CacheStore {
                 Files.deleteIfExists(body);
                 throw e;
             }
+            release(); // weighed in the index from here
             if (!install(key, new Indexed(generation, length, (int) crc.getValue(), Indexed.weightKib(length, metaLength), true))) {
                 deleteFiles(key, generation); // a commit that came later is already in
             }
         }
 
+        private void release() {
+            inFlight.release(reserved / 1024);
+            reserved = 0;
+        }
+
         @Override
         protected void discard() {
+            release();
             closeQuietly(channel);
             try {
                 Files.deleteIfExists(temp);

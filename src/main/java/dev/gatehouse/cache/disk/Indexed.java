@@ -4,7 +4,8 @@ package dev.gatehouse.cache.disk;
  * What the disk index keeps in memory per entry: enough to find and check its files, not its headers.
  */
 final class Indexed {
-    private static final long BLOCK = 4096;
+    /** The file system block the weights count in. */
+    static final long BLOCK = 4096;
 
     private final long generation;
     private final long bodyLength;

@@ -17,6 +17,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
@@ -383,6 +384,44 @@ class DiskStoreTest {
             store.cleanUp();
             assertEquals(0, store.count());
             assertEquals(List.of(), entryFiles(".meta"), "an update wrote metadata for an entry already removed");
+        }
+    }
+
+    @Test
+    void bodiesBeingWrittenCountAgainstTheBound() throws IOException {
+        // 16 KiB bodies weigh 20 KiB with their metadata: ten fill the 200 KiB bound.
+        try (DiskStore store = open(200 * 1024)) {
+            for (int i = 0; i < 10; i++) {
+                assertTrue(put(store, CacheKey.of("http://example.com/" + i), entry("x"), body(16 * 1024, i)));
+            }
+            List<CacheStore.Writer> writers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) { // ten large downloads at once
+                CacheStore.Writer writer = store.writer(CacheKey.of("http://example.com/big/" + i), entry("big"), -1).orElseThrow();
+                writer.body().write(body(64 * 1024, 100 + i));
+                writers.add(writer);
+            }
+            store.cleanUp();
+            assertTrue(bytesOnDisk() <= 200 * 1024, "files being written took the store to " + bytesOnDisk() + " bytes");
+            assertTrue(writers.stream().anyMatch(CacheStore.Writer::storing), "some downloads are still stored");
+            writers.forEach(CacheStore.Writer::commit);
+            store.cleanUp();
+            assertTrue(store.sizeBytes() <= 200 * 1024, "size " + store.sizeBytes());
+            assertTrue(bytesOnDisk() <= 200 * 1024, "on disk " + bytesOnDisk());
+            assertEquals(store.count(), entryFiles(".body").size());
+            assertEquals(List.of(), tempFiles());
+        }
+    }
+
+    /** What every file under the store takes, in whole 4 KiB blocks, as the bound counts it. */
+    private long bytesOnDisk() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return (Files.size(p) + 4095) / 4096 * 4096;
+                } catch (IOException e) {
+                    return 0; // deleted meanwhile
+                }
+            }).sum();
         }
     }
 
