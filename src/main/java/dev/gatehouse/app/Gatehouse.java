@@ -145,7 +145,8 @@ public final class Gatehouse implements AutoCloseable {
     /**
      * The shared cache: a Caffeine memory tier for small hot objects in front of the persistent disk tier
      * under {@code dir}. The disk index is rebuilt from the files found there in the background (it takes
-     * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway.
+     * seconds for 100k entries): until then the disk tier is empty and the proxy serves anyway, and a removal
+     * deletes the key's files at once, so it holds even if the proxy stops before the index is ready.
      */
 
     private static Cache openCache(GatehouseConfig.Cache c, Path dir, ExecutorService executor, Clock clock) {
@@ -165,7 +166,7 @@ public final class Gatehouse implements AutoCloseable {
                         (System.nanoTime() - started) / 1_000_000);
             }
         });
-        PendingStore disk = new PendingStore(opening);
+        PendingStore disk = new PendingStore(opening, key -> DiskStore.removeFiles(dir, key));
         MemoryStore memory = new MemoryStore(c.memoryBytes(), c.memoryObjectBytes());
         List<HeuristicRule> rules = c.refreshRules().stream()
                 .map(r -> new HeuristicRule(r.compiledPattern(), r.min().toMillis(), r.percent() / 100, r.max().toMillis()))

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,6 +16,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
@@ -46,21 +48,25 @@ import dev.gatehouse.cache.CacheStore;
  *     int   CRC32C of the payload
  * </pre>
  * {@code hash} is the SHA-256 of the key in hex, {@code hh} its first two characters, and
- * {@code gen} a number that grows with every write, so a new response for a key never overwrites
- * the files an older one (possibly being read, or being deleted) uses.
+ * {@code gen} a number that grows with every commit, so a new response for a key never overwrites
+ * the files an older one (possibly being read, or being deleted) uses, and the newest generation of
+ * a key is the one committed last. Anything else in the directory is left alone.
  *
  * <h2>Atomicity and integrity</h2>
  * A body is written to {@code tmp/}, its CRC32C computed as it streams, then renamed into place;
  * the metadata is written the same way last. Files are not fsynced: a crash may leave a torn file,
  * which the checks catch. At start the index is rebuilt from the metadata files alone: a metadata
  * file that fails its checksum, names another key, or whose body is missing or of another length is
- * deleted with its body, as are older generations of a key and bodies without metadata. The body
+ * deleted with its body, as are older generations of a key (left when their deletion was still
+ * queued at exit) and bodies without metadata. An update rewrites the metadata file the same way. The body
  * checksum is verified on the first read of an entry in each process (the body is read once
  * before its first byte is served); entries written by this process are trusted.
  *
  * <h2>Bounds</h2>
- * The index is a Caffeine cache weighed in KiB of 4 KiB blocks; files of evicted or replaced
- * entries are deleted on the deletion executor. When the file system's usable space falls below
+ * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry); bodies
+ * being written count against the bound too, up to half of it ({@link BytesInFlight}), so a burst of
+ * large downloads cannot take the files past it. Files of evicted or replaced entries are deleted on
+ * the deletion executor; those of removed ones at once. When the file system's usable space falls below
  * {@code minFreeBytes}, or a write fails (disk full), the store stops storing; requests never fail.
  */
 public final class DiskStore implements CacheStore {
@@ -71,6 +77,8 @@ public final class DiskStore implements CacheStore {
     private final long maxObjectBytes;
     private final long minFreeBytes;
     private final Cache<CacheKey, Indexed> index;
+    private final BytesInFlight inFlight;
+    private final long reserveStep;
     private final AtomicLong generations = new AtomicLong();
 
     private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) {
@@ -83,11 +91,15 @@ public final class DiskStore implements CacheStore {
                 .weigher((CacheKey key, Indexed entry) -> entry.weightKib())
                 .executor(deletions)
                 .removalListener((CacheKey key, Indexed entry, RemovalCause cause) -> {
-                    if (key != null && entry != null) {
+                    // Unless an update only reweighed it: then the index still holds this generation, files and all.
+                    if (key != null && entry != null && !indexes(key, entry.generation())) {
                         deleteFiles(key, entry.generation());
                     }
                 })
                 .build();
+        this.inFlight = new BytesInFlight(index.policy().eviction().orElseThrow(), maxBytes / 1024);
+        // Bodies being written are counted in steps, to evict in batches; small ones, as each writer may hold one unused.
+        this.reserveStep = Math.clamp(maxBytes / 1024 / Indexed.BLOCK * Indexed.BLOCK, Indexed.BLOCK, 64 * 1024);
     }
 
     /** Opens (creating if needed) the store under {@code root}, with no free-space reserve, deleting in the background. */
@@ -114,6 +126,21 @@ public final class DiskStore implements CacheStore {
         store.index.putAll(found.entries());
         store.index.cleanUp(); // settles the weights (and evicts down to a smaller bound) before anyone reads the size
         return store;
+    }
+
+    /**
+     * Deletes every file of {@code key} under {@code root}, whatever its generation, without an index: a removal
+     * asked for while the index is still being rebuilt must hold even if the process stops before the store opens.
+     */
+    public static void removeFiles(Path root, CacheKey key) {
+        String hash = hash(key);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve(hash.substring(0, 2)), hash + "-*")) {
+            for (Path file : files) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            // no such shard; or left, and the removal is applied to the index once it is rebuilt
+        }
     }
 
     @Override
@@ -165,12 +192,22 @@ public final class DiskStore implements CacheStore {
         if (indexed == null) {
             return false;
         }
+        long generation = indexed.generation();
         try {
-            new MetaFile(key, entry, indexed.bodyLength(), indexed.bodyCrc()).write(metaPath(key, indexed.generation()), tmp);
-            return true;
+            int metaLength = new MetaFile(key, entry, indexed.bodyLength(), indexed.bodyCrc()).write(metaPath(key, generation), tmp);
+            // Reweighed: the new metadata may take more blocks. Unless the entry left the index meanwhile (evicted,
+            // removed, replaced): then its files are being deleted, and the metadata just written must go with them.
+            for (Indexed current = indexed; current != null && current.generation() == generation;
+                    current = index.policy().getIfPresentQuietly(key)) {
+                if (index.asMap().replace(key, current, current.reweighed(metaLength))) {
+                    return true;
+                }
+            }
         } catch (IOException e) {
-            return false;
+            return false; // the metadata file was not replaced
         }
+        deleteFiles(key, generation);
+        return false;
     }
 
     @Override
@@ -224,6 +261,26 @@ public final class DiskStore implements CacheStore {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    /** Whether the index holds this generation of {@code key}, whose files are then in use. */
+    private boolean indexes(CacheKey key, long generation) {
+        Indexed current = index.policy().getIfPresentQuietly(key);
+        return current != null && current.generation() == generation;
+    }
+
+    /** Indexes {@code fresh} unless a newer generation of its key is in: the newest wins, here as at a rebuild. */
+    private boolean install(CacheKey key, Indexed fresh) {
+        ConcurrentMap<CacheKey, Indexed> entries = index.asMap();
+        for (Indexed current = entries.putIfAbsent(key, fresh); current != null; current = entries.putIfAbsent(key, fresh)) {
+            if (current.generation() > fresh.generation()) {
+                return false;
+            }
+            if (entries.replace(key, current, fresh)) {
+                return true;
+            }
+        }
+        return true;
     }
 
     private void deleteFiles(CacheKey key, long generation) {
@@ -289,26 +346,36 @@ public final class DiskStore implements CacheStore {
         }
     }
 
-    /** Streams one body into a temporary file, then renames body and metadata into place. */
+    /**
+     * Streams one body into a temporary file, counted against the bound as it grows, then renames body and
+     * metadata into place.
+     */
     private final class DiskWriter extends BodyWriter {
         private final CacheKey key;
         private final CacheEntry entry;
-        private final long generation;
         private final Path temp;
         private final FileChannel channel;
         private final CRC32C crc = new CRC32C();
+        private long reserved;
 
-        DiskWriter(CacheKey key, CacheEntry entry, long generation) throws IOException {
+        DiskWriter(CacheKey key, CacheEntry entry, long id) throws IOException {
             super(maxObjectBytes);
             this.key = key;
             this.entry = entry;
-            this.generation = generation;
-            this.temp = tmp.resolve(generation + ".body.tmp");
+            this.temp = tmp.resolve(id + ".body.tmp");
             this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
 
         @Override
         protected void store(byte[] bytes, int offset, int length) throws IOException {
+            long size = written() + length;
+            if (size > reserved) {
+                long more = (size - reserved + reserveStep - 1) / reserveStep * reserveStep;
+                if (!inFlight.reserve(more / 1024)) {
+                    throw new IOException("bodies being written would take over half the disk bound"); // stop storing
+                }
+                reserved += more;
+            }
             ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -319,21 +386,33 @@ public final class DiskStore implements CacheStore {
         @Override
         protected void publish(long length) throws IOException {
             channel.close();
+            // Numbered now, not when the writer opened: of two writers racing for a key, the last to commit must be
+            // the newest generation, the one a rebuild keeps if the older one's deletion is lost.
+            long generation = generations.getAndIncrement();
             Path body = bodyPath(key, generation);
             Files.createDirectories(body.getParent());
             Files.move(temp, body, StandardCopyOption.ATOMIC_MOVE);
-            MetaFile meta = new MetaFile(key, entry, length, (int) crc.getValue());
+            int metaLength;
             try {
-                meta.write(metaPath(key, generation), tmp);
+                metaLength = new MetaFile(key, entry, length, (int) crc.getValue()).write(metaPath(key, generation), tmp);
             } catch (IOException e) {
                 Files.deleteIfExists(body);
                 throw e;
             }
-            index.put(key, new Indexed(generation, length, meta.bodyCrc(), Indexed.weightKib(length, meta.encode().length), true));
+            release(); // weighed in the index from here
+            if (!install(key, new Indexed(generation, length, (int) crc.getValue(), Indexed.weightKib(length, metaLength), true))) {
+                deleteFiles(key, generation); // a commit that came later is already in
+            }
+        }
+
+        private void release() {
+            inFlight.release(reserved / 1024);
+            reserved = 0;
         }
 
         @Override
         protected void discard() {
+            release();
             closeQuietly(channel);
             try {
                 Files.deleteIfExists(temp);

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,11 +19,16 @@ import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import dev.gatehouse.cache.CacheKey;
 
 /**
  * Rebuilds the disk index at start from the metadata files alone, deleting whatever is torn,
- * corrupt, superseded or orphaned (the rules are on {@link DiskStore}).
+ * corrupt, superseded or orphaned (the rules are on {@link DiskStore}). Anything else found (a
+ * README, {@code lost+found}, a directory where a file is expected) is left alone, uncounted, and
+ * logged in one line: it must not cost the proxy its disk tier.
  *
  * <p>A key's files always live in the same shard directory, so shards are scanned independently,
  * several at a time: the work is file-system calls, which overlap well even on few cores.
@@ -31,22 +37,30 @@ final class IndexRebuild {
     private static final Pattern ENTRY_FILE = Pattern.compile("([0-9a-f]{64})-(\\d{1,18})\\.(meta|body)");
     private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
     private static final int SCAN_THREADS = 8;
+    private static final Logger log = LoggerFactory.getLogger(IndexRebuild.class);
 
-    /** The entries found, newest generation per key, and the highest generation number seen. */
-    record Result(Map<CacheKey, Indexed> entries, long maxGeneration) {
+    /** The entries found, newest generation per key, the highest generation number seen, and what was left alone. */
+    record Result(Map<CacheKey, Indexed> entries, long maxGeneration, List<Path> ignored) {
     }
 
-    private record Found(Path meta, Path body, long generation, MetaFile metaFile) {
+    private record Found(Path meta, Path body, long generation, MetaFile metaFile, int metaLength) {
     }
 
     private IndexRebuild() {
     }
 
     static Result scan(Path root, Path tmp) throws IOException {
-        deleteAll(tmp);
+        List<Path> ignored = new ArrayList<>();
+        deleteAll(tmp, ignored);
         List<Path> shards = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, path -> SHARD.matcher(path.getFileName().toString()).matches())) {
-            dirs.forEach(shards::add);
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
+            for (Path dir : dirs) {
+                if (SHARD.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
+                    shards.add(dir);
+                } else if (!dir.equals(tmp)) {
+                    ignored.add(dir);
+                }
+            }
         }
         Map<CacheKey, Indexed> entries = new HashMap<>();
         long maxGeneration = 0;
@@ -59,6 +73,7 @@ final class IndexRebuild {
             for (Future<Result> result : results) {
                 entries.putAll(result.get().entries());
                 maxGeneration = Math.max(maxGeneration, result.get().maxGeneration());
+                ignored.addAll(result.get().ignored());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -68,18 +83,24 @@ final class IndexRebuild {
         } finally {
             scanners.shutdownNow();
         }
-        return new Result(entries, maxGeneration);
+        if (!ignored.isEmpty()) {
+            log.info("cache: left alone {} file(s) under {} that are not cache entries (not counted against its bound): {}",
+                    ignored.size(), root, ignored.size() <= 3 ? ignored : ignored.subList(0, 3) + " ...");
+        }
+        return new Result(entries, maxGeneration, ignored);
     }
 
     private static Result scanShard(Path shard) {
         try {
             Map<CacheKey, Found> newest = new HashMap<>();
             List<Path> bodies = new ArrayList<>();
+            List<Path> ignored = new ArrayList<>();
             long maxGeneration = 0;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
                 for (Path file : files) {
                     Matcher name = ENTRY_FILE.matcher(file.getFileName().toString());
                     if (!name.matches()) {
+                        ignored.add(file);
                         continue;
                     }
                     long generation = Long.parseLong(name.group(2));
@@ -87,9 +108,9 @@ final class IndexRebuild {
                     if (name.group(3).equals("body")) {
                         bodies.add(file);
                     } else {
-                        Found found = check(file, name.group(1), generation);
+                        Found found = check(file, name.group(1), generation, ignored);
                         if (found != null) {
-                            keepNewest(newest, found);
+                            keepNewest(newest, found, ignored);
                         }
                     }
                 }
@@ -100,51 +121,65 @@ final class IndexRebuild {
                 Found found = entry.getValue();
                 kept.add(found.body());
                 entries.put(entry.getKey(), new Indexed(found.generation(), found.metaFile().bodyLength(), found.metaFile().bodyCrc(),
-                        Indexed.weightKib(found.metaFile().bodyLength(), Files.size(found.meta())), false));
+                        Indexed.weightKib(found.metaFile().bodyLength(), found.metaLength()), false));
             }
             for (Path body : bodies) {
                 if (!kept.contains(body)) {
-                    Files.deleteIfExists(body); // orphaned, torn or superseded
+                    delete(body, ignored); // orphaned, torn or superseded
                 }
             }
-            return new Result(entries, maxGeneration);
+            return new Result(entries, maxGeneration, ignored);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The entry a metadata file describes, or null (after deleting it) if it cannot be trusted. */
-    private static Found check(Path meta, String hash, long generation) throws IOException {
+    /**
+     * The entry a metadata file describes, or null (after deleting it) if it cannot be trusted. The length
+     * is the one read, not asked again: a removal while the index is rebuilt may delete the files meanwhile.
+     */
+    private static Found check(Path meta, String hash, long generation, List<Path> ignored) {
         Path body = meta.resolveSibling(hash + "-" + generation + ".body");
         try {
-            MetaFile metaFile = MetaFile.read(meta);
-            if (DiskStore.hash(metaFile.key()).equals(hash) && Files.size(body) == metaFile.bodyLength()) {
-                return new Found(meta, body, generation, metaFile);
+            byte[] bytes = Files.readAllBytes(meta);
+            MetaFile metaFile = MetaFile.decode(bytes);
+            BasicFileAttributes bodyFile = Files.readAttributes(body, BasicFileAttributes.class);
+            if (DiskStore.hash(metaFile.key()).equals(hash) && bodyFile.isRegularFile() && bodyFile.size() == metaFile.bodyLength()) {
+                return new Found(meta, body, generation, metaFile, bytes.length);
             }
         } catch (IOException e) {
             // corrupt metadata or missing body: dropped below
         }
-        Files.deleteIfExists(meta);
+        delete(meta, ignored);
         return null;
     }
 
-    private static void keepNewest(Map<CacheKey, Found> newest, Found found) throws IOException {
+    private static void keepNewest(Map<CacheKey, Found> newest, Found found, List<Path> ignored) {
         Found previous = newest.get(found.metaFile().key());
         if (previous == null || previous.generation() < found.generation()) {
             newest.put(found.metaFile().key(), found);
             if (previous != null) {
-                Files.deleteIfExists(previous.meta());
+                delete(previous.meta(), ignored);
             }
         } else {
-            Files.deleteIfExists(found.meta());
+            delete(found.meta(), ignored);
         }
     }
 
-    private static void deleteAll(Path directory) throws IOException {
+    private static void deleteAll(Path directory, List<Path> ignored) throws IOException {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
             for (Path file : files) {
-                Files.deleteIfExists(file);
+                delete(file, ignored);
             }
+        }
+    }
+
+    /** Deletes a file named as the cache's; one that cannot be (a directory someone made, say) is left alone. */
+    private static void delete(Path file, List<Path> ignored) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            ignored.add(file);
         }
     }
 }

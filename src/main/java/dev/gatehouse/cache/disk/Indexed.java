@@ -4,7 +4,8 @@ package dev.gatehouse.cache.disk;
  * What the disk index keeps in memory per entry: enough to find and check its files, not its headers.
  */
 final class Indexed {
-    private static final long BLOCK = 4096;
+    /** The file system block the weights count in. */
+    static final long BLOCK = 4096;
 
     private final long generation;
     private final long bodyLength;
@@ -24,6 +25,11 @@ final class Indexed {
     static int weightKib(long bodyLength, long metaLength) {
         long blocks = (bodyLength + BLOCK - 1) / BLOCK + (metaLength + BLOCK - 1) / BLOCK;
         return (int) Math.min(Integer.MAX_VALUE, blocks * (BLOCK / 1024));
+    }
+
+    /** The same files with metadata now {@code metaLength} bytes long (after an update). */
+    Indexed reweighed(long metaLength) {
+        return new Indexed(generation, bodyLength, bodyCrc, weightKib(bodyLength, metaLength), verified);
     }
 
     long generation() {

@@ -107,12 +107,14 @@ record MetaFile(CacheKey key, CacheEntry entry, long bodyLength, int bodyCrc) {
         return decode(Files.readAllBytes(path));
     }
 
-    /** Writes this metadata to {@code target} atomically: a temporary file in {@code tmpDir}, then a rename. */
-    void write(Path target, Path tmpDir) throws IOException {
+    /** Writes this metadata to {@code target} atomically (a temporary file in {@code tmpDir}, then a rename); returns its length. */
+    int write(Path target, Path tmpDir) throws IOException {
         Path temp = Files.createTempFile(tmpDir, "meta", ".tmp");
         try {
-            Files.write(temp, encode());
+            byte[] bytes = encode();
+            Files.write(temp, bytes);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return bytes.length;
         } finally {
             Files.deleteIfExists(temp);
         }

@@ -17,7 +17,10 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.gatehouse.cache.CacheEntry;
+import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CacheStore;
 
@@ -307,6 +312,125 @@ class DiskStoreTest {
         store.cleanUp();
         assertFalse(store.update(KEY, entry("y")));
         assertEquals(List.of(), entryFiles(".meta"));
+    }
+
+    @Test
+    void aReplacedResponseStaysReplacedAfterARestartThatCutItsDeletionsShort() throws IOException {
+        // Deletions handed to an executor that never runs them, as when the process exits with them queued.
+        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
+            put(store, KEY, entry("old"), body(2000, 1));
+            put(store, KEY, entry("new"), body(3000, 2));
+        }
+        assertEquals(2, entryFiles(".meta").size(), "both generations are on disk");
+        try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals(entry("new"), response.entry());
+            assertArrayEquals(body(3000, 2), response.body().readAllBytes());
+            assertEquals(1, store.count());
+            assertEquals(1, entryFiles(".meta").size(), "the older generation is deleted at start");
+            assertEquals(1, entryFiles(".body").size());
+        }
+    }
+
+    @Test
+    void racingWritersForOneKeyLastCommitWinsAfterARestartThatCutItsDeletionsShort() throws IOException {
+        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
+            CacheStore.Writer first = store.writer(KEY, entry("first"), -1).orElseThrow();
+            CacheStore.Writer second = store.writer(KEY, entry("second"), -1).orElseThrow();
+            first.body().write(body(5000, 1));
+            second.body().write(body(7000, 2));
+            assertTrue(second.commit());
+            assertTrue(first.commit()); // the last commit, but the writer opened first
+            assertEquals(entry("first"), store.open(KEY).orElseThrow().entry());
+        }
+        try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals(entry("first"), response.entry(), "the restart brought back the response the last commit replaced");
+            assertArrayEquals(body(5000, 1), response.body().readAllBytes());
+            assertEquals(1, entryFiles(".body").size());
+        }
+    }
+
+    @Test
+    void anUpdateReweighsTheEntry() throws IOException {
+        CacheEntry larger = new CacheEntry(200, CacheHeaders.of("Cache-Control", "max-age=60", "X-Large", "x".repeat(10_000)), 1000, 2000, "");
+        try (DiskStore store = open(10 * MIB)) {
+            put(store, KEY, entry("small"), body(2000, 1));
+            assertEquals((4 + 4) * 1024, store.sizeBytes(), "one body block, one metadata block");
+            assertTrue(store.update(KEY, larger)); // a 304 that brought a large field (RFC 9111 §4.3.4)
+            store.cleanUp();
+            assertEquals((4 + 12) * 1024, store.sizeBytes(), "the metadata now takes three blocks");
+            assertEquals(1, entryFiles(".meta").size());
+        }
+        try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals(larger, response.entry());
+            assertEquals((4 + 12) * 1024, store.sizeBytes(), "the same weight after a restart");
+        }
+    }
+
+    @Test
+    void anUpdateRacingARemovalLeavesNoMetadataBehind() throws Exception {
+        try (DiskStore store = open(10 * MIB)) {
+            for (int i = 0; i < 300; i++) {
+                CacheKey key = CacheKey.of("http://example.com/race/" + i);
+                put(store, key, entry("x"), body(100, i));
+                CyclicBarrier start = new CyclicBarrier(2);
+                Thread updater = Thread.ofPlatform().start(() -> {
+                    await(start);
+                    store.update(key, entry("y")); // a 304 arrives ...
+                });
+                await(start);
+                store.remove(key); // ... as a purge drops the entry
+                updater.join();
+            }
+            store.cleanUp();
+            assertEquals(0, store.count());
+            assertEquals(List.of(), entryFiles(".meta"), "an update wrote metadata for an entry already removed");
+        }
+    }
+
+    @Test
+    void bodiesBeingWrittenCountAgainstTheBound() throws IOException {
+        // 16 KiB bodies weigh 20 KiB with their metadata: ten fill the 200 KiB bound.
+        try (DiskStore store = open(200 * 1024)) {
+            for (int i = 0; i < 10; i++) {
+                assertTrue(put(store, CacheKey.of("http://example.com/" + i), entry("x"), body(16 * 1024, i)));
+            }
+            List<CacheStore.Writer> writers = new ArrayList<>();
+            for (int i = 0; i < 10; i++) { // ten large downloads at once
+                CacheStore.Writer writer = store.writer(CacheKey.of("http://example.com/big/" + i), entry("big"), -1).orElseThrow();
+                writer.body().write(body(64 * 1024, 100 + i));
+                writers.add(writer);
+            }
+            store.cleanUp();
+            assertTrue(bytesOnDisk() <= 200 * 1024, "files being written took the store to " + bytesOnDisk() + " bytes");
+            assertTrue(writers.stream().anyMatch(CacheStore.Writer::storing), "some downloads are still stored");
+            writers.forEach(CacheStore.Writer::commit);
+            store.cleanUp();
+            assertTrue(store.sizeBytes() <= 200 * 1024, "size " + store.sizeBytes());
+            assertTrue(bytesOnDisk() <= 200 * 1024, "on disk " + bytesOnDisk());
+            assertEquals(store.count(), entryFiles(".body").size());
+            assertEquals(List.of(), tempFiles());
+        }
+    }
+
+    /** What every file under the store takes, in whole 4 KiB blocks, as the bound counts it. */
+    private long bytesOnDisk() throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return (Files.size(p) + 4095) / 4096 * 4096;
+                } catch (IOException e) {
+                    return 0; // deleted meanwhile
+                }
+            }).sum();
+        }
+    }
+
+    private static void await(CyclicBarrier barrier) {
+        try {
+            barrier.await();
+        } catch (InterruptedException | BrokenBarrierException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private Path only(String suffix) throws IOException {

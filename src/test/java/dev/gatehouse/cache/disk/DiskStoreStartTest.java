@@ -1,0 +1,176 @@
+package dev.gatehouse.cache.disk;
+
+import static dev.gatehouse.cache.StoreFixtures.body;
+import static dev.gatehouse.cache.StoreFixtures.entry;
+import static dev.gatehouse.cache.StoreFixtures.put;
+import static dev.gatehouse.cache.StoreFixtures.read;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import org.slf4j.LoggerFactory;
+
+import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.PendingStore;
+
+/** What a start finds in the cache directory besides entries, and what happens while the index is rebuilt. */
+class DiskStoreStartTest {
+    private static final CacheKey KEY = CacheKey.of("http://example.com/a");
+    private static final CacheKey OTHER = CacheKey.of("http://example.com/b");
+    private static final long MIB = 1 << 20;
+
+    @TempDir
+    Path root;
+
+    /** Something done to the store that may throw. */
+    interface StoreAction {
+        void run() throws IOException;
+    }
+
+    /** What the index rebuild logs while {@code action} runs. */
+    private static List<ILoggingEvent> rebuildLogs(StoreAction action) throws IOException {
+        Logger logger = (Logger) LoggerFactory.getLogger(IndexRebuild.class);
+        ListAppender<ILoggingEvent> logs = new ListAppender<>();
+        logs.start();
+        logger.addAppender(logs);
+        try {
+            action.run();
+        } finally {
+            logger.detachAppender(logs);
+        }
+        return logs.list;
+    }
+
+    private DiskStore open() throws IOException {
+        return DiskStore.open(root, 10 * MIB, MIB, 0, Runnable::run);
+    }
+
+    private Path shardOf(CacheKey key) {
+        return root.resolve(DiskStore.hash(key).substring(0, 2));
+    }
+
+    /**
+     * {@code stray} is what a stranger left, relative to the store's root: {@code SHARD} stands for the stored entry's
+     * shard directory, a trailing slash for a directory with a file in it; {@code ab} is a file named like a shard.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"README", "lost+found/", "ab", "tmp/editor-backup/", "SHARD/notes.txt", "SHARD/old/",
+            "SHARD/0000000000000000000000000000000000000000000000000000000000000000-5.body/"})
+    void strayFilesAreIgnoredAndLoggedOnceNotADisabledTier(String stray) throws IOException {
+        try (DiskStore store = open()) {
+            put(store, KEY, entry("x"), body(5000, 1));
+        }
+        Path path = root.resolve(stray.replace("SHARD", shardOf(KEY).getFileName().toString()));
+        if (stray.endsWith("/")) {
+            Files.createDirectories(path);
+            Files.writeString(path.resolve("inside"), "not the cache's"); // a non-empty directory
+        } else {
+            Files.writeString(path, "not the cache's");
+        }
+        List<ILoggingEvent> logs = rebuildLogs(() -> {
+            try (DiskStore store = open()) {
+                assertArrayEquals(body(5000, 1), read(store, KEY));
+                assertTrue(put(store, OTHER, entry("y"), body(10, 2)), "the tier still stores");
+            }
+        });
+        assertTrue(Files.exists(path), "a stranger's file is left alone");
+        assertEquals(1, logs.size(), "logged once: " + logs);
+        String logged = logs.getFirst().getFormattedMessage();
+        assertTrue(logged.contains(path.getFileName().toString()), logged);
+    }
+
+    @Test
+    void aNormalStartLogsNothing() throws IOException {
+        try (DiskStore store = open()) {
+            put(store, KEY, entry("x"), body(5000, 1));
+        }
+        assertEquals(List.of(), rebuildLogs(() -> {
+            try (DiskStore store = open()) {
+                assertEquals(1, store.count());
+            }
+        }));
+    }
+
+    @Test
+    void aRemovalWhileTheIndexIsRebuiltHoldsWhenTheProcessStopsFirst() throws IOException {
+        try (DiskStore store = open()) {
+            put(store, KEY, entry("x"), body(5000, 1));
+            put(store, OTHER, entry("y"), body(6000, 2));
+        }
+        CompletableFuture<DiskStore> opening = new CompletableFuture<>(); // the rebuild never finishes: stopped first
+        PendingStore pending = new PendingStore(opening, key -> DiskStore.removeFiles(root, key));
+        pending.remove(KEY); // an invalidation (RFC 9111 §4.4) or a purge
+        pending.close();
+
+        try (DiskStore store = open()) {
+            assertTrue(read(store, KEY) == null, "an invalidated response came back");
+            assertArrayEquals(body(6000, 2), read(store, OTHER));
+            assertEquals(1, store.count());
+        }
+    }
+
+    @Test
+    void aRemovalWhileTheIndexIsRebuiltHoldsWhenTheRebuildFoundTheEntry() throws IOException {
+        try (DiskStore store = open()) {
+            put(store, KEY, entry("x"), body(5000, 1));
+        }
+        CompletableFuture<DiskStore> opening = new CompletableFuture<>();
+        PendingStore pending = new PendingStore(opening, key -> DiskStore.removeFiles(root, key));
+        DiskStore rebuilt = open(); // the rebuild indexed the entry before the removal came
+        pending.remove(KEY);
+        opening.complete(rebuilt);
+
+        assertTrue(read(pending, KEY) == null);
+        assertEquals(0, pending.count());
+        pending.close();
+        try (DiskStore store = open()) {
+            assertTrue(read(store, KEY) == null);
+        }
+    }
+
+    @Test
+    void removalsRacingTheRebuildNeverFailIt() throws Exception {
+        List<CacheKey> keys = new ArrayList<>();
+        try (DiskStore store = DiskStore.open(root, 100 * MIB, MIB, 0, Runnable::run)) { // 2,000 entries of 8 KiB
+            for (int i = 0; i < 2000; i++) {
+                CacheKey key = CacheKey.of("http://example.com/" + i);
+                put(store, key, entry("x"), body(10, i));
+                keys.add(key);
+            }
+        }
+        for (int round = 0; round < 5; round++) {
+            CompletableFuture<DiskStore> rebuilding = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return DiskStore.open(root, 100 * MIB, MIB, 0, Runnable::run);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            CompletableFuture<DiskStore> opening = new CompletableFuture<>();
+            PendingStore pending = new PendingStore(opening, key -> DiskStore.removeFiles(root, key));
+            List<CacheKey> removed = keys.subList(round * 400, round * 400 + 400);
+            removed.forEach(pending::remove); // while the files are being scanned
+            DiskStore store = rebuilding.join();
+            opening.complete(store);
+            assertTrue(pending.isReady());
+            removed.forEach(key -> assertTrue(read(pending, key) == null, "a removed entry is served"));
+            assertEquals(2000 - 400 * (round + 1), store.count());
+            store.close();
+        }
+    }
+}
