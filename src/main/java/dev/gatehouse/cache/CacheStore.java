@@ -41,8 +41,12 @@ public interface CacheStore extends Closeable {
      */
     Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength);
 
-    /** Replaces the metadata of the stored response for {@code key} (after a 304, RFC 9111 §4.3.4); false if none is stored. */
-    boolean update(CacheKey key, CacheEntry entry);
+    /**
+     * Replaces the metadata of the stored response for {@code key} with {@code entry} (after a 304, RFC 9111 §4.3.4),
+     * if the response stored is still the one validated, whose metadata is {@code expected}; false if none is stored or
+     * another has replaced it meanwhile (its body must not be relabelled with the validated response's fields).
+     */
+    boolean update(CacheKey key, CacheEntry expected, CacheEntry entry);
 
     /** Drops the stored response for {@code key}, if any (RFC 9111 §4.4 invalidation, purge). */
     void remove(CacheKey key);

@@ -291,7 +291,8 @@ public final class HttpCache {
             return Optional.empty();
         }
         Optional<CacheEntry> merged = policy.mergeNotModified(lookup.stored.entry(), notModified, requestTimeMillis, responseTimeMillis);
-        merged.ifPresent(entry -> store.update(lookup.storedKey, entry)); // that variant only (§4.3.4)
+        // That variant only (§4.3.4), and only if the response validated is still the one stored.
+        merged.ifPresent(entry -> store.update(lookup.storedKey, lookup.stored.entry(), entry));
         return merged;
     }
 

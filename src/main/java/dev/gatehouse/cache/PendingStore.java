@@ -65,9 +65,9 @@ public final class PendingStore implements CacheStore {
     }
 
     @Override
-    public boolean update(CacheKey key, CacheEntry entry) {
+    public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
         CacheStore store = ready;
-        return store != null && store.update(key, entry);
+        return store != null && store.update(key, expected, entry);
     }
 
     @Override

@@ -3,7 +3,9 @@ package dev.gatehouse.cache;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,24 +80,21 @@ public final class TieredStore implements CacheStore {
 
     @Override
     public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
-        List<Writer> writers = new ArrayList<>(2);
+        Map<CacheStore, Writer> writers = new LinkedHashMap<>(2);
         if (expectedLength >= 0 && expectedLength <= writeThroughMaxBytes) {
-            fast.writer(key, entry, expectedLength).ifPresent(writers::add);
+            fast.writer(key, entry, expectedLength).ifPresent(writer -> writers.put(fast, writer));
         }
-        boolean inFast = !writers.isEmpty();
-        durable.writer(key, entry, expectedLength).ifPresent(writers::add);
+        durable.writer(key, entry, expectedLength).ifPresent(writer -> writers.put(durable, writer));
         if (writers.isEmpty()) {
             return Optional.empty();
         }
-        // A response stored on disk only (too large for memory, or of unknown length) must not leave an older
-        // copy under the same key in memory, where every lookup would find that one first.
-        return Optional.of(new BothWriter(writers, inFast ? () -> { } : () -> fast.remove(key)));
+        return Optional.of(new BothWriter(key, writers, List.of(fast, durable)));
     }
 
     @Override
-    public boolean update(CacheKey key, CacheEntry entry) {
-        boolean inFast = fast.update(key, entry);
-        return durable.update(key, entry) || inFast;
+    public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
+        boolean inFast = fast.update(key, expected, entry);
+        return durable.update(key, expected, entry) || inFast;
     }
 
     @Override
@@ -120,44 +119,52 @@ public final class TieredStore implements CacheStore {
         durable.close();
     }
 
-    /** Writes one body to every tier that took it; committed if any tier committed. */
+    /**
+     * Writes one body to every tier that took it; committed if any tier committed. A tier that did not store it
+     * (too large for memory, of unknown length, disk full) drops its older copy under the key: lookups would
+     * find that one (memory first; disk once memory evicts), and RFC 9111 §4 wants the most recent response.
+     */
     private static final class BothWriter extends BodyWriter {
-        private final List<Writer> writers;
-        private final Runnable afterCommit;
+        private final CacheKey key;
+        private final Map<CacheStore, Writer> writers;
+        private final List<CacheStore> tiers;
 
-        BothWriter(List<Writer> writers, Runnable afterCommit) {
+        BothWriter(CacheKey key, Map<CacheStore, Writer> writers, List<CacheStore> tiers) {
             super(Long.MAX_VALUE); // each tier enforces its own maximum
+            this.key = key;
             this.writers = writers;
-            this.afterCommit = afterCommit;
+            this.tiers = tiers;
         }
 
         @Override
         protected void store(byte[] bytes, int offset, int length) throws IOException {
-            for (Writer writer : writers) {
+            for (Writer writer : writers.values()) {
                 writer.body().write(bytes, offset, length);
             }
         }
 
         @Override
         protected void publish(long length) throws IOException {
-            boolean any = false;
-            for (Writer writer : writers) {
-                any |= writer.commit();
-            }
-            if (!any) {
+            List<CacheStore> stored = new ArrayList<>(2);
+            writers.forEach((tier, writer) -> {
+                if (writer.commit()) stored.add(tier);
+            });
+            if (stored.isEmpty()) {
                 throw new IOException("no tier stored the body");
             }
-            afterCommit.run();
+            for (CacheStore tier : tiers) {
+                if (!stored.contains(tier)) tier.remove(key);
+            }
         }
 
         @Override
         protected void discard() {
-            writers.forEach(Writer::abort);
+            writers.values().forEach(Writer::abort);
         }
 
         @Override
         public boolean storing() {
-            return super.storing() && writers.stream().anyMatch(Writer::storing); // each tier gives up on its own
+            return super.storing() && writers.values().stream().anyMatch(Writer::storing); // each tier gives up on its own
         }
     }
 }

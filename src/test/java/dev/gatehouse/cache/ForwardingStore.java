@@ -26,8 +26,8 @@ public abstract class ForwardingStore implements CacheStore {
     }
 
     @Override
-    public boolean update(CacheKey key, CacheEntry entry) {
-        return store.update(key, entry);
+    public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
+        return store.update(key, expected, entry);
     }
 
     @Override

@@ -35,7 +35,7 @@ class PendingStoreTest {
         assertFalse(pending.isReady());
         assertTrue(pending.open(A).isEmpty());
         assertTrue(pending.writer(A, ENTRY, 3).isEmpty());
-        assertFalse(pending.update(A, ENTRY));
+        assertFalse(pending.update(A, ENTRY, ENTRY));
         pending.remove(A); // e.g. a POST invalidated it while the index was being rebuilt
 
         opening.complete(rebuilt);

@@ -115,7 +115,7 @@ class StoredResponderTest {
         CacheStore.StoredResponse before = put(stored("X-Version", "1"));
         assertEquals(List.of("1"), memoryHit(responder, before, 0).get("x-version"));
 
-        store.update(KEY, before.entry().updated(stored("X-Version", "2", "Via", "1.1 revalidated-by"), 3000, 4000));
+        store.update(KEY, before.entry(), before.entry().updated(stored("X-Version", "2", "Via", "1.1 revalidated-by"), 3000, 4000));
         Map<String, List<String>> after = memoryHit(responder, store.open(KEY).orElseThrow(), 0);
 
         assertEquals(List.of("2"), after.get("x-version"), "not the head prepared before the 304");

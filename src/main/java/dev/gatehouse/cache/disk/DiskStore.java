@@ -187,13 +187,16 @@ public final class DiskStore implements CacheStore {
     }
 
     @Override
-    public boolean update(CacheKey key, CacheEntry entry) {
+    public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
         Indexed indexed = index.getIfPresent(key);
         if (indexed == null) {
             return false;
         }
         long generation = indexed.generation();
         try {
+            if (!MetaFile.read(metaPath(key, generation)).entry().equals(expected)) {
+                return false; // another response is stored now (a newer generation reads differently)
+            }
             int metaLength = new MetaFile(key, entry, indexed.bodyLength(), indexed.bodyCrc()).write(metaPath(key, generation), tmp);
             // Reweighed: the new metadata may take more blocks. Unless the entry left the index meanwhile (evicted,
             // removed, replaced): then its files are being deleted, and the metadata just written must go with them.

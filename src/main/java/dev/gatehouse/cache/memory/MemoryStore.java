@@ -90,8 +90,13 @@ public final class MemoryStore implements CacheStore {
     }
 
     @Override
-    public boolean update(CacheKey key, CacheEntry entry) {
-        return entries.asMap().computeIfPresent(key, (k, held) -> new Held(entry, held.body)) != null;
+    public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
+        boolean[] updated = {false};
+        entries.asMap().computeIfPresent(key, (k, held) -> {
+            updated[0] = held.entry().equals(expected);
+            return updated[0] ? new Held(entry, held.body) : held;
+        });
+        return updated[0];
     }
 
     @Override

@@ -124,8 +124,8 @@ class DiskStoreTest {
     void updatedMetadataSurvivesARestart() throws IOException {
         try (DiskStore store = open(10 * MIB)) {
             put(store, KEY, entry("before"), body(2000, 1));
-            assertTrue(store.update(KEY, entry("after")));
-            assertFalse(store.update(CacheKey.of("http://example.com/none"), entry("x")));
+            assertTrue(store.update(KEY, entry("before"), entry("after")));
+            assertFalse(store.update(CacheKey.of("http://example.com/none"), entry("before"), entry("x")));
         }
         try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
             assertEquals(entry("after"), response.entry());
@@ -304,13 +304,27 @@ class DiskStoreTest {
         }
     }
 
+    /** RFC 9111 §4.3.4: a 304 for the response validated must not relabel another one stored meanwhile. */
+    @Test
+    void anUpdateForAResponseReplacedMeanwhileChangesNothing() throws IOException {
+        try (DiskStore store = open(10 * MIB)) {
+            put(store, KEY, entry("one"), body(100, 1)); // validated ...
+            put(store, KEY, entry("two"), body(100, 2)); // ... while another request stored a new response
+            assertFalse(store.update(KEY, entry("one"), entry("one, refreshed")));
+        }
+        try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals(entry("two"), response.entry());
+            assertArrayEquals(body(100, 2), read(store, KEY));
+        }
+    }
+
     @Test
     void anUpdateDoesNotResurrectARemovedEntry() throws IOException {
         DiskStore store = open(10 * MIB);
         put(store, KEY, entry("x"), body(100, 1));
         store.remove(KEY);
         store.cleanUp();
-        assertFalse(store.update(KEY, entry("y")));
+        assertFalse(store.update(KEY, entry("x"), entry("y")));
         assertEquals(List.of(), entryFiles(".meta"));
     }
 
@@ -355,7 +369,7 @@ class DiskStoreTest {
         try (DiskStore store = open(10 * MIB)) {
             put(store, KEY, entry("small"), body(2000, 1));
             assertEquals((4 + 4) * 1024, store.sizeBytes(), "one body block, one metadata block");
-            assertTrue(store.update(KEY, larger)); // a 304 that brought a large field (RFC 9111 §4.3.4)
+            assertTrue(store.update(KEY, entry("small"), larger)); // a 304 that brought a large field (RFC 9111 §4.3.4)
             store.cleanUp();
             assertEquals((4 + 12) * 1024, store.sizeBytes(), "the metadata now takes three blocks");
             assertEquals(1, entryFiles(".meta").size());
@@ -375,7 +389,7 @@ class DiskStoreTest {
                 CyclicBarrier start = new CyclicBarrier(2);
                 Thread updater = Thread.ofPlatform().start(() -> {
                     await(start);
-                    store.update(key, entry("y")); // a 304 arrives ...
+                    store.update(key, entry("x"), entry("y")); // a 304 arrives ...
                 });
                 await(start);
                 store.remove(key); // ... as a purge drops the entry

@@ -141,14 +141,27 @@ class MemoryStoreTest {
         MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
         byte[] body = body(100, 1);
         put(store, KEY, entry("one"), body);
-        assertTrue(store.update(KEY, entry("two")));
+        assertTrue(store.update(KEY, entry("one"), entry("two")));
         try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
             assertEquals("two", response.entry().headers().first("X-Marker"));
         }
         assertArrayEquals(body, read(store, KEY));
         store.remove(KEY);
         assertNull(read(store, KEY));
-        assertFalse(store.update(KEY, entry("three")));
+        assertFalse(store.update(KEY, entry("two"), entry("three")));
+    }
+
+    /** RFC 9111 §4.3.4: a 304 for the response validated must not relabel another one stored meanwhile. */
+    @Test
+    void anUpdateForAResponseReplacedMeanwhileChangesNothing() {
+        MemoryStore store = new MemoryStore(1 << 20, 64 * 1024);
+        put(store, KEY, entry("one"), body(100, 1)); // validated ...
+        put(store, KEY, entry("two"), body(100, 2)); // ... while another request stored a new response
+        assertFalse(store.update(KEY, entry("one"), entry("one, refreshed")));
+        try (CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
+            assertEquals("two", response.entry().headers().first("X-Marker"));
+        }
+        assertArrayEquals(body(100, 2), read(store, KEY));
     }
 
     @Test
@@ -165,7 +178,7 @@ class MemoryStoreTest {
         assertSame(first, store.open(KEY).orElseThrow().derived(marker), "kept with the stored response");
         assertEquals(1, made.get());
 
-        store.update(KEY, entry("two")); // a 304's merged fields
+        store.update(KEY, entry("one"), entry("two")); // a 304's merged fields
         assertEquals("two", store.open(KEY).orElseThrow().derived(marker));
         put(store, KEY, entry("three"), body(100, 2));
         assertEquals("three", store.open(KEY).orElseThrow().derived(marker));
