@@ -69,7 +69,9 @@ public final class Collapser<T> {
         /** Ends the fetch: later callers start a new one. Followers still waiting fail if nothing was published. */
         @Override
         public void close() {
-            flight.result().completeExceptionally(new IllegalStateException("the collapsed fetch of " + key + " ended without a result"));
+            if (!flight.result().isDone()) { // the usual case is published: spare it an exception and its stack trace
+                flight.result().completeExceptionally(new IllegalStateException("the collapsed fetch of " + key + " ended without a result"));
+            }
             collapser.inFlight.remove(key, flight);
         }
     }

@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -76,16 +77,20 @@ public final class DiskStore implements CacheStore {
     private final Path tmp;
     private final long maxObjectBytes;
     private final long minFreeBytes;
+    /** Where {@code root} lives, looked up once: finding it reads the whole mount table. */
+    private final FileStore fileStore;
     private final Cache<CacheKey, Indexed> index;
     private final BytesInFlight inFlight;
     private final long reserveStep;
     private final AtomicLong generations = new AtomicLong();
 
-    private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) {
+    private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) throws IOException {
         this.root = root;
         this.tmp = root.resolve("tmp");
+        Files.createDirectories(tmp);
         this.maxObjectBytes = maxObjectBytes;
         this.minFreeBytes = minFreeBytes;
+        this.fileStore = Files.getFileStore(root);
         this.index = Caffeine.newBuilder()
                 .maximumWeight(maxBytes / 1024)
                 .weigher((CacheKey key, Indexed entry) -> entry.weightKib())
@@ -120,7 +125,6 @@ public final class DiskStore implements CacheStore {
                     + maxBytes + ", " + maxObjectBytes + " and " + minFreeBytes);
         }
         DiskStore store = new DiskStore(root, maxBytes, maxObjectBytes, minFreeBytes, deletions);
-        Files.createDirectories(store.tmp);
         IndexRebuild.Result found = IndexRebuild.scan(root, store.tmp);
         store.generations.set(found.maxGeneration() + 1);
         store.index.putAll(found.entries());
@@ -177,7 +181,7 @@ public final class DiskStore implements CacheStore {
             return Optional.empty();
         }
         try {
-            if (Files.getFileStore(root).getUsableSpace() - Math.max(0, expectedLength) < minFreeBytes) {
+            if (minFreeBytes > 0 && fileStore.getUsableSpace() - Math.max(0, expectedLength) < minFreeBytes) {
                 return Optional.empty(); // disk (nearly) full: stop storing
             }
             return Optional.of(new DiskWriter(key, entry, generations.getAndIncrement()));
@@ -393,7 +397,9 @@ public final class DiskStore implements CacheStore {
             // the newest generation, the one a rebuild keeps if the older one's deletion is lost.
             long generation = generations.getAndIncrement();
             Path body = bodyPath(key, generation);
-            Files.createDirectories(body.getParent());
+            if (!Files.isDirectory(body.getParent())) {
+                Files.createDirectories(body.getParent()); // which, for an existing directory, throws inside first
+            }
             Files.move(temp, body, StandardCopyOption.ATOMIC_MOVE);
             int metaLength;
             try {
