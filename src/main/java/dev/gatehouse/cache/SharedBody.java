@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,29 +18,36 @@ import java.util.concurrent.locks.ReentrantLock;
  * A response body being fetched that several clients read while it arrives: the leader of a
  * collapsed miss appends, followers each read from the start and wait at the end for more.
  *
- * <p>The bytes go to an unlinked temporary file (so nothing is left behind, even after a crash),
- * never whole into memory. The file is released when the writer and every reader have closed;
- * after that, {@link #newReader()} is empty and a late follower reads the stored entry instead.
+ * <p>The first {@value #IN_MEMORY_BYTES} bytes are kept in memory; a larger body moves to an unlinked
+ * temporary file (so nothing is left behind, even after a crash), never whole into memory. Most
+ * collapsed fetches are small and have no follower at all: they cost no file. The body is released
+ * when the writer and every reader have closed; after that, {@link #newReader()} is empty and a late
+ * follower reads the stored entry instead.
  */
 public final class SharedBody implements AutoCloseable {
-    private final FileChannel file;
+    /** The largest body kept in memory (per fetch in flight, so bounded by the fetches at once). */
+    static final int IN_MEMORY_BYTES = 64 * 1024;
+
+    private final Path directory;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition grown = lock.newCondition();
     private final OutputStream writer = new Appender();
+    /** The body's bytes while it fits; never changed below {@code written}, so readers may use an older array. */
+    private byte[] memory = new byte[0];
+    /** The whole body once it outgrew {@code memory}; null until then. */
+    private FileChannel file;
     private long written;
     private boolean finished;
     private IOException failure;
     private int holders = 1; // the writer
 
-    private SharedBody(FileChannel file) {
-        this.file = file;
+    private SharedBody(Path directory) {
+        this.directory = directory;
     }
 
-    /** A new, empty shared body in a temporary file under {@code directory}. */
-    public static SharedBody create(Path directory) throws IOException {
-        Path path = Files.createTempFile(directory, "shared", ".body");
-        // DELETE_ON_CLOSE unlinks at once on Unix: the open channel keeps the bytes for as long as we need them.
-        return new SharedBody(FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE));
+    /** A new, empty shared body; a temporary file under {@code directory} holds it if it grows large. */
+    public static SharedBody create(Path directory) {
+        return new SharedBody(directory);
     }
 
     /** Where the leader appends the body as it arrives. */
@@ -96,7 +104,8 @@ public final class SharedBody implements AutoCloseable {
         lock.lock();
         try {
             if (holders > 0 && --holders == 0) {
-                file.close();
+                memory = null;
+                if (file != null) file.close();
             }
         } catch (IOException e) {
             // nothing more to release
@@ -114,19 +123,43 @@ public final class SharedBody implements AutoCloseable {
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
-            long position;
             lock.lock();
             try {
-                position = written;
+                if (file == null && written + length <= IN_MEMORY_BYTES) {
+                    if (written + length > memory.length) { // a new array: readers may still hold the old one
+                        memory = Arrays.copyOf(memory, (int) Math.min(IN_MEMORY_BYTES, Math.max(written + length, 2L * memory.length)));
+                    }
+                    System.arraycopy(bytes, offset, memory, (int) written, length);
+                    written += length;
+                    grown.signalAll();
+                    return;
+                }
+                if (file == null) {
+                    file = spill(); // before readers see it: it holds every byte written so far
+                }
             } finally {
                 lock.unlock();
             }
+            // Only this writer appends, and readers never read past `written`: the file write needs no lock.
+            ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
+            long position = written;
             while (buffer.hasRemaining()) {
                 position += file.write(buffer, position);
             }
             long end = position;
             signal(() -> written = end);
+        }
+
+        /** The body so far, moved to a new unlinked temporary file. */
+        private FileChannel spill() throws IOException {
+            Path path = Files.createTempFile(directory, "shared", ".body");
+            // DELETE_ON_CLOSE unlinks at once on Unix: the open channel keeps the bytes for as long as we need them.
+            FileChannel channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.DELETE_ON_CLOSE);
+            ByteBuffer head = ByteBuffer.wrap(memory, 0, (int) written);
+            while (head.hasRemaining()) {
+                channel.write(head, head.position());
+            }
+            return channel;
         }
     }
 
@@ -147,18 +180,32 @@ public final class SharedBody implements AutoCloseable {
             if (length == 0) {
                 return 0;
             }
-            long available = awaitBytes();
+            byte[] inMemory;
+            FileChannel inFile;
+            long available;
+            lock.lock();
+            try {
+                available = awaitBytes();
+                inMemory = memory;
+                inFile = file;
+            } finally {
+                lock.unlock();
+            }
             if (available < 0) {
                 return -1;
             }
-            int n = file.read(ByteBuffer.wrap(bytes, offset, (int) Math.min(length, available)), position);
+            int n = (int) Math.min(length, available);
+            if (inFile == null) {
+                System.arraycopy(inMemory, (int) position, bytes, offset, n);
+            } else {
+                n = inFile.read(ByteBuffer.wrap(bytes, offset, n), position);
+            }
             position += Math.max(0, n);
             return n;
         }
 
-        /** Bytes readable at the position now, waiting for some; -1 at the end of a finished body. */
+        /** Bytes readable at the position now, waiting for some; -1 at the end of a finished body. Holds the lock. */
         private long awaitBytes() throws IOException {
-            lock.lock();
             try {
                 while (written == position && !finished && failure == null) {
                     grown.await();
@@ -173,8 +220,6 @@ public final class SharedBody implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while waiting for the shared body");
-            } finally {
-                lock.unlock();
             }
         }
 

@@ -215,7 +215,7 @@ final class CacheFill implements AutoCloseable {
             Optional<CacheEntry> entry = hasBody
                     ? cache.policy().entryFor(request, response.status(), headers, requestTime, responseTime)
                     : Optional.empty();
-            shared = entry.isPresent() ? newSharedBody() : null;
+            shared = entry.isPresent() ? SharedBody.create(sharedDir) : null;
             leader.publish(shared == null ? CollapsedResponse.UNSHARED : new CollapsedResponse(entry.get(), shared));
         }
         if (writer == null && shared == null) return response.body();
@@ -232,14 +232,6 @@ final class CacheFill implements AutoCloseable {
      */
     private boolean answeredInPart(int status) {
         return request.method().equals("GET") && request.headers().has("Range") && (status == 206 || status == 304 || status == 416);
-    }
-
-    private SharedBody newSharedBody() {
-        try {
-            return SharedBody.create(sharedDir);
-        } catch (IOException e) {
-            return null; // followers fetch for themselves
-        }
     }
 
     /**

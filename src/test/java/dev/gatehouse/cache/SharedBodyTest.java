@@ -13,6 +13,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -120,5 +121,31 @@ class SharedBodyTest {
         assertThrows(IOException.class, reader::read, "an incomplete body is never passed off as complete");
         reader.close();
         assertTrue(body.newReader().isEmpty(), "released: a late follower reads the stored entry instead");
+    }
+
+    /** Small bodies stay in memory; one that outgrows it moves to a file, and readers on either side of the move read it whole. */
+    @Test
+    void aBodyThatOutgrowsMemoryMovesToAFileWithoutLosingAByteForAnyReader() throws Exception {
+        byte[] large = StoreFixtures.body(SharedBody.IN_MEMORY_BYTES * 3 + 123, 7);
+        int beforeSpill = SharedBody.IN_MEMORY_BYTES - 1000;
+        try (SharedBody body = SharedBody.create(directory); ExecutorService threads = Executors.newFixedThreadPool(2)) {
+            InputStream early = body.newReader().orElseThrow();
+            Future<byte[]> tailing = threads.submit(() -> readAll(body.newReader().orElseThrow()));
+            body.writer().write(large, 0, beforeSpill);
+            byte[] head = early.readNBytes(beforeSpill - 10); // read from memory, then the rest from the file
+            for (int offset = beforeSpill; offset < large.length; offset += 9_000) {
+                body.writer().write(large, offset, Math.min(9_000, large.length - offset));
+            }
+            body.finish();
+            byte[] rest = readAll(early);
+            byte[] whole = Arrays.copyOf(head, head.length + rest.length);
+            System.arraycopy(rest, 0, whole, head.length, rest.length);
+            assertArrayEquals(large, whole, "a reader that started in memory");
+            assertArrayEquals(large, tailing.get(), "a reader tailing the writer");
+            assertArrayEquals(large, readAll(body.newReader().orElseThrow()), "a late reader");
+        }
+        try (Stream<Path> left = Files.list(directory)) {
+            assertEquals(0, left.count(), "the temporary file is gone");
+        }
     }
 }
