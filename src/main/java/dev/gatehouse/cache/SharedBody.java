@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -18,15 +19,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * A response body being fetched that several clients read while it arrives: the leader of a
  * collapsed miss appends, followers each read from the start and wait at the end for more.
  *
- * <p>The first {@value #IN_MEMORY_BYTES} bytes are kept in memory; a larger body moves to an unlinked
- * temporary file (so nothing is left behind, even after a crash), never whole into memory. Most
- * collapsed fetches are small and have no follower at all: they cost no file. The body is released
+ * <p>The first {@value #IN_MEMORY_BYTES} bytes are kept in memory, while all bodies together hold at most
+ * {@value #ALL_IN_MEMORY_BYTES}; a larger body (or any, past that) moves to an unlinked temporary file
+ * (so nothing is left behind, even after a crash), never whole into memory. Most collapsed fetches are
+ * small and have no follower at all: they cost no file. The body is released
  * when the writer and every reader have closed; after that, {@link #newReader()} is empty and a late
  * follower reads the stored entry instead.
  */
 public final class SharedBody implements AutoCloseable {
     /** The largest body kept in memory (per fetch in flight, so bounded by the fetches at once). */
     static final int IN_MEMORY_BYTES = 64 * 1024;
+    /** The most all bodies in flight keep in memory at once: a burst of misses must not fill the heap. */
+    static final long ALL_IN_MEMORY_BYTES = 32L * 1024 * 1024;
+    private static final AtomicLong IN_MEMORY = new AtomicLong();
 
     private final Path directory;
     private final ReentrantLock lock = new ReentrantLock();
@@ -90,6 +95,17 @@ public final class SharedBody implements AutoCloseable {
         }
     }
 
+    /** What all shared bodies hold in memory now. */
+    static long inMemoryBytes() {
+        return IN_MEMORY.get();
+    }
+
+    /** Gives the in-memory bytes back to the budget. Holds the lock. */
+    private void dropMemory() {
+        IN_MEMORY.addAndGet(-memory.length);
+        memory = new byte[0];
+    }
+
     private void signal(Runnable change) {
         lock.lock();
         try {
@@ -104,7 +120,7 @@ public final class SharedBody implements AutoCloseable {
         lock.lock();
         try {
             if (holders > 0 && --holders == 0) {
-                memory = null;
+                dropMemory();
                 if (file != null) file.close();
             }
         } catch (IOException e) {
@@ -125,10 +141,7 @@ public final class SharedBody implements AutoCloseable {
         public void write(byte[] bytes, int offset, int length) throws IOException {
             lock.lock();
             try {
-                if (file == null && written + length <= IN_MEMORY_BYTES) {
-                    if (written + length > memory.length) { // a new array: readers may still hold the old one
-                        memory = Arrays.copyOf(memory, (int) Math.min(IN_MEMORY_BYTES, Math.max(written + length, 2L * memory.length)));
-                    }
+                if (file == null && written + length <= IN_MEMORY_BYTES && roomFor(written + length)) {
                     System.arraycopy(bytes, offset, memory, (int) written, length);
                     written += length;
                     grown.signalAll();
@@ -136,6 +149,7 @@ public final class SharedBody implements AutoCloseable {
                 }
                 if (file == null) {
                     file = spill(); // before readers see it: it holds every byte written so far
+                    dropMemory(); // readers read the file from now on
                 }
             } finally {
                 lock.unlock();
@@ -148,6 +162,21 @@ public final class SharedBody implements AutoCloseable {
             }
             long end = position;
             signal(() -> written = end);
+        }
+
+        /** Whether {@code memory} holds {@code size} bytes, grown within the budget (a new array: readers may hold the old). */
+        private boolean roomFor(long size) {
+            if (size <= memory.length) {
+                return true;
+            }
+            int grownLength = (int) Math.min(IN_MEMORY_BYTES, Math.max(size, 2L * memory.length));
+            int more = grownLength - memory.length;
+            if (IN_MEMORY.addAndGet(more) > ALL_IN_MEMORY_BYTES) {
+                IN_MEMORY.addAndGet(-more);
+                return false;
+            }
+            memory = Arrays.copyOf(memory, grownLength);
+            return true;
         }
 
         /** The body so far, moved to a new unlinked temporary file. */

@@ -148,4 +148,28 @@ class SharedBodyTest {
             assertEquals(0, left.count(), "the temporary file is gone");
         }
     }
+
+    /** All bodies together keep at most the budget in memory; past it they go to files, and every byte is still read. */
+    @Test
+    void bodiesPastTheMemoryBudgetGoToFilesAndGiveTheBudgetBack() throws Exception {
+        int count = (int) (SharedBody.ALL_IN_MEMORY_BYTES / SharedBody.IN_MEMORY_BYTES) + 20;
+        byte[] small = StoreFixtures.body(SharedBody.IN_MEMORY_BYTES, 11);
+        long before = SharedBody.inMemoryBytes();
+        List<SharedBody> bodies = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                SharedBody body = SharedBody.create(directory);
+                bodies.add(body);
+                body.writer().write(small, 0, small.length);
+                body.finish();
+            }
+            assertTrue(SharedBody.inMemoryBytes() <= SharedBody.ALL_IN_MEMORY_BYTES, "in memory: " + SharedBody.inMemoryBytes());
+            for (SharedBody body : bodies) {
+                assertArrayEquals(small, readAll(body.newReader().orElseThrow()));
+            }
+        } finally {
+            bodies.forEach(SharedBody::close);
+        }
+        assertEquals(before, SharedBody.inMemoryBytes(), "released bodies give their memory back");
+    }
 }
