@@ -52,6 +52,11 @@ final class StoredResponder {
     private final String xCacheMiss;
     /** Makes a memory-tier response's head, kept with it; one object, so the tier recognises it on every hit. */
     private final Function<CacheStore.StoredResponse, ResponseHead> memoryHead;
+    /**
+     * A 416 is made here, not the stored response: it carries only this proxy's fields, not the stored validators
+     * and freshness, under which a downstream cache could store the 416 for the URL (RFC 9111 §3).
+     */
+    private final ResponseHead unsatisfiableHead;
 
     /** {@code xCache}: whether responses carry {@code X-Cache: HIT|MISS from <pseudonym>}. */
     StoredResponder(Via via, boolean xCache) {
@@ -59,6 +64,7 @@ final class StoredResponder {
         this.xCacheHit = xCache ? "HIT from " + via.pseudonym() : null;
         this.xCacheMiss = xCache ? "MISS from " + via.pseudonym() : null;
         this.memoryHead = stored -> ResponseHead.of(stored.entry().headers(), CONTENT_LENGTH_AND_AGE, via, stored.bodyLength());
+        this.unsatisfiableHead = ResponseHead.of(CacheHeaders.empty(), List.of(), via, -1);
     }
 
     /** Marks a response that came from the origin ({@code X-Cache: MISS}), when enabled. */
@@ -231,8 +237,12 @@ final class StoredResponder {
         };
         exchange.setStatusCode(status);
         HeaderMap out = exchange.getResponseHeaders();
-        fields.addTo(out);
-        if (age != null) out.put(Headers.AGE, age);
+        if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
+            unsatisfiableHead.addTo(out);
+        } else {
+            fields.addTo(out);
+            if (age != null) out.put(Headers.AGE, age);
+        }
         markHit(out);
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
         if (range.kind() == ByteRange.Kind.FULL) {
@@ -269,8 +279,14 @@ final class StoredResponder {
             exchange.setStatusCode(entry.status());
             writeHeaders(out, headers, List.of());
         } else {
-            exchange.setStatusCode(range.kind() == ByteRange.Kind.PARTIAL ? 206 : 416);
-            writeHeaders(out, headers, CONTENT_LENGTH);
+            boolean partial = range.kind() == ByteRange.Kind.PARTIAL;
+            exchange.setStatusCode(partial ? 206 : 416);
+            if (partial) {
+                writeHeaders(out, headers, CONTENT_LENGTH);
+            } else {
+                unsatisfiableHead.addTo(out);
+                markHit(out);
+            }
             out.remove(Headers.CONTENT_RANGE); // the range's own, not a stored one
             CacheFields.copy(range.headers(), out);
         }

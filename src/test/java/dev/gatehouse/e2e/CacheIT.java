@@ -18,6 +18,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
@@ -314,6 +315,11 @@ class CacheIT extends MockOriginCase {
         assertEquals("789", suffix.body());
         assertEquals(416, unsatisfiable.statusCode());
         assertEquals("bytes */10", unsatisfiable.headers().firstValue("Content-Range").orElse(null));
+        // The 416 is the proxy's own: not the stored response's validators and freshness (RFC 9111 §3).
+        for (String stored : List.of("Cache-Control", "ETag", "Content-Type")) {
+            assertEquals(Optional.empty(), unsatisfiable.headers().firstValue(stored), stored + " on the 416");
+        }
+        assertTrue(unsatisfiable.headers().firstValue("Via").isPresent());
         assertEquals(1, origin.getRequestCount());
     }
 
