@@ -162,8 +162,8 @@ public final class Gatehouse implements AutoCloseable {
             if (failure != null) {
                 log.warn("cache: the disk tier under {} could not be opened, caching in memory only: {}", dir, failure.toString());
             } else {
-                log.info("cache: {} entries ({} bytes) on disk under {}, index rebuilt in {} ms", disk.count(), disk.sizeBytes(), dir,
-                        (System.nanoTime() - started) / 1_000_000);
+                log.info("cache: {} entries ({} bytes) on disk under {}, index {} in {} ms", disk.count(), disk.sizeBytes(), dir,
+                        disk.indexFromSnapshot() ? "loaded from its snapshot" : "rebuilt by a scan", (System.nanoTime() - started) / 1_000_000);
             }
         });
         PendingStore disk = new PendingStore(opening, key -> DiskStore.removeFiles(dir, key));
@@ -255,7 +255,7 @@ public final class Gatehouse implements AutoCloseable {
         proxy.stopWorker();
         admin.close();
         upstream.close(); // idle origin connections
-        if (cache != null) cache.disk().close(); // pending deletions of evicted files
+        if (cache != null) cache.disk().close(); // pending deletions of evicted files, then the index snapshot
         executor.shutdownNow();
         audit.close();
         try {

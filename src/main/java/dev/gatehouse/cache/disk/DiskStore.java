@@ -15,17 +15,25 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.gatehouse.cache.BodyWriter;
 import dev.gatehouse.cache.CacheEntry;
@@ -39,6 +47,14 @@ import dev.gatehouse.cache.CacheStore;
  * <h2>On-disk format</h2>
  * <pre>
  * &lt;root&gt;/tmp/                      files being written; emptied at start
+ * &lt;root&gt;/index.snapshot             the index, written at a clean close, deleted as the next start loads it:
+ *     int   magic 0x47485331 ("GHS1")
+ *     int   version (1)
+ *     long  the highest generation handed out
+ *     int   entry count N
+ *     N     entries: key (int byte count, UTF-8), generation (long), body length (long),
+ *                    body CRC32C (int), weight in KiB (int)
+ *     int   CRC32C of everything before it
  * &lt;root&gt;/&lt;hh&gt;/&lt;hash&gt;-&lt;gen&gt;.body     the body, raw bytes, nothing else (so it can be sent with zero-copy)
  * &lt;root&gt;/&lt;hh&gt;/&lt;hash&gt;-&lt;gen&gt;.meta     the metadata:
  *     int   magic 0x47484D31 ("GHM1")
@@ -63,6 +79,18 @@ import dev.gatehouse.cache.CacheStore;
  * checksum is verified on the first read of an entry in each process (the body is read once
  * before its first byte is served); entries written by this process are trusted.
  *
+ * <h2>Restart</h2>
+ * {@link #close()} stops commits and updates, runs the deletions still queued, then writes the index snapshot
+ * (a file in {@code tmp/}, then a rename). At start, a snapshot that is complete, of this version and passes its
+ * checksum is the index, loaded in one read instead of a scan of every metadata file, and deleted before the store
+ * is used: a process that then crashes leaves none, and the next start scans (Squid does the same with a dirty
+ * {@code swap.state}). Its entries are unverified, as a scan's are, and files missing or damaged since make them
+ * misses, dropped on first read. Files the snapshot does not name (none, after a clean close, unless someone put
+ * them there) are not looked at: they stay on disk, not counted against the bound, until the next scan (after an
+ * unclean stop, or if the snapshot is deleted by hand) indexes or deletes them. A removal after close (the store
+ * stays readable) deletes the files but not the snapshot's entry, which is then a miss at the next start. A
+ * missing, torn or foreign snapshot, or one that cannot be read or deleted, means a scan, and one log line why.
+ *
  * <h2>Bounds</h2>
  * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry); bodies
  * being written count against the bound too, up to half of it ({@link BytesInFlight}), so a burst of
@@ -72,6 +100,7 @@ import dev.gatehouse.cache.CacheStore;
  */
 public final class DiskStore implements CacheStore {
     private static final HexFormat HEX = HexFormat.of();
+    private static final Logger log = LoggerFactory.getLogger(DiskStore.class);
 
     private final Path root;
     private final Path tmp;
@@ -83,6 +112,11 @@ public final class DiskStore implements CacheStore {
     private final BytesInFlight inFlight;
     private final long reserveStep;
     private final AtomicLong generations = new AtomicLong();
+    private final DeletionQueue deletions;
+    /** Commits and updates hold it shared; close() takes it to stop them, so none lands after the snapshot. */
+    private final ReadWriteLock commits = new ReentrantReadWriteLock();
+    private volatile boolean closed; // set under commits' write lock
+    private boolean indexFromSnapshot;
 
     private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) throws IOException {
         this.root = root;
@@ -91,10 +125,11 @@ public final class DiskStore implements CacheStore {
         this.maxObjectBytes = maxObjectBytes;
         this.minFreeBytes = minFreeBytes;
         this.fileStore = Files.getFileStore(root);
+        this.deletions = new DeletionQueue(deletions);
         this.index = Caffeine.newBuilder()
                 .maximumWeight(maxBytes / 1024)
                 .weigher((CacheKey key, Indexed entry) -> entry.weightKib())
-                .executor(deletions)
+                .executor(this.deletions)
                 .removalListener((CacheKey key, Indexed entry, RemovalCause cause) -> {
                     // Unless an update only reweighed it: then the index still holds this generation, files and all.
                     if (key != null && entry != null && !indexes(key, entry.generation())) {
@@ -115,8 +150,8 @@ public final class DiskStore implements CacheStore {
     /**
      * Opens (creating if needed) the store under {@code root} holding at most {@code maxBytes}, no
      * body over {@code maxObjectBytes}, storing nothing while the file system has less than
-     * {@code minFreeBytes} usable; files are deleted on {@code deletions}. Rebuilds the index from
-     * the files found.
+     * {@code minFreeBytes} usable; files are deleted on {@code deletions}. Loads the index from the
+     * snapshot a clean close left, else rebuilds it from the files found.
      */
     public static DiskStore open(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions)
             throws IOException {
@@ -125,7 +160,8 @@ public final class DiskStore implements CacheStore {
                     + maxBytes + ", " + maxObjectBytes + " and " + minFreeBytes);
         }
         DiskStore store = new DiskStore(root, maxBytes, maxObjectBytes, minFreeBytes, deletions);
-        IndexRebuild.Result found = IndexRebuild.scan(root, store.tmp);
+        IndexRebuild.Result found = IndexRebuild.rebuild(root, store.tmp);
+        store.indexFromSnapshot = found.fromSnapshot();
         store.generations.set(found.maxGeneration() + 1);
         store.index.putAll(found.entries());
         store.index.cleanUp(); // settles the weights (and evicts down to a smaller bound) before anyone reads the size
@@ -175,9 +211,14 @@ public final class DiskStore implements CacheStore {
         }
     }
 
+    /** Whether the index was loaded from the snapshot of a clean close (else the files were scanned). */
+    public boolean indexFromSnapshot() {
+        return indexFromSnapshot;
+    }
+
     @Override
     public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
-        if (expectedLength > maxObjectBytes) {
+        if (expectedLength > maxObjectBytes || closed) {
             return Optional.empty();
         }
         try {
@@ -192,6 +233,15 @@ public final class DiskStore implements CacheStore {
 
     @Override
     public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
+        commits.readLock().lock();
+        try {
+            return !closed && updateOpen(key, expected, entry);
+        } finally {
+            commits.readLock().unlock();
+        }
+    }
+
+    private boolean updateOpen(CacheKey key, CacheEntry expected, CacheEntry entry) {
         Indexed indexed = index.getIfPresent(key);
         if (indexed == null) {
             return false;
@@ -243,9 +293,32 @@ public final class DiskStore implements CacheStore {
         index.cleanUp();
     }
 
+    /**
+     * Stops commits and updates (a writer still open fails its commit, its response served all the same), runs the
+     * deletions still queued, and writes the index snapshot the next start loads. If that fails, the next start scans.
+     */
     @Override
     public void close() {
+        commits.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            commits.writeLock().unlock();
+        }
         index.cleanUp();
+        try {
+            deletions.drain();
+            List<Map.Entry<CacheKey, Indexed>> entries = new ArrayList<>(index.asMap().entrySet());
+            IndexSnapshot.write(root, tmp, generations.get() - 1, entries);
+        } catch (IOException e) {
+            log.warn("cache: could not write the index snapshot under {} ({}); the next start scans the files", root, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("cache: interrupted while closing the disk store under {}; the next start scans the files", root);
+        }
     }
 
     Path metaPath(CacheKey key, long generation) {
@@ -393,6 +466,18 @@ public final class DiskStore implements CacheStore {
         @Override
         protected void publish(long length) throws IOException {
             channel.close();
+            commits.readLock().lock();
+            try {
+                if (closed) {
+                    throw new IOException("the disk store is closed"); // a commit now would be missing from the snapshot
+                }
+                publishOpen(length);
+            } finally {
+                commits.readLock().unlock();
+            }
+        }
+
+        private void publishOpen(long length) throws IOException {
             // Numbered now, not when the writer opened: of two writers racing for a key, the last to commit must be
             // the newest generation, the one a rebuild keeps if the older one's deletion is lost.
             long generation = generations.getAndIncrement();

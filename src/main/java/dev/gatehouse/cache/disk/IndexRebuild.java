@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import dev.gatehouse.cache.CacheKey;
 
 /**
- * Rebuilds the disk index at start from the metadata files alone, deleting whatever is torn,
+ * Rebuilds the disk index at start: from the {@link IndexSnapshot} a clean close left, else from the metadata files alone, deleting whatever is torn,
  * corrupt, superseded or orphaned (the rules are on {@link DiskStore}). Anything else found (a
  * README, {@code lost+found}, a directory where a file is expected) is left alone, uncounted, and
  * logged in one line: it must not cost the proxy its disk tier.
@@ -39,8 +40,11 @@ final class IndexRebuild {
     private static final int SCAN_THREADS = 8;
     private static final Logger log = LoggerFactory.getLogger(IndexRebuild.class);
 
-    /** The entries found, newest generation per key, the highest generation number seen, and what was left alone. */
-    record Result(Map<CacheKey, Indexed> entries, long maxGeneration, List<Path> ignored) {
+    /**
+     * The entries found, newest generation per key, the highest generation number seen, what was left alone, and
+     * whether they came from the snapshot (or a scan).
+     */
+    record Result(Map<CacheKey, Indexed> entries, long maxGeneration, List<Path> ignored, boolean fromSnapshot) {
     }
 
     private record Found(Path meta, Path body, long generation, MetaFile metaFile, int metaLength) {
@@ -49,7 +53,19 @@ final class IndexRebuild {
     private IndexRebuild() {
     }
 
-    static Result scan(Path root, Path tmp) throws IOException {
+    /** The index from the snapshot if there is a usable one (emptying {@code tmp}), else from a {@link #scan}. */
+    static Result rebuild(Path root, Path tmp) throws IOException {
+        Optional<Result> loaded = IndexSnapshot.load(root);
+        if (loaded.isEmpty()) {
+            return scan(root, tmp);
+        }
+        List<Path> ignored = new ArrayList<>();
+        deleteAll(tmp, ignored);
+        logIgnored(root, ignored);
+        return new Result(loaded.get().entries(), loaded.get().maxGeneration(), ignored, true);
+    }
+
+    private static Result scan(Path root, Path tmp) throws IOException {
         List<Path> ignored = new ArrayList<>();
         deleteAll(tmp, ignored);
         List<Path> shards = new ArrayList<>();
@@ -83,11 +99,15 @@ final class IndexRebuild {
         } finally {
             scanners.shutdownNow();
         }
+        logIgnored(root, ignored);
+        return new Result(entries, maxGeneration, ignored, false);
+    }
+
+    private static void logIgnored(Path root, List<Path> ignored) {
         if (!ignored.isEmpty()) {
             log.info("cache: left alone {} file(s) under {} that are not cache entries (not counted against its bound): {}",
                     ignored.size(), root, ignored.size() <= 3 ? ignored : ignored.subList(0, 3) + " ...");
         }
-        return new Result(entries, maxGeneration, ignored);
     }
 
     private static Result scanShard(Path shard) {
@@ -128,7 +148,7 @@ final class IndexRebuild {
                     delete(body, ignored); // orphaned, torn or superseded
                 }
             }
-            return new Result(entries, maxGeneration, ignored);
+            return new Result(entries, maxGeneration, ignored, false);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -44,7 +44,12 @@ class DiskStoreStartTest {
 
     /** What the index rebuild logs while {@code action} runs. */
     private static List<ILoggingEvent> rebuildLogs(StoreAction action) throws IOException {
-        Logger logger = (Logger) LoggerFactory.getLogger(IndexRebuild.class);
+        return logs(IndexRebuild.class, action);
+    }
+
+    /** What {@code source}'s logger logs while {@code action} runs. */
+    static List<ILoggingEvent> logs(Class<?> source, StoreAction action) throws IOException {
+        Logger logger = (Logger) LoggerFactory.getLogger(source);
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         logger.addAppender(logs);
@@ -72,9 +77,8 @@ class DiskStoreStartTest {
     @ValueSource(strings = {"README", "lost+found/", "ab", "tmp/editor-backup/", "SHARD/notes.txt", "SHARD/old/",
             "SHARD/0000000000000000000000000000000000000000000000000000000000000000-5.body/"})
     void strayFilesAreIgnoredAndLoggedOnceNotADisabledTier(String stray) throws IOException {
-        try (DiskStore store = open()) {
-            put(store, KEY, entry("x"), body(5000, 1));
-        }
+        DiskStore crashed = open(); // not closed: the next start scans, and finds the stray files
+        put(crashed, KEY, entry("x"), body(5000, 1));
         Path path = root.resolve(stray.replace("SHARD", shardOf(KEY).getFileName().toString()));
         if (stray.endsWith("/")) {
             Files.createDirectories(path);

@@ -193,11 +193,10 @@ class DiskStoreTest {
 
     @Test
     void aRemovedEntryStaysRemovedAfterARestartThatCutItsDeletionsShort() throws IOException {
-        // Deletions handed to an executor that never runs them, as when the process exits with them queued.
-        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
-            put(store, KEY, entry("x"), body(100, 1));
-            store.remove(KEY); // an invalidation (RFC 9111 §4.4) or a purge
-        }
+        // Deletions handed to an executor that never runs them, and no close: the process dies with them queued.
+        DiskStore crashed = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { });
+        put(crashed, KEY, entry("x"), body(100, 1));
+        crashed.remove(KEY); // an invalidation (RFC 9111 §4.4) or a purge
         try (DiskStore store = open(10 * MIB)) {
             assertNull(read(store, KEY), "an invalidated response came back");
             assertEquals(0, store.count());
@@ -206,9 +205,8 @@ class DiskStoreTest {
 
     @Test
     void tornWritesLeftInTmpAreNeverServed() throws IOException {
-        try (DiskStore store = open(10 * MIB)) {
-            put(store, KEY, entry("x"), body(100, 1));
-        }
+        DiskStore crashed = open(10 * MIB); // not closed: the next start scans
+        put(crashed, KEY, entry("x"), body(100, 1));
         Files.write(root.resolve("tmp").resolve("99.body.tmp"), body(50, 2));
         Path orphan = entryFiles(".body").getFirst().resolveSibling("0".repeat(64) + "-7.body");
         Files.write(orphan, body(10, 3));
@@ -330,11 +328,10 @@ class DiskStoreTest {
 
     @Test
     void aReplacedResponseStaysReplacedAfterARestartThatCutItsDeletionsShort() throws IOException {
-        // Deletions handed to an executor that never runs them, as when the process exits with them queued.
-        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
-            put(store, KEY, entry("old"), body(2000, 1));
-            put(store, KEY, entry("new"), body(3000, 2));
-        }
+        // Deletions handed to an executor that never runs them, and no close: the process dies with them queued.
+        DiskStore crashed = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { });
+        put(crashed, KEY, entry("old"), body(2000, 1));
+        put(crashed, KEY, entry("new"), body(3000, 2));
         assertEquals(2, entryFiles(".meta").size(), "both generations are on disk");
         try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
             assertEquals(entry("new"), response.entry());
@@ -347,14 +344,15 @@ class DiskStoreTest {
 
     @Test
     void racingWritersForOneKeyLastCommitWinsAfterARestartThatCutItsDeletionsShort() throws IOException {
-        try (DiskStore store = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { })) {
-            CacheStore.Writer first = store.writer(KEY, entry("first"), -1).orElseThrow();
-            CacheStore.Writer second = store.writer(KEY, entry("second"), -1).orElseThrow();
-            first.body().write(body(5000, 1));
-            second.body().write(body(7000, 2));
-            assertTrue(second.commit());
-            assertTrue(first.commit()); // the last commit, but the writer opened first
-            assertEquals(entry("first"), store.open(KEY).orElseThrow().entry());
+        DiskStore crashed = DiskStore.open(root, 10 * MIB, MIB, 0, task -> { }); // never closed, deletions never run
+        CacheStore.Writer first = crashed.writer(KEY, entry("first"), -1).orElseThrow();
+        CacheStore.Writer second = crashed.writer(KEY, entry("second"), -1).orElseThrow();
+        first.body().write(body(5000, 1));
+        second.body().write(body(7000, 2));
+        assertTrue(second.commit());
+        assertTrue(first.commit()); // the last commit, but the writer opened first
+        try (CacheStore.StoredResponse response = crashed.open(KEY).orElseThrow()) {
+            assertEquals(entry("first"), response.entry());
         }
         try (DiskStore store = open(10 * MIB); CacheStore.StoredResponse response = store.open(KEY).orElseThrow()) {
             assertEquals(entry("first"), response.entry(), "the restart brought back the response the last commit replaced");
