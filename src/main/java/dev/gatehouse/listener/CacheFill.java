@@ -194,7 +194,7 @@ final class CacheFill implements AutoCloseable {
             // The client's range went upstream as asked; the next one may hit. A 206 or 416 names the whole object's
             // length (RFC 9110 §14.4): one known to be too large is not asked for whole only to be dropped after its head.
             long complete = ByteRange.completeLength(CacheFields.of(response.headers()).first("Content-Range"));
-            background.fillAfterPartial(request, lookup, complete);
+            background.fillAfterPartial(request, complete);
         }
         if (!store && leader == null) return response.body();
         CacheHeaders headers = CacheFields.of(response.headers());

@@ -192,7 +192,8 @@ final class CacheHandler implements HttpHandler {
     /** Leads the collapsed fetch of {@code key}, or follows the one in flight. */
     private void forwardCollapsed(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
                                   CacheKey key) throws Exception {
-        switch (collapser.join(key)) {
+        // A fetch sent before the URI was invalidated is not joined: it brings what the invalidation dropped.
+        switch (collapser.join(key, () -> !lookup.invalidatedSince())) {
             case Collapser.Leader<CollapsedResponse> leader -> forward(exchange, fill(request, lookup, store, leader));
             case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, lookup, store, follower);
         }
