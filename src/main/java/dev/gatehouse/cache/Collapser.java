@@ -63,6 +63,15 @@ public final class Collapser<T> {
             return flight.followers().get();
         }
 
+        /**
+         * Takes no more followers: later callers start a fetch of their own. Returns whether any joined; once this
+         * is false none ever will, so the fetch can be given up without cutting a follower off.
+         */
+        public boolean stopTakingFollowers() {
+            collapser.inFlight.remove(key, flight); // a join counts itself inside the map's update, so it is counted now
+            return followers() > 0;
+        }
+
         /** Makes every follower fail with {@code cause}. */
         public void fail(Throwable cause) {
             flight.result().completeExceptionally(cause);
@@ -104,12 +113,12 @@ public final class Collapser<T> {
      */
     public Ticket<T> join(CacheKey key, BooleanSupplier joinable) {
         InFlight<T> mine = new InFlight<>(new CompletableFuture<>(), new AtomicInteger(), joinable);
-        InFlight<T> running = inFlight.compute(key, (k, r) -> r == null || !r.joinable().getAsBoolean() ? mine : r);
-        if (running != mine) {
-            running.followers().incrementAndGet();
-            return new Follower<>(running);
-        }
-        return new Leader<>(this, key, mine);
+        InFlight<T> running = inFlight.compute(key, (k, r) -> {
+            if (r == null || !r.joinable().getAsBoolean()) return mine;
+            r.followers().incrementAndGet(); // inside the update: see Leader#stopTakingFollowers
+            return r;
+        });
+        return running == mine ? new Leader<>(this, key, mine) : new Follower<>(running);
     }
 
     /**

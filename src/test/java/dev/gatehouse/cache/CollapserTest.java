@@ -155,6 +155,18 @@ class CollapserTest {
     }
 
     @Test
+    void aLeaderThatStopsTakingFollowersSaysWhetherAnyJoined() throws Exception {
+        Collapser.Leader<String> alone = (Collapser.Leader<String>) collapser.join(KEY);
+        assertEquals(false, alone.stopTakingFollowers(), "none joined");
+        Collapser.Leader<String> next = (Collapser.Leader<String>) collapser.join(KEY);
+        assertInstanceOf(Collapser.Follower.class, collapser.join(KEY));
+
+        assertEquals(true, next.stopTakingFollowers());
+        assertInstanceOf(Collapser.Leader.class, collapser.join(KEY), "a caller after it starts its own fetch");
+        assertEquals(1, next.followers(), "and is not counted as its follower");
+    }
+
+    @Test
     void differentKeysDoNotWaitForEachOther() throws Exception {
         CyclicBarrier bothRunning = new CyclicBarrier(2);
         try (ExecutorService threads = Executors.newFixedThreadPool(2)) {
