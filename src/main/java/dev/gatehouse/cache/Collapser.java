@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Collapses concurrent fetches for one key (misses, and revalidations of one stored response) into one
@@ -32,7 +33,8 @@ public final class Collapser<T> {
     public record Result<T>(T value, boolean leader) {
     }
 
-    private record InFlight<T>(CompletableFuture<T> result, AtomicInteger followers) {
+    /** One fetch: its result, its followers, and whether a caller arriving now may still join it. */
+    private record InFlight<T>(CompletableFuture<T> result, AtomicInteger followers, BooleanSupplier joinable) {
     }
 
     /** A caller's role for one key: leader (fetch and publish) or follower (await). */
@@ -59,6 +61,15 @@ public final class Collapser<T> {
         /** How many callers have joined this fetch as followers. */
         public int followers() {
             return flight.followers().get();
+        }
+
+        /**
+         * Takes no more followers: later callers start a fetch of their own. Returns whether any joined; once this
+         * is false none ever will, so the fetch can be given up without cutting a follower off.
+         */
+        public boolean stopTakingFollowers() {
+            collapser.inFlight.remove(key, flight); // a join counts itself inside the map's update, so it is counted now
+            return followers() > 0;
         }
 
         /** Makes every follower fail with {@code cause}. */
@@ -92,13 +103,22 @@ public final class Collapser<T> {
 
     /** Becomes the leader for {@code key} if no fetch is in flight, otherwise a follower of it. */
     public Ticket<T> join(CacheKey key) {
-        InFlight<T> mine = new InFlight<>(new CompletableFuture<>(), new AtomicInteger());
-        InFlight<T> running = inFlight.putIfAbsent(key, mine);
-        if (running != null) {
-            running.followers().incrementAndGet();
-            return new Follower<>(running);
-        }
-        return new Leader<>(this, key, mine);
+        return join(key, () -> true);
+    }
+
+    /**
+     * As {@link #join(CacheKey)}, the fetch this caller would lead being joinable while {@code joinable} says so: a
+     * caller that finds a fetch in flight that no longer is (its URI was invalidated after it started, say, so it
+     * brings what the invalidation dropped) leads a new one instead. The old one carries on for its followers.
+     */
+    public Ticket<T> join(CacheKey key, BooleanSupplier joinable) {
+        InFlight<T> mine = new InFlight<>(new CompletableFuture<>(), new AtomicInteger(), joinable);
+        InFlight<T> running = inFlight.compute(key, (k, r) -> {
+            if (r == null || !r.joinable().getAsBoolean()) return mine;
+            r.followers().incrementAndGet(); // inside the update: see Leader#stopTakingFollowers
+            return r;
+        });
+        return running == mine ? new Leader<>(this, key, mine) : new Follower<>(running);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -24,6 +25,10 @@ import dev.gatehouse.cache.CacheDecision.Outcome;
  * variants (another {@code Accept-Encoding} or {@code Accept-Language}) all get hits. A new variant
  * beyond the bound drops the oldest; a response with other {@code Vary} names, or none, drops them all.
  * Invalidation and purges drop every variant of the URI.
+ *
+ * <p>A response fetched before its URI was invalidated (§4.4) or purged is not stored, even when its body ends after:
+ * each lookup (and each writer made after it) holds a ticket on its URI ({@link InFlightFetches}), and the commit and
+ * the invalidation take the URI's lock, so a commit either precedes the invalidation (which then drops it) or sees it.
  */
 public final class HttpCache {
     /** Variants kept per URI unless configured otherwise. */
@@ -44,6 +49,7 @@ public final class HttpCache {
      * has not moved since, so storing a response without {@code Vary} need not read the URI's key again.
      */
     private final AtomicLongArray listsWritten = new AtomicLongArray(LOCK_STRIPES);
+    private final InFlightFetches fetches = new InFlightFetches();
 
     public HttpCache(CachePolicy policy, CacheStore store, Clock clock) {
         this(policy, store, clock, DEFAULT_MAX_VARIANTS);
@@ -81,8 +87,9 @@ public final class HttpCache {
     public Lookup lookup(CacheRequest request, boolean revalidatesInBackground) {
         long now = clock.millis();
         long listsSeen = listsWritten.get(stripe(request.key())); // before the list is read
+        InFlightFetches.Ticket ticket = fetches.start(request.key()); // before the store is read: see InFlightFetches
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, listsSeen, now);
+            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, listsSeen, now, ticket);
         }
         Found found = open(request, false);
         CacheStore.StoredResponse response = found.response();
@@ -94,7 +101,7 @@ public final class HttpCache {
             response.close();
             found = found.withoutResponse();
         }
-        return new Lookup(request, decision, found, listsSeen, now);
+        return new Lookup(request, decision, found, listsSeen, now, ticket);
     }
 
     /**
@@ -158,7 +165,7 @@ public final class HttpCache {
             return Optional.empty();
         }
         decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
-        return Optional.of(new Lookup(request, decision, found, -1, now)); // a hit: never followed by a store
+        return Optional.of(new Lookup(request, decision, found, -1, now, null)); // a hit: never followed by a store
     }
 
     /**
@@ -169,7 +176,8 @@ public final class HttpCache {
      *
      * @param looked the lookup this fetch follows, of the same URI ({@code request}'s own, or the client's
      *               whose miss started it): what it found under the URI's key tells which variants a response
-     *               without {@code Vary} replaces, so that key is not read again here
+     *               without {@code Vary} replaces, so that key is not read again here; and while it is open
+     *               (or a writer made after it is), whether the URI was invalidated since, which the commit checks
      */
     public Optional<CacheStore.Writer> writer(Lookup looked, CacheRequest request, int status, CacheHeaders response,
                                               long requestTimeMillis, long responseTimeMillis, long contentLength) {
@@ -189,10 +197,10 @@ public final class HttpCache {
             // Committed, the response replaces the list under the key and so makes the variants unreachable: they
             // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
             return store.writer(key, entry.get(), contentLength)
-                    .map(writer -> new OnCommitWriter(writer, key, w -> commitReplacing(key, looked, w)));
+                    .map(writer -> new OnCommitWriter(writer, looked, w -> commitReplacing(key, looked, w)));
         }
         return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
-                .map(writer -> new OnCommitWriter(writer, key, w -> {
+                .map(writer -> new OnCommitWriter(writer, looked, w -> {
                     boolean committed = w.commit();
                     if (committed) addVariant(key, response, secondaryKey);
                     return committed;
@@ -257,6 +265,21 @@ public final class HttpCache {
     }
 
     /**
+     * Drops everything stored for the URI of {@code key}, as {@link #removeAll}, and what the fetches of it in flight
+     * bring back: they were sent before (RFC 9111 §4.4, a purge); true if something was stored.
+     */
+    private boolean invalidateAll(CacheKey key) {
+        ReentrantLock lock = lockFor(key);
+        lock.lock();
+        try {
+            fetches.invalidated(key);
+            return removeAll(key);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Drops everything stored for the URI of {@code key}: its response, or its variants and their list; true if
      * something was stored under it.
      */
@@ -306,22 +329,30 @@ public final class HttpCache {
         return lookup.stored != null && policy.mayServeStaleOnError(lookup.request, lookup.stored.entry(), clock.millis());
     }
 
-    /** Drops what an unsafe request may have changed (RFC 9111 §4.4); call after every response to a non-GET/HEAD. */
+    /**
+     * Drops what an unsafe request may have changed (RFC 9111 §4.4); call after every response to a non-GET/HEAD, before
+     * the client has it, so that none of its later requests finds what was dropped.
+     */
     public void invalidate(CacheRequest request, int status, CacheHeaders response) {
-        policy.invalidations(request, status, response).forEach(this::removeAll);
+        policy.invalidations(request, status, response).forEach(this::invalidateAll);
     }
 
     /** Drops every stored response for {@code key}, all its variants included (admin purge); false if none was stored. */
     public boolean purge(CacheKey key) {
-        return removeAll(key);
+        return invalidateAll(key);
+    }
+
+    /** URIs with lookups that may still fetch (for tests: every lookup is closed in the end). */
+    int fetchesTracked() {
+        return fetches.tracked();
     }
 
     /**
      * One lookup's outcome: the decision, the stored response it may use, and the headers that go
      * with it (made when first asked for: a memory hit whose head the listener prepared once per stored
      * response needs only the decision's age). What it found under the URI's key also serves
-     * {@link #writer} when the response fetched after it is stored, even once the lookup is closed
-     * (which releases only the stored response).
+     * {@link #writer} when the response fetched after it is stored, even once the lookup is closed; but
+     * only a writer made while it was open may store (see {@link #invalidatedSince}).
      */
     public final class Lookup implements Closeable {
         private final CacheRequest request;
@@ -334,9 +365,13 @@ public final class HttpCache {
         /** The stripe's count of lists written before the lookup read the URI's key; -1: unknown. */
         private final long listsSeen;
         private final long nowMillis;
+        /** This lookup's claim to store what it fetches; null for a memory hit, which fetches nothing. */
+        private final InFlightFetches.Ticket ticket;
+        private final AtomicBoolean holdsTicket;
         private CacheHeaders headers;
 
-        private Lookup(CacheRequest request, CacheDecision decision, Found found, long listsSeen, long nowMillis) {
+        private Lookup(CacheRequest request, CacheDecision decision, Found found, long listsSeen, long nowMillis,
+                       InFlightFetches.Ticket ticket) {
             this.request = request;
             this.decision = decision;
             this.stored = found.response();
@@ -344,6 +379,17 @@ public final class HttpCache {
             this.listedVariants = found.listed();
             this.listsSeen = listsSeen;
             this.nowMillis = nowMillis;
+            this.ticket = ticket;
+            this.holdsTicket = new AtomicBoolean(ticket != null);
+        }
+
+        /**
+         * Whether the URI was invalidated (or purged) after this lookup: then a response fetched after it was on its
+         * way before the invalidation, and is neither stored nor shared with requests that come later. True also for a
+         * memory hit, which fetches nothing, and once the lookup and the writers made after it are all closed.
+         */
+        public boolean invalidatedSince() {
+            return ticket == null || ticket.invalidated();
         }
 
         /** The key the stored response is kept under: the URI's, or that of the variant the request selected. */
@@ -386,11 +432,13 @@ public final class HttpCache {
             return made;
         }
 
+        /** Releases the stored response, and its part of the claim to store what was fetched after it (writers hold the rest). */
         @Override
         public void close() {
             if (stored != null) {
                 stored.close();
             }
+            if (holdsTicket.compareAndSet(true, false)) ticket.release();
         }
     }
 
@@ -401,13 +449,25 @@ public final class HttpCache {
      */
     private final class OnCommitWriter implements CacheStore.Writer {
         private final CacheStore.Writer writer;
-        private final CacheKey uriKey;
+        /** The lookup the response was fetched after: its URI's lock, and whether the URI was invalidated since. */
+        private final Lookup looked;
         private final Predicate<CacheStore.Writer> commit;
+        /** This writer holds the lookup's ticket until it is done, so invalidations are still seen once the lookup is closed. */
+        private final AtomicBoolean holdsTicket;
 
-        OnCommitWriter(CacheStore.Writer writer, CacheKey uriKey, Predicate<CacheStore.Writer> commit) {
+        OnCommitWriter(CacheStore.Writer writer, Lookup looked, Predicate<CacheStore.Writer> commit) {
             this.writer = writer;
-            this.uriKey = uriKey;
+            this.looked = looked;
             this.commit = commit;
+            this.holdsTicket = new AtomicBoolean(looked.ticket != null && looked.ticket.retain());
+        }
+
+        private boolean invalidated() {
+            return !holdsTicket.get() || looked.ticket.invalidated();
+        }
+
+        private void done() {
+            if (holdsTicket.compareAndSet(true, false)) looked.ticket.release();
         }
 
         @Override
@@ -417,18 +477,24 @@ public final class HttpCache {
 
         @Override
         public boolean commit() {
-            ReentrantLock lock = lockFor(uriKey);
+            ReentrantLock lock = lockFor(looked.request.key());
             lock.lock();
             try {
+                if (invalidated()) {
+                    writer.abort(); // fetched before an invalidation of the URI (§4.4)
+                    return false;
+                }
                 return commit.test(writer);
             } finally {
                 lock.unlock();
+                done();
             }
         }
 
         @Override
         public void abort() {
             writer.abort();
+            done();
         }
 
         @Override
@@ -439,6 +505,7 @@ public final class HttpCache {
         @Override
         public void close() {
             writer.close();
+            done();
         }
     }
 }

@@ -2,12 +2,7 @@ package dev.gatehouse.cache;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,13 +14,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * at most {@code writeThroughMaxBytes} go to both tiers at once; larger ones go to the durable tier only
  * and reach memory on their first hit, so that a fill never holds a large body in memory while it
  * streams (many concurrent downloads of large files would add up). Updates and removals go to both.
+ *
+ * <p>A copy into the fast tier must not outlive a change to the durable copy it was made from: a removal (an
+ * invalidation, a purge), a new response or a 304's update made while the copy is under way would otherwise be
+ * undone in memory, where lookups look first. Every change is made to the durable tier first, then marks a copy
+ * of that key under way as overtaken, then is made to the fast tier; a copy checks the mark after it is stored and
+ * drops itself when set. Either the mark is seen, or the change reaches the fast tier after the copy.
  */
 public final class TieredStore implements CacheStore {
     private final CacheStore fast;
     private final CacheStore durable;
     private final long promoteMaxBytes;
     private final long writeThroughMaxBytes;
-    private final Set<CacheKey> promoting = ConcurrentHashMap.newKeySet();
+    /** The copies into the fast tier under way, one per key at a time. */
+    private final ConcurrentHashMap<CacheKey, Promotion> promoting = new ConcurrentHashMap<>();
+
+    /** A durable hit being copied into the fast tier; overtaken when the key changes meanwhile. */
+    private static final class Promotion {
+        volatile boolean overtaken;
+    }
 
     /**
      * {@code fast} in front of {@code durable}; durable hits up to {@code promoteMaxBytes} are copied into
@@ -49,14 +56,20 @@ public final class TieredStore implements CacheStore {
         if (hot.isPresent()) {
             return hot;
         }
-        Optional<StoredResponse> cold = durable.open(key);
-        if (cold.isEmpty() || cold.get().bodyLength() > promoteMaxBytes || !promoting.add(key)) {
-            return cold;
+        Promotion promotion = new Promotion();
+        if (promoting.putIfAbsent(key, promotion) != null) {
+            return durable.open(key); // another hit is copying it
         }
-        try (StoredResponse response = cold.get()) {
-            promote(key, response);
+        try {
+            Optional<StoredResponse> cold = durable.open(key); // after the copy is registered, so a change after this read marks it
+            if (cold.isEmpty() || cold.get().bodyLength() > promoteMaxBytes) {
+                return cold;
+            }
+            try (StoredResponse response = cold.get()) {
+                promote(key, response, promotion);
+            }
         } finally {
-            promoting.remove(key);
+            promoting.remove(key, promotion);
         }
         // This hit is still served from the durable tier (and logged so); the next one is a memory hit.
         return durable.open(key);
@@ -67,40 +80,50 @@ public final class TieredStore implements CacheStore {
         return fast.openInMemory(key);
     }
 
-    private void promote(CacheKey key, StoredResponse response) {
+    private void promote(CacheKey key, StoredResponse response, Promotion promotion) {
         fast.writer(key, response.entry(), response.bodyLength()).ifPresent(writer -> {
             try (writer; InputStream body = response.body()) {
                 body.transferTo(writer.body());
-                writer.commit();
+                if (writer.commit() && promotion.overtaken) {
+                    fast.remove(key); // the durable copy changed while this one was made from it
+                }
             } catch (IOException e) {
                 // not promoted: the durable tier still serves it
             }
         });
     }
 
+    /** The durable copy of {@code key} changed: a copy of it into the fast tier under way may be of the old one. */
+    private void changed(CacheKey key) {
+        Promotion promotion = promoting.get(key);
+        if (promotion != null) {
+            promotion.overtaken = true;
+        }
+    }
+
     @Override
     public Optional<Writer> writer(CacheKey key, CacheEntry entry, long expectedLength) {
-        Map<CacheStore, Writer> writers = new LinkedHashMap<>(2);
-        if (expectedLength >= 0 && expectedLength <= writeThroughMaxBytes) {
-            fast.writer(key, entry, expectedLength).ifPresent(writer -> writers.put(fast, writer));
-        }
-        durable.writer(key, entry, expectedLength).ifPresent(writer -> writers.put(durable, writer));
-        if (writers.isEmpty()) {
+        Writer inFast = expectedLength >= 0 && expectedLength <= writeThroughMaxBytes
+                ? fast.writer(key, entry, expectedLength).orElse(null) : null;
+        Writer inDurable = durable.writer(key, entry, expectedLength).orElse(null);
+        if (inFast == null && inDurable == null) {
             return Optional.empty();
         }
-        return Optional.of(new BothWriter(key, writers, List.of(fast, durable)));
+        return Optional.of(new BothWriter(key, inFast, inDurable));
     }
 
     @Override
     public boolean update(CacheKey key, CacheEntry expected, CacheEntry entry) {
-        boolean inFast = fast.update(key, expected, entry);
-        return durable.update(key, expected, entry) || inFast;
+        boolean inDurable = durable.update(key, expected, entry);
+        changed(key);
+        return fast.update(key, expected, entry) || inDurable;
     }
 
     @Override
     public void remove(CacheKey key) {
-        fast.remove(key);
         durable.remove(key);
+        changed(key);
+        fast.remove(key);
     }
 
     @Override
@@ -120,51 +143,58 @@ public final class TieredStore implements CacheStore {
     }
 
     /**
-     * Writes one body to every tier that took it; committed if any tier committed. A tier that did not store it
-     * (too large for memory, of unknown length, disk full) drops its older copy under the key: lookups would
-     * find that one (memory first; disk once memory evicts), and RFC 9111 §4 wants the most recent response.
+     * Writes one body to each tier that took it (either may be null); committed if either committed. A tier that did
+     * not store it (too large for memory, of unknown length, disk full) drops its older copy under the key: lookups
+     * would find that one (memory first; disk once memory evicts), and RFC 9111 §4 wants the most recent response.
+     * The durable tier changes first (see the class comment).
      */
-    private static final class BothWriter extends BodyWriter {
+    private final class BothWriter extends BodyWriter {
         private final CacheKey key;
-        private final Map<CacheStore, Writer> writers;
-        private final List<CacheStore> tiers;
+        private final Writer inFast;
+        private final Writer inDurable;
 
-        BothWriter(CacheKey key, Map<CacheStore, Writer> writers, List<CacheStore> tiers) {
+        BothWriter(CacheKey key, Writer inFast, Writer inDurable) {
             super(Long.MAX_VALUE); // each tier enforces its own maximum
             this.key = key;
-            this.writers = writers;
-            this.tiers = tiers;
+            this.inFast = inFast;
+            this.inDurable = inDurable;
         }
 
         @Override
         protected void store(byte[] bytes, int offset, int length) throws IOException {
-            for (Writer writer : writers.values()) {
-                writer.body().write(bytes, offset, length);
-            }
+            if (inFast != null) inFast.body().write(bytes, offset, length);
+            if (inDurable != null) inDurable.body().write(bytes, offset, length);
         }
 
         @Override
         protected void publish(long length) throws IOException {
-            List<CacheStore> stored = new ArrayList<>(2);
-            writers.forEach((tier, writer) -> {
-                if (writer.commit()) stored.add(tier);
-            });
-            if (stored.isEmpty()) {
+            boolean onDisk = inDurable != null && inDurable.commit();
+            if (!onDisk && inFast == null) {
                 throw new IOException("no tier stored the body");
             }
-            for (CacheStore tier : tiers) {
-                if (!stored.contains(tier)) tier.remove(key);
+            if (!onDisk) {
+                durable.remove(key);
+            }
+            changed(key);
+            if (inFast != null && inFast.commit()) {
+                return;
+            }
+            fast.remove(key);
+            if (!onDisk) {
+                throw new IOException("no tier stored the body");
             }
         }
 
         @Override
         protected void discard() {
-            writers.values().forEach(Writer::abort);
+            if (inFast != null) inFast.abort();
+            if (inDurable != null) inDurable.abort();
         }
 
         @Override
         public boolean storing() {
-            return super.storing() && writers.values().stream().anyMatch(Writer::storing); // each tier gives up on its own
+            // each tier gives up on its own
+            return super.storing() && (inFast != null && inFast.storing() || inDurable != null && inDurable.storing());
         }
     }
 }

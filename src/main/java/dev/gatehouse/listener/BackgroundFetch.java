@@ -67,12 +67,12 @@ final class BackgroundFetch {
     }
 
     /**
-     * After the origin answered a {@code Range} of {@code request}'s URL in part, following {@code lookup} (a miss,
-     * or a stale response it did not refresh): fetches the whole object to store it, if enabled and if its
-     * {@code completeLength} (from the answer's {@code Content-Range}; -1 when not known) is within the limit.
+     * After the origin answered a {@code Range} of {@code request}'s URL in part (after a miss, or a stale response it
+     * did not refresh): fetches the whole object to store it, if enabled and if its {@code completeLength} (from the
+     * answer's {@code Content-Range}; -1 when not known) is within the limit.
      */
-    void fillAfterPartial(CacheRequest request, HttpCache.Lookup lookup, long completeLength) {
-        if (rangeFillMaxBytes > 0 && completeLength <= rangeFillMaxBytes) run(request.key(), request, whole -> fetchWhole(whole, lookup));
+    void fillAfterPartial(CacheRequest request, long completeLength) {
+        if (rangeFillMaxBytes > 0 && completeLength <= rangeFillMaxBytes) run(request.key(), request, this::fetchWhole);
     }
 
     private interface Fetch {
@@ -93,13 +93,18 @@ final class BackgroundFetch {
         });
     }
 
-    private void fetchWhole(CacheRequest request, HttpCache.Lookup looked) throws FailureException, IOException {
-        long requestTime = cache.now();
-        try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(request.headers()), null, 0))) {
-            CacheHeaders headers = CacheFields.of(response.headers());
-            long length = CacheFields.contentLength(headers);
-            if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
-            store(looked, request, response, headers, requestTime, length);
+    private void fetchWhole(CacheRequest request) throws FailureException, IOException {
+        // Its own lookup, not the client's, which ends with the client's exchange: a lookup's claim to store what
+        // is fetched after it holds only while it is open (see HttpCache.Lookup#invalidatedSince).
+        try (HttpCache.Lookup looked = cache.lookup(request, true)) {
+            if (looked.decision().outcome() == CacheDecision.Outcome.HIT) return; // stored meanwhile
+            long requestTime = cache.now();
+            try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(request.headers()), null, 0))) {
+                CacheHeaders headers = CacheFields.of(response.headers());
+                long length = CacheFields.contentLength(headers);
+                if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
+                store(looked, request, response, headers, requestTime, length);
+            }
         }
     }
 

@@ -194,7 +194,7 @@ final class CacheFill implements AutoCloseable {
             // The client's range went upstream as asked; the next one may hit. A 206 or 416 names the whole object's
             // length (RFC 9110 §14.4): one known to be too large is not asked for whole only to be dropped after its head.
             long complete = ByteRange.completeLength(CacheFields.of(response.headers()).first("Content-Range"));
-            background.fillAfterPartial(request, lookup, complete);
+            background.fillAfterPartial(request, complete);
         }
         if (!store && leader == null) return response.body();
         CacheHeaders headers = CacheFields.of(response.headers());
@@ -237,20 +237,24 @@ final class CacheFill implements AutoCloseable {
     /**
      * The client went away mid-body. The rest is still read from the origin, into the store and to collapsed
      * followers, when others follow this fetch (so they are not cut off with it) or when the download is
-     * nearly done ({@link QuickAbort}: the next client gets a hit instead of a second download).
+     * nearly done ({@link QuickAbort}: the next client gets a hit instead of a second download). It is given up
+     * only once the fetch takes no more followers: one that joined between the count and the end would be cut off.
      */
     void clientGone() {
         if (tee == null) return;
-        boolean followed = shared != null && leader.followers() > 0;
         byte[] buffer = new byte[8192];
         try {
             // For the store alone, only while it still takes the body: one of unknown length may never end.
-            while (followed || tee.worthFinishing(quickAbort)) {
+            while (followed() || tee.worthFinishing(quickAbort) || shared != null && leader.stopTakingFollowers()) {
                 if (tee.read(buffer) < 0) return;
             }
         } catch (IOException e) {
             // the origin failed too: the followers see that failure
         }
+    }
+
+    private boolean followed() {
+        return shared != null && leader.followers() > 0;
     }
 
     /**

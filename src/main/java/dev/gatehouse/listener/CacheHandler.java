@@ -192,7 +192,8 @@ final class CacheHandler implements HttpHandler {
     /** Leads the collapsed fetch of {@code key}, or follows the one in flight. */
     private void forwardCollapsed(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
                                   CacheKey key) throws Exception {
-        switch (collapser.join(key)) {
+        // A fetch sent before the URI was invalidated is not joined: it brings what the invalidation dropped.
+        switch (collapser.join(key, () -> !lookup.invalidatedSince())) {
             case Collapser.Leader<CollapsedResponse> leader -> forward(exchange, fill(request, lookup, store, leader));
             case Collapser.Follower<CollapsedResponse> follower -> follow(exchange, request, lookup, store, follower);
         }
@@ -241,9 +242,7 @@ final class CacheHandler implements HttpHandler {
                 try (InputStream in = body.get()) {
                     responder.sendShared(exchange, request, leaders.entry(), cache.responseHeaders(leaders.entry()), in, copier);
                 } catch (BodyCopier.SourceFailed e) {
-                    Exchanges.record(exchange).setError("upstream_aborted");
-                    Exchanges.record(exchange).setResultCode(ResultCode.TCP_CF_HIT.name() + "_ABORTED");
-                    org.xnio.IoUtils.safeClose(exchange.getConnection());
+                    cutOff(exchange, e);
                 } catch (BodyCopier.SinkFailed e) {
                     Exchanges.record(exchange).setError("client_aborted");
                 }
@@ -251,6 +250,28 @@ final class CacheHandler implements HttpHandler {
             }
         }
         answer(exchange, request, store, true); // the leader is done: most likely a hit now
+    }
+
+    /**
+     * The leader's body failed while this follower copied it; as for the leader's own client ({@link OriginRelay}): the
+     * failure's page if nothing has gone out, else what was copied goes out and the response is cut off. Never a
+     * connection closed without a word, which a client takes for a keep-alive connection it may send the request on again.
+     */
+    private void cutOff(HttpServerExchange exchange, BodyCopier.SourceFailed e) {
+        Throwable cause = e.getCause().getCause() != null ? e.getCause().getCause() : e.getCause(); // the leader's, if known
+        if (e.copied == 0 && !exchange.isResponseStarted()) {
+            errors.respond(exchange, OriginRelay.bodyFailure(cause), cause.getMessage());
+            return;
+        }
+        AuditRecord record = Exchanges.record(exchange);
+        record.setError("upstream_aborted");
+        record.setResultCode(ResultCode.TCP_CF_HIT.name() + "_ABORTED");
+        try {
+            exchange.getOutputStream().flush();
+        } catch (IOException ignored) {
+            // the client is gone too
+        }
+        org.xnio.IoUtils.safeClose(exchange.getConnection());
     }
 
     /** The leader's revalidation failed: this follower's stale response answers if its stale-if-error allows; true if it did. */

@@ -123,7 +123,7 @@ final class OriginRelay {
      * What went wrong inside the origin's body: it stalled (the HTTP client's body timeout, or a socket read
      * timeout on the FTP data connection), broke its framing (a bad chunk, RFC 9112 §7.1), or ended early.
      */
-    private static Failure bodyFailure(Throwable e) {
+    static Failure bodyFailure(Throwable e) {
         if (e instanceof BodyReadTimeoutException || e instanceof SocketTimeoutException) return Failure.UPSTREAM_TIMEOUT;
         return e instanceof MalformedResponseException ? Failure.MALFORMED_RESPONSE : Failure.UPSTREAM_CLOSED;
     }

@@ -136,6 +136,36 @@ class CollapserTest {
         }
     }
 
+    /** A fetch its URI was invalidated after, say: later callers lead a new one, and the old one's end leaves it be. */
+    @Test
+    void aFlightThatIsNoLongerJoinableIsReplacedNotJoined() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean joinable = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Collapser.Leader<String> old = (Collapser.Leader<String>) collapser.join(KEY, joinable::get);
+        Collapser.Follower<String> before = (Collapser.Follower<String>) collapser.join(KEY);
+
+        joinable.set(false);
+        Collapser.Ticket<String> after = collapser.join(KEY);
+
+        assertInstanceOf(Collapser.Leader.class, after, "a caller arriving now leads its own fetch");
+        old.publish("old");
+        old.close();
+        assertEquals("old", before.await(), "the old fetch's followers still get its result");
+        assertInstanceOf(Collapser.Follower.class, collapser.join(KEY), "the old fetch's end did not end the new one");
+        ((Collapser.Leader<String>) after).close();
+    }
+
+    @Test
+    void aLeaderThatStopsTakingFollowersSaysWhetherAnyJoined() throws Exception {
+        Collapser.Leader<String> alone = (Collapser.Leader<String>) collapser.join(KEY);
+        assertEquals(false, alone.stopTakingFollowers(), "none joined");
+        Collapser.Leader<String> next = (Collapser.Leader<String>) collapser.join(KEY);
+        assertInstanceOf(Collapser.Follower.class, collapser.join(KEY));
+
+        assertEquals(true, next.stopTakingFollowers());
+        assertInstanceOf(Collapser.Leader.class, collapser.join(KEY), "a caller after it starts its own fetch");
+        assertEquals(1, next.followers(), "and is not counted as its follower");
+    }
+
     @Test
     void differentKeysDoNotWaitForEachOther() throws Exception {
         CyclicBarrier bothRunning = new CyclicBarrier(2);

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -115,6 +116,33 @@ final class RawOrigin implements AutoCloseable {
             if (colon > 0 && l.substring(0, colon).trim().equalsIgnoreCase(name)) return l.substring(colon + 1).trim();
         }
         return null;
+    }
+
+    /** Reads (and drops) a request's content, framed by Content-Length or chunked (RFC 9112 §6, §7.1). */
+    static void readBody(InputStream in, List<String> head) throws IOException {
+        String length = field(head, "Content-Length");
+        String encoding = field(head, "Transfer-Encoding");
+        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
+            while (true) {
+                int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                if (size == 0) {
+                    while (!line(in).isEmpty()) { } // trailer fields
+                    return;
+                }
+                in.readNBytes(size);
+                line(in);
+            }
+        }
+        if (length != null) in.readNBytes(Integer.parseInt(length.trim()));
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            if (c != '\r') line.write(c);
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     static void write(Socket s, String text) throws IOException {

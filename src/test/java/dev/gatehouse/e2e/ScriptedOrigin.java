@@ -1,7 +1,6 @@
 package dev.gatehouse.e2e;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -97,7 +96,7 @@ final class ScriptedOrigin implements AutoCloseable {
             while (true) {
                 List<String> head = RawOrigin.readHead(in);
                 if (head == null) return;
-                readBody(in, head);
+                RawOrigin.readBody(in, head);
                 if (!answer(s.getOutputStream(), head)) return;
             }
         } catch (IOException e) {
@@ -221,33 +220,6 @@ final class ScriptedOrigin implements AutoCloseable {
             out.write(content);
         }
         out.flush();
-    }
-
-    /** Reads (and drops) a request's content, framed by Content-Length or chunked (RFC 9112 §6, §7.1). */
-    private static void readBody(InputStream in, List<String> head) throws IOException {
-        String length = RawOrigin.field(head, "Content-Length");
-        String encoding = RawOrigin.field(head, "Transfer-Encoding");
-        if (encoding != null && encoding.toLowerCase(Locale.ROOT).contains("chunked")) {
-            while (true) {
-                int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
-                if (size == 0) {
-                    while (!line(in).isEmpty()) { } // trailer fields
-                    return;
-                }
-                in.readNBytes(size);
-                line(in);
-            }
-        }
-        if (length != null) in.readNBytes(Integer.parseInt(length.trim()));
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        int c;
-        while ((c = in.read()) >= 0 && c != '\n') {
-            if (c != '\r') line.write(c);
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 
     @Override
