@@ -11,7 +11,8 @@ import java.util.function.Supplier;
  * @param auditQueueDepth audit records waiting for the writer (rising means the disk is falling behind)
  * @param policy          the live policy and its last reload; supplies {@code null} when no policy is configured
  * @param cache           cache fill for {@code /stats} ({@code {"tiers": [{"name", "bytes", "maxBytes",
- *                        "entries"}]}}, which the dashboard draws); supplies {@code null} until there is a cache
+ *                        "entries"}], "urisInFlight"}}, which the dashboard draws); supplies {@code null} until there
+ *                        is a cache
  */
 public record LiveGauges(IntSupplier openConnections, IntSupplier openTunnels, IntSupplier auditQueueDepth,
                          Supplier<StatsSnapshot.PolicyStatus> policy, Supplier<Object> cache) {

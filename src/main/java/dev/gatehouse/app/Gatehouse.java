@@ -182,7 +182,8 @@ public final class Gatehouse implements AutoCloseable {
         Map<String, Object> fill(GatehouseConfig.Cache c) {
             return Map.of("tiers", List.of(
                     Map.of("name", "memory", "bytes", memory.sizeBytes(), "maxBytes", c.memoryBytes(), "entries", memory.count()),
-                    Map.of("name", "disk", "bytes", disk.sizeBytes(), "maxBytes", c.diskBytes(), "entries", disk.count())));
+                    Map.of("name", "disk", "bytes", disk.sizeBytes(), "maxBytes", c.diskBytes(), "entries", disk.count())),
+                    "urisInFlight", http.urisInFlight());
         }
     }
 

@@ -342,8 +342,11 @@ public final class HttpCache {
         return invalidateAll(key);
     }
 
-    /** URIs with lookups that may still fetch (for tests: every lookup is closed in the end). */
-    int fetchesTracked() {
+    /**
+     * URIs with lookups or writers still open, whose fetches an invalidation would mark; 0 once the proxy is idle
+     * (so a count that stays up is a lookup never closed). Shown on {@code /stats}.
+     */
+    public int urisInFlight() {
         return fetches.tracked();
     }
 

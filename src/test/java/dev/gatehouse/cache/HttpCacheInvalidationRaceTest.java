@@ -76,7 +76,7 @@ class HttpCacheInvalidationRaceTest {
 
         assertFalse(arriving.commit());
         arriving.close();
-        assertEquals(0, cache.fetchesTracked(), "every claim was released");
+        assertEquals(0, cache.urisInFlight(), "every claim was released");
     }
 
     @Test
@@ -85,6 +85,6 @@ class HttpCacheInvalidationRaceTest {
         store(h("Cache-Control", "max-age=600"), "fetched after");
 
         assertEquals("fetched after", storedBody());
-        assertEquals(0, cache.fetchesTracked());
+        assertEquals(0, cache.urisInFlight());
     }
 }

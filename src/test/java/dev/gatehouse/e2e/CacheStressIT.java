@@ -1,5 +1,7 @@
 package dev.gatehouse.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.cache.MutableClock;
@@ -132,6 +134,7 @@ class CacheStressIT {
             Path audit = proxy.gatehouse().auditFile();
             try {
                 runClients(proxy, phase);
+                assertNoFetchLeftInFlight(proxy, "phase " + phase);
             } finally {
                 proxy.close(); // drains, flushes the audit log, and fails on anything logged above INFO
             }
@@ -142,6 +145,22 @@ class CacheStressIT {
         Map<String, Integer> results = new TreeMap<>();
         records.forEach(r -> results.merge(r.get("result").asText(), 1, Integer::sum));
         System.out.println("CacheStressIT seed " + SEED + ": " + records.size() + " requests, results " + results);
+    }
+
+    /**
+     * Once the clients are done, every lookup and cache writer has been closed, aborts and errors included: /stats
+     * counts none in flight (bounded wait for background revalidations and range fills to end).
+     */
+    private static void assertNoFetchLeftInFlight(GatehouseFixture proxy, String when) throws Exception {
+        HttpClient admin = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(Duration.ofSeconds(10)).build();
+        URI stats = URI.create("http://127.0.0.1:" + proxy.gatehouse().adminAddress().getPort() + "/stats");
+        int inFlight = -1;
+        for (int i = 0; i < 500 && inFlight != 0; i++) {
+            if (i > 0) GatehouseFixture.pause();
+            String body = admin.send(HttpRequest.newBuilder(stats).build(), HttpResponse.BodyHandlers.ofString()).body();
+            inFlight = new ObjectMapper().readTree(body).path("cache").path("urisInFlight").asInt(-1);
+        }
+        assertEquals(0, inFlight, when + ": URIs still counted in flight after the clients finished");
     }
 
     private void runClients(GatehouseFixture proxy, int phase) throws Exception {
