@@ -190,14 +190,13 @@ final class CacheFill implements AutoCloseable {
      */
     InputStream body(HttpServerExchange exchange, UpstreamResponse response, boolean hasBody) {
         responder.markMiss(exchange.getResponseHeaders());
+        if (!store && leader == null) return response.body();
+        CacheHeaders headers = CacheFields.of(response.headers());
         if (background != null && store && answeredInPart(response.status())) {
             // The client's range went upstream as asked; the next one may hit. A 206 or 416 names the whole object's
             // length (RFC 9110 §14.4): one known to be too large is not asked for whole only to be dropped after its head.
-            long complete = ByteRange.completeLength(CacheFields.of(response.headers()).first("Content-Range"));
-            background.fillAfterPartial(request, complete);
+            background.fillAfterPartial(request, ByteRange.completeLength(headers.first("Content-Range")));
         }
-        if (!store && leader == null) return response.body();
-        CacheHeaders headers = CacheFields.of(response.headers());
         long length = hasBody ? CacheFields.contentLength(headers) : 0;
         long responseTime = cache.now();
         // A 204 to a GET has no content (RFC 9110 §15.3.5), so it is stored as it stands; HEAD and 304 answers are not.

@@ -228,14 +228,28 @@ final class StoredResponder {
      */
     private ByteRange head(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
                            ResponseHead fields, String age) {
-        long length = stored.bodyLength();
-        ByteRange range = ByteRange.of(request, stored.entry(), length);
-        int status = switch (range.kind()) {
-            case FULL -> stored.entry().status();
+        ByteRange range = ByteRange.of(request, stored.entry(), stored.bodyLength());
+        int status = rangeHead(exchange, stored.entry().status(), range, fields, age);
+        boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
+        if (range.kind() == ByteRange.Kind.FULL && bodyAllowed) {
+            exchange.getResponseHeaders().put(Headers.CONTENT_LENGTH, fields.contentLength());
+        }
+        boolean noBody = request.method().equals("HEAD") || !bodyAllowed || range.length() == 0;
+        return noBody ? null : range;
+    }
+
+    /**
+     * Sets the status and header fields for {@code range} of a response of {@code status}: its own {@code fields}
+     * (and {@code age}, unless null) for the whole body or a part, only this proxy's for a 416, which is made here;
+     * and for a part or a 416 the range's {@code Content-Range} and {@code Content-Length}. Returns the status set.
+     */
+    private int rangeHead(HttpServerExchange exchange, int status, ByteRange range, ResponseHead fields, String age) {
+        int sent = switch (range.kind()) {
+            case FULL -> status;
             case PARTIAL -> 206;
             case UNSATISFIABLE -> 416;
         };
-        exchange.setStatusCode(status);
+        exchange.setStatusCode(sent);
         HeaderMap out = exchange.getResponseHeaders();
         if (range.kind() == ByteRange.Kind.UNSATISFIABLE) {
             unsatisfiableHead.addTo(out);
@@ -244,15 +258,11 @@ final class StoredResponder {
             if (age != null) out.put(Headers.AGE, age);
         }
         markHit(out);
-        boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
-        if (range.kind() == ByteRange.Kind.FULL) {
-            if (bodyAllowed) out.put(Headers.CONTENT_LENGTH, fields.contentLength());
-        } else {
+        if (range.kind() != ByteRange.Kind.FULL) {
             out.remove(Headers.CONTENT_RANGE); // the range's own, not a stored one
             CacheFields.copy(range.headers(), out);
         }
-        boolean noBody = request.method().equals("HEAD") || !bodyAllowed || range.length() == 0;
-        return noBody ? null : range;
+        return sent;
     }
 
     /** Answers a satisfied client conditional with 304 and {@code headers} (RFC 9111 §4.3.2). */
@@ -274,23 +284,14 @@ final class StoredResponder {
         long length = CacheFields.contentLength(headers);
         ByteRange range = length < 0 ? null : ByteRange.of(request, entry, length);
         boolean whole = range == null || range.kind() == ByteRange.Kind.FULL;
-        HeaderMap out = exchange.getResponseHeaders();
+        int status;
         if (whole) {
-            exchange.setStatusCode(entry.status());
-            writeHeaders(out, headers, List.of());
+            status = entry.status();
+            exchange.setStatusCode(status);
+            writeHeaders(exchange.getResponseHeaders(), headers, List.of()); // the stored length, or chunked
         } else {
-            boolean partial = range.kind() == ByteRange.Kind.PARTIAL;
-            exchange.setStatusCode(partial ? 206 : 416);
-            if (partial) {
-                writeHeaders(out, headers, CONTENT_LENGTH);
-            } else {
-                unsatisfiableHead.addTo(out);
-                markHit(out);
-            }
-            out.remove(Headers.CONTENT_RANGE); // the range's own, not a stored one
-            CacheFields.copy(range.headers(), out);
+            status = rangeHead(exchange, entry.status(), range, ResponseHead.of(headers, CONTENT_LENGTH, via, -1), null);
         }
-        int status = exchange.getStatusCode();
         if (exchange.getRequestMethod().toString().equals("HEAD") || status == 204 || status == 304 || status == 416) {
             exchange.endExchange();
             return;
