@@ -5,6 +5,7 @@ import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheEntry;
 import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.cache.CacheLookup;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.CacheStore;
 import dev.gatehouse.cache.CachingInputStream;
@@ -58,9 +59,9 @@ final class CacheFill implements AutoCloseable {
     /** Fills the whole object after the origin answered a range in part; null when the cache makes no fetches (FTP). */
     private final BackgroundFetch background;
     /** The lookup that missed or found the stale response, whose findings the store needs. */
-    private final HttpCache.Lookup lookup;
+    private final CacheLookup lookup;
     /** The lookup whose stale response is being validated; null for a miss. */
-    private final HttpCache.Lookup revalidating;
+    private final CacheLookup revalidating;
     /**
      * The origin's 304 did not match the stored response, so the request is being repeated without the
      * stored validators (§4.3.4). The lookup is kept: the stale response may still answer an error (RFC
@@ -79,7 +80,7 @@ final class CacheFill implements AutoCloseable {
      * @param quickAbort   when a body its client left is still read to the end and stored
      * @param background   the cache's own origin fetches, or null when it makes none
      */
-    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup lookup, boolean store,
+    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, CacheLookup lookup, boolean store,
               Collapser.Leader<CollapsedResponse> leader, Path sharedDir, QuickAbort quickAbort, BackgroundFetch background) {
         this.cache = cache;
         this.request = request;

@@ -35,7 +35,7 @@ class HttpCacheTest {
     /** Runs a miss the way the forward path does: look up, fetch, tee into the store while copying to the client. */
     private byte[] fetchThrough(CacheRequest request, CacheHeaders response, InputStream origin) throws IOException {
         Optional<CacheStore.Writer> writer;
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertFalse(lookup.decision().servesStoredBody());
             writer = cache.writer(lookup, request, 200, response, clock.millis(), clock.millis(), -1);
         }
@@ -49,13 +49,13 @@ class HttpCacheTest {
 
     /** A writer for the origin's response to {@code request}, after looking it up, as the forward path makes it. */
     private Optional<CacheStore.Writer> writer(HttpCache cache, CacheRequest request, CacheHeaders response, long length) {
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             return cache.writer(lookup, request, 200, response, clock.millis(), clock.millis(), length);
         }
     }
 
     private Lookup hitOrMiss(CacheRequest request) throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             byte[] body = lookup.decision().servesStoredBody() ? lookup.stored().orElseThrow().body().readAllBytes() : null;
             return new Lookup(lookup.decision(), lookup.headers(), body);
         }
@@ -103,7 +103,7 @@ class HttpCacheTest {
         CacheRequest request = CacheRequest.of("GET", URI, h("Accept", "*/*"));
         fetchThrough(request, h("Cache-Control", "max-age=10", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
         clock.advanceSeconds(20);
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertEquals(h("Accept", "*/*", "If-None-Match", "\"v1\""), lookup.headers(), "what the origin sees");
             CacheEntry refreshed = cache.notModified(lookup, h("Cache-Control", "max-age=100", "ETag", "\"v1\""),
@@ -125,10 +125,10 @@ class HttpCacheTest {
         fetchThrough(request, h("Cache-Control", "max-age=10, stale-while-revalidate=60", "Last-Modified", lastModified),
                 new ByteArrayInputStream(BODY));
         clock.advanceSeconds(30);
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_WHILE_REVALIDATE, lookup.decision().outcome());
         }
-        try (HttpCache.Lookup lookup = cache.lookup(request, false)) {
+        try (CacheLookup lookup = cache.lookup(request, false)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertEquals(ResultCode.TCP_REFRESH_MODIFIED, lookup.decision().resultCode(), "if the origin sends a new body");
             assertEquals(h("If-Modified-Since", lastModified), lookup.headers(), "what the origin sees (RFC 9111 §4.3.1)");
@@ -140,7 +140,7 @@ class HttpCacheTest {
         CacheRequest request = CacheRequest.of("GET", URI, NONE);
         fetchThrough(request, h("Cache-Control", "max-age=10, stale-if-error=60", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
         clock.advanceSeconds(30);
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertTrue(cache.mayServeStaleOnError(lookup));
         }
@@ -284,7 +284,7 @@ class HttpCacheTest {
             }
         }
 
-        try (HttpCache.Lookup hit = tiered.lookupInMemory(small).orElseThrow()) {
+        try (CacheLookup hit = tiered.lookupInMemory(small).orElseThrow()) {
             assertEquals(ResultCode.TCP_MEM_HIT, hit.decision().resultCode());
             assertTrue(hit.stored().orElseThrow().bodyBuffer().isPresent());
         }
