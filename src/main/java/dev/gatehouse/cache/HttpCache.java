@@ -12,8 +12,8 @@ import dev.gatehouse.cache.CacheDecision.Outcome;
 
 /**
  * The shared HTTP cache as the forward path sees it: looks requests up, stores responses as they
- * stream, applies 304s and invalidations, joining a {@link CachePolicy} to a {@link CacheStore} and
- * a clock.
+ * stream, applies 304s (and a HEAD's 200, RFC 9111 §4.3.5) and invalidations, joining a {@link CachePolicy}
+ * to a {@link CacheStore} and a clock.
  *
  * <p>A response without {@code Vary} is stored under its URI's key. Responses with {@code Vary} are kept
  * side by side, up to {@code maxVariants} per URI, each under its own key, and found through the
@@ -316,9 +316,57 @@ public final class HttpCache {
             return Optional.empty();
         }
         Optional<CacheEntry> merged = policy.mergeNotModified(stored.entry(), notModified, requestTimeMillis, responseTimeMillis);
-        // That variant only (§4.3.4), and only if the response validated is still the one stored.
-        merged.ifPresent(entry -> store.update(lookup.storedKey(), stored.entry(), entry));
+        merged.ifPresent(entry -> update(lookup, entry));
         return merged;
+    }
+
+    /**
+     * Applies the origin's answer to a HEAD that was forwarded after {@code lookup} (a stale stored GET response, or
+     * the client's no-cache) to that stored response (RFC 9111 §4.3.5): a 200 describing the same representation
+     * refreshes its fields and freshness as a 304 would (§4.3.4); one describing another drops it, so that it is not
+     * served as fresh any more (the next GET fetches the new one). Any other answer changes nothing. True if the
+     * stored response was refreshed.
+     */
+    public boolean headAnswered(CacheLookup lookup, int status, CacheHeaders head, long requestTimeMillis, long responseTimeMillis) {
+        CacheStore.StoredResponse stored = lookup.storedOrNull();
+        if (stored == null || status != 200 || !lookup.request().method().equals("HEAD")) {
+            return false;
+        }
+        if (policy.forbidsStoredCopy(lookup.request(), status, head)) {
+            removeAll(lookup.request().key()); // the GET's answer would now be no-store, private or Vary: * too
+            return false;
+        }
+        Optional<CacheEntry> merged = policy.mergeHead(stored.entry(), stored.bodyLength(), head, requestTimeMillis, responseTimeMillis);
+        if (merged.isEmpty()) {
+            removeIfStill(lookup);
+            return false;
+        }
+        update(lookup, merged.get());
+        return true;
+    }
+
+    /**
+     * Stores {@code refreshed} for the response {@code lookup} found: that variant only (§4.3.4), and only if the
+     * response validated is still the one stored.
+     */
+    private void update(CacheLookup lookup, CacheEntry refreshed) {
+        store.update(lookup.storedKey(), lookup.storedOrNull().entry(), refreshed);
+    }
+
+    /**
+     * Drops the response {@code lookup} found, that variant only, if it is still the one stored: under the URI's lock,
+     * so a response committed meanwhile (which holds the lock to commit) is not dropped in its place.
+     */
+    private void removeIfStill(CacheLookup lookup) {
+        ReentrantLock lock = lockFor(lookup.request().key());
+        lock.lock();
+        try {
+            if (storedEntry(lookup.storedKey()).filter(lookup.storedOrNull().entry()::equals).isPresent()) {
+                store.remove(lookup.storedKey());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The headers to send with {@code entry} now, including {@code Age} (RFC 9111 §5.1). */

@@ -30,10 +30,10 @@ import java.util.Optional;
  * The cache's part in one forwarded GET or HEAD, attached to the exchange by {@link CacheHandler} and
  * consulted by {@link ForwardHandler} at three points: before the request goes upstream (the stored
  * validators are added, RFC 9111 §4.3.1), when the response header arrives (a 304 refreshes the stored
- * response and answers from it, §4.3.3-4; a 5xx may answer with the stale one, RFC 5861 §4), and for the
- * body (teed into the store and, for a collapsed miss or revalidation, to the waiting followers while it
- * streams). A leader tells its followers what became of the fetch ({@link CollapsedResponse}) as soon as
- * that is known.
+ * response and answers from it, §4.3.3-4; a HEAD's 200 refreshes or drops it, §4.3.5; a 5xx may answer
+ * with the stale one, RFC 5861 §4), and for the body (teed into the store and, for a collapsed miss or
+ * revalidation, to the waiting followers while it streams). A leader tells its followers what became of
+ * the fetch ({@link CollapsedResponse}) as soon as that is known.
  */
 final class CacheFill implements AutoCloseable {
     static final AttachmentKey<CacheFill> KEY = AttachmentKey.create(CacheFill.class);
@@ -174,7 +174,11 @@ final class CacheFill implements AutoCloseable {
             serveStale(exchange);
             return Next.ANSWERED;
         }
-        record.setResultCode((status >= 500 ? cache.policy().afterRevalidation(status) : revalidating.decision().resultCode()).name());
+        boolean refreshed = request.method().equals("HEAD")
+                && cache.headAnswered(revalidating, status, CacheFields.of(response.headers()), requestTime, cache.now());
+        ResultCode code = refreshed ? ResultCode.TCP_REFRESH_UNMODIFIED // the origin's HEAD confirmed the stored GET (§4.3.5)
+                : status >= 500 ? cache.policy().afterRevalidation(status) : revalidating.decision().resultCode();
+        record.setResultCode(code.name());
         return Next.FORWARD;
     }
 
