@@ -18,7 +18,8 @@ import dev.gatehouse.http.RequestTarget;
  *   <li>{@link #decide} with the stored entry (or {@code null}) gives a {@link CacheDecision};</li>
  *   <li>on {@code STALE_NEEDS_REVALIDATION}, send {@link #conditionalRequest} upstream (one for concurrent
  *       requests where {@link #mayCollapseRevalidation} allows); on a 304,
- *       {@link #mergeNotModified} gives the updated entry; {@link #afterRevalidation} names the result;
+ *       {@link #mergeNotModified} gives the updated entry (and {@link #mergeHead} for a HEAD's 200, §4.3.5);
+ *       {@link #afterRevalidation} names the result;
  *       on an error, {@link #mayServeStaleOnError} says whether the stale entry may still be served;</li>
  *   <li>on a miss, {@link #entryFor} says whether (and with which headers) to store the response;</li>
  *   <li>after any unsafe request, {@link #invalidations} lists the keys to drop (§4.4).</li>
@@ -285,6 +286,19 @@ public final class CachePolicy {
     public Optional<CacheEntry> mergeNotModified(CacheEntry stored, CacheHeaders notModified,
                                                  long requestTimeMillis, long responseTimeMillis) {
         return Validation.mergeNotModified(stored, notModified, requestTimeMillis, responseTimeMillis);
+    }
+
+    /**
+     * {@code stored} (whose body is {@code storedBodyLength} bytes) updated with the fields and times of a 200 to a
+     * HEAD, as by a 304 (§4.3.5, §4.3.4), or empty when that 200 describes another representation, and the stored
+     * one must no longer be served as fresh (see {@link Validation#headDescribesStored}).
+     */
+    public Optional<CacheEntry> mergeHead(CacheEntry stored, long storedBodyLength, CacheHeaders head,
+                                          long requestTimeMillis, long responseTimeMillis) {
+        if (!Validation.headDescribesStored(stored, storedBodyLength, head)) {
+            return Optional.empty();
+        }
+        return mergeNotModified(stored, head, requestTimeMillis, responseTimeMillis);
     }
 
     /** Whether a client's If-None-Match / If-Modified-Since is satisfied by {@code stored} (§4.3.2). */

@@ -1,23 +1,19 @@
 package dev.gatehouse.cache;
 
-import java.io.Closeable;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Predicate;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
 
 /**
  * The shared HTTP cache as the forward path sees it: looks requests up, stores responses as they
- * stream, applies 304s and invalidations, joining a {@link CachePolicy} to a {@link CacheStore} and
- * a clock.
+ * stream, applies 304s (and a HEAD's 200, RFC 9111 §4.3.5) and invalidations, joining a {@link CachePolicy}
+ * to a {@link CacheStore} and a clock.
  *
  * <p>A response without {@code Vary} is stored under its URI's key. Responses with {@code Vary} are kept
  * side by side, up to {@code maxVariants} per URI, each under its own key, and found through the
@@ -84,12 +80,12 @@ public final class HttpCache {
      * @param revalidatesInBackground whether the caller revalidates after serving a stale response
      *        ({@link Outcome#STALE_WHILE_REVALIDATE}, RFC 5861 §3); see {@link CachePolicy#decide}
      */
-    public Lookup lookup(CacheRequest request, boolean revalidatesInBackground) {
+    public CacheLookup lookup(CacheRequest request, boolean revalidatesInBackground) {
         long now = clock.millis();
         long listsSeen = listsWritten.get(stripe(request.key())); // before the list is read
         InFlightFetches.Ticket ticket = fetches.start(request.key()); // before the store is read: see InFlightFetches
         if (!request.readsCache()) {
-            return new Lookup(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, listsSeen, now, ticket);
+            return lookupOf(request, policy.decide(request, null, now, revalidatesInBackground), Found.NOTHING, listsSeen, now, ticket);
         }
         Found found = open(request, false);
         CacheStore.StoredResponse response = found.response();
@@ -101,7 +97,12 @@ public final class HttpCache {
             response.close();
             found = found.withoutResponse();
         }
-        return new Lookup(request, decision, found, listsSeen, now, ticket);
+        return lookupOf(request, decision, found, listsSeen, now, ticket);
+    }
+
+    private CacheLookup lookupOf(CacheRequest request, CacheDecision decision, Found found, long listsSeen, long nowMillis,
+                                 InFlightFetches.Ticket ticket) {
+        return new CacheLookup(policy, request, decision, found.response(), found.key(), found.listed(), listsSeen, nowMillis, ticket);
     }
 
     /**
@@ -148,7 +149,7 @@ public final class HttpCache {
      * client conditional from the memory tier ({@link ResultCode#TCP_MEM_HIT} and the like); empty
      * otherwise, and then {@link #lookup} decides on a thread that may block.
      */
-    public Optional<Lookup> lookupInMemory(CacheRequest request) {
+    public Optional<CacheLookup> lookupInMemory(CacheRequest request) {
         if (!request.readsCache()) {
             return Optional.empty();
         }
@@ -165,7 +166,7 @@ public final class HttpCache {
             return Optional.empty();
         }
         decision = new CacheDecision(decision.outcome(), decision.resultCode().fromMemory(), decision.ageSeconds());
-        return Optional.of(new Lookup(request, decision, found, -1, now, null)); // a hit: never followed by a store
+        return Optional.of(lookupOf(request, decision, found, -1, now, null)); // a hit: never followed by a store
     }
 
     /**
@@ -179,11 +180,11 @@ public final class HttpCache {
      *               without {@code Vary} replaces, so that key is not read again here; and while it is open
      *               (or a writer made after it is), whether the URI was invalidated since, which the commit checks
      */
-    public Optional<CacheStore.Writer> writer(Lookup looked, CacheRequest request, int status, CacheHeaders response,
+    public Optional<CacheStore.Writer> writer(CacheLookup looked, CacheRequest request, int status, CacheHeaders response,
                                               long requestTimeMillis, long responseTimeMillis, long contentLength) {
         CacheKey key = request.key();
-        if (!looked.request.key().equals(key)) {
-            throw new IllegalArgumentException("a lookup of " + looked.request.key() + " cannot store a response for " + key);
+        if (!looked.request().key().equals(key)) {
+            throw new IllegalArgumentException("a lookup of " + looked.request().key() + " cannot store a response for " + key);
         }
         Optional<CacheEntry> entry = policy.entryFor(request, status, response, requestTimeMillis, responseTimeMillis);
         if (entry.isEmpty()) {
@@ -197,10 +198,10 @@ public final class HttpCache {
             // Committed, the response replaces the list under the key and so makes the variants unreachable: they
             // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
             return store.writer(key, entry.get(), contentLength)
-                    .map(writer -> new OnCommitWriter(writer, looked, w -> commitReplacing(key, looked, w)));
+                    .map(writer -> new OnCommitWriter(writer, looked, lockFor(key), w -> commitReplacing(key, looked, w)));
         }
         return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
-                .map(writer -> new OnCommitWriter(writer, looked, w -> {
+                .map(writer -> new OnCommitWriter(writer, looked, lockFor(key), w -> {
                     boolean committed = w.commit();
                     if (committed) addVariant(key, response, secondaryKey);
                     return committed;
@@ -212,8 +213,8 @@ public final class HttpCache {
      * found is used unless one may have been written since (only then is the key read again): a variant listed
      * meanwhile would otherwise stay stored, unreachable.
      */
-    private boolean commitReplacing(CacheKey key, Lookup looked, CacheStore.Writer writer) {
-        List<String> displaced = listsWritten.get(stripe(key)) == looked.listsSeen ? looked.listedVariants
+    private boolean commitReplacing(CacheKey key, CacheLookup looked, CacheStore.Writer writer) {
+        List<String> displaced = listsWritten.get(stripe(key)) == looked.listsSeen() ? looked.listedVariants()
                 : storedVariants(key).map(Variants::secondaryKeys).orElse(List.of());
         boolean committed = writer.commit();
         if (committed) removeVariants(key, displaced);
@@ -309,14 +310,63 @@ public final class HttpCache {
      * empty if the 304 does not match the stored response, which must then be fetched again
      * without conditionals.
      */
-    public Optional<CacheEntry> notModified(Lookup lookup, CacheHeaders notModified, long requestTimeMillis, long responseTimeMillis) {
-        if (lookup.stored == null) {
+    public Optional<CacheEntry> notModified(CacheLookup lookup, CacheHeaders notModified, long requestTimeMillis, long responseTimeMillis) {
+        CacheStore.StoredResponse stored = lookup.storedOrNull();
+        if (stored == null) {
             return Optional.empty();
         }
-        Optional<CacheEntry> merged = policy.mergeNotModified(lookup.stored.entry(), notModified, requestTimeMillis, responseTimeMillis);
-        // That variant only (§4.3.4), and only if the response validated is still the one stored.
-        merged.ifPresent(entry -> store.update(lookup.storedKey, lookup.stored.entry(), entry));
+        Optional<CacheEntry> merged = policy.mergeNotModified(stored.entry(), notModified, requestTimeMillis, responseTimeMillis);
+        merged.ifPresent(entry -> update(lookup, entry));
         return merged;
+    }
+
+    /**
+     * Applies the origin's answer to a HEAD that was forwarded after {@code lookup} (a stale stored GET response, or
+     * the client's no-cache) to that stored response (RFC 9111 §4.3.5): a 200 describing the same representation
+     * refreshes its fields and freshness as a 304 would (§4.3.4); one describing another drops it, so that it is not
+     * served as fresh any more (the next GET fetches the new one). Any other answer changes nothing. True if the
+     * stored response was refreshed.
+     */
+    public boolean headAnswered(CacheLookup lookup, int status, CacheHeaders head, long requestTimeMillis, long responseTimeMillis) {
+        CacheStore.StoredResponse stored = lookup.storedOrNull();
+        if (stored == null || status != 200 || !lookup.request().method().equals("HEAD")) {
+            return false;
+        }
+        if (policy.forbidsStoredCopy(lookup.request(), status, head)) {
+            removeAll(lookup.request().key()); // the GET's answer would now be no-store, private or Vary: * too
+            return false;
+        }
+        Optional<CacheEntry> merged = policy.mergeHead(stored.entry(), stored.bodyLength(), head, requestTimeMillis, responseTimeMillis);
+        if (merged.isEmpty()) {
+            removeIfStill(lookup);
+            return false;
+        }
+        update(lookup, merged.get());
+        return true;
+    }
+
+    /**
+     * Stores {@code refreshed} for the response {@code lookup} found: that variant only (§4.3.4), and only if the
+     * response validated is still the one stored.
+     */
+    private void update(CacheLookup lookup, CacheEntry refreshed) {
+        store.update(lookup.storedKey(), lookup.storedOrNull().entry(), refreshed);
+    }
+
+    /**
+     * Drops the response {@code lookup} found, that variant only, if it is still the one stored: under the URI's lock,
+     * so a response committed meanwhile (which holds the lock to commit) is not dropped in its place.
+     */
+    private void removeIfStill(CacheLookup lookup) {
+        ReentrantLock lock = lockFor(lookup.request().key());
+        lock.lock();
+        try {
+            if (storedEntry(lookup.storedKey()).filter(lookup.storedOrNull().entry()::equals).isPresent()) {
+                store.remove(lookup.storedKey());
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The headers to send with {@code entry} now, including {@code Age} (RFC 9111 §5.1). */
@@ -325,8 +375,9 @@ public final class HttpCache {
     }
 
     /** Whether the looked-up stale entry may be served because revalidation failed (RFC 5861 §4). */
-    public boolean mayServeStaleOnError(Lookup lookup) {
-        return lookup.stored != null && policy.mayServeStaleOnError(lookup.request, lookup.stored.entry(), clock.millis());
+    public boolean mayServeStaleOnError(CacheLookup lookup) {
+        CacheStore.StoredResponse stored = lookup.storedOrNull();
+        return stored != null && policy.mayServeStaleOnError(lookup.request(), stored.entry(), clock.millis());
     }
 
     /**
@@ -348,167 +399,5 @@ public final class HttpCache {
      */
     public int urisInFlight() {
         return fetches.tracked();
-    }
-
-    /**
-     * One lookup's outcome: the decision, the stored response it may use, and the headers that go
-     * with it (made when first asked for: a memory hit whose head the listener prepared once per stored
-     * response needs only the decision's age). What it found under the URI's key also serves
-     * {@link #writer} when the response fetched after it is stored, even once the lookup is closed; but
-     * only a writer made while it was open may store (see {@link #invalidatedSince}).
-     */
-    public final class Lookup implements Closeable {
-        private final CacheRequest request;
-        private final CacheDecision decision;
-        private final CacheStore.StoredResponse stored;
-        /** The key {@code stored} is stored under: the URI's, or its variant's. */
-        private final CacheKey storedKey;
-        /** The secondary keys of the variants listed under the URI's key when it was looked up. */
-        private final List<String> listedVariants;
-        /** The stripe's count of lists written before the lookup read the URI's key; -1: unknown. */
-        private final long listsSeen;
-        private final long nowMillis;
-        /** This lookup's claim to store what it fetches; null for a memory hit, which fetches nothing. */
-        private final InFlightFetches.Ticket ticket;
-        private final AtomicBoolean holdsTicket;
-        private CacheHeaders headers;
-
-        private Lookup(CacheRequest request, CacheDecision decision, Found found, long listsSeen, long nowMillis,
-                       InFlightFetches.Ticket ticket) {
-            this.request = request;
-            this.decision = decision;
-            this.stored = found.response();
-            this.storedKey = found.key();
-            this.listedVariants = found.listed();
-            this.listsSeen = listsSeen;
-            this.nowMillis = nowMillis;
-            this.ticket = ticket;
-            this.holdsTicket = new AtomicBoolean(ticket != null);
-        }
-
-        /**
-         * Whether the URI was invalidated (or purged) after this lookup: then a response fetched after it was on its
-         * way before the invalidation, and is neither stored nor shared with requests that come later. True also for a
-         * memory hit, which fetches nothing, and once the lookup and the writers made after it are all closed.
-         */
-        public boolean invalidatedSince() {
-            return ticket == null || ticket.invalidated();
-        }
-
-        /** The key the stored response is kept under: the URI's, or that of the variant the request selected. */
-        public CacheKey storedKey() {
-            return storedKey;
-        }
-
-        /**
-         * What to do, and the result code for the audit log; its {@link CacheDecision#ageSeconds()} is the
-         * {@code Age} value {@link #headers()} carries for HIT, STALE_WHILE_REVALIDATE and NOT_MODIFIED.
-         */
-        public CacheDecision decision() {
-            return decision;
-        }
-
-        /**
-         * The stored response: present for HIT, NOT_MODIFIED, STALE_WHILE_REVALIDATE and
-         * STALE_NEEDS_REVALIDATION (to serve after a 304 or on error), empty otherwise.
-         */
-        public Optional<CacheStore.StoredResponse> stored() {
-            return Optional.ofNullable(stored);
-        }
-
-        /**
-         * For HIT and STALE_WHILE_REVALIDATE the response headers (with {@code Age}); for
-         * NOT_MODIFIED the 304's headers; for STALE_NEEDS_REVALIDATION the request headers to send
-         * upstream (with the stored validators); empty otherwise. All as of the lookup's time.
-         */
-        public CacheHeaders headers() {
-            CacheHeaders made = headers;
-            if (made == null) {
-                made = switch (decision.outcome()) {
-                    case HIT, STALE_WHILE_REVALIDATE -> policy.responseHeaders(stored.entry(), nowMillis);
-                    case NOT_MODIFIED -> policy.notModifiedHeaders(stored.entry(), nowMillis);
-                    case STALE_NEEDS_REVALIDATION -> policy.conditionalRequest(request.headers(), stored.entry());
-                    case MISS, UNSATISFIABLE_504 -> CacheHeaders.empty();
-                };
-                headers = made;
-            }
-            return made;
-        }
-
-        /** Releases the stored response, and its part of the claim to store what was fetched after it (writers hold the rest). */
-        @Override
-        public void close() {
-            if (stored != null) {
-                stored.close();
-            }
-            if (holdsTicket.compareAndSet(true, false)) ticket.release();
-        }
-    }
-
-    /**
-     * A writer whose commit changes the URI's variants too, under the URI's lock so that such changes never
-     * interleave: listing a new variant once its body is committed (so the list names only stored bodies), or
-     * dropping the variants a response without {@code Vary} replaces.
-     */
-    private final class OnCommitWriter implements CacheStore.Writer {
-        private final CacheStore.Writer writer;
-        /** The lookup the response was fetched after: its URI's lock, and whether the URI was invalidated since. */
-        private final Lookup looked;
-        private final Predicate<CacheStore.Writer> commit;
-        /** This writer holds the lookup's ticket until it is done, so invalidations are still seen once the lookup is closed. */
-        private final AtomicBoolean holdsTicket;
-
-        OnCommitWriter(CacheStore.Writer writer, Lookup looked, Predicate<CacheStore.Writer> commit) {
-            this.writer = writer;
-            this.looked = looked;
-            this.commit = commit;
-            this.holdsTicket = new AtomicBoolean(looked.ticket != null && looked.ticket.retain());
-        }
-
-        private boolean invalidated() {
-            return !holdsTicket.get() || looked.ticket.invalidated();
-        }
-
-        private void done() {
-            if (holdsTicket.compareAndSet(true, false)) looked.ticket.release();
-        }
-
-        @Override
-        public OutputStream body() {
-            return writer.body();
-        }
-
-        @Override
-        public boolean commit() {
-            ReentrantLock lock = lockFor(looked.request.key());
-            lock.lock();
-            try {
-                if (invalidated()) {
-                    writer.abort(); // fetched before an invalidation of the URI (§4.4)
-                    return false;
-                }
-                return commit.test(writer);
-            } finally {
-                lock.unlock();
-                done();
-            }
-        }
-
-        @Override
-        public void abort() {
-            writer.abort();
-            done();
-        }
-
-        @Override
-        public boolean storing() {
-            return writer.storing();
-        }
-
-        @Override
-        public void close() {
-            writer.close();
-            done();
-        }
     }
 }

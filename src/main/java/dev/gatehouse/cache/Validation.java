@@ -69,6 +69,30 @@ final class Validation {
     }
 
     /**
+     * Whether a 200 to a HEAD describes the representation {@code stored} (a 200 to GET, whose body is
+     * {@code storedBodyLength} bytes) holds, so it may refresh it as a 304 would (RFC 9111 §4.3.5): every validator it
+     * carries matches the stored one (an ETag strongly, so the stored bytes are the ones it names; Last-Modified as a
+     * date) and, when it has a Content-Length, that is the stored body's length. It must carry a validator at all:
+     * a length alone cannot tell two versions of the same size apart.
+     */
+    static boolean headDescribesStored(CacheEntry stored, long storedBodyLength, CacheHeaders head) {
+        String tag = head.first("ETag");
+        String lastModified = head.first("Last-Modified");
+        if (stored.status() != 200 || (tag == null && lastModified == null)) {
+            return false;
+        }
+        if (tag != null && (tag.startsWith("W/") || !tag.equals(stored.headers().first("ETag")))) {
+            return false;
+        }
+        OptionalLong modified = HttpDate.parse(lastModified);
+        if (lastModified != null && (modified.isEmpty() || !modified.equals(HttpDate.parse(stored.headers().first("Last-Modified"))))) {
+            return false;
+        }
+        String length = head.first("Content-Length");
+        return length == null || length.strip().equals(Long.toString(storedBodyLength));
+    }
+
+    /**
      * Whether the client's own conditional is satisfied by {@code stored}, so the cache answers 304
      * itself (§4.3.2). If-None-Match takes precedence over If-Modified-Since (RFC 9110 §13.2.2).
      */

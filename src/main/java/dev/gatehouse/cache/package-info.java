@@ -16,7 +16,7 @@
  *         new TieredStore(new MemoryStore(memBytes, 256 * 1024), DiskStore.open(dir, diskBytes, maxObject), 256 * 1024),
  *         Clock.systemUTC());
  *
- * try (HttpCache.Lookup lookup = cache.lookup(request, true)) {   // true: this caller can revalidate in the background
+ * try (CacheLookup lookup = cache.lookup(request, true)) {   // true: this caller can revalidate in the background
  *     switch (lookup.decision().outcome()) {
  *         case HIT -> send(stored status, lookup.headers(), stored body; none for HEAD);    // ByteRange.of(...) for Range
  *         case NOT_MODIFIED -> send(304, lookup.headers());

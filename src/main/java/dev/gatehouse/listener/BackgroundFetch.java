@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheLookup;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.CacheStore;
 import dev.gatehouse.cache.CachingInputStream;
@@ -95,8 +96,8 @@ final class BackgroundFetch {
 
     private void fetchWhole(CacheRequest request) throws FailureException, IOException {
         // Its own lookup, not the client's, which ends with the client's exchange: a lookup's claim to store what
-        // is fetched after it holds only while it is open (see HttpCache.Lookup#invalidatedSince).
-        try (HttpCache.Lookup looked = cache.lookup(request, true)) {
+        // is fetched after it holds only while it is open (see CacheLookup#invalidatedSince).
+        try (CacheLookup looked = cache.lookup(request, true)) {
             if (looked.decision().outcome() == CacheDecision.Outcome.HIT) return; // stored meanwhile
             long requestTime = cache.now();
             try (UpstreamResponse response = upstream.send(new UpstreamRequest("GET", request.target(), upstreamFields(request.headers()), null, 0))) {
@@ -112,7 +113,7 @@ final class BackgroundFetch {
         // The lookup only finds the entry and whether it was refreshed meanwhile. With true, an entry still in
         // its window keeps the client's outcome (under only-if-cached too, which a plain decision turns into a
         // 504); that outcome's headers are the response's, so the conditional request is made from the entry.
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             CacheDecision.Outcome outcome = lookup.decision().outcome();
             Optional<CacheStore.StoredResponse> stored = lookup.stored();
             if (stored.isEmpty() || outcome == CacheDecision.Outcome.HIT) return; // gone, or refreshed meanwhile
@@ -130,7 +131,7 @@ final class BackgroundFetch {
     }
 
     /** Stores {@code response} (fetched after {@code looked}) if the cache takes it, reading its whole body into the store. */
-    private void store(HttpCache.Lookup looked, CacheRequest request, UpstreamResponse response, CacheHeaders headers,
+    private void store(CacheLookup looked, CacheRequest request, UpstreamResponse response, CacheHeaders headers,
                        long requestTime, long length) throws IOException {
         Optional<CacheStore.Writer> writer = cache.writer(looked, request, response.status(), headers, requestTime, cache.now(), length);
         if (writer.isEmpty()) return;

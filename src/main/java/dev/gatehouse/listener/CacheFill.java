@@ -5,6 +5,7 @@ import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheEntry;
 import dev.gatehouse.cache.CacheHeaders;
+import dev.gatehouse.cache.CacheLookup;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.CacheStore;
 import dev.gatehouse.cache.CachingInputStream;
@@ -29,10 +30,10 @@ import java.util.Optional;
  * The cache's part in one forwarded GET or HEAD, attached to the exchange by {@link CacheHandler} and
  * consulted by {@link ForwardHandler} at three points: before the request goes upstream (the stored
  * validators are added, RFC 9111 §4.3.1), when the response header arrives (a 304 refreshes the stored
- * response and answers from it, §4.3.3-4; a 5xx may answer with the stale one, RFC 5861 §4), and for the
- * body (teed into the store and, for a collapsed miss or revalidation, to the waiting followers while it
- * streams). A leader tells its followers what became of the fetch ({@link CollapsedResponse}) as soon as
- * that is known.
+ * response and answers from it, §4.3.3-4; a HEAD's 200 refreshes or drops it, §4.3.5; a 5xx may answer
+ * with the stale one, RFC 5861 §4), and for the body (teed into the store and, for a collapsed miss or
+ * revalidation, to the waiting followers while it streams). A leader tells its followers what became of
+ * the fetch ({@link CollapsedResponse}) as soon as that is known.
  */
 final class CacheFill implements AutoCloseable {
     static final AttachmentKey<CacheFill> KEY = AttachmentKey.create(CacheFill.class);
@@ -58,9 +59,9 @@ final class CacheFill implements AutoCloseable {
     /** Fills the whole object after the origin answered a range in part; null when the cache makes no fetches (FTP). */
     private final BackgroundFetch background;
     /** The lookup that missed or found the stale response, whose findings the store needs. */
-    private final HttpCache.Lookup lookup;
+    private final CacheLookup lookup;
     /** The lookup whose stale response is being validated; null for a miss. */
-    private final HttpCache.Lookup revalidating;
+    private final CacheLookup revalidating;
     /**
      * The origin's 304 did not match the stored response, so the request is being repeated without the
      * stored validators (§4.3.4). The lookup is kept: the stale response may still answer an error (RFC
@@ -79,7 +80,7 @@ final class CacheFill implements AutoCloseable {
      * @param quickAbort   when a body its client left is still read to the end and stored
      * @param background   the cache's own origin fetches, or null when it makes none
      */
-    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, HttpCache.Lookup lookup, boolean store,
+    CacheFill(HttpCache cache, CacheRequest request, StoredResponder responder, CacheLookup lookup, boolean store,
               Collapser.Leader<CollapsedResponse> leader, Path sharedDir, QuickAbort quickAbort, BackgroundFetch background) {
         this.cache = cache;
         this.request = request;
@@ -173,7 +174,11 @@ final class CacheFill implements AutoCloseable {
             serveStale(exchange);
             return Next.ANSWERED;
         }
-        record.setResultCode((status >= 500 ? cache.policy().afterRevalidation(status) : revalidating.decision().resultCode()).name());
+        boolean refreshed = request.method().equals("HEAD")
+                && cache.headAnswered(revalidating, status, CacheFields.of(response.headers()), requestTime, cache.now());
+        ResultCode code = refreshed ? ResultCode.TCP_REFRESH_UNMODIFIED // the origin's HEAD confirmed the stored GET (§4.3.5)
+                : status >= 500 ? cache.policy().afterRevalidation(status) : revalidating.decision().resultCode();
+        record.setResultCode(code.name());
         return Next.FORWARD;
     }
 

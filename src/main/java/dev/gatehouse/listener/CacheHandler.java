@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.CacheDecision;
 import dev.gatehouse.cache.CacheKey;
+import dev.gatehouse.cache.CacheLookup;
 import dev.gatehouse.cache.CacheRequest;
 import dev.gatehouse.cache.Collapser;
 import dev.gatehouse.cache.HttpCache;
@@ -109,9 +110,9 @@ final class CacheHandler implements HttpHandler {
 
     /** A fresh memory hit (or a 304 from one) is answered on the IO thread, without blocking; false otherwise. */
     private boolean answeredFromMemory(HttpServerExchange exchange, CacheRequest request) {
-        Optional<HttpCache.Lookup> found = cache.lookupInMemory(request);
+        Optional<CacheLookup> found = cache.lookupInMemory(request);
         if (found.isEmpty()) return false;
-        try (HttpCache.Lookup lookup = found.get()) {
+        try (CacheLookup lookup = found.get()) {
             hit(Exchanges.record(exchange), lookup.decision().resultCode());
             if (lookup.decision().outcome() == CacheDecision.Outcome.NOT_MODIFIED) {
                 responder.notModified(exchange, lookup.headers());
@@ -129,7 +130,7 @@ final class CacheHandler implements HttpHandler {
     private void answer(HttpServerExchange exchange, CacheRequest request, boolean store, boolean followed) throws Exception {
         AuditRecord record = Exchanges.record(exchange);
         // Without background fetches (FTP) a stale-while-revalidate response is revalidated now, conditionally.
-        HttpCache.Lookup lookup = cache.lookup(request, background != null);
+        CacheLookup lookup = cache.lookup(request, background != null);
         boolean collapse = store && !followed;
         boolean handedOver = false; // the responder closes the lookup when the exchange completes
         try {
@@ -171,7 +172,7 @@ final class CacheHandler implements HttpHandler {
      * variant's own (§4.1), so no variant waits for another's validation. Not collapsed without background fetches
      * (FTP, whose revalidation is the gateway's, not a conditional request).
      */
-    private void revalidate(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+    private void revalidate(HttpServerExchange exchange, CacheRequest request, CacheLookup lookup, boolean store,
                             boolean collapse) throws Exception {
         if (collapse && background != null && cache.policy().mayCollapseRevalidation(request, lookup.stored().orElseThrow().entry())) {
             forwardCollapsed(exchange, request, lookup, store, lookup.storedKey());
@@ -180,7 +181,7 @@ final class CacheHandler implements HttpHandler {
         }
     }
 
-    private void miss(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+    private void miss(HttpServerExchange exchange, CacheRequest request, CacheLookup lookup, boolean store,
                       boolean collapse) throws Exception {
         if (collapse) {
             forwardCollapsed(exchange, request, lookup, store, request.key());
@@ -190,7 +191,7 @@ final class CacheHandler implements HttpHandler {
     }
 
     /** Leads the collapsed fetch of {@code key}, or follows the one in flight. */
-    private void forwardCollapsed(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+    private void forwardCollapsed(HttpServerExchange exchange, CacheRequest request, CacheLookup lookup, boolean store,
                                   CacheKey key) throws Exception {
         // A fetch sent before the URI was invalidated is not joined: it brings what the invalidation dropped.
         switch (collapser.join(key, () -> !lookup.invalidatedSince())) {
@@ -200,7 +201,7 @@ final class CacheHandler implements HttpHandler {
     }
 
     /** The cache's part in forwarding after {@code lookup}; {@code leader}: this exchange's ticket for a collapsed fetch, or null. */
-    private CacheFill fill(CacheRequest request, HttpCache.Lookup lookup, boolean store, Collapser.Leader<CollapsedResponse> leader) {
+    private CacheFill fill(CacheRequest request, CacheLookup lookup, boolean store, Collapser.Leader<CollapsedResponse> leader) {
         return new CacheFill(cache, request, responder, lookup, store, leader, sharedDir, quickAbort, background);
     }
 
@@ -213,7 +214,7 @@ final class CacheHandler implements HttpHandler {
      *
      * @param lookup this request's own lookup: a miss, or the stale response it would have validated
      */
-    private void follow(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup lookup, boolean store,
+    private void follow(HttpServerExchange exchange, CacheRequest request, CacheLookup lookup, boolean store,
                         Collapser.Follower<CollapsedResponse> follower) throws Exception {
         boolean stale = lookup.decision().outcome() == CacheDecision.Outcome.STALE_NEEDS_REVALIDATION;
         CollapsedResponse leaders;
@@ -275,7 +276,7 @@ final class CacheHandler implements HttpHandler {
     }
 
     /** The leader's revalidation failed: this follower's stale response answers if its stale-if-error allows; true if it did. */
-    private boolean answeredStale(HttpServerExchange exchange, CacheRequest request, HttpCache.Lookup stale, boolean store)
+    private boolean answeredStale(HttpServerExchange exchange, CacheRequest request, CacheLookup stale, boolean store)
             throws IOException {
         try (CacheFill own = fill(request, stale, store, null)) {
             if (!own.answeredStale(exchange)) return false;

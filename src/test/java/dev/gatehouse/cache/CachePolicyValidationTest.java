@@ -90,6 +90,42 @@ class CachePolicyValidationTest {
         assertEquals(updates, POLICY.mergeNotModified(old, notModified, at(100), at(100)).isPresent(), rule);
     }
 
+    static Stream<Arguments> headSelection() {
+        String modified = date(-3600);
+        CacheHeaders tagged = h("ETag", "\"v1\"", "Last-Modified", modified);
+        return Stream.of(
+                Arguments.of("§4.3.5 same strong ETag and length refreshes", 200, tagged, h("ETag", "\"v1\"", "Content-Length", "5"), true),
+                Arguments.of("§4.3.5 same ETag, no Content-Length refreshes", 200, tagged, h("ETag", "\"v1\""), true),
+                Arguments.of("§4.3.5 same Last-Modified without ETag refreshes", 200, tagged, h("Last-Modified", modified, "Content-Length", "5"), true),
+                Arguments.of("§4.3.5 both validators the same refreshes", 200, tagged, h("ETag", "\"v1\"", "Last-Modified", modified), true),
+                Arguments.of("§4.3.5 another ETag: changed", 200, tagged, h("ETag", "\"v2\"", "Content-Length", "5"), false),
+                Arguments.of("§4.3.5 another length: changed", 200, tagged, h("ETag", "\"v1\"", "Content-Length", "6"), false),
+                Arguments.of("§4.3.5 same ETag but a later Last-Modified: changed", 200, tagged,
+                        h("ETag", "\"v1\"", "Last-Modified", date(-60)), false),
+                Arguments.of("§4.3.5 a Last-Modified the stored response lacks: changed", 200, h("ETag", "\"v1\""),
+                        h("Last-Modified", modified), false),
+                Arguments.of("a weak ETag does not vouch for the stored bytes", 200, h("ETag", "W/\"v1\""), h("ETag", "W/\"v1\""), false),
+                Arguments.of("no validator: a length alone cannot tell versions apart", 200, tagged, h("Content-Length", "5"), false),
+                Arguments.of("a stored 404 is not what a HEAD's 200 describes", 404, tagged, h("ETag", "\"v1\""), false));
+    }
+
+    /** RFC 9111 §4.3.5: a HEAD's 200 refreshes the stored GET response it describes, with the fields a 304 would. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("headSelection")
+    void aHeadsOkRefreshesOnlyTheRepresentationItDescribes(String rule, int storedStatus, CacheHeaders storedHeaders,
+                                                          CacheHeaders head, boolean refreshes) {
+        CacheEntry old = stored(storedStatus, storedHeaders.toBuilder().add("Cache-Control", "max-age=60").build(), NONE);
+        CacheHeaders answer = head.toBuilder().add("Cache-Control", "max-age=600").add("X-Version", "2").build();
+        var merged = POLICY.mergeHead(old, 5, answer, at(100), at(100));
+        assertEquals(refreshes, merged.isPresent(), rule);
+        merged.ifPresent(entry -> {
+            assertEquals(POLICY.mergeNotModified(old, answer, at(100), at(100)), merged, "merged exactly as a 304 (§4.3.4)");
+            assertEquals("2", entry.headers().first("X-Version"));
+            assertEquals(CacheDecision.Outcome.HIT, POLICY.decide(PolicyFixtures.get(NONE), entry, at(500), true).outcome(),
+                    "fresh by the HEAD's max-age");
+        });
+    }
+
     static Stream<Arguments> staleIfError() {
         return Stream.of(
                 Arguments.of("RFC 5861 §4 within the response's window", NONE, "max-age=60, stale-if-error=60", 90, true),

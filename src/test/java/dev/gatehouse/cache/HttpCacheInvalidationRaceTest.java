@@ -23,7 +23,7 @@ class HttpCacheInvalidationRaceTest {
     private final MutableClock clock = new MutableClock(PolicyFixtures.T0);
     private final HttpCache cache = new HttpCache(CachePolicy.defaults(), new MemoryStore(1 << 20, 1 << 16), clock);
 
-    private CacheStore.Writer writer(HttpCache.Lookup after, CacheHeaders response, String body) throws IOException {
+    private CacheStore.Writer writer(CacheLookup after, CacheHeaders response, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         CacheStore.Writer writer = cache.writer(after, GET, 200, response, clock.millis(), clock.millis(), bytes.length).orElseThrow();
         writer.body().write(bytes);
@@ -31,7 +31,7 @@ class HttpCacheInvalidationRaceTest {
     }
 
     private void store(CacheHeaders response, String body) throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(GET, true); CacheStore.Writer writer = writer(lookup, response, body)) {
+        try (CacheLookup lookup = cache.lookup(GET, true); CacheStore.Writer writer = writer(lookup, response, body)) {
             assertTrue(writer.commit());
         }
     }
@@ -45,7 +45,7 @@ class HttpCacheInvalidationRaceTest {
     }
 
     private String storedBody() throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(GET, true)) {
+        try (CacheLookup lookup = cache.lookup(GET, true)) {
             return lookup.stored().isEmpty() ? null : new String(lookup.stored().get().body().readAllBytes(), StandardCharsets.UTF_8);
         }
     }
@@ -55,13 +55,13 @@ class HttpCacheInvalidationRaceTest {
     void aResponseFetchedBeforeAnInvalidationIsNotStored(String how) throws IOException {
         store(h("Cache-Control", "max-age=600"), "old");
         clock.advanceSeconds(700);
-        try (HttpCache.Lookup stale = cache.lookup(GET, true);
+        try (CacheLookup stale = cache.lookup(GET, true);
              CacheStore.Writer arriving = writer(stale, h("Cache-Control", "max-age=600"), "fetched before")) {
             invalidate(how); // answered while the body is still arriving
 
             assertFalse(arriving.commit(), "stored after the invalidation it predates");
         }
-        try (HttpCache.Lookup after = cache.lookup(GET, true)) {
+        try (CacheLookup after = cache.lookup(GET, true)) {
             assertEquals(Outcome.MISS, after.decision().outcome());
         }
     }
@@ -69,7 +69,7 @@ class HttpCacheInvalidationRaceTest {
     @Test
     void theWriterKeepsTheClaimOnceItsLookupIsClosed() throws IOException {
         CacheStore.Writer arriving;
-        try (HttpCache.Lookup missed = cache.lookup(GET, true)) {
+        try (CacheLookup missed = cache.lookup(GET, true)) {
             arriving = writer(missed, h("Cache-Control", "max-age=600"), "fetched before");
         }
         invalidate("POST");

@@ -35,7 +35,7 @@ class HttpCacheTest {
     /** Runs a miss the way the forward path does: look up, fetch, tee into the store while copying to the client. */
     private byte[] fetchThrough(CacheRequest request, CacheHeaders response, InputStream origin) throws IOException {
         Optional<CacheStore.Writer> writer;
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertFalse(lookup.decision().servesStoredBody());
             writer = cache.writer(lookup, request, 200, response, clock.millis(), clock.millis(), -1);
         }
@@ -49,13 +49,13 @@ class HttpCacheTest {
 
     /** A writer for the origin's response to {@code request}, after looking it up, as the forward path makes it. */
     private Optional<CacheStore.Writer> writer(HttpCache cache, CacheRequest request, CacheHeaders response, long length) {
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             return cache.writer(lookup, request, 200, response, clock.millis(), clock.millis(), length);
         }
     }
 
     private Lookup hitOrMiss(CacheRequest request) throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             byte[] body = lookup.decision().servesStoredBody() ? lookup.stored().orElseThrow().body().readAllBytes() : null;
             return new Lookup(lookup.decision(), lookup.headers(), body);
         }
@@ -103,7 +103,7 @@ class HttpCacheTest {
         CacheRequest request = CacheRequest.of("GET", URI, h("Accept", "*/*"));
         fetchThrough(request, h("Cache-Control", "max-age=10", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
         clock.advanceSeconds(20);
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertEquals(h("Accept", "*/*", "If-None-Match", "\"v1\""), lookup.headers(), "what the origin sees");
             CacheEntry refreshed = cache.notModified(lookup, h("Cache-Control", "max-age=100", "ETag", "\"v1\""),
@@ -118,6 +118,64 @@ class HttpCacheTest {
         assertArrayEquals(BODY, later.body());
     }
 
+    /** RFC 9111 §4.3.5: the origin's 200 to a forwarded HEAD refreshes the stored GET it describes, or drops one it does not. */
+    @Test
+    void aHeadsOkRefreshesTheStoredGetItDescribesAndDropsOneItDoesNot() throws IOException {
+        CacheRequest get = CacheRequest.of("GET", URI, NONE);
+        CacheRequest head = CacheRequest.of("HEAD", URI, NONE);
+        String length = Integer.toString(BODY.length);
+        fetchThrough(get, h("Cache-Control", "max-age=10", "ETag", "\"v1\"", "X-Version", "1"), new ByteArrayInputStream(BODY));
+        clock.advanceSeconds(20);
+        try (CacheLookup lookup = cache.lookup(head, true)) {
+            assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
+            assertFalse(cache.headAnswered(lookup, 404, h("ETag", "\"v2\""), clock.millis(), clock.millis()), "§4.3.5: a 200 only");
+            assertTrue(cache.headAnswered(lookup, 200, h("Cache-Control", "max-age=100", "ETag", "\"v1\"", "Content-Length", length,
+                    "X-Version", "2"), clock.millis(), clock.millis()));
+        }
+        Lookup refreshed = hitOrMiss(get);
+        assertEquals(Outcome.HIT, refreshed.decision().outcome(), "the HEAD's max-age was stored");
+        assertEquals("2", refreshed.headers().first("X-Version"));
+        assertArrayEquals(BODY, refreshed.body());
+
+        try (CacheLookup lookup = cache.lookup(CacheRequest.of("HEAD", URI, h("Cache-Control", "no-cache")), true)) {
+            assertFalse(cache.headAnswered(lookup, 200, h("Cache-Control", "max-age=100", "ETag", "\"v2\"", "Content-Length", length),
+                    clock.millis(), clock.millis()));
+        }
+        assertEquals(Outcome.MISS, hitOrMiss(get).decision().outcome(), "a changed representation is not served any more");
+    }
+
+    /** Stores {@code get}'s response (ETag "v1"), lets it go stale, and looks a HEAD of it up. */
+    private CacheLookup headOfAStaleGet(CacheRequest get) throws IOException {
+        fetchThrough(get, h("Cache-Control", "max-age=10", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
+        clock.advanceSeconds(20);
+        return cache.lookup(CacheRequest.of("HEAD", URI, NONE), true);
+    }
+
+    /** A HEAD's 200 that a GET's would match but that is private now drops the stored GET, as that GET's answer would. */
+    @Test
+    void aHeadsOkThatIsPrivateNowDropsTheStoredGetInsteadOfRefreshingIt() throws IOException {
+        CacheRequest get = CacheRequest.of("GET", URI, NONE);
+        try (CacheLookup lookup = headOfAStaleGet(get)) {
+            assertFalse(cache.headAnswered(lookup, 200, h("Cache-Control", "private, max-age=100", "ETag", "\"v1\""),
+                    clock.millis(), clock.millis()));
+        }
+        assertEquals(Outcome.MISS, hitOrMiss(get).decision().outcome(), "§5.2.2.7: never shared");
+    }
+
+    /** Only the response the HEAD was compared with is dropped: one stored while the HEAD was on its way stays. */
+    @Test
+    void aHeadDescribingAnotherRepresentationLeavesAResponseStoredMeanwhile() throws IOException {
+        CacheRequest get = CacheRequest.of("GET", URI, NONE);
+        try (CacheLookup lookup = headOfAStaleGet(get)) {
+            fetchThrough(CacheRequest.of("GET", URI, h("Cache-Control", "no-cache")), h("Cache-Control", "max-age=60", "ETag", "\"v2\""),
+                    new ByteArrayInputStream(BODY));
+            assertFalse(cache.headAnswered(lookup, 200, h("ETag", "\"v3\""), clock.millis(), clock.millis()));
+        }
+        Lookup hit = hitOrMiss(get);
+        assertEquals(Outcome.HIT, hit.decision().outcome());
+        assertEquals("\"v2\"", hit.headers().first("ETag"));
+    }
+
     @Test
     void aCallerThatCannotRevalidateInTheBackgroundGetsAConditionalRevalidationInsteadOfAStaleHit() throws IOException {
         CacheRequest request = CacheRequest.of("GET", URI, NONE);
@@ -125,10 +183,10 @@ class HttpCacheTest {
         fetchThrough(request, h("Cache-Control", "max-age=10, stale-while-revalidate=60", "Last-Modified", lastModified),
                 new ByteArrayInputStream(BODY));
         clock.advanceSeconds(30);
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_WHILE_REVALIDATE, lookup.decision().outcome());
         }
-        try (HttpCache.Lookup lookup = cache.lookup(request, false)) {
+        try (CacheLookup lookup = cache.lookup(request, false)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertEquals(ResultCode.TCP_REFRESH_MODIFIED, lookup.decision().resultCode(), "if the origin sends a new body");
             assertEquals(h("If-Modified-Since", lastModified), lookup.headers(), "what the origin sees (RFC 9111 §4.3.1)");
@@ -140,7 +198,7 @@ class HttpCacheTest {
         CacheRequest request = CacheRequest.of("GET", URI, NONE);
         fetchThrough(request, h("Cache-Control", "max-age=10, stale-if-error=60", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
         clock.advanceSeconds(30);
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertTrue(cache.mayServeStaleOnError(lookup));
         }
@@ -284,7 +342,7 @@ class HttpCacheTest {
             }
         }
 
-        try (HttpCache.Lookup hit = tiered.lookupInMemory(small).orElseThrow()) {
+        try (CacheLookup hit = tiered.lookupInMemory(small).orElseThrow()) {
             assertEquals(ResultCode.TCP_MEM_HIT, hit.decision().resultCode());
             assertTrue(hit.stored().orElseThrow().bodyBuffer().isPresent());
         }

@@ -23,7 +23,7 @@ class HttpCacheVariantRaceTest {
     private static final CacheRequest IDENTITY = CacheRequest.of("GET", URI, h("Accept-Encoding", "identity"));
     private final MutableClock clock = new MutableClock(PolicyFixtures.T0);
 
-    private static void store(HttpCache cache, HttpCache.Lookup after, CacheRequest request, CacheHeaders response, String body) {
+    private static void store(HttpCache cache, CacheLookup after, CacheRequest request, CacheHeaders response, String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (CacheStore.Writer w = cache.writer(after, request, 200, response, PolicyFixtures.T0, PolicyFixtures.T0, bytes.length).orElseThrow()) {
             w.body().write(bytes);
@@ -42,8 +42,8 @@ class HttpCacheVariantRaceTest {
     void aVariantStoredAfterThePlainMissLookedUpIsNotOrphaned() {
         CacheStore store = new MemoryStore(1 << 20, 1 << 16);
         HttpCache cache = new HttpCache(CachePolicy.defaults(), store, clock, 8);
-        HttpCache.Lookup plainMiss = cache.lookup(IDENTITY, true); // nothing stored yet
-        try (HttpCache.Lookup gzipMiss = cache.lookup(GZIP, true)) {
+        CacheLookup plainMiss = cache.lookup(IDENTITY, true); // nothing stored yet
+        try (CacheLookup gzipMiss = cache.lookup(GZIP, true)) {
             store(cache, gzipMiss, GZIP, VARY, "gzip"); // another client's Vary response commits meanwhile
         }
         store(cache, plainMiss, IDENTITY, PLAIN, "plain"); // the plain response replaces the list
@@ -72,7 +72,7 @@ class HttpCacheVariantRaceTest {
                         if (!injected) {
                             injected = true; // another thread's Vary response commits right now
                             other[0] = Thread.ofPlatform().start(() -> {
-                                try (HttpCache.Lookup l = cacheRef[0].lookup(GZIP, true)) {
+                                try (CacheLookup l = cacheRef[0].lookup(GZIP, true)) {
                                     store(cacheRef[0], l, GZIP, VARY, "gzip 2");
                                 }
                             });
@@ -89,7 +89,7 @@ class HttpCacheVariantRaceTest {
         };
         HttpCache cache = new HttpCache(CachePolicy.defaults(), store, clock, 8);
         cacheRef[0] = cache;
-        try (HttpCache.Lookup l = cache.lookup(GZIP, true)) {
+        try (CacheLookup l = cache.lookup(GZIP, true)) {
             store(cache, l, GZIP, VARY, "gzip 1");
         }
         injectedPlain(cache);
@@ -98,14 +98,14 @@ class HttpCacheVariantRaceTest {
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
-        try (HttpCache.Lookup hit = cache.lookup(GZIP, true)) {
+        try (CacheLookup hit = cache.lookup(GZIP, true)) {
             assertEquals(CacheDecision.Outcome.HIT, hit.decision().outcome(),
                     "the newest response for gzip (committed last) is listed and must be served");
         }
     }
 
     private static void injectedPlain(HttpCache cache) {
-        try (HttpCache.Lookup plainMiss = cache.lookup(IDENTITY, true)) {
+        try (CacheLookup plainMiss = cache.lookup(IDENTITY, true)) {
             store(cache, plainMiss, IDENTITY, PLAIN, "plain");
         }
     }

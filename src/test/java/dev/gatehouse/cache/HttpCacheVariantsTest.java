@@ -80,7 +80,7 @@ class HttpCacheVariantsTest {
 
     /** A writer for the origin's response to {@code request}, after the lookup that missed, as the miss path makes it. */
     private Optional<CacheStore.Writer> writer(HttpCache cache, CacheRequest request, CacheHeaders response, long length) {
-        try (HttpCache.Lookup missed = cache.lookup(request, true)) {
+        try (CacheLookup missed = cache.lookup(request, true)) {
             return cache.writer(missed, request, 200, response, clock.millis(), clock.millis(), length);
         }
     }
@@ -95,7 +95,7 @@ class HttpCacheVariantsTest {
 
     /** The stored body a lookup of {@code request} serves as a fresh hit, or null if it does not hit. */
     private static String hit(HttpCache cache, CacheRequest request) throws IOException {
-        try (HttpCache.Lookup lookup = cache.lookup(request, true)) {
+        try (CacheLookup lookup = cache.lookup(request, true)) {
             if (lookup.decision().outcome() != Outcome.HIT) {
                 return null;
             }
@@ -222,7 +222,7 @@ class HttpCacheVariantsTest {
         store(cache, GZIP, shortLived, "gzip");
         store(cache, BR, shortLived.with("ETag", "\"br\""), "br");
         clock.advanceSeconds(20);
-        try (HttpCache.Lookup lookup = cache.lookup(GZIP, false)) {
+        try (CacheLookup lookup = cache.lookup(GZIP, false)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome());
             assertEquals("\"gz\"", lookup.headers().first("If-None-Match"), "the selected variant's validator (§4.3.1)");
             Optional<CacheEntry> merged = cache.notModified(lookup, h("Cache-Control", "max-age=100", "ETag", "\"gz\""),
@@ -230,7 +230,7 @@ class HttpCacheVariantsTest {
             assertTrue(merged.isPresent());
         }
         assertEquals("gzip", hit(cache, GZIP), "refreshed by the 304");
-        try (HttpCache.Lookup lookup = cache.lookup(BR, false)) {
+        try (CacheLookup lookup = cache.lookup(BR, false)) {
             assertEquals(Outcome.STALE_NEEDS_REVALIDATION, lookup.decision().outcome(), "the other variant is still stale");
         }
     }
