@@ -316,7 +316,15 @@ public final class HttpCache {
             return Optional.empty();
         }
         Optional<CacheEntry> merged = policy.mergeNotModified(stored.entry(), notModified, requestTimeMillis, responseTimeMillis);
-        merged.ifPresent(entry -> update(lookup, entry));
+        merged.ifPresent(entry -> {
+            // A 304 can make the stored response private, no-store or Vary: * (§3.2 merges its Cache-Control): that
+            // response may then answer this client, but no longer be kept for others (§3, §5.2.2.7).
+            if (policy.forbidsStoredCopy(lookup.request(), entry.status(), entry.headers())) {
+                removeIfStill(lookup);
+            } else {
+                update(lookup, entry);
+            }
+        });
         return merged;
     }
 

@@ -118,6 +118,25 @@ class HttpCacheTest {
         assertArrayEquals(BODY, later.body());
     }
 
+    /**
+     * A 304 whose Cache-Control makes the response private (§3.2 merges it into the stored fields) answers the client
+     * that revalidated, but the response is no longer kept for others (§5.2.2.7); before, it was stored private and
+     * served to everyone.
+     */
+    @Test
+    void a304ThatMakesTheResponsePrivateAnswersItsClientButDropsTheSharedCopy() throws IOException {
+        CacheRequest request = CacheRequest.of("GET", URI, NONE);
+        fetchThrough(request, h("Cache-Control", "max-age=10", "ETag", "\"v1\""), new ByteArrayInputStream(BODY));
+        clock.advanceSeconds(20);
+        try (CacheLookup lookup = cache.lookup(request, true)) {
+            CacheEntry merged = cache.notModified(lookup, h("Cache-Control", "private, max-age=100", "ETag", "\"v1\""),
+                    clock.millis(), clock.millis()).orElseThrow();
+            assertEquals("private, max-age=100", merged.headers().first("Cache-Control"), "this client's answer");
+            assertArrayEquals(BODY, lookup.stored().orElseThrow().body().readAllBytes());
+        }
+        assertEquals(Outcome.MISS, hitOrMiss(request).decision().outcome(), "not served to the next client");
+    }
+
     /** RFC 9111 §4.3.5: the origin's 200 to a forwarded HEAD refreshes the stored GET it describes, or drops one it does not. */
     @Test
     void aHeadsOkRefreshesTheStoredGetItDescribesAndDropsOneItDoesNot() throws IOException {
