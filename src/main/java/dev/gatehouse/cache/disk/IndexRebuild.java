@@ -18,7 +18,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +34,6 @@ import dev.gatehouse.cache.CacheKey;
  * several at a time: the work is file-system calls, which overlap well even on few cores.
  */
 final class IndexRebuild {
-    private static final Pattern ENTRY_FILE = Pattern.compile("([0-9a-f]{64})-(\\d{1,18})\\.(meta|body)");
-    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
     private static final int SCAN_THREADS = 8;
     private static final Logger log = LoggerFactory.getLogger(IndexRebuild.class);
 
@@ -71,7 +68,7 @@ final class IndexRebuild {
         List<Path> shards = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
             for (Path dir : dirs) {
-                if (SHARD.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
+                if (EntryFiles.SHARD.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
                     shards.add(dir);
                 } else if (!dir.equals(tmp)) {
                     ignored.add(dir);
@@ -118,7 +115,7 @@ final class IndexRebuild {
             long maxGeneration = 0;
             try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
                 for (Path file : files) {
-                    Matcher name = ENTRY_FILE.matcher(file.getFileName().toString());
+                    Matcher name = EntryFiles.NAME.matcher(file.getFileName().toString());
                     if (!name.matches()) {
                         ignored.add(file);
                         continue;
@@ -164,7 +161,7 @@ final class IndexRebuild {
             byte[] bytes = Files.readAllBytes(meta);
             MetaFile metaFile = MetaFile.decode(bytes);
             BasicFileAttributes bodyFile = Files.readAttributes(body, BasicFileAttributes.class);
-            if (DiskStore.hash(metaFile.key()).equals(hash) && bodyFile.isRegularFile() && bodyFile.size() == metaFile.bodyLength()) {
+            if (EntryFiles.hash(metaFile.key()).equals(hash) && bodyFile.isRegularFile() && bodyFile.size() == metaFile.bodyLength()) {
                 return new Found(meta, body, generation, metaFile, bytes.length);
             }
         } catch (IOException e) {
