@@ -147,7 +147,7 @@ public final class DiskStore implements CacheStore {
                     + maxBytes + ", " + maxObjectBytes + " and " + minFreeBytes);
         }
         DiskStore store = new DiskStore(root, maxBytes, maxObjectBytes, minFreeBytes, deletions);
-        IndexRebuild.Result found = IndexRebuild.rebuild(root, store.files.tmp());
+        IndexRebuild.Result found = IndexRebuild.rebuild(store.files);
         store.indexFromSnapshot = found.fromSnapshot();
         store.generations.set(found.maxGeneration() + 1);
         store.index.putAll(found.entries());

@@ -2,13 +2,16 @@ package dev.gatehouse.cache.disk;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import dev.gatehouse.cache.CacheKey;
@@ -41,6 +44,33 @@ final class EntryFiles {
     /** Where files are written before they are renamed into place. */
     Path tmp() {
         return tmp;
+    }
+
+    /**
+     * The shard directories, found by name alone (whether each can be listed shows when it is: see {@link #list});
+     * anything else under the root but {@code tmp/} is added to {@code others}.
+     */
+    List<Path> shards(List<Path> others) throws IOException {
+        List<Path> shards = new ArrayList<>();
+        for (Path path : list(root)) {
+            if (SHARD.matcher(path.getFileName().toString()).matches()) {
+                shards.add(path);
+            } else if (!path.equals(tmp)) {
+                others.add(path);
+            }
+        }
+        return shards;
+    }
+
+    /** What the directory holds, listed in full before any of it is acted on; throws if it cannot be listed. */
+    static List<Path> list(Path directory) throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+            entries.forEach(found::add);
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause(); // an I/O error part-way through the listing
+        }
+        return found;
     }
 
     Path meta(CacheKey key, long generation) {

@@ -1,8 +1,6 @@
 package dev.gatehouse.cache.disk;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -28,7 +26,8 @@ import dev.gatehouse.cache.CacheKey;
  * Rebuilds the disk index at start: from the {@link IndexSnapshot} a clean close left, else from the metadata files alone, deleting whatever is torn,
  * corrupt, superseded or orphaned (the rules are on {@link DiskStore}). Anything else found (a
  * README, {@code lost+found}, a directory where a file is expected) is left alone, uncounted, and
- * logged in one line: it must not cost the proxy its disk tier.
+ * logged in one line: it must not cost the proxy its disk tier. Nor must a shard directory that cannot be
+ * listed: it is skipped, with a warning naming it, and the others are indexed.
  *
  * <p>A key's files always live in the same shard directory, so shards are scanned independently,
  * several at a time: the work is file-system calls, which overlap well even on few cores.
@@ -51,30 +50,21 @@ final class IndexRebuild {
     }
 
     /** The index from the snapshot if there is a usable one (emptying {@code tmp}), else from a {@link #scan}. */
-    static Result rebuild(Path root, Path tmp) throws IOException {
-        Optional<Result> loaded = IndexSnapshot.load(root);
+    static Result rebuild(EntryFiles files) throws IOException {
+        Optional<Result> loaded = IndexSnapshot.load(files.root());
         if (loaded.isEmpty()) {
-            return scan(root, tmp);
+            return scan(files);
         }
         List<Path> ignored = new ArrayList<>();
-        deleteAll(tmp, ignored);
-        logIgnored(root, ignored);
+        deleteAll(files.tmp(), ignored);
+        logIgnored(files.root(), ignored);
         return new Result(loaded.get().entries(), loaded.get().maxGeneration(), ignored, true);
     }
 
-    private static Result scan(Path root, Path tmp) throws IOException {
+    private static Result scan(EntryFiles files) throws IOException {
         List<Path> ignored = new ArrayList<>();
-        deleteAll(tmp, ignored);
-        List<Path> shards = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-            for (Path dir : dirs) {
-                if (EntryFiles.SHARD.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
-                    shards.add(dir);
-                } else if (!dir.equals(tmp)) {
-                    ignored.add(dir);
-                }
-            }
-        }
+        deleteAll(files.tmp(), ignored);
+        List<Path> shards = files.shards(ignored);
         Map<CacheKey, Indexed> entries = new HashMap<>();
         long maxGeneration = 0;
         ExecutorService scanners = Executors.newFixedThreadPool(Math.max(1, Math.min(SCAN_THREADS, shards.size())));
@@ -92,11 +82,11 @@ final class IndexRebuild {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while rebuilding the cache index", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException("cannot rebuild the cache index", e.getCause());
+            throw new IOException("cannot rebuild the cache index", e.getCause());
         } finally {
             scanners.shutdownNow();
         }
-        logIgnored(root, ignored);
+        logIgnored(files.root(), ignored);
         return new Result(entries, maxGeneration, ignored, false);
     }
 
@@ -107,48 +97,55 @@ final class IndexRebuild {
         }
     }
 
+    /**
+     * The newest entry of each key in {@code shard}, after deleting what cannot be trusted; none if the shard cannot
+     * be listed (a file or a dangling link where the directory should be, no permission, an I/O error), which is
+     * logged: one shard lost must not cost the proxy its disk tier, and nothing in it is touched.
+     */
     private static Result scanShard(Path shard) {
+        List<Path> files;
         try {
-            Map<CacheKey, Found> newest = new HashMap<>();
-            List<Path> bodies = new ArrayList<>();
-            List<Path> ignored = new ArrayList<>();
-            long maxGeneration = 0;
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
-                for (Path file : files) {
-                    Matcher name = EntryFiles.NAME.matcher(file.getFileName().toString());
-                    if (!name.matches()) {
-                        ignored.add(file);
-                        continue;
-                    }
-                    long generation = Long.parseLong(name.group(2));
-                    maxGeneration = Math.max(maxGeneration, generation);
-                    if (name.group(3).equals("body")) {
-                        bodies.add(file);
-                    } else {
-                        Found found = check(file, name.group(1), generation, ignored);
-                        if (found != null) {
-                            keepNewest(newest, found, ignored);
-                        }
-                    }
-                }
-            }
-            Set<Path> kept = new HashSet<>();
-            Map<CacheKey, Indexed> entries = new HashMap<>();
-            for (Map.Entry<CacheKey, Found> entry : newest.entrySet()) {
-                Found found = entry.getValue();
-                kept.add(found.body());
-                entries.put(entry.getKey(), new Indexed(found.generation(), found.metaFile().bodyLength(), found.metaFile().bodyCrc(),
-                        Indexed.weightKib(found.metaFile().bodyLength(), found.metaLength()), false));
-            }
-            for (Path body : bodies) {
-                if (!kept.contains(body)) {
-                    delete(body, ignored); // orphaned, torn or superseded
-                }
-            }
-            return new Result(entries, maxGeneration, ignored, false);
+            files = EntryFiles.list(shard);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            log.warn("cache: cannot read the cache directory {} ({}): its entries are left out of the index, not counted "
+                    + "against the bound, and responses that belong there are not stored", shard, e.toString());
+            return new Result(Map.of(), 0, List.of(), false);
         }
+        Map<CacheKey, Found> newest = new HashMap<>();
+        List<Path> bodies = new ArrayList<>();
+        List<Path> ignored = new ArrayList<>();
+        long maxGeneration = 0;
+        for (Path file : files) {
+            Matcher name = EntryFiles.NAME.matcher(file.getFileName().toString());
+            if (!name.matches()) {
+                ignored.add(file);
+                continue;
+            }
+            long generation = Long.parseLong(name.group(2));
+            maxGeneration = Math.max(maxGeneration, generation);
+            if (name.group(3).equals("body")) {
+                bodies.add(file);
+            } else {
+                Found found = check(file, name.group(1), generation, ignored);
+                if (found != null) {
+                    keepNewest(newest, found, ignored);
+                }
+            }
+        }
+        Set<Path> kept = new HashSet<>();
+        Map<CacheKey, Indexed> entries = new HashMap<>();
+        for (Map.Entry<CacheKey, Found> entry : newest.entrySet()) {
+            Found found = entry.getValue();
+            kept.add(found.body());
+            entries.put(entry.getKey(), new Indexed(found.generation(), found.metaFile().bodyLength(), found.metaFile().bodyCrc(),
+                    Indexed.weightKib(found.metaFile().bodyLength(), found.metaLength()), false));
+        }
+        for (Path body : bodies) {
+            if (!kept.contains(body)) {
+                delete(body, ignored); // orphaned, torn or superseded
+            }
+        }
+        return new Result(entries, maxGeneration, ignored, false);
     }
 
     /**
@@ -184,10 +181,8 @@ final class IndexRebuild {
     }
 
     private static void deleteAll(Path directory, List<Path> ignored) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                delete(file, ignored);
-            }
+        for (Path file : EntryFiles.list(directory)) {
+            delete(file, ignored);
         }
     }
 

@@ -6,20 +6,27 @@ import static dev.gatehouse.cache.StoreFixtures.put;
 import static dev.gatehouse.cache.StoreFixtures.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -96,6 +103,54 @@ class DiskStoreStartTest {
         assertEquals(1, logs.size(), "logged once: " + logs);
         String logged = logs.getFirst().getFormattedMessage();
         assertTrue(logged.contains(path.getFileName().toString()), logged);
+    }
+
+    /**
+     * {@code broken} is what stands where the shard directory of one stored entry should be. The tests run as root,
+     * whom chmod 000 does not stop: a file, or a link to nothing, cannot be listed by anyone, and fails where an
+     * unreadable directory does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a file", "a dangling link", "an unreadable directory"})
+    void aShardThatCannotBeListedIsSkippedWithOneWarningAndTheOthersIndexed(String broken) throws IOException {
+        DiskStore crashed = open(); // not closed: the next start scans
+        put(crashed, KEY, entry("x"), body(5000, 1));
+        put(crashed, OTHER, entry("y"), body(6000, 2));
+        Path shard = shardOf(OTHER);
+        assertNotEquals(shardOf(KEY), shard, "the two entries share a shard");
+        switch (broken) {
+            case "a file", "a dangling link" -> {
+                try (Stream<Path> files = Files.list(shard)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(shard);
+                if (broken.equals("a file")) {
+                    Files.writeString(shard, "not a directory");
+                } else {
+                    Files.createSymbolicLink(shard, root.resolve("gone"));
+                }
+            }
+            default -> Files.setPosixFilePermissions(shard, Set.of());
+        }
+        try {
+            assumeFalse(Files.isDirectory(shard) && Files.isReadable(shard), "root reads a directory whatever its mode");
+            List<ILoggingEvent> logs = rebuildLogs(() -> {
+                try (DiskStore store = open()) {
+                    assertArrayEquals(body(5000, 1), read(store, KEY), "the other shards are indexed");
+                    assertNull(read(store, OTHER));
+                    assertEquals(1, store.count());
+                }
+            });
+            assertEquals(1, logs.size(), "logged once: " + logs);
+            assertEquals(Level.WARN, logs.getFirst().getLevel());
+            assertTrue(logs.getFirst().getFormattedMessage().contains(shard.toString()), logs.getFirst().getFormattedMessage());
+        } finally {
+            if (Files.isDirectory(shard)) {
+                Files.setPosixFilePermissions(shard, PosixFilePermissions.fromString("rwx------")); // for the cleanup
+            }
+        }
     }
 
     @Test
