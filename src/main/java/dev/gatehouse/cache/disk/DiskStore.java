@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
@@ -79,8 +79,8 @@ import dev.gatehouse.cache.CacheStore;
  * is used: a process that then crashes leaves none, and the next start scans (Squid does the same with a dirty
  * {@code swap.state}). Its entries are unverified, as a scan's are, and files missing or damaged since make them
  * misses, dropped on first read. Files the snapshot does not name (none, after a clean close, unless someone put
- * them there) are not looked at: they stay on disk, not counted against the bound, until the next scan (after an
- * unclean stop, or if the snapshot is deleted by hand) indexes or deletes them. A removal after close (the store
+ * them there) are deleted in the background after the start, once ({@link SnapshotSweep}), on the deletion executor:
+ * until then they are on disk but not counted against the bound. A removal after close (the store
  * stays readable) deletes the files but not the snapshot's entry, which is then a miss at the next start. A
  * missing, torn or foreign snapshot, or one that cannot be read or deleted, means a scan, and one log line why.
  *
@@ -104,7 +104,7 @@ public final class DiskStore implements CacheStore {
     private final AtomicLong generations = new AtomicLong();
     private final DeletionQueue deletions;
     /** Commits and updates hold it shared; close() takes it to stop them, so none lands after the snapshot. */
-    private final ReadWriteLock commits = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock commits = new ReentrantReadWriteLock();
     private volatile boolean closed; // set under commits' write lock
     private boolean indexFromSnapshot;
 
@@ -152,6 +152,13 @@ public final class DiskStore implements CacheStore {
         store.generations.set(found.maxGeneration() + 1);
         store.index.putAll(found.entries());
         store.index.cleanUp(); // settles the weights (and evicts down to a smaller bound) before anyone reads the size
+        if (found.fromSnapshot()) {
+            try {
+                store.deletions.execute(new SnapshotSweep(store.files, found.entries(), found.maxGeneration(), store::indexes, store.commits));
+            } catch (RejectedExecutionException e) {
+                // no background work any more (shutting down): the files are left for the next scan
+            }
+        }
         return store;
     }
 

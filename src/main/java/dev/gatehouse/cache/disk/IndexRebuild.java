@@ -98,19 +98,27 @@ final class IndexRebuild {
     }
 
     /**
-     * The newest entry of each key in {@code shard}, after deleting what cannot be trusted; none if the shard cannot
-     * be listed (a file or a dangling link where the directory should be, no permission, an I/O error), which is
-     * logged: one shard lost must not cost the proxy its disk tier, and nothing in it is touched.
+     * What {@code shard} holds; empty, after a warning naming it, if it cannot be listed (a file or a dangling link
+     * where the directory should be, no permission, an I/O error): one shard lost must not cost the proxy its disk
+     * tier, and nothing in it is touched.
      */
-    private static Result scanShard(Path shard) {
-        List<Path> files;
+    static Optional<List<Path>> listShard(Path shard) {
         try {
-            files = EntryFiles.list(shard);
+            return Optional.of(EntryFiles.list(shard));
         } catch (IOException e) {
             log.warn("cache: cannot read the cache directory {} ({}): its entries are left out of the index, not counted "
                     + "against the bound, and responses that belong there are not stored", shard, e.toString());
+            return Optional.empty();
+        }
+    }
+
+    /** The newest entry of each key in {@code shard}, after deleting what cannot be trusted; none if it cannot be listed. */
+    private static Result scanShard(Path shard) {
+        Optional<List<Path>> listed = listShard(shard);
+        if (listed.isEmpty()) {
             return new Result(Map.of(), 0, List.of(), false);
         }
+        List<Path> files = listed.get();
         Map<CacheKey, Found> newest = new HashMap<>();
         List<Path> bodies = new ArrayList<>();
         List<Path> ignored = new ArrayList<>();
