@@ -83,6 +83,8 @@ import dev.gatehouse.cache.CacheStore;
  * until then they are on disk but not counted against the bound. A removal after close (the store
  * stays readable) deletes the files but not the snapshot's entry, which is then a miss at the next start. A
  * missing, torn or foreign snapshot, or one that cannot be read or deleted, means a scan, and one log line why.
+ * Either way, a variant of a URI whose list of variants is not on disk (a key with a NUL, see {@link CacheKey}) is
+ * dropped: a purge while the index was rebuilt deletes the list, not the variants it cannot look up yet.
  *
  * <h2>Bounds</h2>
  * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry); bodies
@@ -246,12 +248,33 @@ public final class DiskStore implements CacheStore {
     @Override
     public void remove(CacheKey key) {
         Indexed removed = index.asMap().remove(key);
-        if (removed != null) {
-            // Now, not only on the deletion executor: a removal is an invalidation or a purge, and a deletion
-            // still queued when the process exits would bring the response back at the next start.
-            // (The removal listener deletes again later; the paths are this generation's alone.)
-            files.delete(key, removed.generation());
+        // Now, not only on the deletion executor: a removal is an invalidation or a purge, and a deletion
+        // still queued when the process exits would bring the response back at the next start.
+        // (The removal listener deletes again later; the paths are this generation's alone.)
+        if (removed != null && !files.delete(key, removed.generation())) {
+            // Its files were gone: removeFiles deleted them, for a removal asked for while the index was rebuilt, after
+            // the rebuild had found them. If the key lists a URI's variants, that removal could not find them (they are
+            // stored under keys of their own): only the index can now, or they would stay, unreachable, until evicted.
+            removeVariants(key);
         }
+    }
+
+    /** Removes the variants stored for the URI whose key is {@code key}: all the keys {@link #uriKeyOf} it. */
+    private void removeVariants(CacheKey key) {
+        for (CacheKey indexed : index.asMap().keySet()) {
+            if (uriKeyOf(indexed).filter(key::equals).isPresent()) {
+                remove(indexed);
+            }
+        }
+    }
+
+    /**
+     * The key of the URI whose variant {@code key} stores, if it stores one: a variant is stored under its URI's key,
+     * a NUL and its secondary key, next to the list of the URI's variants under the URI's key ({@link CacheKey}).
+     */
+    static Optional<CacheKey> uriKeyOf(CacheKey key) {
+        int end = key.value().indexOf('\u0000');
+        return end > 0 ? Optional.of(new CacheKey(key.value().substring(0, end))) : Optional.empty();
     }
 
     @Override

@@ -117,13 +117,17 @@ final class EntryFiles {
         }
     }
 
-    /** Deletes the files of one generation of {@code key}; those that cannot be are left for the next start. */
-    void delete(CacheKey key, long generation) {
+    /**
+     * Deletes the files of one generation of {@code key}, those that cannot be left for the next start; false if its
+     * metadata file was not there (any more).
+     */
+    boolean delete(CacheKey key, long generation) {
         try {
-            Files.deleteIfExists(meta(key, generation));
+            boolean found = Files.deleteIfExists(meta(key, generation));
             Files.deleteIfExists(body(key, generation));
+            return found;
         } catch (IOException e) {
-            // Left behind: the next start deletes files that no longer belong to the newest generation.
+            return true; // left behind: the next start deletes files that no longer belong to the newest generation
         }
     }
 

@@ -49,16 +49,43 @@ final class IndexRebuild {
     private IndexRebuild() {
     }
 
-    /** The index from the snapshot if there is a usable one (emptying {@code tmp}), else from a {@link #scan}. */
+    /**
+     * The index from the snapshot if there is a usable one (emptying {@code tmp}), else from a {@link #scan}; either
+     * way without the variants whose URI's list was not found, whose files are deleted.
+     */
     static Result rebuild(EntryFiles files) throws IOException {
         Optional<Result> loaded = IndexSnapshot.load(files.root());
+        Result found;
         if (loaded.isEmpty()) {
-            return scan(files);
+            found = scan(files);
+        } else {
+            List<Path> ignored = new ArrayList<>();
+            deleteAll(files.tmp(), ignored);
+            logIgnored(files.root(), ignored);
+            found = new Result(loaded.get().entries(), loaded.get().maxGeneration(), ignored, true);
         }
-        List<Path> ignored = new ArrayList<>();
-        deleteAll(files.tmp(), ignored);
-        logIgnored(files.root(), ignored);
-        return new Result(loaded.get().entries(), loaded.get().maxGeneration(), ignored, true);
+        dropUnlistedVariants(found.entries(), files);
+        return found;
+    }
+
+    /**
+     * Drops the variants whose URI's list of variants is not on disk: purged while the index was rebuilt (the purge
+     * deleted the list's files, not knowing the variants', which are stored under keys of their own), evicted, or
+     * not yet written when the process stopped. Nothing can reach them. The list's metadata file is looked for, not
+     * only its entry: a snapshot's entries are not checked against the files, and a purge may have come after the
+     * scan read them.
+     */
+    private static void dropUnlistedVariants(Map<CacheKey, Indexed> entries, EntryFiles files) {
+        Map<CacheKey, Boolean> listed = new HashMap<>();
+        entries.entrySet().removeIf(entry -> {
+            boolean unlisted = DiskStore.uriKeyOf(entry.getKey())
+                    .filter(uri -> !listed.computeIfAbsent(uri, u -> entries.containsKey(u) && Files.exists(files.meta(u, entries.get(u).generation()))))
+                    .isPresent();
+            if (unlisted) {
+                files.delete(entry.getKey(), entry.getValue().generation());
+            }
+            return unlisted;
+        });
     }
 
     private static Result scan(EntryFiles files) throws IOException {
