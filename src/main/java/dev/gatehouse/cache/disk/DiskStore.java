@@ -88,10 +88,11 @@ import dev.gatehouse.cache.CacheStore;
  *
  * <h2>Bounds</h2>
  * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry); bodies
- * being written count against the bound too, up to half of it ({@link BytesInFlight}), so a burst of
- * large downloads cannot take the files past it. Files of evicted or replaced entries are deleted on
- * the deletion executor; those of removed ones at once. When the file system's usable space falls below
- * {@code minFreeBytes}, or a write fails (disk full), the store stops storing; requests never fail.
+ * being written count against the bound too, up to half of it, so a burst of large downloads cannot take the
+ * files past it ({@link BytesInFlight}, which lends to them in coarse grains: up to 1/64 of the bound may go
+ * unused). Files of evicted or replaced entries are deleted on the deletion executor; those of removed ones at once.
+ * When the file system's usable space falls below {@code minFreeBytes}, or a write fails (disk full), the store
+ * stops storing; requests never fail.
  */
 public final class DiskStore implements CacheStore {
     private static final Logger log = LoggerFactory.getLogger(DiskStore.class);
