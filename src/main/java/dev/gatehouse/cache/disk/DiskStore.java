@@ -1,30 +1,21 @@
 package dev.gatehouse.cache.disk;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.zip.CRC32C;
 
@@ -42,7 +33,9 @@ import dev.gatehouse.cache.CacheStore;
 
 /**
  * Keeps responses in checksummed files under one directory, bounded in bytes, and finds them again
- * after a restart; a torn or corrupt entry is dropped, never served.
+ * after a restart; a torn or corrupt entry is dropped, never served. This class keeps the index and decides
+ * which generation of a key is in use; where the files go and how they are placed and deleted is
+ * {@link EntryFiles}', reading one back {@link DiskResponse}'s, finding them at start {@link IndexRebuild}'s.
  *
  * <h2>On-disk format</h2>
  * <pre>
@@ -86,42 +79,41 @@ import dev.gatehouse.cache.CacheStore;
  * is used: a process that then crashes leaves none, and the next start scans (Squid does the same with a dirty
  * {@code swap.state}). Its entries are unverified, as a scan's are, and files missing or damaged since make them
  * misses, dropped on first read. Files the snapshot does not name (none, after a clean close, unless someone put
- * them there) are not looked at: they stay on disk, not counted against the bound, until the next scan (after an
- * unclean stop, or if the snapshot is deleted by hand) indexes or deletes them. A removal after close (the store
+ * them there) are deleted in the background after the start, once ({@link SnapshotSweep}), on the deletion executor:
+ * until then they are on disk but not counted against the bound. A removal after close (the store
  * stays readable) deletes the files but not the snapshot's entry, which is then a miss at the next start. A
  * missing, torn or foreign snapshot, or one that cannot be read or deleted, means a scan, and one log line why.
+ * Either way, a variant of a URI whose list of variants is not on disk (a key with a NUL, see {@link CacheKey}) is
+ * dropped: a purge while the index was rebuilt deletes the list, not the variants it cannot look up yet.
  *
  * <h2>Bounds</h2>
  * The index is a Caffeine cache weighed in KiB of 4 KiB blocks (an update reweighs its entry); bodies
- * being written count against the bound too, up to half of it ({@link BytesInFlight}), so a burst of
- * large downloads cannot take the files past it. Files of evicted or replaced entries are deleted on
- * the deletion executor; those of removed ones at once. When the file system's usable space falls below
- * {@code minFreeBytes}, or a write fails (disk full), the store stops storing; requests never fail.
+ * being written count against the bound too, up to half of it, so a burst of large downloads cannot take the
+ * files past it ({@link BytesInFlight}, which lends to them in coarse grains: up to 1/64 of the bound may go
+ * unused). Files of evicted or replaced entries are deleted on the deletion executor; those of removed ones at once.
+ * When the file system's usable space falls below {@code minFreeBytes}, or a write fails (disk full), the store
+ * stops storing; requests never fail.
  */
 public final class DiskStore implements CacheStore {
-    private static final HexFormat HEX = HexFormat.of();
     private static final Logger log = LoggerFactory.getLogger(DiskStore.class);
 
-    private final Path root;
-    private final Path tmp;
+    private final EntryFiles files;
     private final long maxObjectBytes;
     private final long minFreeBytes;
     /** Where {@code root} lives, looked up once: finding it reads the whole mount table. */
     private final FileStore fileStore;
     private final Cache<CacheKey, Indexed> index;
     private final BytesInFlight inFlight;
-    private final long reserveStep;
     private final AtomicLong generations = new AtomicLong();
     private final DeletionQueue deletions;
     /** Commits and updates hold it shared; close() takes it to stop them, so none lands after the snapshot. */
-    private final ReadWriteLock commits = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock commits = new ReentrantReadWriteLock();
     private volatile boolean closed; // set under commits' write lock
     private boolean indexFromSnapshot;
 
     private DiskStore(Path root, long maxBytes, long maxObjectBytes, long minFreeBytes, Executor deletions) throws IOException {
-        this.root = root;
-        this.tmp = root.resolve("tmp");
-        Files.createDirectories(tmp);
+        this.files = new EntryFiles(root);
+        Files.createDirectories(files.tmp());
         this.maxObjectBytes = maxObjectBytes;
         this.minFreeBytes = minFreeBytes;
         this.fileStore = Files.getFileStore(root);
@@ -133,13 +125,11 @@ public final class DiskStore implements CacheStore {
                 .removalListener((CacheKey key, Indexed entry, RemovalCause cause) -> {
                     // Unless an update only reweighed it: then the index still holds this generation, files and all.
                     if (key != null && entry != null && !indexes(key, entry.generation())) {
-                        deleteFiles(key, entry.generation());
+                        files.delete(key, entry.generation());
                     }
                 })
                 .build();
         this.inFlight = new BytesInFlight(index.policy().eviction().orElseThrow(), maxBytes / 1024);
-        // Bodies being written are counted in steps, to evict in batches; small ones, as each writer may hold one unused.
-        this.reserveStep = Math.clamp(maxBytes / 1024 / Indexed.BLOCK * Indexed.BLOCK, Indexed.BLOCK, 64 * 1024);
     }
 
     /** Opens (creating if needed) the store under {@code root}, with no free-space reserve, deleting in the background. */
@@ -160,11 +150,18 @@ public final class DiskStore implements CacheStore {
                     + maxBytes + ", " + maxObjectBytes + " and " + minFreeBytes);
         }
         DiskStore store = new DiskStore(root, maxBytes, maxObjectBytes, minFreeBytes, deletions);
-        IndexRebuild.Result found = IndexRebuild.rebuild(root, store.tmp);
+        IndexRebuild.Result found = IndexRebuild.rebuild(store.files);
         store.indexFromSnapshot = found.fromSnapshot();
         store.generations.set(found.maxGeneration() + 1);
         store.index.putAll(found.entries());
         store.index.cleanUp(); // settles the weights (and evicts down to a smaller bound) before anyone reads the size
+        if (found.fromSnapshot()) {
+            try {
+                store.deletions.execute(new SnapshotSweep(store.files, found.entries(), found.maxGeneration(), store::indexes, store.commits));
+            } catch (RejectedExecutionException e) {
+                // no background work any more (shutting down): the files are left for the next scan
+            }
+        }
         return store;
     }
 
@@ -173,14 +170,7 @@ public final class DiskStore implements CacheStore {
      * asked for while the index is still being rebuilt must hold even if the process stops before the store opens.
      */
     public static void removeFiles(Path root, CacheKey key) {
-        String hash = hash(key);
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(root.resolve(hash.substring(0, 2)), hash + "-*")) {
-            for (Path file : files) {
-                Files.deleteIfExists(file);
-            }
-        } catch (IOException e) {
-            // no such shard; or left, and the removal is applied to the index once it is rebuilt
-        }
+        EntryFiles.deleteAll(root, key);
     }
 
     @Override
@@ -189,20 +179,9 @@ public final class DiskStore implements CacheStore {
         if (indexed == null) {
             return Optional.empty();
         }
-        FileChannel channel = null;
         try {
-            MetaFile meta = MetaFile.read(metaPath(key, indexed.generation()));
-            channel = FileChannel.open(bodyPath(key, indexed.generation()), StandardOpenOption.READ);
-            if (!meta.key().equals(key) || meta.bodyLength() != indexed.bodyLength() || channel.size() != meta.bodyLength()) {
-                throw new MetaFile.CorruptEntryException("metadata and body disagree");
-            }
-            if (!indexed.verified() && crc(channel, meta.bodyLength()) != meta.bodyCrc()) {
-                throw new MetaFile.CorruptEntryException("body checksum mismatch");
-            }
-            indexed.markVerified();
-            return Optional.of(new DiskResponse(meta.entry(), channel, meta.bodyLength()));
+            return Optional.of(DiskResponse.open(files, key, indexed));
         } catch (IOException e) {
-            closeQuietly(channel);
             // A miss, and the entry is dropped. Only if the index still holds this generation: after a concurrent
             // eviction or replacement (files gone or going) this does nothing, but files lost while the entry is
             // indexed must not leave it counted against the bound, and its other file on disk, until evicted.
@@ -248,10 +227,10 @@ public final class DiskStore implements CacheStore {
         }
         long generation = indexed.generation();
         try {
-            if (!MetaFile.read(metaPath(key, generation)).entry().equals(expected)) {
+            if (!MetaFile.read(files.meta(key, generation)).entry().equals(expected)) {
                 return false; // another response is stored now (a newer generation reads differently)
             }
-            int metaLength = new MetaFile(key, entry, indexed.bodyLength(), indexed.bodyCrc()).write(metaPath(key, generation), tmp);
+            int metaLength = new MetaFile(key, entry, indexed.bodyLength(), indexed.bodyCrc()).write(files.meta(key, generation), files.tmp());
             // Reweighed: the new metadata may take more blocks. Unless the entry left the index meanwhile (evicted,
             // removed, replaced): then its files are being deleted, and the metadata just written must go with them.
             for (Indexed current = indexed; current != null && current.generation() == generation;
@@ -263,19 +242,40 @@ public final class DiskStore implements CacheStore {
         } catch (IOException e) {
             return false; // the metadata file was not replaced
         }
-        deleteFiles(key, generation);
+        files.delete(key, generation);
         return false;
     }
 
     @Override
     public void remove(CacheKey key) {
         Indexed removed = index.asMap().remove(key);
-        if (removed != null) {
-            // Now, not only on the deletion executor: a removal is an invalidation or a purge, and a deletion
-            // still queued when the process exits would bring the response back at the next start.
-            // (The removal listener deletes again later; the paths are this generation's alone.)
-            deleteFiles(key, removed.generation());
+        // Now, not only on the deletion executor: a removal is an invalidation or a purge, and a deletion
+        // still queued when the process exits would bring the response back at the next start.
+        // (The removal listener deletes again later; the paths are this generation's alone.)
+        if (removed != null && !files.delete(key, removed.generation())) {
+            // Its files were gone: removeFiles deleted them, for a removal asked for while the index was rebuilt, after
+            // the rebuild had found them. If the key lists a URI's variants, that removal could not find them (they are
+            // stored under keys of their own): only the index can now, or they would stay, unreachable, until evicted.
+            removeVariants(key);
         }
+    }
+
+    /** Removes the variants stored for the URI whose key is {@code key}: all the keys {@link #uriKeyOf} it. */
+    private void removeVariants(CacheKey key) {
+        for (CacheKey indexed : index.asMap().keySet()) {
+            if (uriKeyOf(indexed).filter(key::equals).isPresent()) {
+                remove(indexed);
+            }
+        }
+    }
+
+    /**
+     * The key of the URI whose variant {@code key} stores, if it stores one: a variant is stored under its URI's key,
+     * a NUL and its secondary key, next to the list of the URI's variants under the URI's key ({@link CacheKey}).
+     */
+    static Optional<CacheKey> uriKeyOf(CacheKey key) {
+        int end = key.value().indexOf('\u0000');
+        return end > 0 ? Optional.of(new CacheKey(key.value().substring(0, end))) : Optional.empty();
     }
 
     @Override
@@ -312,35 +312,18 @@ public final class DiskStore implements CacheStore {
         try {
             deletions.drain();
             List<Map.Entry<CacheKey, Indexed>> entries = new ArrayList<>(index.asMap().entrySet());
-            IndexSnapshot.write(root, tmp, generations.get() - 1, entries);
+            IndexSnapshot.write(files.root(), files.tmp(), generations.get() - 1, entries);
         } catch (IOException e) {
-            log.warn("cache: could not write the index snapshot under {} ({}); the next start scans the files", root, e.toString());
+            log.warn("cache: could not write the index snapshot under {} ({}); the next start scans the files", files.root(), e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            log.warn("cache: interrupted while closing the disk store under {}; the next start scans the files", root);
+            log.warn("cache: interrupted while closing the disk store under {}; the next start scans the files", files.root());
         }
-    }
-
-    Path metaPath(CacheKey key, long generation) {
-        return entryPath(key, generation, ".meta");
-    }
-
-    Path bodyPath(CacheKey key, long generation) {
-        return entryPath(key, generation, ".body");
-    }
-
-    private Path entryPath(CacheKey key, long generation, String suffix) {
-        String hash = hash(key);
-        return root.resolve(hash.substring(0, 2)).resolve(hash + "-" + generation + suffix);
     }
 
     /** The hex SHA-256 of the key, which names its files. */
     static String hash(CacheKey key) {
-        try {
-            return HEX.formatHex(MessageDigest.getInstance("SHA-256").digest(key.value().getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return EntryFiles.hash(key);
     }
 
     /** Whether the index holds this generation of {@code key}, whose files are then in use. */
@@ -363,69 +346,6 @@ public final class DiskStore implements CacheStore {
         return true;
     }
 
-    private void deleteFiles(CacheKey key, long generation) {
-        try {
-            Files.deleteIfExists(metaPath(key, generation));
-            Files.deleteIfExists(bodyPath(key, generation));
-        } catch (IOException e) {
-            // Left behind: the next start deletes files that no longer belong to the newest generation.
-        }
-    }
-
-    private static int crc(FileChannel channel, long length) throws IOException {
-        CRC32C crc = new CRC32C();
-        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-        long position = 0;
-        while (position < length) {
-            buffer.clear();
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                throw new MetaFile.CorruptEntryException("body shorter than recorded");
-            }
-            buffer.flip();
-            crc.update(buffer);
-            position += read;
-        }
-        return (int) crc.getValue();
-    }
-
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing more to release
-            }
-        }
-    }
-
-    /** A stored response backed by an open body file. */
-    private record DiskResponse(CacheEntry entry, FileChannel channel, long bodyLength) implements StoredResponse {
-        @Override
-        public InputStream body() {
-            try {
-                return Channels.newInputStream(channel.position(0));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public boolean fromMemory() {
-            return false;
-        }
-
-        @Override
-        public Optional<FileChannel> bodyChannel() {
-            return Optional.of(channel);
-        }
-
-        @Override
-        public void close() {
-            closeQuietly(channel);
-        }
-    }
-
     /**
      * Streams one body into a temporary file, counted against the bound as it grows, then renames body and
      * metadata into place.
@@ -436,26 +356,19 @@ public final class DiskStore implements CacheStore {
         private final Path temp;
         private final FileChannel channel;
         private final CRC32C crc = new CRC32C();
-        private long reserved;
+        private final BytesInFlight.Reservation reserved = inFlight.reservation();
 
         DiskWriter(CacheKey key, CacheEntry entry, long id) throws IOException {
             super(maxObjectBytes);
             this.key = key;
             this.entry = entry;
-            this.temp = tmp.resolve(id + ".body.tmp");
+            this.temp = files.tmp().resolve(id + ".body.tmp");
             this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         }
 
         @Override
         protected void store(byte[] bytes, int offset, int length) throws IOException {
-            long size = written() + length;
-            if (size > reserved) {
-                long more = (size - reserved + reserveStep - 1) / reserveStep * reserveStep;
-                if (!inFlight.reserve(more / 1024)) {
-                    throw new IOException("bodies being written would take over half the disk bound"); // stop storing
-                }
-                reserved += more;
-            }
+            reserved.cover(written() + length);
             ByteBuffer buffer = ByteBuffer.wrap(bytes, offset, length);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
@@ -481,33 +394,17 @@ public final class DiskStore implements CacheStore {
             // Numbered now, not when the writer opened: of two writers racing for a key, the last to commit must be
             // the newest generation, the one a rebuild keeps if the older one's deletion is lost.
             long generation = generations.getAndIncrement();
-            Path body = bodyPath(key, generation);
-            if (!Files.isDirectory(body.getParent())) {
-                Files.createDirectories(body.getParent()); // which, for an existing directory, throws inside first
-            }
-            Files.move(temp, body, StandardCopyOption.ATOMIC_MOVE);
-            int metaLength;
-            try {
-                metaLength = new MetaFile(key, entry, length, (int) crc.getValue()).write(metaPath(key, generation), tmp);
-            } catch (IOException e) {
-                Files.deleteIfExists(body);
-                throw e;
-            }
-            release(); // weighed in the index from here
+            int metaLength = files.place(temp, new MetaFile(key, entry, length, (int) crc.getValue()), generation);
+            reserved.release(); // weighed in the index from here
             if (!install(key, new Indexed(generation, length, (int) crc.getValue(), Indexed.weightKib(length, metaLength), true))) {
-                deleteFiles(key, generation); // a commit that came later is already in
+                files.delete(key, generation); // a commit that came later is already in
             }
-        }
-
-        private void release() {
-            inFlight.release(reserved / 1024);
-            reserved = 0;
         }
 
         @Override
         protected void discard() {
-            release();
-            closeQuietly(channel);
+            reserved.release();
+            DiskResponse.closeQuietly(channel);
             try {
                 Files.deleteIfExists(temp);
             } catch (IOException e) {

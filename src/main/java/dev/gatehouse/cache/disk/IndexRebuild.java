@@ -1,8 +1,6 @@
 package dev.gatehouse.cache.disk;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -18,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +26,13 @@ import dev.gatehouse.cache.CacheKey;
  * Rebuilds the disk index at start: from the {@link IndexSnapshot} a clean close left, else from the metadata files alone, deleting whatever is torn,
  * corrupt, superseded or orphaned (the rules are on {@link DiskStore}). Anything else found (a
  * README, {@code lost+found}, a directory where a file is expected) is left alone, uncounted, and
- * logged in one line: it must not cost the proxy its disk tier.
+ * logged in one line: it must not cost the proxy its disk tier. Nor must a shard directory that cannot be
+ * listed: it is skipped, with a warning naming it, and the others are indexed.
  *
  * <p>A key's files always live in the same shard directory, so shards are scanned independently,
  * several at a time: the work is file-system calls, which overlap well even on few cores.
  */
 final class IndexRebuild {
-    private static final Pattern ENTRY_FILE = Pattern.compile("([0-9a-f]{64})-(\\d{1,18})\\.(meta|body)");
-    private static final Pattern SHARD = Pattern.compile("[0-9a-f]{2}");
     private static final int SCAN_THREADS = 8;
     private static final Logger log = LoggerFactory.getLogger(IndexRebuild.class);
 
@@ -53,31 +49,49 @@ final class IndexRebuild {
     private IndexRebuild() {
     }
 
-    /** The index from the snapshot if there is a usable one (emptying {@code tmp}), else from a {@link #scan}. */
-    static Result rebuild(Path root, Path tmp) throws IOException {
-        Optional<Result> loaded = IndexSnapshot.load(root);
+    /**
+     * The index from the snapshot if there is a usable one (emptying {@code tmp}), else from a {@link #scan}; either
+     * way without the variants whose URI's list was not found, whose files are deleted.
+     */
+    static Result rebuild(EntryFiles files) throws IOException {
+        Optional<Result> loaded = IndexSnapshot.load(files.root());
+        Result found;
         if (loaded.isEmpty()) {
-            return scan(root, tmp);
+            found = scan(files);
+        } else {
+            List<Path> ignored = new ArrayList<>();
+            deleteAll(files.tmp(), ignored);
+            logIgnored(files.root(), ignored);
+            found = new Result(loaded.get().entries(), loaded.get().maxGeneration(), ignored, true);
         }
-        List<Path> ignored = new ArrayList<>();
-        deleteAll(tmp, ignored);
-        logIgnored(root, ignored);
-        return new Result(loaded.get().entries(), loaded.get().maxGeneration(), ignored, true);
+        dropUnlistedVariants(found.entries(), files);
+        return found;
     }
 
-    private static Result scan(Path root, Path tmp) throws IOException {
-        List<Path> ignored = new ArrayList<>();
-        deleteAll(tmp, ignored);
-        List<Path> shards = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root)) {
-            for (Path dir : dirs) {
-                if (SHARD.matcher(dir.getFileName().toString()).matches() && Files.isDirectory(dir)) {
-                    shards.add(dir);
-                } else if (!dir.equals(tmp)) {
-                    ignored.add(dir);
-                }
+    /**
+     * Drops the variants whose URI's list of variants is not on disk: purged while the index was rebuilt (the purge
+     * deleted the list's files, not knowing the variants', which are stored under keys of their own), evicted, or
+     * not yet written when the process stopped. Nothing can reach them. The list's metadata file is looked for, not
+     * only its entry: a snapshot's entries are not checked against the files, and a purge may have come after the
+     * scan read them.
+     */
+    private static void dropUnlistedVariants(Map<CacheKey, Indexed> entries, EntryFiles files) {
+        Map<CacheKey, Boolean> listed = new HashMap<>();
+        entries.entrySet().removeIf(entry -> {
+            boolean unlisted = DiskStore.uriKeyOf(entry.getKey())
+                    .filter(uri -> !listed.computeIfAbsent(uri, u -> entries.containsKey(u) && Files.exists(files.meta(u, entries.get(u).generation()))))
+                    .isPresent();
+            if (unlisted) {
+                files.delete(entry.getKey(), entry.getValue().generation());
             }
-        }
+            return unlisted;
+        });
+    }
+
+    private static Result scan(EntryFiles files) throws IOException {
+        List<Path> ignored = new ArrayList<>();
+        deleteAll(files.tmp(), ignored);
+        List<Path> shards = files.shards(ignored);
         Map<CacheKey, Indexed> entries = new HashMap<>();
         long maxGeneration = 0;
         ExecutorService scanners = Executors.newFixedThreadPool(Math.max(1, Math.min(SCAN_THREADS, shards.size())));
@@ -95,11 +109,11 @@ final class IndexRebuild {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while rebuilding the cache index", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : new IOException("cannot rebuild the cache index", e.getCause());
+            throw new IOException("cannot rebuild the cache index", e.getCause());
         } finally {
             scanners.shutdownNow();
         }
-        logIgnored(root, ignored);
+        logIgnored(files.root(), ignored);
         return new Result(entries, maxGeneration, ignored, false);
     }
 
@@ -110,48 +124,63 @@ final class IndexRebuild {
         }
     }
 
-    private static Result scanShard(Path shard) {
+    /**
+     * What {@code shard} holds; empty, after a warning naming it, if it cannot be listed (a file or a dangling link
+     * where the directory should be, no permission, an I/O error): one shard lost must not cost the proxy its disk
+     * tier, and nothing in it is touched.
+     */
+    static Optional<List<Path>> listShard(Path shard) {
         try {
-            Map<CacheKey, Found> newest = new HashMap<>();
-            List<Path> bodies = new ArrayList<>();
-            List<Path> ignored = new ArrayList<>();
-            long maxGeneration = 0;
-            try (DirectoryStream<Path> files = Files.newDirectoryStream(shard)) {
-                for (Path file : files) {
-                    Matcher name = ENTRY_FILE.matcher(file.getFileName().toString());
-                    if (!name.matches()) {
-                        ignored.add(file);
-                        continue;
-                    }
-                    long generation = Long.parseLong(name.group(2));
-                    maxGeneration = Math.max(maxGeneration, generation);
-                    if (name.group(3).equals("body")) {
-                        bodies.add(file);
-                    } else {
-                        Found found = check(file, name.group(1), generation, ignored);
-                        if (found != null) {
-                            keepNewest(newest, found, ignored);
-                        }
-                    }
-                }
-            }
-            Set<Path> kept = new HashSet<>();
-            Map<CacheKey, Indexed> entries = new HashMap<>();
-            for (Map.Entry<CacheKey, Found> entry : newest.entrySet()) {
-                Found found = entry.getValue();
-                kept.add(found.body());
-                entries.put(entry.getKey(), new Indexed(found.generation(), found.metaFile().bodyLength(), found.metaFile().bodyCrc(),
-                        Indexed.weightKib(found.metaFile().bodyLength(), found.metaLength()), false));
-            }
-            for (Path body : bodies) {
-                if (!kept.contains(body)) {
-                    delete(body, ignored); // orphaned, torn or superseded
-                }
-            }
-            return new Result(entries, maxGeneration, ignored, false);
+            return Optional.of(EntryFiles.list(shard));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            log.warn("cache: cannot read the cache directory {} ({}): its entries are left out of the index, not counted "
+                    + "against the bound, and responses that belong there are not stored", shard, e.toString());
+            return Optional.empty();
         }
+    }
+
+    /** The newest entry of each key in {@code shard}, after deleting what cannot be trusted; none if it cannot be listed. */
+    private static Result scanShard(Path shard) {
+        Optional<List<Path>> listed = listShard(shard);
+        if (listed.isEmpty()) {
+            return new Result(Map.of(), 0, List.of(), false);
+        }
+        List<Path> files = listed.get();
+        Map<CacheKey, Found> newest = new HashMap<>();
+        List<Path> bodies = new ArrayList<>();
+        List<Path> ignored = new ArrayList<>();
+        long maxGeneration = 0;
+        for (Path file : files) {
+            Matcher name = EntryFiles.NAME.matcher(file.getFileName().toString());
+            if (!name.matches()) {
+                ignored.add(file);
+                continue;
+            }
+            long generation = Long.parseLong(name.group(2));
+            maxGeneration = Math.max(maxGeneration, generation);
+            if (name.group(3).equals("body")) {
+                bodies.add(file);
+            } else {
+                Found found = check(file, name.group(1), generation, ignored);
+                if (found != null) {
+                    keepNewest(newest, found, ignored);
+                }
+            }
+        }
+        Set<Path> kept = new HashSet<>();
+        Map<CacheKey, Indexed> entries = new HashMap<>();
+        for (Map.Entry<CacheKey, Found> entry : newest.entrySet()) {
+            Found found = entry.getValue();
+            kept.add(found.body());
+            entries.put(entry.getKey(), new Indexed(found.generation(), found.metaFile().bodyLength(), found.metaFile().bodyCrc(),
+                    Indexed.weightKib(found.metaFile().bodyLength(), found.metaLength()), false));
+        }
+        for (Path body : bodies) {
+            if (!kept.contains(body)) {
+                delete(body, ignored); // orphaned, torn or superseded
+            }
+        }
+        return new Result(entries, maxGeneration, ignored, false);
     }
 
     /**
@@ -164,7 +193,7 @@ final class IndexRebuild {
             byte[] bytes = Files.readAllBytes(meta);
             MetaFile metaFile = MetaFile.decode(bytes);
             BasicFileAttributes bodyFile = Files.readAttributes(body, BasicFileAttributes.class);
-            if (DiskStore.hash(metaFile.key()).equals(hash) && bodyFile.isRegularFile() && bodyFile.size() == metaFile.bodyLength()) {
+            if (EntryFiles.hash(metaFile.key()).equals(hash) && bodyFile.isRegularFile() && bodyFile.size() == metaFile.bodyLength()) {
                 return new Found(meta, body, generation, metaFile, bytes.length);
             }
         } catch (IOException e) {
@@ -187,10 +216,8 @@ final class IndexRebuild {
     }
 
     private static void deleteAll(Path directory, List<Path> ignored) throws IOException {
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
-            for (Path file : files) {
-                delete(file, ignored);
-            }
+        for (Path file : EntryFiles.list(directory)) {
+            delete(file, ignored);
         }
     }
 

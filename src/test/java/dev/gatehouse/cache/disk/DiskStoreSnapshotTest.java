@@ -7,6 +7,7 @@ import static dev.gatehouse.cache.StoreFixtures.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
@@ -41,6 +45,9 @@ class DiskStoreSnapshotTest {
 
     @TempDir
     Path root;
+
+    @TempDir
+    Path scratch;
 
     private DiskStore open(Executor deletions) throws IOException {
         return DiskStore.open(root, 10 * MIB, MIB, 0, deletions);
@@ -241,6 +248,92 @@ class DiskStoreSnapshotTest {
             assertTrue(store.indexFromSnapshot());
             assertNull(read(store, KEYS.get(2)));
             assertEquals(KEYS.size() - 1, store.count());
+        }
+    }
+
+    @Test
+    void entryFilesTheSnapshotDoesNotNameAreDeletedInTheBackgroundAfterTheStart() throws IOException {
+        storeAndClose();
+        List<Path> planted = new ArrayList<>(plant(CacheKey.of("http://example.com/stray"), 1)); // a generation it knew
+        planted.addAll(plant(CacheKey.of("http://example.com/stray-later"), 1000)); // one above its highest
+        Queue<Runnable> background = new ConcurrentLinkedQueue<>();
+        try (DiskStore store = open(background::add)) {
+            assertTrue(store.indexFromSnapshot());
+            planted.forEach(file -> assertTrue(Files.exists(file), "the start does not wait for the sweep"));
+            runAll(background);
+            planted.forEach(file -> assertFalse(Files.exists(file), file + " is left, not counted against the bound"));
+            assertHoldsTheThree(store);
+            assertEquals(KEYS.size(), entryFiles(".meta").size());
+            assertEquals(KEYS.size(), entryFiles(".body").size());
+        }
+    }
+
+    @Test
+    void theSweepKeepsWhatIsCommittedWhileItRuns() throws Exception {
+        storeAndClose();
+        Queue<Runnable> background = new ConcurrentLinkedQueue<>();
+        List<CacheKey> committed = new ArrayList<>();
+        try (DiskStore store = open(background::add)) {
+            CacheKey before = CacheKey.of("http://example.com/before-the-sweep");
+            assertTrue(put(store, before, entry("before"), body(3000, 4)));
+            committed.add(before);
+            CompletableFuture<Void> commits = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 300; i++) {
+                    CacheKey key = CacheKey.of("http://example.com/during/" + i);
+                    assertTrue(put(store, key, entry("during"), body(100, i)));
+                    synchronized (committed) {
+                        committed.add(key);
+                    }
+                }
+            });
+            while (!commits.isDone() && committed(committed) < 100) {
+                Thread.onSpinWait();
+            }
+            runAll(background); // the sweep, while the commits go on, and the index's upkeep
+            commits.join();
+            runAll(background);
+            for (CacheKey key : committed) {
+                assertNotNull(read(store, key), key + " was deleted under the index");
+            }
+            assertHoldsTheThreeAmong(store, KEYS.size() + committed.size());
+        }
+    }
+
+    private static int committed(List<CacheKey> committed) {
+        synchronized (committed) {
+            return committed.size();
+        }
+    }
+
+    /** Puts the two files of an entry for {@code key}, of {@code generation}, under the root, unknown to any index. */
+    private List<Path> plant(CacheKey key, long generation) throws IOException {
+        try (DiskStore elsewhere = DiskStore.open(scratch, 10 * MIB, MIB, 0, Runnable::run)) {
+            assertTrue(put(elsewhere, key, entry("stray"), body(9000, 8)));
+        }
+        String hash = DiskStore.hash(key);
+        Path shard = Files.createDirectories(root.resolve(hash.substring(0, 2)));
+        List<Path> planted = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(scratch)) {
+            for (Path file : files.filter(p -> p.getFileName().toString().startsWith(hash)).toList()) {
+                String suffix = file.toString().substring(file.toString().lastIndexOf('.'));
+                planted.add(Files.copy(file, shard.resolve(hash + "-" + generation + suffix)));
+            }
+        }
+        assertEquals(2, planted.size());
+        return planted;
+    }
+
+    /** Runs what was handed to the deletion executor, and what that hands it, until nothing is left. */
+    private static void runAll(Queue<Runnable> background) {
+        for (Runnable task = background.poll(); task != null; task = background.poll()) {
+            task.run();
+        }
+    }
+
+    private static void assertHoldsTheThreeAmong(DiskStore store, int count) {
+        assertEquals(count, store.count());
+        for (int i = 0; i < KEYS.size(); i++) {
+            assertArrayEquals(body(LENGTHS[i], i), read(store, KEYS.get(i)));
         }
     }
 

@@ -6,20 +6,27 @@ import static dev.gatehouse.cache.StoreFixtures.put;
 import static dev.gatehouse.cache.StoreFixtures.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
@@ -98,6 +105,54 @@ class DiskStoreStartTest {
         assertTrue(logged.contains(path.getFileName().toString()), logged);
     }
 
+    /**
+     * {@code broken} is what stands where the shard directory of one stored entry should be. The tests run as root,
+     * whom chmod 000 does not stop: a file, or a link to nothing, cannot be listed by anyone, and fails where an
+     * unreadable directory does.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"a file", "a dangling link", "an unreadable directory"})
+    void aShardThatCannotBeListedIsSkippedWithOneWarningAndTheOthersIndexed(String broken) throws IOException {
+        DiskStore crashed = open(); // not closed: the next start scans
+        put(crashed, KEY, entry("x"), body(5000, 1));
+        put(crashed, OTHER, entry("y"), body(6000, 2));
+        Path shard = shardOf(OTHER);
+        assertNotEquals(shardOf(KEY), shard, "the two entries share a shard");
+        switch (broken) {
+            case "a file", "a dangling link" -> {
+                try (Stream<Path> files = Files.list(shard)) {
+                    for (Path file : files.toList()) {
+                        Files.delete(file);
+                    }
+                }
+                Files.delete(shard);
+                if (broken.equals("a file")) {
+                    Files.writeString(shard, "not a directory");
+                } else {
+                    Files.createSymbolicLink(shard, root.resolve("gone"));
+                }
+            }
+            default -> Files.setPosixFilePermissions(shard, Set.of());
+        }
+        try {
+            assumeFalse(Files.isDirectory(shard) && Files.isReadable(shard), "root reads a directory whatever its mode");
+            List<ILoggingEvent> logs = rebuildLogs(() -> {
+                try (DiskStore store = open()) {
+                    assertArrayEquals(body(5000, 1), read(store, KEY), "the other shards are indexed");
+                    assertTrue(read(store, OTHER) == null);
+                    assertEquals(1, store.count());
+                }
+            });
+            assertEquals(1, logs.size(), "logged once: " + logs);
+            assertEquals(Level.WARN, logs.getFirst().getLevel());
+            assertTrue(logs.getFirst().getFormattedMessage().contains(shard.toString()), logs.getFirst().getFormattedMessage());
+        } finally {
+            if (Files.isDirectory(shard)) {
+                Files.setPosixFilePermissions(shard, PosixFilePermissions.fromString("rwx------")); // for the cleanup
+            }
+        }
+    }
+
     @Test
     void aNormalStartLogsNothing() throws IOException {
         try (DiskStore store = open()) {
@@ -145,6 +200,53 @@ class DiskStoreStartTest {
         try (DiskStore store = open()) {
             assertTrue(read(store, KEY) == null);
         }
+    }
+
+    /**
+     * A URI whose responses carry Vary keeps the list of its variants under its own key and each variant under its
+     * key, a NUL and the variant's secondary key ({@link CacheKey}); a purge of the URI while the index is rebuilt
+     * cannot read the list (the store is not open), so it deletes only the list's files.
+     */
+    @ParameterizedTest(name = "purged {0}, the last stop {1}")
+    @CsvSource({"before the rebuild reads the list, clean", "after the rebuild has read it, clean", "and the process stops first, clean",
+            "before the rebuild reads the list, a crash", "after the rebuild has read it, a crash", "and the process stops first, a crash"})
+    void aPurgeWhileTheIndexIsRebuiltDropsTheVariantsToo(String when, String lastStop) throws IOException {
+        List<CacheKey> variants = List.of(variantOf(KEY, "accept-encoding:gzip\n"), variantOf(KEY, "accept-encoding:br\n"));
+        DiskStore before = open();
+        put(before, KEY, entry("the list"), body(0, 0));
+        for (CacheKey variant : variants) {
+            put(before, variant, entry("a variant"), body(7000, variant.hashCode()));
+        }
+        put(before, OTHER, entry("y"), body(6000, 2));
+        if (lastStop.equals("clean")) {
+            before.close(); // the start loads the snapshot; after a crash it scans
+        }
+        CompletableFuture<DiskStore> opening = new CompletableFuture<>();
+        PendingStore pending = new PendingStore(opening, key -> DiskStore.removeFiles(root, key));
+        DiskStore rebuilt = when.startsWith("after") ? open() : null;
+        pending.remove(KEY); // a purge
+        if (when.startsWith("and the process stops")) {
+            pending.close();
+        } else {
+            opening.complete(rebuilt != null ? rebuilt : open());
+        }
+
+        try (DiskStore store = when.startsWith("and the process stops") ? open() : opening.join()) {
+            assertTrue(read(store, KEY) == null, "the purged list came back");
+            for (CacheKey variant : variants) {
+                assertTrue(read(store, variant) == null, when + ": a variant of the purged URI is still indexed");
+                try (Stream<Path> files = Files.list(shardOf(variant))) {
+                    assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(DiskStore.hash(variant))).toList(),
+                            "the files of a variant nothing can reach");
+                }
+            }
+            assertArrayEquals(body(6000, 2), read(store, OTHER));
+            assertEquals(1, store.count(), "only the other entry is counted against the bound");
+        }
+    }
+
+    private static CacheKey variantOf(CacheKey uri, String secondaryKey) {
+        return new CacheKey(uri.value() + '\u0000' + secondaryKey);
     }
 
     @Test
