@@ -190,7 +190,7 @@ final class IndexRebuild {
     private static Found check(Path meta, String hash, long generation, List<Path> ignored) {
         Path body = meta.resolveSibling(hash + "-" + generation + ".body");
         try {
-            byte[] bytes = Files.readAllBytes(meta);
+            byte[] bytes = MetaFile.readBytes(meta);
             MetaFile metaFile = MetaFile.decode(bytes);
             BasicFileAttributes bodyFile = Files.readAttributes(body, BasicFileAttributes.class);
             if (EntryFiles.hash(metaFile.key()).equals(hash) && bodyFile.isRegularFile() && bodyFile.size() == metaFile.bodyLength()) {

@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.zip.CRC32C;
 
 import dev.gatehouse.cache.CacheEntry;
@@ -26,6 +28,7 @@ import dev.gatehouse.cache.CacheKey;
  * @param bodyCrc    the CRC32C of the body file
  */
 record MetaFile(CacheKey key, CacheEntry entry, long bodyLength, int bodyCrc) {
+    private static final long MAX_BYTES = 1024 * 1024;
     static final int MAGIC = 0x47484D31; // "GHM1"
     private static final int MAX_PAYLOAD = 1 << 20;
     private static final int MAX_FIELDS = 10_000;
@@ -102,9 +105,22 @@ record MetaFile(CacheKey key, CacheEntry entry, long bodyLength, int bodyCrc) {
         }
     }
 
-    /** Reads and decodes the metadata file at {@code path}. */
+    /** Reads and decodes the metadata file at {@code path}, one the index names (this process or its index wrote it). */
     static MetaFile read(Path path) throws IOException {
         return decode(Files.readAllBytes(path));
+    }
+
+    /**
+     * The bytes of a file named like metadata found in a scan, checked first. Anything but a regular file is refused before it is opened: a
+     * FIFO given an entry's name would block the reader (and so the whole index rebuild) forever. So is a file larger
+     * than any metadata written (the URI plus a response header section of at most 256 KiB).
+     */
+    static byte[] readBytes(Path path) throws IOException {
+        BasicFileAttributes file = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!file.isRegularFile() || file.size() > MAX_BYTES) {
+            throw new CorruptEntryException("not a metadata file: " + path);
+        }
+        return Files.readAllBytes(path);
     }
 
     /** Writes this metadata to {@code target} atomically (a temporary file in {@code tmpDir}, then a rename); returns its length. */

@@ -106,7 +106,7 @@ final class SnapshotSweep implements Runnable {
     /** Whether the index holds the generation of the entry {@code file} (whose name matched as {@code name}) belongs to. */
     private boolean indexed(Path file, Matcher name) {
         try {
-            CacheKey key = MetaFile.read(file.resolveSibling(name.group(1) + "-" + name.group(2) + ".meta")).key();
+            CacheKey key = MetaFile.decode(MetaFile.readBytes(file.resolveSibling(name.group(1) + "-" + name.group(2) + ".meta"))).key();
             return EntryFiles.hash(key).equals(name.group(1)) && indexed.test(key, Long.parseLong(name.group(2)));
         } catch (IOException e) {
             return false; // no metadata (a body left alone, or a commit under way: checked again) or a broken one

@@ -6,7 +6,9 @@ import static dev.gatehouse.cache.StoreFixtures.put;
 import static dev.gatehouse.cache.StoreFixtures.read;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -103,6 +106,27 @@ class DiskStoreStartTest {
         assertEquals(1, logs.size(), "logged once: " + logs);
         String logged = logs.getFirst().getFormattedMessage();
         assertTrue(logged.contains(path.getFileName().toString()), logged);
+    }
+
+    /**
+     * A FIFO named like an entry's metadata: opening it for reading waits for a writer that never comes, so a scan that
+     * opened it would hang the start. It is not a regular file, so it is dropped unread like any broken entry.
+     */
+    @Test
+    void aFifoNamedLikeMetadataDoesNotHangTheScan() throws Exception {
+        DiskStore crashed = open(); // not closed: the next start scans
+        put(crashed, KEY, entry("x"), body(5000, 1));
+        Path fifo = shardOf(OTHER).resolve(DiskStore.hash(OTHER) + "-7.meta");
+        Files.createDirectories(fifo.getParent());
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        assertEquals(0, mkfifo.waitFor(), "mkfifo");
+        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+            try (DiskStore store = open()) {
+                assertArrayEquals(body(5000, 1), read(store, KEY));
+                assertEquals(1, store.count());
+            }
+        });
+        assertFalse(Files.exists(fifo), "dropped as a broken entry");
     }
 
     /**
