@@ -55,7 +55,7 @@ final class ParentConnect {
                       Duration timeout, Outcome outcome) {
         ParentConnect c = new ParentConnect(upstream, parent, request(target, proxyAuthorization), outcome);
         c.timer = upstream.getIoThread().executeAfter(() -> c.fail(Failure.UPSTREAM_TIMEOUT,
-                "parent proxy " + parent + " did not answer CONNECT within " + timeout.toSeconds() + "s"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+                "parent proxy " + parent + " did not answer CONNECT within " + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
         c.write();
     }
 

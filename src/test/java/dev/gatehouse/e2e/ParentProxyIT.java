@@ -135,6 +135,25 @@ class ParentProxyIT {
     }
 
     @Test
+    void aBackgroundRevalidationAtTheChildGoesThroughTheParentToo() throws Exception {
+        parent = startParent(c -> c.putObject("cache").put("enabled", false)); // every request reaches the origin
+        child = startChild(p -> { }, parent.proxyPort());
+        origin.enqueue(new MockResponse.Builder().setHeader("Cache-Control", "max-age=0, stale-while-revalidate=600")
+                .setHeader("ETag", "\"v1\"").body("hello").build());
+        origin.enqueue(new MockResponse.Builder().code(304).setHeader("Cache-Control", "max-age=600").setHeader("ETag", "\"v1\"").build());
+
+        get(child, originUrl("/swr"));
+        assertEquals("hello", get(child, originUrl("/swr")).body());
+
+        origin.takeRequest(10, TimeUnit.SECONDS);
+        RecordedRequest background = origin.takeRequest(10, TimeUnit.SECONDS);
+        assertNotNull(background, "the child revalidated in the background");
+        assertEquals("\"v1\"", background.getHeaders().get("If-None-Match"));
+        assertEquals("1.1 branch, 1.1 hq", background.getHeaders().get("Via"), "by way of the parent");
+        assertEquals(2, parent.awaitRecords(2).size());
+    }
+
+    @Test
     void theOriginsNameIsResolvedByTheParentNotByTheChild() throws Exception {
         parent = startParent(c -> { });
         child = startChild(p -> { }, parent.proxyPort());
@@ -445,5 +464,37 @@ class ParentProxyIT {
         }
         assertEquals("dns_failure", child.awaitOnlyRecord().get("error").asText(), "the gateway here looked the name up");
         assertEquals(List.of(), parent.records());
+    }
+    @Test
+    void aParentThatNeverAnswersConnectIsA504() throws Exception {
+        scriptedParent = new RawOrigin((s, i, o) -> {
+            o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
+            s.getInputStream().read(); // and then nothing, until the child gives up and closes
+            o.post("closed by the child");
+        });
+        child = GatehouseFixture.start(c -> c.withObject("/forwarding").put("via", "branch").put("responseTimeout", "1s")
+                .putObject("parent").putArray("proxies").add("127.0.0.1:" + scriptedParent.port()));
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT slow.example:443 HTTP/1.1\r\nHost: slow.example:443\r\n\r\n");
+            RawConnection.Response r = c.readResponse();
+            assertEquals(504, r.status());
+            assertTrue(r.text().contains("did not answer CONNECT"), r.text());
+        }
+        assertTrue(scriptedParent.nextEvent().startsWith("CONNECT slow.example:443"));
+        assertEquals("closed by the child", scriptedParent.nextEvent());
+        assertEquals("upstream_timeout", child.awaitOnlyRecord().get("error").asText());
+    }
+
+    @Test
+    void aParentThatIsNoHttpProxyIsA502() throws Exception {
+        scriptedParent = scripted("SSH-2.0-OpenSSH_9.6\r\n");
+        child = startChild(p -> { }, scriptedParent.port());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT ssh.example:443 HTTP/1.1\r\nHost: ssh.example:443\r\n\r\n");
+            assertEquals(502, c.readResponse().status());
+        }
+        assertEquals("malformed_response", child.awaitOnlyRecord().get("error").asText());
     }
 }
