@@ -17,6 +17,7 @@ import dev.gatehouse.cache.memory.MemoryStore;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
+import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.listener.ProxyHandlers;
 import dev.gatehouse.listener.ProxyServer;
 import dev.gatehouse.pac.PacFile;
@@ -91,15 +92,23 @@ public final class Gatehouse implements AutoCloseable {
             if (policy != null) policy.close();
             throw e;
         }
+        ParentProxies parents;
+        try {
+            parents = ParentSetup.from(config.forwarding().parent());
+        } catch (IOException e) {
+            if (policy != null) policy.close();
+            if (auth != null) auth.close();
+            throw e;
+        }
         Path dataDir = Path.of(config.dataDir());
         Files.createDirectories(dataDir);
         AuditLog audit = openAudit(config, dataDir);
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-v", 0).factory());
         DestinationGuard guard = new DestinationGuard(AddressRanges.parse(config.destinations().allowPrivate()), List.of());
-        UpstreamClient upstream = new UpstreamClient(guard, config.forwarding().connectTimeout(),
+        UpstreamClient upstream = new UpstreamClient(guard, parents, config.forwarding().connectTimeout(),
                 config.forwarding().responseTimeout(), config.forwarding().readTimeout());
         TunnelRegistry tunnels = new TunnelRegistry();
-        TunnelConnector connector = new TunnelConnector(guard, config.tunnel().connectTimeout());
+        TunnelConnector connector = new TunnelConnector(guard, parents, config.tunnel().connectTimeout());
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor, cacheClock) : null;
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);

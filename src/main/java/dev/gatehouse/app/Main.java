@@ -124,7 +124,8 @@ public final class Main {
             out.println((configFile == null ? "embedded defaults" : configFile) + ": OK");
             boolean tlsOk = checkTls(config.tls(), out, err);
             boolean authOk = checkAuth(config.auth(), out, err);
-            return checkPolicy(config, out, err) && tlsOk && authOk ? 0 : 3;
+            boolean parentOk = checkParent(config.forwarding().parent(), out, err);
+            return checkPolicy(config, out, err) && tlsOk && authOk && parentOk ? 0 : 3;
         }
         return serve(config, err);
     }
@@ -167,6 +168,20 @@ public final class Main {
             return true;
         } catch (AuthLoadException e) {
             err.println("gatehouse: proxy authentication: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** The parent's password file, read as the proxy would read it (the password itself is never printed). */
+    private static boolean checkParent(GatehouseConfig.Parent parent, PrintStream out, PrintStream err) {
+        if (!parent.enabled()) return true;
+        try {
+            ParentSetup.from(parent);
+            out.println("forwarding.parent: OK (" + String.join(", ", parent.proxies())
+                    + (parent.user().isEmpty() ? "" : ", user " + parent.user() + " from " + parent.passwordFile()) + ")");
+            return true;
+        } catch (IOException e) {
+            err.println("gatehouse: " + e.getMessage());
             return false;
         }
     }

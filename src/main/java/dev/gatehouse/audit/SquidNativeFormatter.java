@@ -17,7 +17,7 @@ package dev.gatehouse.audit;
  * 6  method          request method, '-' if unknown
  * 7  url             absolute URL; host:port for CONNECT
  * 8  user            user name, URL-encoded (CORP%5Calice), '-' if none
- * 9  hierarchy/peer  Squid hierarchy code '/' upstream IP, '-' if none (HIER_NONE/-)
+ * 9  hierarchy/peer  Squid hierarchy code '/' origin IP or parent host, '-' if none (HIER_DIRECT/192.0.2.7, FIRSTUP_PARENT/hq-proxy, HIER_NONE/-)
  * 10 content type    reply Content-Type, '-' if none
  * </pre>
  *

@@ -80,9 +80,31 @@ public record GatehouseConfig(
      * @param responseTimeout  time to wait for the response header after the request was sent
      * @param readTimeout      longest pause inside a response body before the transfer is abandoned
      * @param contact          text shown on error pages, e.g. how to reach the help desk
+     * @param parent           parent proxies to forward through (Squid's {@code cache_peer ... parent}); none: direct
      */
     public record Forwarding(String via, boolean xForwardedFor, Duration connectTimeout, Duration responseTimeout,
-                             Duration readTimeout, String contact) {}
+                             Duration readTimeout, String contact, Parent parent) {}
+
+    /**
+     * Parent proxies, as Squid's {@code cache_peer <host> parent <port> 0 no-query} with {@code never_direct
+     * allow all}, and {@code always_direct} for {@code directDomains}. Empty {@code proxies}: everything goes direct.
+     *
+     * @param proxies        {@code host:port} of each parent, tried in order; one that cannot be connected to is
+     *                       skipped for {@link #SKIP_AFTER_FAILURE}
+     * @param user           Basic user name sent to the parents in {@code Proxy-Authorization}; empty for none
+     * @param passwordFile   file whose first line is that user's password (kept out of this file and of logs)
+     * @param directDomains  hosts in these domains (and the domains themselves) are reached directly
+     * @param fallbackDirect when no parent can be connected to, go direct instead of answering 503
+     */
+    public record Parent(List<String> proxies, String user, String passwordFile, List<String> directDomains,
+                         boolean fallbackDirect) {
+        /** How long a parent that refused or timed out a connection is passed over (Squid marks it dead likewise). */
+        public static final Duration SKIP_AFTER_FAILURE = Duration.ofSeconds(30);
+
+        public boolean enabled() {
+            return !proxies.isEmpty();
+        }
+    }
 
     /** @param connectTimeout upstream TCP connect timeout; @param idleTimeout closes a tunnel idle in both directions */
     public record Tunnel(Duration connectTimeout, Duration idleTimeout) {}
@@ -282,6 +304,7 @@ public record GatehouseConfig(
         positive(p, "/forwarding/connectTimeout", forwarding.connectTimeout());
         positive(p, "/forwarding/responseTimeout", forwarding.responseTimeout());
         positive(p, "/forwarding/readTimeout", forwarding.readTimeout());
+        validateParent(p, forwarding.parent());
         positive(p, "/tunnel/connectTimeout", tunnel.connectTimeout());
         positive(p, "/tunnel/idleTimeout", tunnel.idleTimeout());
         p.range("/limits/maxHeaderBytes", limits.maxHeaderBytes(), 1024, 1 << 20);
@@ -307,11 +330,7 @@ public record GatehouseConfig(
             String cidr = pac.directNetworks().get(i);
             p.check("/pac/directNetworks/" + i, () -> AddressRange.parse(cidr));
         }
-        for (int i = 0; i < pac.directDomains().size(); i++) {
-            if (!pac.directDomains().get(i).matches("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
-                p.add("/pac/directDomains/" + i, "must be a domain name such as corp.example, got '" + pac.directDomains().get(i) + "'");
-            }
-        }
+        domains(p, "/pac/directDomains/", pac.directDomains());
         positive(p, "/policy/warnAllowance", policy.warnAllowance());
         notNegative(p, "/cache/memoryBytes", cache.memoryBytes());
         p.range("/cache/memoryObjectBytes", cache.memoryObjectBytes(), 0, Integer.MAX_VALUE - 8); // held in one array
@@ -334,6 +353,38 @@ public record GatehouseConfig(
         validateAuth(p);
         validateTls(p);
         positive(p, "/shutdownTimeout", shutdownTimeout);
+    }
+
+    private static void domains(Problems p, String pointer, List<String> domains) {
+        for (int i = 0; i < domains.size(); i++) {
+            if (!domains.get(i).matches("\\.?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+                p.add(pointer + i, "must be a domain name such as corp.example, got '" + domains.get(i) + "'");
+            }
+        }
+    }
+
+    private static void validateParent(Problems p, Parent parent) {
+        for (int i = 0; i < parent.proxies().size(); i++) {
+            String node = parent.proxies().get(i);
+            String at = "/forwarding/parent/proxies/" + i;
+            try {
+                HostPort hp = HostPort.parse(node);
+                if (node.strip().startsWith(":")) p.add(at, "'" + node + "' must name the parent's host, e.g. hq-proxy.corp.example:3128");
+                else if (hp.port() == 0) p.add(at, "'" + node + "' has port 0, must be 1..65535");
+            } catch (IllegalArgumentException e) {
+                p.add(at, e.getMessage());
+            }
+        }
+        if (parent.user().isEmpty() != parent.passwordFile().isEmpty()) {
+            p.add("/forwarding/parent", "set both user and passwordFile for Basic credentials to the parent, or neither");
+        }
+        if (!parent.user().matches("[^:\\p{Cntrl}]*")) {
+            p.add("/forwarding/parent/user", "must not contain ':' or control characters (Basic authentication, RFC 7617 §2)");
+        }
+        if (!parent.enabled() && (!parent.user().isEmpty() || !parent.directDomains().isEmpty() || parent.fallbackDirect())) {
+            p.add("/forwarding/parent/proxies", "is empty, so the other parent settings have no effect: name at least one parent proxy");
+        }
+        domains(p, "/forwarding/parent/directDomains/", parent.directDomains());
     }
 
     /** Negative durations cannot be written (the duration format has no sign), so min and max are 0 or more. */

@@ -3,7 +3,8 @@ package dev.gatehouse.http;
 /**
  * Every way an access can fail, with the status the client gets, the Squid error page name operators
  * know, and the short name the audit record carries. One place maps failures to statuses, as Jetty's
- * {@code proxyResponseStatus} does: upstream timeouts are 504, other upstream failures 502.
+ * {@code proxyResponseStatus} does: upstream timeouts are 504, other upstream failures 502, and a parent proxy
+ * that cannot be connected to 503, as Squid answers then ({@code FwdState::makeConnectingError}).
  */
 public enum Failure {
     BAD_REQUEST(400, "ERR_INVALID_REQ", "invalid_request", "The request could not be understood."),
@@ -29,6 +30,9 @@ public enum Failure {
     UPSTREAM_TIMEOUT(504, "ERR_READ_TIMEOUT", "upstream_timeout", "The server did not answer in time."),
     MALFORMED_RESPONSE(502, "ERR_INVALID_RESP", "malformed_response", "The server sent a response this proxy could not understand."),
     UPSTREAM_CLOSED(502, "ERR_ZERO_SIZE_OBJECT", "upstream_closed", "The server closed the connection without answering."),
+    PARENT_UNREACHABLE(503, "ERR_CONNECT_FAIL", "parent_unreachable", "The parent proxy this proxy must forward through cannot be reached."),
+    PARENT_AUTH_FAILED(502, "ERR_CANNOT_FORWARD", "parent_auth_failed", "The parent proxy refused this proxy's credentials; the proxy's administrator must fix them."),
+    PARENT_REFUSED(502, "ERR_CANNOT_FORWARD", "parent_refused", "The parent proxy this proxy forwards through refused to open the connection."),
     SHUTTING_DOWN(503, "ERR_SHUTTING_DOWN", "shutting_down", "The proxy is shutting down."),
     INTERNAL_ERROR(500, "ERR_GENERIC", "internal_error", "The proxy failed to handle the request.");
 

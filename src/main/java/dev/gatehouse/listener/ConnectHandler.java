@@ -3,6 +3,8 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.ParentProxies;
+import dev.gatehouse.tunnel.ParentTunnels;
 import dev.gatehouse.tunnel.Splice;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.http.FailureException;
@@ -33,6 +35,7 @@ import org.xnio.conduits.StreamSinkConduit;
 final class ConnectHandler implements HttpHandler {
     private final Set<Integer> allowedPorts;
     private final TunnelConnector connector;
+    private final ParentTunnels parents;
     private final TunnelRegistry registry;
     private final Duration idleTimeout;
     private final ErrorResponder errors;
@@ -44,9 +47,10 @@ final class ConnectHandler implements HttpHandler {
     private final ByteBufferPool relayBuffers = new SlotBufferPool(true, 64 * 1024, 128);
 
     ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
-                   ErrorResponder errors, Executor executor) {
+                   Duration parentReplyTimeout, ErrorResponder errors, Executor executor) {
         this.allowedPorts = Set.copyOf(allowedPorts);
         this.connector = connector;
+        this.parents = new ParentTunnels(connector.parents(), connector, parentReplyTimeout);
         this.registry = registry;
         this.idleTimeout = idleTimeout;
         this.errors = errors;
@@ -71,6 +75,16 @@ final class ConnectHandler implements HttpHandler {
             errors.respond(exchange, Failure.PORT_DENIED, "port " + target.port() + " is not in destinations.connectPorts");
             return;
         }
+        List<ParentProxies.Parent> route = parents.route(target);
+        if (!route.isEmpty()) {
+            viaParents(exchange, record, target, route);
+            return;
+        }
+        direct(exchange, record, target);
+    }
+
+    /** The tunnel straight to {@code target}. */
+    private void direct(HttpServerExchange exchange, AuditRecord record, TunnelTarget target) {
         record.setHierarchy("HIER_DIRECT");
         XnioIoThread ioThread = exchange.getIoThread();
         if (TunnelConnector.needsLookup(target)) {
@@ -86,6 +100,36 @@ final class ConnectHandler implements HttpHandler {
         if (addresses == null) return;
         Executor here = Thread.currentThread() == ioThread ? SameThreadExecutor.INSTANCE : ioThread;
         exchange.dispatch(here, () -> connect(exchange, record, target, addresses));
+    }
+
+    /**
+     * The tunnel through the first parent of {@code route} that can be reached, which resolves the target's name
+     * itself. An IP literal is vetted as for a direct tunnel (no lookup), so a parent is no way around the guard.
+     */
+    private void viaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<ParentProxies.Parent> route) {
+        if (!TunnelConnector.needsLookup(target) && resolve(exchange, record, target) == null) return;
+        record.setHierarchy(ParentProxies.HIERARCHY);
+        XnioIoThread ioThread = exchange.getIoThread();
+        exchange.dispatch(executor, (HttpHandler) ex -> {
+            List<ParentTunnels.Resolved> resolved = parents.resolve(route); // the parents' names: DNS blocks
+            ex.dispatch(ioThread, () -> parents.connect(ioThread, resolved, target, new ParentTunnels.Outcome() {
+                @Override
+                public void connected(StreamConnection upstream, ParentProxies.Parent parent) {
+                    established(ex, record, upstream, parent);
+                    ex.endExchange(); // writes the 200; the upgrade then starts the splice
+                }
+
+                @Override
+                public void failed(FailureException failure) {
+                    if (failure.failure() == Failure.PARENT_UNREACHABLE && parents.fallbackDirect()) {
+                        direct(ex, record, target);
+                        return;
+                    }
+                    record.setUpstreamAddress(failure.parent());
+                    errors.respond(ex, failure.failure(), failure.getMessage());
+                }
+            }));
+        });
     }
 
     /** The allowed addresses of {@code target}, or null after answering with the failure. */
@@ -107,7 +151,7 @@ final class ConnectHandler implements HttpHandler {
         connector.connect(exchange.getIoThread(), addresses, target.port(), new TunnelConnector.Outcome() {
             @Override
             public void connected(StreamConnection upstream) {
-                established(exchange, record, upstream);
+                established(exchange, record, upstream, null);
                 exchange.endExchange(); // writes the 200; the upgrade then starts the splice
             }
 
@@ -118,8 +162,10 @@ final class ConnectHandler implements HttpHandler {
         });
     }
 
-    private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream) {
-        record.setUpstreamAddress(AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
+    /** The tunnel is open, to its target or ({@code parent} not null) through that parent. */
+    private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream, ParentProxies.Parent parent) {
+        record.setUpstreamAddress(parent != null ? parent.host()
+                : AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");
         // The record stays open for the tunnel's lifetime: released when the splice closes.
         AuditHold hold = Exchanges.hold(exchange);

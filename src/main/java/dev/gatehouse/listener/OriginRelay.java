@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.MalformedResponseException;
 import dev.gatehouse.upstream.UpstreamResponse;
@@ -51,7 +52,12 @@ final class OriginRelay {
      */
     boolean relay(HttpServerExchange exchange, UpstreamResponse response, String method, HeaderCopy headers) throws IOException {
         AuditRecord record = Exchanges.record(exchange);
-        record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
+        if (response.parent() != null) {
+            record.setHierarchy(ParentProxies.HIERARCHY);
+            record.setUpstreamAddress(response.parent());
+        } else {
+            record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
+        }
         record.setResultCode("TCP_MISS");
         CacheFill fill = exchange.getAttachment(CacheFill.KEY); // the cache's part, for GET and HEAD
         CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
@@ -73,8 +79,12 @@ final class OriginRelay {
      * @throws IOException if answering from the cache's disk copy failed (the client went away)
      */
     void failed(HttpServerExchange exchange, FailureException failure) throws IOException {
-        if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED) {
-            Exchanges.record(exchange).setHierarchy("HIER_NONE"); // no origin was contacted
+        AuditRecord record = Exchanges.record(exchange);
+        if (failure.parent() != null) {
+            record.setHierarchy(ParentProxies.HIERARCHY);
+            record.setUpstreamAddress(failure.parent());
+        } else if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED) {
+            record.setHierarchy("HIER_NONE"); // no origin was contacted
         }
         CacheFill fill = exchange.getAttachment(CacheFill.KEY);
         if (fill != null && fill.answeredFailure(exchange, failure)) return;

@@ -82,9 +82,11 @@ public final class ProxyHandlers {
      * The {@code ftp://} gateway, behind the cache for anonymous logins only: a login's files are that
      * user's, not to be shared (as with {@code Authorization}, RFC 9111 §3.5), and a URL path is relative to
      * the user's login directory (RFC 1738 §3.2.2), so one URL names different files for different users.
+     * With parent proxies, {@code forward} sends the URL to a parent instead, as Squid does.
      */
-    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors) {
-        HttpHandler gateway = new FtpHandler(parts.ftp(), via, errors, parts.executor());
+    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors, HttpHandler forward) {
+        HttpHandler direct = new FtpHandler(parts.ftp(), via, errors, parts.executor());
+        HttpHandler gateway = parts.upstream().parents().enabled() ? new FtpRoute(parts.upstream().parents(), direct, forward) : direct;
         if (parts.cache() == null) return gateway;
         HttpHandler cached = cache(gateway, parts, via, errors, false);
         return exchange -> (exchange.getAttachment(Exchanges.FTP_TARGET).isAnonymous() ? cached : gateway).handleRequest(exchange);
@@ -98,13 +100,15 @@ public final class ProxyHandlers {
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
+        HttpHandler toOrigin = forward; // without the cache: an ftp:// URL sent to a parent goes through the ftp one
         if (parts.cache() != null) forward = cache(forward, parts, via, errors, true);
 
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
-                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), errors, parts.executor());
+                parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), config.forwarding().responseTimeout(), errors,
+                parts.executor());
 
-        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors);
+        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors, toOrigin);
 
         if (parts.policy() != null) {
             // One allowance store for all routes: a continue granted over http also opens the tunnel.

@@ -4,6 +4,7 @@ import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.ParentProxies;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -27,6 +28,7 @@ public final class TunnelConnector {
     private static final OptionMap OPTIONS = OptionMap.create(Options.TCP_NODELAY, true);
 
     private final DestinationGuard guard;
+    private final ParentProxies parents;
     private final Duration connectTimeout;
 
     /** How a connect ends; called once, on the IO thread the connect was started on. */
@@ -38,8 +40,18 @@ public final class TunnelConnector {
     }
 
     public TunnelConnector(DestinationGuard guard, Duration connectTimeout) {
+        this(guard, ParentProxies.NONE, connectTimeout);
+    }
+
+    /** @param parents the parent proxies tunnels go through (see {@link ParentTunnels}) */
+    public TunnelConnector(DestinationGuard guard, ParentProxies parents, Duration connectTimeout) {
         this.guard = guard;
+        this.parents = parents;
         this.connectTimeout = connectTimeout;
+    }
+
+    public ParentProxies parents() {
+        return parents;
     }
 
     /** Whether {@link #resolve} needs DNS (and so blocks): false for an IP literal. */

@@ -1,8 +1,10 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.http.RequestTarget;
 import java.io.EOFException;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +32,12 @@ import java.util.Map;
  * are pooled per address. A pooled connection that the origin closed while idle fails before any
  * response byte; an idempotent request without a body is then retried once on a fresh connection
  * (RFC 9110 §9.2.2, RFC 9112 §9.3.1).
+ *
+ * <p>With parent proxies configured ({@link ParentProxies}), a request goes to the first parent that accepts
+ * a connection, in absolute form (RFC 9112 §3.2.2) with this proxy's {@code Proxy-Authorization}, over
+ * keep-alive connections pooled per parent. The origin's name is then not resolved here (a branch office often
+ * cannot resolve outside names); an IP-literal origin is still vetted by the guard, so a parent is no way
+ * around it.
  */
 public final class UpstreamClient {
     private final DestinationGuard guard;
@@ -36,24 +45,45 @@ public final class UpstreamClient {
     private final int responseTimeoutMillis;
     private final int readTimeoutMillis;
     private final ConnectionPool pool;
+    private final ParentProxies parents;
+    /** Connections to parents, apart from those to origins: one carries absolute-form requests for any origin. */
+    private final ConnectionPool parentPool;
 
     public UpstreamClient(DestinationGuard guard, Duration connectTimeout, Duration responseTimeout, Duration readTimeout) {
+        this(guard, ParentProxies.NONE, connectTimeout, responseTimeout, readTimeout);
+    }
+
+    public UpstreamClient(DestinationGuard guard, ParentProxies parents, Duration connectTimeout, Duration responseTimeout,
+                          Duration readTimeout) {
         this.guard = guard;
+        this.parents = parents;
         this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
         this.responseTimeoutMillis = Math.toIntExact(responseTimeout.toMillis());
         this.readTimeoutMillis = Math.toIntExact(readTimeout.toMillis());
         this.pool = new ConnectionPool(256, 15_000);
+        this.parentPool = new ConnectionPool(256, 15_000);
     }
 
     /** Sends {@code request}; the caller must close the response. */
     public UpstreamResponse send(UpstreamRequest request) throws FailureException {
         RequestTarget target = request.target();
         int port = target.port() < 0 ? 80 : target.port();
+        List<ParentProxies.Parent> route = parents.route(target.host());
+        // Another scheme (ftp://) reaches this client only to go to a parent, which acts as its gateway.
+        boolean http = "http".equals(target.scheme());
+        if (!route.isEmpty()) {
+            if (AddressRange.literalBytes(target.host()) != null) guard.resolve(target.host(), port); // no lookup: vetted only
+            UpstreamResponse response = viaParents(request, route, http && parents.fallbackDirect());
+            if (response != null) return response;
+            // null: no parent could be reached, and fallbackDirect says to go on without them
+        } else if (!http) {
+            throw new FailureException(Failure.PARENT_UNREACHABLE, "no parent proxy is up to take " + target.scheme() + ":// URLs", null);
+        }
         List<InetAddress> addresses = guard.resolve(target.host(), port);
         FailureException last = null;
         for (InetAddress address : addresses) {
             try {
-                return exchange(request, new InetSocketAddress(address, port));
+                return exchange(request, new InetSocketAddress(address, port), null);
             } catch (FailureException e) {
                 last = e;
                 // Another address helps only if this one could not be reached at all.
@@ -63,16 +93,79 @@ public final class UpstreamClient {
         throw last;
     }
 
+    /**
+     * Sends {@code request} through the first of {@code route} that accepts a connection; one that does not is
+     * passed over for a while. Returns null when none could be reached and the request may go direct.
+     */
+    private UpstreamResponse viaParents(UpstreamRequest request, List<ParentProxies.Parent> route, boolean mayGoDirect)
+            throws FailureException {
+        ParentProxies.Attempt attempt = parents.attempt(route);
+        FailureException last = null;
+        for (ParentProxies.Parent parent : route) {
+            InetAddress[] addresses;
+            try {
+                addresses = InetAddress.getAllByName(parent.host());
+            } catch (UnknownHostException e) {
+                attempt.unreachable(parent, "cannot resolve " + parent.host());
+                continue;
+            }
+            for (InetAddress address : addresses) {
+                try {
+                    UpstreamResponse response = exchange(request, new InetSocketAddress(address, parent.port()), parent);
+                    parents.reached(parent);
+                    return response;
+                } catch (FailureException e) {
+                    if (e.failure() != Failure.CONNECT_REFUSED && e.failure() != Failure.CONNECT_TIMEOUT) {
+                        parents.reached(parent); // it answered: the failure is in the exchange, not the parent's being down
+                        throw e;
+                    }
+                    last = e;
+                }
+            }
+            attempt.unreachable(parent, last.getMessage()); // getAllByName returns at least one address
+        }
+        if (mayGoDirect) return null;
+        throw attempt.failure(last);
+    }
+
+    /** The parent proxies requests go through (none: everything direct). */
+    public ParentProxies parents() {
+        return parents;
+    }
+
     /** Closes the idle pooled connections and stops their sweeper (at shutdown). */
     public void close() {
         pool.closeAll();
+        parentPool.closeAll();
     }
 
-    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address) throws FailureException {
+    /** One exchange with {@code address}: an origin, or {@code parent} when not null. */
+    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address, ParentProxies.Parent parent)
+            throws FailureException {
+        if (parent == null) return exchange(request, address, null, pool);
+        try {
+            UpstreamResponse response = exchange(request, address, parent, parentPool);
+            if (response.status() == 407) {
+                // The parent's challenge is for this proxy, not for the browser (which would offer its user's
+                // password to head office); and the client's own Proxy-Authorization is never passed on.
+                response.close();
+                throw new FailureException(Failure.PARENT_AUTH_FAILED, "parent proxy " + parent + " answered 407: "
+                        + (parents.proxyAuthorization() == null ? "it requires credentials, and forwarding.parent.user is not set"
+                        : "it refused the credentials of forwarding.parent.user"), null, parent.host());
+            }
+            return response;
+        } catch (FailureException e) {
+            if (e.parent() != null || e.failure() == Failure.CONNECT_REFUSED || e.failure() == Failure.CONNECT_TIMEOUT) throw e;
+            throw new FailureException(e.failure(), "parent proxy " + parent + ": " + e.getMessage(), e.getCause(), parent.host());
+        }
+    }
+
+    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address, ParentProxies.Parent parent,
+                                      ConnectionPool pool) throws FailureException {
         OriginConnection pooled = pool.take(address);
         if (pooled != null) {
             try {
-                return attempt(request, pooled);
+                return attempt(request, pooled, parent, pool);
             } catch (StaleConnectionException e) {
                 pooled.close();
                 if (!request.idempotent()) {
@@ -92,7 +185,7 @@ public final class UpstreamClient {
             throw new FailureException(Failure.CONNECT_REFUSED, "cannot connect to " + where(address) + ": " + e.getMessage(), e);
         }
         try {
-            return attempt(request, fresh);
+            return attempt(request, fresh, parent, pool);
         } catch (StaleConnectionException e) {
             fresh.close();
             throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
@@ -106,11 +199,12 @@ public final class UpstreamClient {
         }
     }
 
-    private UpstreamResponse attempt(UpstreamRequest request, OriginConnection c) throws FailureException, StaleConnectionException {
+    private UpstreamResponse attempt(UpstreamRequest request, OriginConnection c, ParentProxies.Parent parent, ConnectionPool pool)
+            throws FailureException, StaleConnectionException {
         boolean bodySent = false;
         try {
             c.readTimeout(responseTimeoutMillis);
-            writeHead(request, c.out);
+            writeHead(request, c.out, parent);
             boolean answeredEarly = false;
             if (request.body() != null) {
                 // Expect: 100-continue was answered by the proxy itself (the listener sends the 100 when the
@@ -128,7 +222,7 @@ public final class UpstreamClient {
             if (!answeredEarly) c.out.flush();
             ResponseHead head = readFinalHead(c);
             c.readTimeout(readTimeoutMillis);
-            return response(request, head, c, request.body() == null || bodySent);
+            return response(request, head, c, request.body() == null || bodySent, parent, pool);
         } catch (EOFException | SocketException e) {
             if (c.reused && !bodySent) throw new StaleConnectionException(e);
             c.close();
@@ -155,14 +249,20 @@ public final class UpstreamClient {
         throw new MalformedResponseException("too many interim responses");
     }
 
-    private void writeHead(UpstreamRequest request, OutputStream out) throws IOException {
+    private void writeHead(UpstreamRequest request, OutputStream out, ParentProxies.Parent parent) throws IOException {
         RequestTarget t = request.target();
         StringBuilder s = new StringBuilder(512);
-        s.append(request.method()).append(' ').append(t.rawPath());
+        s.append(request.method()).append(' ');
+        // RFC 9112 §3.2.2: to a proxy, the absolute form (without a fragment, which is never sent).
+        if (parent != null) s.append(t.scheme()).append("://").append(t.rawAuthority());
+        s.append(t.rawPath());
         if (t.rawQuery() != null) s.append('?').append(t.rawQuery());
         s.append(" HTTP/1.1\r\n");
         // RFC 9110 §7.2: Host is the target's authority, whatever the client's Host said.
         s.append("Host: ").append(t.rawAuthority()).append("\r\n");
+        if (parent != null && parents.proxyAuthorization() != null) {
+            s.append("Proxy-Authorization: ").append(parents.proxyAuthorization()).append("\r\n");
+        }
         for (Map.Entry<String, String> h : request.headers()) {
             s.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
         }
@@ -181,8 +281,8 @@ public final class UpstreamClient {
     }
 
     /** Chooses the body framing (RFC 9112 §6.3) and whether the connection can be reused afterwards. */
-    private UpstreamResponse response(UpstreamRequest request, ResponseHead head, OriginConnection c, boolean requestComplete)
-            throws MalformedResponseException {
+    private UpstreamResponse response(UpstreamRequest request, ResponseHead head, OriginConnection c, boolean requestComplete,
+                                      ParentProxies.Parent parent, ConnectionPool pool) throws MalformedResponseException {
         boolean keepAlive = requestComplete && head.httpMinor() == 1 && !hasToken(head.values("Connection"), "close");
         BodyStreams.Completion completion = reusable -> {
             if (reusable) pool.release(c);
@@ -192,8 +292,9 @@ public final class UpstreamClient {
         List<String> te = head.values("Transfer-Encoding");
         List<String> cl = head.values("Content-Length");
         var address = c.address().getAddress();
+        String via = parent == null ? null : parent.host();
         if ("HEAD".equals(request.method()) || status == 204 || status == 304) {
-            return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address);
+            return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address, via);
         }
         if (!te.isEmpty()) {
             // RFC 9112 §6.1: this proxy decodes chunked only, and once Transfer-Encoding (hop-by-hop) is removed
@@ -203,16 +304,16 @@ public final class UpstreamClient {
             // an intermediary that forwards it removes the Content-Length first.
             boolean withLength = !cl.isEmpty();
             if (withLength) head.headers().remove("Content-Length");
-            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address);
+            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address, via);
         }
         if (!cl.isEmpty()) {
             long length = contentLength(cl);
             // RFC 9110 §8.6: a list of identical values ("5, 5") is replaced with the one value it stands for.
             String single = Long.toString(length);
             if (cl.size() > 1 || !cl.getFirst().equals(single)) head.headers().set("Content-Length", single);
-            return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address);
+            return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address, via);
         }
-        return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address);
+        return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address, via);
     }
 
     /** RFC 9110 §8.6: one valid value, or a list of identical ones; anything else is unrecoverable. */

@@ -10,9 +10,15 @@ import java.util.Map;
  *
  * @param headers   header fields as received: names in the origin's case, looked up case-insensitively
  * @param upstreamAddress the address the request went to, for the audit record
+ * @param parent    the host of the parent proxy the request went through, or null when it went direct
  */
 public record UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body,
-                               InetAddress upstreamAddress) implements AutoCloseable {
+                               InetAddress upstreamAddress, String parent) implements AutoCloseable {
+    /** A response straight from the origin. */
+    public UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body, InetAddress upstreamAddress) {
+        this(status, headers, body, upstreamAddress, null);
+    }
+
     @Override
     public void close() {
         try {

@@ -3,9 +3,6 @@ package dev.gatehouse.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -21,32 +18,26 @@ class CheckConfigAuthTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private Run run(String command, String htpasswdText) throws Exception {
+    private MainRun run(String command, String htpasswdText) throws Exception {
         Path htpasswd = Files.writeString(dir.resolve("htpasswd"), htpasswdText);
         Path config = Files.writeString(dir.resolve("gatehouse.json"), """
                 {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
                  "policy": {"file": "", "watch": false},
                  "auth": {"backend": "htpasswd", "htpasswdFile": "%s", "watch": false}}
                 """.formatted(dir.resolve("var"), htpasswd));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {command, "--config", config.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return MainRun.of(command, config);
     }
 
     @Test
     void aGoodHtpasswdFilePasses() throws Exception {
-        Run r = run("check-config", "# users\n" + ALICE + "\n");
+        MainRun r = run("check-config", "# users\n" + ALICE + "\n");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("auth: OK (htpasswd " + dir.resolve("htpasswd")), r.out());
     }
 
     @Test
     void anUnsaltedShaLineIsReportedWithFileAndLine() throws Exception {
-        Run r = run("check-config", ALICE + "\nbob:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
+        MainRun r = run("check-config", ALICE + "\nbob:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
         assertEquals(3, r.exit(), r.out());
         assertTrue(r.err().contains(dir.resolve("htpasswd") + ":2"), r.err());
         assertTrue(r.err().contains("{SHA}"), r.err());
@@ -54,7 +45,7 @@ class CheckConfigAuthTest {
 
     @Test
     void theSameFileStopsTheStart() throws Exception {
-        Run r = run("run", "bob:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
+        MainRun r = run("run", "bob:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n");
         assertEquals(3, r.exit(), r.out());
         assertTrue(r.err().startsWith("gatehouse: proxy authentication cannot start: " + dir.resolve("htpasswd") + ":1"), r.err());
     }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gatehouse.listener.TestCertificates;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import okhttp3.tls.HeldCertificate;
 import org.junit.jupiter.api.Test;
@@ -18,19 +15,13 @@ class CheckConfigTlsTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {}
-
-    private Run checkConfig(Path cert, Path key) {
+    private MainRun checkConfig(Path cert, Path key) {
         Path config = dir.resolve("gatehouse.json");
         TestCertificates.write(config, """
                 {"policy": {"file": "", "watch": false},
                  "tls": {"listen": "127.0.0.1:3443", "certificateFile": "%s", "keyFile": "%s"}}
                 """.formatted(cert, key));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(new String[] {"check-config", "--config", config.toString()},
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        return MainRun.of("check-config", config);
     }
 
     @Test
@@ -39,7 +30,7 @@ class CheckConfigTlsTest {
         Path key = dir.resolve("proxy.key");
         TestCertificates.write(cert, key, TestCertificates.server(CA, 42, false), CA);
 
-        Run r = checkConfig(cert, key);
+        MainRun r = checkConfig(cert, key);
 
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains(cert + ": OK (CN=gatehouse-test-42 (serial 2a"), r.out());
@@ -52,7 +43,7 @@ class CheckConfigTlsTest {
         TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
         TestCertificates.write(key, TestCertificates.server(CA, 2, false).privateKeyPkcs8Pem());
 
-        Run r = checkConfig(cert, key);
+        MainRun r = checkConfig(cert, key);
 
         assertEquals(3, r.exit());
         assertTrue(r.err().startsWith("gatehouse: " + cert + ": certificate does not match key " + key), r.err());

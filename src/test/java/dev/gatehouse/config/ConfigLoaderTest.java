@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     /** Golden files in the manner of Squid's test-suite/squidconf: each bad-*.json beside the exact report. */
     @ParameterizedTest
     @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache", "bad-refresh-rules",
-            "bad-refresh-rules-shape"})
+            "bad-refresh-rules-shape", "bad-parent"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
@@ -112,6 +112,29 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.load("t", "{\"pac\": {\"proxies\": [\"https://nope\"]}}", Map.of()));
         assertTrue(e.problems().get(0).toString().contains("/pac/proxies/0: 'nope' must be HOST:PORT"), e.problems().toString());
+    }
+
+    @Test
+    void parentProxiesAreAbsentByDefaultAndParsedWhenGiven() throws ConfigException {
+        assertFalse(loader.load("t", "{}", Map.of()).forwarding().parent().enabled());
+        GatehouseConfig c = loader.load("t", """
+                {"forwarding": {"parent": {"proxies": ["hq-proxy.corp.example:3128", "[2001:db8::1]:8080"],
+                 "user": "branch", "passwordFile": "etc/parent.password", "directDomains": ["corp.example"], "fallbackDirect": true}}}""",
+                Map.of());
+        GatehouseConfig.Parent parent = c.forwarding().parent();
+        assertTrue(parent.enabled());
+        assertEquals(List.of("hq-proxy.corp.example:3128", "[2001:db8::1]:8080"), parent.proxies());
+        assertEquals("branch", parent.user());
+        assertEquals(List.of("corp.example"), parent.directDomains());
+        assertTrue(parent.fallbackDirect());
+    }
+
+    @Test
+    void parentSettingsWithoutAParentAreAnError() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load("t", "{\"forwarding\": {\"parent\": {\"directDomains\": [\"corp.example\"]}}}", Map.of()));
+        assertEquals("t:1:27: /forwarding/parent/proxies: is empty, so the other parent settings have no effect: name at least one parent proxy",
+                e.problems().get(0).toString());
     }
 
     @Test

@@ -1,0 +1,114 @@
+package dev.gatehouse.tunnel;
+
+import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.ParentProxies;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.xnio.StreamConnection;
+import org.xnio.XnioIoThread;
+
+/**
+ * Opens the upstream side of a tunnel through the parent proxies: the first parent that accepts a connection
+ * is asked to open the tunnel ({@link ParentConnect}); one that does not is passed over for a while
+ * ({@link ParentProxies#failed}). The origin's name is never resolved here; the parent resolves it.
+ */
+public final class ParentTunnels {
+    private final ParentProxies parents;
+    private final TunnelConnector connector;
+    private final Duration replyTimeout;
+
+    /** How the attempt ends; called once, on the IO thread it was started on. */
+    public interface Outcome {
+        void connected(StreamConnection upstream, ParentProxies.Parent parent);
+
+        /**
+         * PARENT_UNREACHABLE when no parent accepted a connection (the caller may then go direct, see
+         * {@link ParentProxies#fallbackDirect}); otherwise what the parent that was reached answered.
+         */
+        void failed(FailureException failure);
+    }
+
+    /** A parent and its addresses, looked up before the IO thread takes over. */
+    public record Resolved(ParentProxies.Parent parent, List<InetAddress> addresses) {}
+
+    /** @param replyTimeout how long a parent may take to answer CONNECT (it connects to the origin meanwhile) */
+    public ParentTunnels(ParentProxies parents, TunnelConnector connector, Duration replyTimeout) {
+        this.parents = parents;
+        this.connector = connector;
+        this.replyTimeout = replyTimeout;
+    }
+
+    /** The parents to try for {@code target}, in order; empty: go direct. */
+    public List<ParentProxies.Parent> route(TunnelTarget target) {
+        return parents.route(target.host());
+    }
+
+    /** Whether a tunnel may go direct when no parent can be reached. */
+    public boolean fallbackDirect() {
+        return parents.fallbackDirect();
+    }
+
+    /**
+     * Looks up each parent's addresses (blocking: call it off the IO thread). A parent whose name does not
+     * resolve has none, and is then passed over like one that refuses connections.
+     */
+    public List<Resolved> resolve(List<ParentProxies.Parent> route) {
+        List<Resolved> out = new ArrayList<>(route.size());
+        for (ParentProxies.Parent p : route) {
+            List<InetAddress> addresses;
+            try {
+                addresses = List.of(InetAddress.getAllByName(p.host()));
+            } catch (UnknownHostException e) {
+                addresses = List.of();
+            }
+            out.add(new Resolved(p, addresses));
+        }
+        return out;
+    }
+
+    /** Tries each of {@code resolved} (not empty) in turn; call it on {@code ioThread}. */
+    public void connect(XnioIoThread ioThread, List<Resolved> resolved, TunnelTarget target, Outcome outcome) {
+        ParentProxies.Attempt attempt = parents.attempt(resolved.stream().map(Resolved::parent).toList());
+        attempt(ioThread, resolved, 0, target, attempt, outcome);
+    }
+
+    private void attempt(XnioIoThread ioThread, List<Resolved> resolved, int index, TunnelTarget target,
+                         ParentProxies.Attempt attempt, Outcome outcome) {
+        if (index == resolved.size()) {
+            outcome.failed(attempt.failure(null));
+            return;
+        }
+        ParentProxies.Parent parent = resolved.get(index).parent();
+        if (resolved.get(index).addresses().isEmpty()) {
+            attempt.unreachable(parent, "cannot resolve " + parent.host());
+            attempt(ioThread, resolved, index + 1, target, attempt, outcome);
+            return;
+        }
+        connector.connect(ioThread, resolved.get(index).addresses(), parent.port(), new TunnelConnector.Outcome() {
+            @Override
+            public void connected(StreamConnection upstream) {
+                parents.reached(parent);
+                ParentConnect.start(upstream, parent, target, parents.proxyAuthorization(), replyTimeout, new ParentConnect.Outcome() {
+                    @Override
+                    public void established(StreamConnection tunnel) {
+                        outcome.connected(tunnel, parent);
+                    }
+
+                    @Override
+                    public void failed(FailureException failure) {
+                        outcome.failed(failure);
+                    }
+                });
+            }
+
+            @Override
+            public void failed(FailureException failure) {
+                attempt.unreachable(parent, failure.getMessage());
+                attempt(ioThread, resolved, index + 1, target, attempt, outcome);
+            }
+        });
+    }
+}
