@@ -69,7 +69,7 @@ final class StoredResponder {
 
     /** Marks a response that came from the origin ({@code X-Cache: MISS}), when enabled. */
     void markMiss(HeaderMap out) {
-        if (xCacheMiss != null) out.put(X_CACHE, xCacheMiss);
+        if (xCacheMiss != null) out.add(X_CACHE, xCacheMiss); // after any upstream proxy's, as Squid adds one per hop
     }
 
     /** Sends {@code stored} with {@code headers} (which carry {@code Age}) as the answer to {@code request}. */
@@ -321,7 +321,7 @@ final class StoredResponder {
     }
 
     private void markHit(HeaderMap out) {
-        if (xCacheHit != null) out.put(X_CACHE, xCacheHit);
+        if (xCacheHit != null) out.add(X_CACHE, xCacheHit);
     }
 
     private static void writeBody(OutputStream out, CacheStore.StoredResponse stored, long first, long count)

@@ -91,6 +91,19 @@ class CacheIT extends MockOriginCase {
         return r;
     }
 
+    /** An upstream cache's X-Cache (a CDN, a parent proxy) stays; ours follows it, one line per hop, as Squid writes them. */
+    @Test
+    void xCacheAddsThisProxysLineAfterAnUpstreamCachesOne() throws Exception {
+        origin.enqueue(new MockResponse.Builder().addHeader("Cache-Control", "max-age=600").addHeader("X-Cache", "Hit from cdn")
+                .body("hello").build());
+
+        HttpResponse<String> miss = get("/x");
+        HttpResponse<String> hit = get("/x");
+
+        assertEquals(List.of("Hit from cdn", "MISS from gatehouse"), miss.headers().allValues("X-Cache"));
+        assertEquals(List.of("Hit from cdn", "HIT from gatehouse"), hit.headers().allValues("X-Cache"));
+    }
+
     @Test
     void secondGetIsAHitAndTheOriginSeesOneRequest() throws Exception {
         origin.enqueue(cacheable("hello"));
