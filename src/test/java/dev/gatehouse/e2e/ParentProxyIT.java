@@ -418,6 +418,23 @@ class ParentProxyIT {
     }
 
     @Test
+    void interimResponsesBeforeTheParentsAnswerAreSkipped() throws Exception {
+        // RFC 9110 §15.2: a client must be able to parse 1xx responses before the final one, expected or not.
+        scriptedParent = scripted("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
+                + "HTTP/1.1 200 Connection established\r\n\r\nSERVER-SPEAKS-FIRST ");
+        child = startChild(p -> { }, scriptedParent.port());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT mail.example:443 HTTP/1.1\r\nHost: mail.example:443\r\n\r\n");
+            assertEquals(200, c.readHead().status());
+            byte[] expected = "SERVER-SPEAKS-FIRST ".getBytes(StandardCharsets.US_ASCII);
+            assertEquals("SERVER-SPEAKS-FIRST ", new String(c.input().readNBytes(expected.length), StandardCharsets.US_ASCII),
+                    "the tunnel starts after the final answer's head");
+        }
+        assertEquals("TCP_TUNNEL", child.awaitOnlyRecord().get("result").asText());
+    }
+
+    @Test
     void aParentThatRefusesATunnelIsA502NamingItsStatus() throws Exception {
         scriptedParent = scripted("HTTP/1.1 403 Forbidden by <head office>\r\nContent-Length: 0\r\n\r\n");
         child = startChild(p -> { }, scriptedParent.port());
