@@ -385,6 +385,24 @@ class ParentProxyIT {
         assertEquals(List.of(), parent.records(), "refused before any parent was asked");
     }
 
+    @Test
+    void anIpAddressWrittenAsANumberIsVettedLikeADottedQuad() throws Exception {
+        // 2852039166 and 169.254.43518 are 169.254.169.254 to the JDK and to inet_aton: no DNS name, an address.
+        parent = startParent(c -> { });
+        child = startChild(p -> { }, parent.proxyPort());
+
+        HttpResponse<String> r = get(child, "http://2852039166/latest/meta-data/");
+        assertEquals(403, r.statusCode());
+        assertEquals("destination_denied", child.awaitOnlyRecord().get("error").asText());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT 2852039166:443 HTTP/1.1\r\nHost: 2852039166:443\r\n\r\n");
+            assertEquals(403, c.readResponse().status());
+        }
+        assertEquals("destination_denied", child.awaitRecords(2).get(1).get("error").asText());
+        assertEquals(List.of(), parent.records(), "refused before any parent was asked");
+    }
+
     /** A parent that answers CONNECT with {@code answer}, then echoes; reports the CONNECT head it received. */
     private RawOrigin scripted(String answer) throws IOException {
         return new RawOrigin((s, i, o) -> {
