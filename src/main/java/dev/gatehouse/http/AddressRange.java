@@ -81,6 +81,20 @@ public final class AddressRange {
     @Override
     public String toString() { return text; }
 
+    /**
+     * Whether {@code host} stands for an address rather than a DNS name, in any notation: an IPv6 literal, or a host
+     * whose last label is a number (the WHATWG URL Standard's "ends in a number"), which resolvers read as IPv4:
+     * {@code 2852039166} and {@code 169.254.43518} are 169.254.169.254 to the JDK and to inet_aton. A check that
+     * vets only dotted quads, and leaves names to whoever resolves them, must vet these as well.
+     */
+    public static boolean namesAnAddress(String host) {
+        if (host.indexOf(':') >= 0) return true;
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        String last = h.substring(h.lastIndexOf('.') + 1);
+        if (last.startsWith("0x") || last.startsWith("0X")) return last.chars().skip(2).allMatch(c -> Character.digit(c, 16) >= 0);
+        return !last.isEmpty() && last.chars().allMatch(c -> c >= '0' && c <= '9');
+    }
+
     /** The bytes of an IPv4 or IPv6 literal, or null if {@code s} is not one (never resolves names). */
     public static byte[] literalBytes(String s) {
         String t = s.startsWith("[") && s.endsWith("]") ? s.substring(1, s.length() - 1) : s;

@@ -104,13 +104,15 @@ final class ConnectHandler implements HttpHandler {
 
     /**
      * The tunnel through the first parent of {@code route} that can be reached, which resolves the target's name
-     * itself. An IP literal is vetted as for a direct tunnel (no lookup), so a parent is no way around the guard.
+     * itself. A target named by an address, in any notation ({@link AddressRange#namesAnAddress}), is vetted as for a
+     * direct tunnel, so a parent is no way around the guard.
      */
     private void viaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<ParentProxies.Parent> route) {
-        if (!TunnelConnector.needsLookup(target) && resolve(exchange, record, target) == null) return;
         record.setHierarchy(ParentProxies.HIERARCHY);
         XnioIoThread ioThread = exchange.getIoThread();
         exchange.dispatch(executor, (HttpHandler) ex -> {
+            // Off the IO thread: a hex form the JDK cannot read as an address is looked up (and refused).
+            if (AddressRange.namesAnAddress(target.host()) && resolve(ex, record, target) == null) return;
             List<ParentTunnels.Resolved> resolved = parents.resolve(route); // the parents' names: DNS blocks
             ex.dispatch(ioThread, () -> parents.connect(ioThread, resolved, target, new ParentTunnels.Outcome() {
                 @Override

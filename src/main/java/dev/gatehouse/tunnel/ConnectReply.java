@@ -15,6 +15,14 @@ public record ConnectReply(int status, String reason, int headLength) {
     /** The largest head accepted; a parent's answer to CONNECT is a few hundred bytes. */
     public static final int MAX_HEAD_BYTES = 16 * 1024;
 
+    /**
+     * Whether this is an interim response (1xx, RFC 9110 §15.2), to be skipped for the final answer that follows; a
+     * 101 is not: it switches protocols instead of opening the tunnel.
+     */
+    public boolean interim() {
+        return status < 200 && status != 101;
+    }
+
     /** The parent's answer cannot be an HTTP/1.x response head. */
     public static final class MalformedReplyException extends Exception {
         MalformedReplyException(String message) {

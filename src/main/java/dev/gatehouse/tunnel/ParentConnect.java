@@ -21,12 +21,15 @@ import org.xnio.conduits.PushBackStreamSourceConduit;
 /**
  * Asks a parent proxy to open the tunnel: sends {@code CONNECT host:port} (RFC 9110 §9.3.6) on a connection
  * to the parent and reads its answer's head, without blocking the IO thread the connection lives on, within
- * {@link ConnectReply#MAX_HEAD_BYTES} and a time limit. A 2xx hands the connection on; any bytes the parent
- * sent after its head belong to the tunnel and are pushed back to be read first. Anything else closes it: a
+ * {@link ConnectReply#MAX_HEAD_BYTES} and a time limit. Interim (1xx) answers are skipped. A 2xx hands the
+ * connection on; any bytes the parent sent after its head belong to the tunnel and are pushed back to be read first. Anything else closes it: a
  * 407 means the parent refused this proxy's credentials (never passed on: the browser would offer its user's
  * password to the parent), another status that the parent refused the tunnel.
  */
 final class ParentConnect {
+    /** The most interim responses skipped before the final answer, as {@code UpstreamClient} allows. */
+    private static final int MAX_INTERIM = 16;
+
     /** How the handshake ends; called once, on the connection's IO thread. */
     interface Outcome {
         void established(StreamConnection upstream);
@@ -40,6 +43,8 @@ final class ParentConnect {
     private final ByteBuffer request;
     private final byte[] head = new byte[ConnectReply.MAX_HEAD_BYTES];
     private int headLength;
+    /** Interim responses skipped so far; a parent that sends nothing else is cut off after a few. */
+    private int interims;
     private XnioExecutor.Key timer;
     private boolean done;
 
@@ -100,6 +105,12 @@ final class ParentConnect {
                 }
                 headLength += n;
                 ConnectReply reply = ConnectReply.parse(head, headLength);
+                // RFC 9110 §15.2: interim responses may come first, expected or not; the final one follows them.
+                while (reply != null && reply.interim() && ++interims <= MAX_INTERIM) {
+                    headLength -= reply.headLength();
+                    System.arraycopy(head, reply.headLength(), head, 0, headLength);
+                    reply = ConnectReply.parse(head, headLength);
+                }
                 if (reply != null) {
                     answered(reply);
                     return;

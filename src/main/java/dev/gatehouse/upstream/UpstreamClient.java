@@ -36,8 +36,8 @@ import java.util.Map;
  * <p>With parent proxies configured ({@link ParentProxies}), a request goes to the first parent that accepts
  * a connection, in absolute form (RFC 9112 §3.2.2) with this proxy's {@code Proxy-Authorization}, over
  * keep-alive connections pooled per parent. The origin's name is then not resolved here (a branch office often
- * cannot resolve outside names); an IP-literal origin is still vetted by the guard, so a parent is no way
- * around it.
+ * cannot resolve outside names); an origin named by an address, in whatever notation, is still vetted by the
+ * guard, so a parent is no way around it.
  */
 public final class UpstreamClient {
     private final DestinationGuard guard;
@@ -72,7 +72,9 @@ public final class UpstreamClient {
         // Another scheme (ftp://) reaches this client only to go to a parent, which acts as its gateway.
         boolean http = "http".equals(target.scheme());
         if (!route.isEmpty()) {
-            if (AddressRange.literalBytes(target.host()) != null) guard.resolve(target.host(), port); // no lookup: vetted only
+            // An address in any notation is vetted here: the JDK reads the numeric forms without a lookup (a hex form
+            // it cannot read fails its lookup, and is refused too). Names are left to the parent.
+            if (AddressRange.namesAnAddress(target.host())) guard.resolve(target.host(), port);
             UpstreamResponse response = viaParents(request, route, http && parents.fallbackDirect());
             if (response != null) return response;
             // null: no parent could be reached, and fallbackDirect says to go on without them

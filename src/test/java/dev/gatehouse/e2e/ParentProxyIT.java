@@ -385,6 +385,24 @@ class ParentProxyIT {
         assertEquals(List.of(), parent.records(), "refused before any parent was asked");
     }
 
+    @Test
+    void anIpAddressWrittenAsANumberIsVettedLikeADottedQuad() throws Exception {
+        // 2852039166 and 169.254.43518 are 169.254.169.254 to the JDK and to inet_aton: no DNS name, an address.
+        parent = startParent(c -> { });
+        child = startChild(p -> { }, parent.proxyPort());
+
+        HttpResponse<String> r = get(child, "http://2852039166/latest/meta-data/");
+        assertEquals(403, r.statusCode());
+        assertEquals("destination_denied", child.awaitOnlyRecord().get("error").asText());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT 2852039166:443 HTTP/1.1\r\nHost: 2852039166:443\r\n\r\n");
+            assertEquals(403, c.readResponse().status());
+        }
+        assertEquals("destination_denied", child.awaitRecords(2).get(1).get("error").asText());
+        assertEquals(List.of(), parent.records(), "refused before any parent was asked");
+    }
+
     /** A parent that answers CONNECT with {@code answer}, then echoes; reports the CONNECT head it received. */
     private RawOrigin scripted(String answer) throws IOException {
         return new RawOrigin((s, i, o) -> {
@@ -415,6 +433,23 @@ class ParentProxyIT {
         String connect = scriptedParent.nextEvent();
         assertTrue(connect.startsWith("CONNECT mail.example:443 HTTP/1.1\nHost: mail.example:443"), connect);
         assertFalse(connect.contains("Proxy-Authorization"), connect);
+    }
+
+    @Test
+    void interimResponsesBeforeTheParentsAnswerAreSkipped() throws Exception {
+        // RFC 9110 §15.2: a client must be able to parse 1xx responses before the final one, expected or not.
+        scriptedParent = scripted("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 102 Processing\r\n\r\n"
+                + "HTTP/1.1 200 Connection established\r\n\r\nSERVER-SPEAKS-FIRST ");
+        child = startChild(p -> { }, scriptedParent.port());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT mail.example:443 HTTP/1.1\r\nHost: mail.example:443\r\n\r\n");
+            assertEquals(200, c.readHead().status());
+            byte[] expected = "SERVER-SPEAKS-FIRST ".getBytes(StandardCharsets.US_ASCII);
+            assertEquals("SERVER-SPEAKS-FIRST ", new String(c.input().readNBytes(expected.length), StandardCharsets.US_ASCII),
+                    "the tunnel starts after the final answer's head");
+        }
+        assertEquals("TCP_TUNNEL", child.awaitOnlyRecord().get("result").asText());
     }
 
     @Test

@@ -26,6 +26,16 @@ class AddressRangeTest {
         assertEquals(expected, AddressRange.text(InetAddress.getByName(in)));
     }
 
+    /** WHATWG URL "ends in a number": resolvers read these as IPv4, whatever the notation. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "169.254.169.254, true", "2852039166, true", "169.254.43518, true", "0xa9fea9fe, true", "127.1., true",
+            "[::1], true", "::1, true", "example.com, false", "host1, false", "1.example, false", "0xg.example, false",
+            "a.0xz, false"})
+    void aHostEndingInANumberNamesAnAddress(String host, boolean expected) {
+        assertEquals(expected, AddressRange.namesAnAddress(host));
+    }
+
     @Test
     void ipv4MappedAddressesAreShownAsIpv4() throws Exception {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
