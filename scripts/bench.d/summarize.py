@@ -22,7 +22,7 @@ SCEN = [
     ("hit_1k_c4", "direct_hit_1k_c4", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}"),
     ("hit_1k_c4_paced", "direct_hit_1k_c4_paced", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}, {pace_ms} ms pause before each request"),
     ("lat_1k_c4", "direct_lat_1k_c4", "rps", "req/s", "1 KiB cacheable object, latprobe c={lowconc}: per-request percentiles, no coordinated-omission correction"),
-    ("hit_10m_mbps", "direct_10m_mbps", "mbps", "Mbit/s", "10 MiB cacheable object x {bulk_reps}, one connection"),
+    ("hit_10m_mbps", "direct_10m_mbps", "mbps", "Mbit/s", "10 MiB cacheable object x {hit_bulk_reps}, one connection"),
     ("hit_100k", "direct_100k", "rps", "req/s", "100 KiB cacheable object, wrk c={conc}"),
 ]
 PROXIES = ["gatehouse", "squid", "ats"]
@@ -131,7 +131,9 @@ def main():
         have = [p for p in PROXIES if (sc, p) in data]
         if not have:
             continue
-        title = title.format(**{k: cfg.get(k, "?") for k in ("conc", "lowconc", "bulk_reps", "connect_conc", "pace_ms")})
+        values = {k: cfg.get(k, "?") for k in ("conc", "lowconc", "bulk_reps", "connect_conc", "pace_ms")}
+        values["hit_bulk_reps"] = cfg.get("hit_bulk_reps", values["bulk_reps"])  # runs before it had its own count
+        title = title.format(**values)
         for p, s in [("direct", ref)] + [(p, sc) for p in have]:
             runs = list(data.get((s, p), {}).values())
             if not runs:
