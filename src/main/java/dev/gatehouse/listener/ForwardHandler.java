@@ -16,6 +16,7 @@ import io.undertow.util.HeaderMap;
 import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.Protocols;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -161,7 +162,8 @@ final class ForwardHandler implements HttpHandler {
             }
             for (String v : values) out.add(Map.entry(name, v));
         }
-        out.add(Map.entry("Via", via.append(viaValue)));
+        int clientMinor = exchange.getProtocol().equals(Protocols.HTTP_1_0) ? 0 : 1; // Via names the version received
+        out.add(Map.entry("Via", via.append(viaValue, clientMinor)));
         if (xForwardedFor) {
             String client = AddressRange.text(exchange.getSourceAddress().getAddress());
             out.add(Map.entry("X-Forwarded-For", xff == null ? client : xff + ", " + client));
@@ -207,7 +209,9 @@ final class ForwardHandler implements HttpHandler {
         return false;
     }
 
-    private void copyResponseHeaders(Map<String, List<String>> from, HeaderMap to) {
+    /** The origin's fields but the hop-by-hop ones, and {@code Via} naming the version the response came with. */
+    private void copyResponseHeaders(UpstreamResponse response, HeaderMap to) {
+        Map<String, List<String>> from = response.headers();
         HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(from.getOrDefault("Connection", List.of()));
         String viaValue = null;
         for (Map.Entry<String, List<String>> h : from.entrySet()) {
@@ -219,7 +223,7 @@ final class ForwardHandler implements HttpHandler {
             }
             to.addAll(HttpString.tryFromString(name), h.getValue());
         }
-        to.put(VIA, via.append(viaValue));
+        to.put(VIA, via.append(viaValue, response.httpMinor()));
     }
 
     /** The client's request body, remembering whether reading it failed (the client went away mid-upload). */

@@ -168,8 +168,12 @@ final class FtpHandler implements HttpHandler {
         return false;
     }
 
-    private void copyHeaders(Map<String, List<String>> from, HeaderMap to) {
-        from.forEach((name, values) -> to.addAll(HttpString.tryFromString(name), values));
+    /**
+     * The FTP server's fields and this proxy's {@code Via} entry: the response is an HTTP/1.1 message made here
+     * from FTP replies, no HTTP version was received, so the entry names 1.1.
+     */
+    private void copyHeaders(UpstreamResponse response, HeaderMap to) {
+        response.headers().forEach((name, values) -> to.addAll(HttpString.tryFromString(name), values));
         to.put(VIA, via.append(null));
     }
 }

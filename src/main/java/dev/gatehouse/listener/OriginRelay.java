@@ -17,8 +17,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.util.List;
-import java.util.Map;
 import org.xnio.IoUtils;
 
 /**
@@ -34,7 +32,7 @@ final class OriginRelay {
 
     /** How the origin's header fields become the client's (hop-by-hop rules, Via). */
     interface HeaderCopy {
-        void copy(Map<String, List<String>> from, HeaderMap to);
+        void copy(UpstreamResponse from, HeaderMap to);
     }
 
     private final ErrorResponder errors;
@@ -64,7 +62,7 @@ final class OriginRelay {
         if (next == CacheFill.Next.ANSWERED) return true;
         if (next == CacheFill.Next.RETRY) return false;
         exchange.setStatusCode(response.status());
-        headers.copy(response.headers(), exchange.getResponseHeaders());
+        headers.copy(response, exchange.getResponseHeaders());
         boolean hasBody = mayHaveBody(method, response.status());
         InputStream body = fill == null ? response.body() : fill.body(exchange, response, hasBody);
         if (hasBody) stream(exchange, record, body);

@@ -33,8 +33,9 @@ final class ResponseHead {
 
     /**
      * The head for {@code fields} without any named in {@code skip} (compared case-insensitively), whose
-     * {@code Via} lines become one value ending with {@code proxy}'s entry; {@code bodyLength} is the
-     * {@code Content-Length} of a whole stored body, or -1 where none is sent.
+     * {@code Via} lines become one value ending with {@code proxy}'s 1.1 entry (a stored response does not keep the
+     * version it was received with); {@code bodyLength} is the {@code Content-Length} of a whole stored body, or
+     * -1 where none is sent.
      */
     static ResponseHead of(CacheHeaders fields, List<String> skip, Via proxy, long bodyLength) {
         List<Map.Entry<String, String>> lines = fields.fields();

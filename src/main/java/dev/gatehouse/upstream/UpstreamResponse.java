@@ -11,12 +11,13 @@ import java.util.Map;
  * @param headers   header fields as received: names in the origin's case, looked up case-insensitively
  * @param upstreamAddress the address the request went to, for the audit record
  * @param parent    the host of the parent proxy the request went through, or null when it went direct
+ * @param httpMinor the minor version of the status line received (HTTP/1.0 or 1.1), for {@code Via}
  */
 public record UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body,
-                               InetAddress upstreamAddress, String parent) implements AutoCloseable {
-    /** A response straight from the origin. */
+                               InetAddress upstreamAddress, String parent, int httpMinor) implements AutoCloseable {
+    /** A response this proxy made from what a non-HTTP origin (an FTP server) said: HTTP/1.1, direct. */
     public UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body, InetAddress upstreamAddress) {
-        this(status, headers, body, upstreamAddress, null);
+        this(status, headers, body, upstreamAddress, null, 1);
     }
 
     @Override

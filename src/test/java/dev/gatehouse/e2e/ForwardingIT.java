@@ -394,6 +394,43 @@ class ForwardingIT extends MockOriginCase {
         assertEquals(authority(), taken().getHeaders().get("Host"), "Host comes from the target even for HTTP/1.0");
     }
 
+    /** RFC 9110 §7.6.3: the entry names the version this proxy received the request with, the client's. */
+    @Test
+    void http10ClientsRequestReachesTheOriginWithA10ViaEntry() throws Exception {
+        origin.enqueue(new MockResponse.Builder().body("ok").build());
+
+        RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(),
+                "GET " + url("/old-via") + " HTTP/1.0\r\nVia: 1.1 office-cache\r\n\r\n");
+
+        assertEquals(200, r.status());
+        assertEquals("1.1 office-cache, 1.0 gatehouse", taken().getHeaders().get("Via"));
+        assertEquals("1.1 gatehouse", r.header("Via"), "the response came from an HTTP/1.1 origin");
+    }
+
+    /**
+     * RFC 9110 §7.6.3: the entry names the version this proxy received the response with, the origin's. The
+     * cache does not store that version, so a hit of the same response names 1.1 (see the README's limitations).
+     */
+    @Test
+    void http10OriginsResponseReachesTheClientWithA10ViaEntry() throws Exception {
+        try (RawOrigin old = new RawOrigin((s, i, o) -> {
+            o.post(RawOrigin.field(RawOrigin.readHead(s.getInputStream()), "Via"));
+            RawOrigin.write(s, "HTTP/1.0 200 OK\r\nVia: 1.0 origin-cache\r\nCache-Control: max-age=60\r\n"
+                    + "Content-Length: 2\r\n\r\nok");
+        })) {
+            String get = "GET " + old.url("/via") + " HTTP/1.1\r\nHost: 127.0.0.1:" + old.port() + "\r\n\r\n";
+            RawConnection.Response miss = RawConnection.roundTrip(proxy.proxyAddress(), get);
+            RawConnection.Response hit = RawConnection.roundTrip(proxy.proxyAddress(), get);
+
+            assertEquals("1.1 gatehouse", old.nextEvent(), "the request came from an HTTP/1.1 client");
+            assertEquals("ok", miss.text());
+            assertEquals("1.0 origin-cache, 1.0 gatehouse", miss.header("Via"));
+            assertEquals("ok", hit.text());
+            assertEquals("1.0 origin-cache, 1.1 gatehouse", hit.header("Via"));
+            assertEquals(1, old.connections(), "the second answer was a hit");
+        }
+    }
+
     @Test
     void closeDelimitedOriginResponseIsFramedForTheClient() throws Exception {
         try (RawOrigin old = new RawOrigin((s, i, o) -> {

@@ -2,6 +2,7 @@ package dev.gatehouse.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -19,8 +20,25 @@ class ViaTest {
         assertEquals("1.0 squid (squid/5.7), 1.1 gatehouse", via.append("1.0 squid (squid/5.7)"));
     }
 
+    /** RFC 9110 §7.6.3: received-protocol is the version of the message as this proxy received it. */
+    @Test
+    void entryNamesTheVersionTheMessageWasReceivedWith() {
+        assertEquals("1.0 gatehouse", via.append(null, 0));
+        assertEquals("1.1 gatehouse", via.append("", 1));
+        assertEquals("1.1 squid, 1.0 gatehouse", via.append("1.1 squid", 0));
+        assertEquals("1.0 squid, 1.1 gatehouse", via.append("1.0 squid", 1));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"1.1 gatehouse", "1.0 a, 1.1 gatehouse", "HTTP/1.1 GateHouse (Gatehouse/0.1)", "1.1 b,1.1   gatehouse"})
+    @ValueSource(ints = {0, 1})
+    void ownEntryIsMadeOnceAndSeenAsALoopForEitherVersion(int minor) {
+        assertSame(via.append(null, minor), via.append(null, minor), "no string is built when there is no Via to extend");
+        assertTrue(via.seenIn(List.of(via.append(null, minor))));
+        assertTrue(via.seenIn(List.of(via.append("1.1 a", minor))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1.1 gatehouse", "1.0 gatehouse", "1.0 a, 1.1 gatehouse", "1.1 a, 1.0 gatehouse", "HTTP/1.1 GateHouse (Gatehouse/0.1)", "1.1 b,1.1   gatehouse"})
     void seesItsOwnEntryAsALoop(String value) {
         assertTrue(via.seenIn(List.of(value)));
     }
