@@ -294,9 +294,9 @@ public final class UpstreamClient {
         List<String> te = head.values("Transfer-Encoding");
         List<String> cl = head.values("Content-Length");
         var address = c.address().getAddress();
-        String via = parent == null ? null : parent.host();
+        String parentHost = parent == null ? null : parent.host();
         if ("HEAD".equals(request.method()) || status == 204 || status == 304) {
-            return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address, via, head.httpMinor());
+            return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address, parentHost, head.httpMinor());
         }
         if (!te.isEmpty()) {
             // RFC 9112 §6.1: this proxy decodes chunked only, and once Transfer-Encoding (hop-by-hop) is removed
@@ -306,16 +306,16 @@ public final class UpstreamClient {
             // an intermediary that forwards it removes the Content-Length first.
             boolean withLength = !cl.isEmpty();
             if (withLength) head.headers().remove("Content-Length");
-            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address, via, head.httpMinor());
+            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address, parentHost, head.httpMinor());
         }
         if (!cl.isEmpty()) {
             long length = contentLength(cl);
             // RFC 9110 §8.6: a list of identical values ("5, 5") is replaced with the one value it stands for.
             String single = Long.toString(length);
             if (cl.size() > 1 || !cl.getFirst().equals(single)) head.headers().set("Content-Length", single);
-            return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address, via, head.httpMinor());
+            return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address, parentHost, head.httpMinor());
         }
-        return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address, via, head.httpMinor());
+        return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address, parentHost, head.httpMinor());
     }
 
     /** RFC 9110 §8.6: one valid value, or a list of identical ones; anything else is unrecoverable. */
