@@ -1,5 +1,7 @@
 package dev.gatehouse.http;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +112,18 @@ public final class ParentProxies {
         return proxyAuthorization;
     }
 
+    /**
+     * The addresses of {@code parent}, looked up (blocking: call it off the IO thread); none when its name does not
+     * resolve, and it is then passed over like one that refuses connections ({@link Attempt#cannotResolve}).
+     */
+    public static List<InetAddress> addressesOf(Parent parent) {
+        try {
+            return List.of(InetAddress.getAllByName(parent.host()));
+        } catch (UnknownHostException e) {
+            return List.of();
+        }
+    }
+
     /** {@code parent} refused or timed out a connection: pass it over for a while. */
     public void failed(Parent parent) {
         failedAt.put(parent, nanoTime.getAsLong());
@@ -138,6 +152,11 @@ public final class ParentProxies {
         public void unreachable(Parent parent, String why) {
             failed(parent);
             unreachable.append(unreachable.isEmpty() ? "" : "; ").append(parent).append(": ").append(why);
+        }
+
+        /** {@code parent}'s name did not resolve ({@link #addressesOf} found none): it is passed over for a while. */
+        public void cannotResolve(Parent parent) {
+            unreachable(parent, "cannot resolve " + parent.host());
         }
 
         /** The failure when no parent of the route could be reached: PARENT_UNREACHABLE, naming each and why. */

@@ -3,7 +3,6 @@ package dev.gatehouse.tunnel;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.ParentProxies;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,13 +57,7 @@ public final class ParentTunnels {
     public List<Resolved> resolve(List<ParentProxies.Parent> route) {
         List<Resolved> out = new ArrayList<>(route.size());
         for (ParentProxies.Parent p : route) {
-            List<InetAddress> addresses;
-            try {
-                addresses = List.of(InetAddress.getAllByName(p.host()));
-            } catch (UnknownHostException e) {
-                addresses = List.of();
-            }
-            out.add(new Resolved(p, addresses));
+            out.add(new Resolved(p, ParentProxies.addressesOf(p)));
         }
         return out;
     }
@@ -83,7 +76,7 @@ public final class ParentTunnels {
         }
         ParentProxies.Parent parent = resolved.get(index).parent();
         if (resolved.get(index).addresses().isEmpty()) {
-            attempt.unreachable(parent, "cannot resolve " + parent.host());
+            attempt.cannotResolve(parent);
             attempt(ioThread, resolved, index + 1, target, attempt, outcome);
             return;
         }

@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -104,11 +103,9 @@ public final class UpstreamClient {
         ParentProxies.Attempt attempt = parents.attempt(route);
         FailureException last = null;
         for (ParentProxies.Parent parent : route) {
-            InetAddress[] addresses;
-            try {
-                addresses = InetAddress.getAllByName(parent.host());
-            } catch (UnknownHostException e) {
-                attempt.unreachable(parent, "cannot resolve " + parent.host());
+            List<InetAddress> addresses = ParentProxies.addressesOf(parent);
+            if (addresses.isEmpty()) {
+                attempt.cannotResolve(parent);
                 continue;
             }
             for (InetAddress address : addresses) {
@@ -124,7 +121,7 @@ public final class UpstreamClient {
                     last = e;
                 }
             }
-            attempt.unreachable(parent, last.getMessage()); // getAllByName returns at least one address
+            attempt.unreachable(parent, last.getMessage()); // tried at least one address
         }
         if (mayGoDirect) return null;
         throw attempt.failure(last);
