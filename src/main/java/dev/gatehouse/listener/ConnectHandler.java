@@ -108,7 +108,6 @@ final class ConnectHandler implements HttpHandler {
      * direct tunnel, so a parent is no way around the guard.
      */
     private void viaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<ParentProxies.Parent> route) {
-        record.setHierarchy(ParentProxies.HIERARCHY);
         XnioIoThread ioThread = exchange.getIoThread();
         exchange.dispatch(executor, (HttpHandler) ex -> {
             // Off the IO thread: a hex form the JDK cannot read as an address is looked up (and refused).
@@ -127,6 +126,8 @@ final class ConnectHandler implements HttpHandler {
                         direct(ex, record, target);
                         return;
                     }
+                    // The parent that answered (refused, timed out, spoke no HTTP); none for PARENT_UNREACHABLE.
+                    record.setHierarchy(failure.parent() != null ? ParentProxies.HIERARCHY : "HIER_NONE");
                     record.setUpstreamAddress(failure.parent());
                     errors.respond(ex, failure.failure(), failure.getMessage());
                 }
@@ -166,6 +167,7 @@ final class ConnectHandler implements HttpHandler {
 
     /** The tunnel is open, to its target or ({@code parent} not null) through that parent. */
     private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream, ParentProxies.Parent parent) {
+        if (parent != null) record.setHierarchy(ParentProxies.HIERARCHY);
         record.setUpstreamAddress(parent != null ? parent.host()
                 : AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");

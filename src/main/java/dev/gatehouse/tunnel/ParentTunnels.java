@@ -64,7 +64,7 @@ public final class ParentTunnels {
 
     /** Tries each of {@code resolved} (not empty) in turn; call it on {@code ioThread}. */
     public void connect(XnioIoThread ioThread, List<Resolved> resolved, TunnelTarget target, Outcome outcome) {
-        ParentProxies.Attempt attempt = parents.attempt(resolved.stream().map(Resolved::parent).toList());
+        ParentProxies.Attempt attempt = parents.attempt();
         attempt(ioThread, resolved, 0, target, attempt, outcome);
     }
 

@@ -102,6 +102,16 @@ class ParentProxyIT {
         }
     }
 
+    /**
+     * The record's hierarchy as the Squid format writes it ({@code %Sh/%<a}): {@code FIRSTUP_PARENT/<parent>} when a
+     * parent was reached, {@code HIER_DIRECT/<origin IP>} when the request went direct, {@code HIER_NONE/-} when
+     * nothing was.
+     */
+    private static String hierarchy(JsonNode record) {
+        JsonNode upstream = record.get("upstream");
+        return record.get("hierarchy").asText() + "/" + (upstream.isNull() ? "-" : upstream.asText());
+    }
+
     @Test
     void aRequestGoesThroughTheParentAndItsCachedCopyIsThenAHitAtTheChild() throws Exception {
         parent = startParent(c -> { });
@@ -264,7 +274,7 @@ class ParentProxyIT {
         assertTrue(r.body().contains("127.0.0.1:" + parent.proxyPort()), "the page names the parent: " + r.body());
         JsonNode atChild = child.awaitOnlyRecord();
         assertEquals("parent_auth_failed", atChild.get("error").asText());
-        assertEquals("FIRSTUP_PARENT", atChild.get("hierarchy").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(atChild), "the parent was reached: it answered");
         assertEquals(407, parent.awaitOnlyRecord().get("status").asInt());
         assertEquals(0, origin.getRequestCount());
 
@@ -276,7 +286,10 @@ class ParentProxyIT {
             assertTrue(refused.text().contains("refused this proxy&#39;s credentials"), refused.text());
             assertTrue(refused.text().contains("407"), "the parent's status: " + refused.text());
         }
-        assertEquals("parent_auth_failed", child.awaitRecords(2).get(1).get("error").asText());
+        List<JsonNode> records = child.awaitRecords(2);
+        assertEquals(2, records.size(), records::toString);
+        assertEquals("parent_auth_failed", records.get(1).get("error").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(records.get(1)));
     }
 
     @Test
@@ -290,8 +303,46 @@ class ParentProxyIT {
         assertTrue(r.body().contains("127.0.0.1:" + down), "the page names the parent: " + r.body());
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("parent_unreachable", record.get("error").asText());
-        assertEquals("FIRSTUP_PARENT", record.get("hierarchy").asText());
+        assertEquals("HIER_NONE/-", hierarchy(record), "no parent was reached, nothing went direct");
         assertEquals(0, origin.getRequestCount(), "nothing went direct");
+    }
+
+    @Test
+    void anFtpUrlWhenTheParentIsDownIsA503ThatReachedNoOne() throws Exception {
+        child = startChild(p -> { }, closedPort());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("GET ftp://ftp.example/notes.txt HTTP/1.1\r\nHost: ftp.example\r\n\r\n");
+            assertEquals(503, c.readResponse().status());
+        }
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("parent_unreachable", record.get("error").asText());
+        assertEquals("HIER_NONE/-", hierarchy(record));
+    }
+
+    @Test
+    void aParentWhoseNameDoesNotResolveIsUnreachableAndReachedNoOne() throws Exception {
+        tlsOrigin = new MockWebServer();
+        tlsOrigin.start(InetAddress.getByName("127.0.0.1"), 0);
+        child = GatehouseFixture.start(c -> {
+            c.withObject("/forwarding").put("via", "branch").putObject("parent").putArray("proxies").add("no-such-parent.invalid:3128");
+            c.withObject("/destinations").putArray("connectPorts").add(tlsOrigin.getPort());
+        });
+
+        assertEquals(503, get(child, originUrl("/unresolved")).statusCode());
+        String authority = "127.0.0.1:" + tlsOrigin.getPort();
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+            assertEquals(503, c.readResponse().status());
+        }
+
+        List<JsonNode> records = child.awaitRecords(2);
+        assertEquals(2, records.size(), records::toString);
+        for (JsonNode record : records) {
+            assertEquals("parent_unreachable", record.get("error").asText(), record::toString);
+            assertEquals("HIER_NONE/-", hierarchy(record), record::toString);
+        }
+        assertEquals(0, origin.getRequestCount() + tlsOrigin.getRequestCount(), "nothing went direct");
     }
 
     @Test
@@ -315,7 +366,7 @@ class ParentProxyIT {
         assertEquals(200, r.statusCode());
         assertEquals("direct after all", r.body());
         JsonNode record = child.awaitOnlyRecord();
-        assertEquals("HIER_DIRECT", record.get("hierarchy").asText());
+        assertEquals("HIER_DIRECT/127.0.0.1", hierarchy(record));
         assertTrue(record.get("error").isNull(), record::toString);
     }
 
@@ -333,7 +384,7 @@ class ParentProxyIT {
             c.send("GET / HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n");
             assertEquals("tunnel direct", c.readResponse().text());
         }
-        assertEquals("HIER_DIRECT", child.awaitOnlyRecord().get("hierarchy").asText());
+        assertEquals("HIER_DIRECT/127.0.0.1", hierarchy(child.awaitOnlyRecord()));
     }
 
     @Test
@@ -352,6 +403,7 @@ class ParentProxyIT {
         }
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("parent_unreachable", record.get("error").asText());
+        assertEquals("HIER_NONE/-", hierarchy(record), "no parent was reached");
         assertEquals(0, tlsOrigin.getRequestCount());
     }
 
@@ -466,7 +518,7 @@ class ParentProxyIT {
         }
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("parent_refused", record.get("error").asText());
-        assertEquals("FIRSTUP_PARENT", record.get("hierarchy").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record));
     }
     @Test
     void anFtpUrlGoesToTheParentAsAnAbsoluteFormGetWithTheLoginAsBasicCredentials() throws Exception {
@@ -518,7 +570,9 @@ class ParentProxyIT {
         }
         assertTrue(scriptedParent.nextEvent().startsWith("CONNECT slow.example:443"));
         assertEquals("closed by the child", scriptedParent.nextEvent());
-        assertEquals("upstream_timeout", child.awaitOnlyRecord().get("error").asText());
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("upstream_timeout", record.get("error").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record), "the parent was reached, and then said nothing");
     }
 
     @Test
