@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.auth.Commands;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -573,6 +575,102 @@ class ParentProxyIT {
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("upstream_timeout", record.get("error").asText());
         assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record), "the parent was reached, and then said nothing");
+    }
+
+    /** The child with {@code scriptedParent} as its one parent, which it waits on for as long as the test could run. */
+    private GatehouseFixture childWaitingLongOnTheScriptedParent() {
+        return GatehouseFixture.start(c -> c.withObject("/forwarding").put("via", "branch").put("responseTimeout", "600s")
+                .putObject("parent").putArray("proxies").add("127.0.0.1:" + scriptedParent.port()));
+    }
+
+    /** The tunnels open now, as the admin listener's /stats counts them. */
+    private static int activeTunnels(GatehouseFixture proxy) throws Exception {
+        HttpClient admin = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+        try {
+            URI stats = URI.create("http://127.0.0.1:" + proxy.gatehouse().adminAddress().getPort() + "/stats");
+            String body = admin.send(HttpRequest.newBuilder(stats).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return new ObjectMapper().readTree(body).path("now").path("activeTunnels").asInt(-1);
+        } finally {
+            admin.shutdownNow();
+        }
+    }
+
+    /**
+     * A client that leaves while its CONNECT waits on the parent's answer: the child closes the parent connection
+     * then, not when responseTimeout (far beyond this test's waits) runs out, opens no tunnel, and records the
+     * access as a direct tunnel whose client leaves before its 200: cut off, nothing answered, client_aborted.
+     */
+    @Test
+    void aClientThatLeavesBeforeTheParentAnswersConnectHasTheParentConnectionClosed() throws Exception {
+        scriptedParent = new RawOrigin((s, i, o) -> {
+            o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
+            o.post(s.getInputStream().read() < 0 ? "closed by the child" : "more bytes"); // and never an answer
+        });
+        child = childWaitingLongOnTheScriptedParent();
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT gone.example:443 HTTP/1.1\r\nHost: gone.example:443\r\n\r\n");
+            assertTrue(scriptedParent.nextEvent().startsWith("CONNECT gone.example:443"), "the parent has the CONNECT");
+        } // the client leaves, the parent silent still
+
+        assertEquals("closed by the child", scriptedParent.nextEvent(), "the parent connection is closed when the client leaves");
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("TCP_TUNNEL_ABORTED", record.get("result").asText(), record::toString);
+        assertEquals(0, record.get("status").asInt(), "nothing was answered: " + record);
+        assertEquals("client_aborted", record.get("error").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record), "the parent was reached");
+        assertEquals(0, activeTunnels(child));
+    }
+
+    /** Leaving while the child still connects to a parent that does not answer calls the connect off; nothing was reached. */
+    @Test
+    void aClientThatLeavesWhileTheParentIsBeingConnectedToReachedNoOne() throws Exception {
+        List<AutoCloseable> open = new java.util.ArrayList<>();
+        try {
+            int silent = ConnectTunnelIT.silentListener(open).getLocalPort();
+            child = GatehouseFixture.start(c -> {
+                c.withObject("/forwarding").put("via", "branch").putObject("parent").putArray("proxies").add("127.0.0.1:" + silent);
+                c.putObject("tunnel").put("connectTimeout", "600s");
+            });
+
+            try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+                c.send("CONNECT gone.example:443 HTTP/1.1\r\nHost: gone.example:443\r\n\r\n");
+            }
+
+            JsonNode record = child.awaitOnlyRecord();
+            assertEquals("TCP_TUNNEL_ABORTED", record.get("result").asText(), record::toString);
+            assertEquals("client_aborted", record.get("error").asText(), record::toString);
+            assertEquals("HIER_NONE/-", hierarchy(record));
+            assertEquals(0, activeTunnels(child));
+        } finally {
+            for (AutoCloseable c : open) c.close();
+        }
+    }
+
+    /** Bytes a client sends while the parent has not answered yet are the tunnel's first, passed on after the 200. */
+    @Test
+    void bytesTheClientSendsBeforeTheParentAnswersGoThroughTheTunnel() throws Exception {
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+        scriptedParent = new RawOrigin((s, i, o) -> {
+            o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
+            assertTrue(sent.await(20, TimeUnit.SECONDS));
+            RawOrigin.write(s, "HTTP/1.1 200 Connection established\r\n\r\n");
+            byte[] early = s.getInputStream().readNBytes(5);
+            RawOrigin.write(s, "echo " + new String(early, StandardCharsets.US_ASCII));
+        });
+        child = childWaitingLongOnTheScriptedParent();
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT early.example:443 HTTP/1.1\r\nHost: early.example:443\r\n\r\n");
+            scriptedParent.nextEvent();
+            c.send("hello");
+            sent.countDown();
+            assertEquals(200, c.readHead().status());
+            assertEquals("echo hello", new String(c.input().readNBytes(10), StandardCharsets.US_ASCII));
+        }
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("TCP_TUNNEL", record.get("result").asText(), record::toString);
+        assertTrue(record.get("error").isNull(), record::toString);
     }
 
     @Test
