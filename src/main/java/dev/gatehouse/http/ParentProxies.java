@@ -134,19 +134,16 @@ public final class ParentProxies {
         if (!failedAt.isEmpty()) failedAt.remove(parent);
     }
 
-    /** Starts one request's way through {@code route}, noting the parents it cannot reach. */
-    public Attempt attempt(List<Parent> route) {
-        return new Attempt(route);
+    /** Starts one request's way through its route, noting the parents it cannot reach. */
+    public Attempt attempt() {
+        return new Attempt();
     }
 
     /** One request trying the parents of its route in turn. */
     public final class Attempt {
-        private final List<Parent> route;
         private final StringBuilder unreachable = new StringBuilder();
 
-        private Attempt(List<Parent> route) {
-            this.route = route;
-        }
+        private Attempt() {}
 
         /** {@code parent} could not be connected to, {@code why}: it is passed over for a while. */
         public void unreachable(Parent parent, String why) {
@@ -159,10 +156,12 @@ public final class ParentProxies {
             unreachable(parent, "cannot resolve " + parent.host());
         }
 
-        /** The failure when no parent of the route could be reached: PARENT_UNREACHABLE, naming each and why. */
+        /**
+         * The failure when no parent of the route could be reached: PARENT_UNREACHABLE, naming each and why in its
+         * message, and no {@link FailureException#parent}: none was reached (Squid logs {@code HIER_NONE/-}).
+         */
         public FailureException failure(Throwable cause) {
-            return new FailureException(Failure.PARENT_UNREACHABLE, "no parent proxy could be reached (" + unreachable + ")", cause,
-                    route.getFirst().host());
+            return new FailureException(Failure.PARENT_UNREACHABLE, "no parent proxy could be reached (" + unreachable + ")", cause);
         }
     }
 

@@ -5,6 +5,7 @@ import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.tunnel.ParentTunnels;
+import dev.gatehouse.tunnel.PendingUpstream;
 import dev.gatehouse.tunnel.Splice;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.http.FailureException;
@@ -29,8 +30,8 @@ import org.xnio.conduits.StreamSinkConduit;
 /**
  * CONNECT (RFC 9110 §9.3.6): checks the port and the destination (DNS off the IO thread), opens the
  * upstream connection from the IO thread without blocking one, answers 200 and hands both connections to
- * a {@link Splice}. The audit record is written when the tunnel closes, with its whole lifetime and the
- * bytes relayed each way.
+ * a {@link Splice}. A client that leaves while the upstream side is being opened calls it off ({@link ClientWatch}).
+ * The audit record is written when the tunnel closes, with its whole lifetime and the bytes relayed each way.
  */
 final class ConnectHandler implements HttpHandler {
     private final Set<Integer> allowedPorts;
@@ -108,29 +109,38 @@ final class ConnectHandler implements HttpHandler {
      * direct tunnel, so a parent is no way around the guard.
      */
     private void viaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<ParentProxies.Parent> route) {
-        record.setHierarchy(ParentProxies.HIERARCHY);
         XnioIoThread ioThread = exchange.getIoThread();
         exchange.dispatch(executor, (HttpHandler) ex -> {
             // Off the IO thread: a hex form the JDK cannot read as an address is looked up (and refused).
             if (AddressRange.namesAnAddress(target.host()) && resolve(ex, record, target) == null) return;
             List<ParentTunnels.Resolved> resolved = parents.resolve(route); // the parents' names: DNS blocks
-            ex.dispatch(ioThread, () -> parents.connect(ioThread, resolved, target, new ParentTunnels.Outcome() {
-                @Override
-                public void connected(StreamConnection upstream, ParentProxies.Parent parent) {
-                    established(ex, record, upstream, parent);
-                    ex.endExchange(); // writes the 200; the upgrade then starts the splice
-                }
+            ex.dispatch(ioThread, () -> connectViaParents(ex, record, target, resolved));
+        });
+    }
 
-                @Override
-                public void failed(FailureException failure) {
-                    if (failure.failure() == Failure.PARENT_UNREACHABLE && parents.fallbackDirect()) {
-                        direct(ex, record, target);
-                        return;
-                    }
-                    record.setUpstreamAddress(failure.parent());
-                    errors.respond(ex, failure.failure(), failure.getMessage());
+    /** Asks the parents in turn, on the IO thread, and finishes the exchange there once one answers or none can. */
+    private void connectViaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target,
+                                   List<ParentTunnels.Resolved> resolved) {
+        PendingUpstream pending = new PendingUpstream();
+        ClientWatch watch = ClientWatch.start(exchange, () -> clientLeft(exchange, record, pending));
+        parents.connect(exchange.getIoThread(), resolved, target, pending, new ParentTunnels.Outcome() {
+            @Override
+            public void connected(StreamConnection upstream, ParentProxies.Parent parent) {
+                opened(exchange, record, watch, upstream, parent);
+            }
+
+            @Override
+            public void failed(FailureException failure) {
+                watch.stop();
+                if (failure.failure() == Failure.PARENT_UNREACHABLE && parents.fallbackDirect()) {
+                    direct(exchange, record, target);
+                    return;
                 }
-            }));
+                // The parent that answered (refused, timed out, spoke no HTTP); none for PARENT_UNREACHABLE.
+                record.setHierarchy(failure.parent() != null ? ParentProxies.HIERARCHY : "HIER_NONE");
+                record.setUpstreamAddress(failure.parent());
+                errors.respond(exchange, failure.failure(), failure.getMessage());
+            }
         });
     }
 
@@ -150,22 +160,49 @@ final class ConnectHandler implements HttpHandler {
      * dispatched with a plain task, so Undertow leaves it open until it is ended here.
      */
     private void connect(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<InetAddress> addresses) {
-        connector.connect(exchange.getIoThread(), addresses, target.port(), new TunnelConnector.Outcome() {
+        PendingUpstream pending = new PendingUpstream();
+        ClientWatch watch = ClientWatch.start(exchange, () -> clientLeft(exchange, record, pending));
+        connector.connect(exchange.getIoThread(), addresses, target.port(), pending, new TunnelConnector.Outcome() {
             @Override
             public void connected(StreamConnection upstream) {
-                established(exchange, record, upstream, null);
-                exchange.endExchange(); // writes the 200; the upgrade then starts the splice
+                opened(exchange, record, watch, upstream, null);
             }
 
             @Override
             public void failed(FailureException failure) {
+                watch.stop();
                 errors.respond(exchange, failure.failure(), failure.getMessage());
             }
         });
     }
 
+    /** The upstream side is open: the watch ends, and the 200 goes out. */
+    private void opened(HttpServerExchange exchange, AuditRecord record, ClientWatch watch, StreamConnection upstream,
+                        ParentProxies.Parent parent) {
+        watch.stop();
+        established(exchange, record, upstream, parent);
+        exchange.endExchange(); // writes the 200; the upgrade then starts the splice
+    }
+
+    /**
+     * The client left while the tunnel's upstream side was being opened: that is called off (the connect, or the
+     * parent's CONNECT), and the access is recorded as {@link #established} records a client that leaves before its
+     * 200: a tunnel cut off before it began (TCP_TUNNEL_ABORTED/000, client_aborted), with the parent if one was reached.
+     */
+    private static void clientLeft(HttpServerExchange exchange, AuditRecord record, PendingUpstream pending) {
+        pending.cancel();
+        if (pending.parent() != null) {
+            record.setHierarchy(ParentProxies.HIERARCHY);
+            record.setUpstreamAddress(pending.parent().host());
+        }
+        record.setResultCode("TCP_TUNNEL");
+        record.markAborted("client_aborted");
+        IoUtils.safeClose(exchange.getConnection()); // ends the exchange, which writes the record
+    }
+
     /** The tunnel is open, to its target or ({@code parent} not null) through that parent. */
     private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream, ParentProxies.Parent parent) {
+        if (parent != null) record.setHierarchy(ParentProxies.HIERARCHY);
         record.setUpstreamAddress(parent != null ? parent.host()
                 : AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");

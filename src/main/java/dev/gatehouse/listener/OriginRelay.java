@@ -81,8 +81,9 @@ final class OriginRelay {
         if (failure.parent() != null) {
             record.setHierarchy(ParentProxies.HIERARCHY);
             record.setUpstreamAddress(failure.parent());
-        } else if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED) {
-            record.setHierarchy("HIER_NONE"); // no origin was contacted
+        } else if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED
+                || failure.failure() == Failure.PARENT_UNREACHABLE) {
+            record.setHierarchy("HIER_NONE"); // no origin, and no parent, was contacted
         }
         CacheFill fill = exchange.getAttachment(CacheFill.KEY);
         if (fill != null && fill.answeredFailure(exchange, failure)) return;

@@ -30,7 +30,7 @@ final class ParentConnect {
     /** The most interim responses skipped before the final answer, as {@code UpstreamClient} allows. */
     private static final int MAX_INTERIM = 16;
 
-    /** How the handshake ends; called once, on the connection's IO thread. */
+    /** How the handshake ends; called once, on the connection's IO thread, unless it was called off ({@link PendingUpstream}). */
     interface Outcome {
         void established(StreamConnection upstream);
 
@@ -55,13 +55,21 @@ final class ParentConnect {
         this.outcome = outcome;
     }
 
-    /** Starts the handshake; call it on {@code upstream}'s IO thread. */
+    /** Starts the handshake; call it on {@code upstream}'s IO thread. {@code pending} calls it off (no outcome then). */
     static void start(StreamConnection upstream, ParentProxies.Parent parent, TunnelTarget target, String proxyAuthorization,
-                      Duration timeout, Outcome outcome) {
+                      Duration timeout, PendingUpstream pending, Outcome outcome) {
         ParentConnect c = new ParentConnect(upstream, parent, request(target, proxyAuthorization), outcome);
         c.timer = upstream.getIoThread().executeAfter(() -> c.fail(Failure.UPSTREAM_TIMEOUT,
                 "parent proxy " + parent + " did not answer CONNECT within " + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        pending.onCancel(c::cancel);
         c.write();
+    }
+
+    /** Called off (the client left): the parent connection is closed now, whatever the parent answers later. */
+    private void cancel() {
+        if (done) return;
+        finish();
+        IoUtils.safeClose(upstream);
     }
 
     /** The request head: authority-form target, {@code Host} (RFC 9112 §3.2), and the parent's credentials. */

@@ -19,7 +19,7 @@ public final class ParentTunnels {
     private final TunnelConnector connector;
     private final Duration replyTimeout;
 
-    /** How the attempt ends; called once, on the IO thread it was started on. */
+    /** How the attempt ends; called once, on the IO thread it was started on, unless it was called off ({@link PendingUpstream}). */
     public interface Outcome {
         void connected(StreamConnection upstream, ParentProxies.Parent parent);
 
@@ -62,14 +62,14 @@ public final class ParentTunnels {
         return out;
     }
 
-    /** Tries each of {@code resolved} (not empty) in turn; call it on {@code ioThread}. */
-    public void connect(XnioIoThread ioThread, List<Resolved> resolved, TunnelTarget target, Outcome outcome) {
-        ParentProxies.Attempt attempt = parents.attempt(resolved.stream().map(Resolved::parent).toList());
-        attempt(ioThread, resolved, 0, target, attempt, outcome);
+    /** Tries each of {@code resolved} (not empty) in turn; call it on {@code ioThread}. {@code pending} calls it off. */
+    public void connect(XnioIoThread ioThread, List<Resolved> resolved, TunnelTarget target, PendingUpstream pending, Outcome outcome) {
+        ParentProxies.Attempt attempt = parents.attempt();
+        attempt(ioThread, resolved, 0, target, attempt, pending, outcome);
     }
 
     private void attempt(XnioIoThread ioThread, List<Resolved> resolved, int index, TunnelTarget target,
-                         ParentProxies.Attempt attempt, Outcome outcome) {
+                         ParentProxies.Attempt attempt, PendingUpstream pending, Outcome outcome) {
         if (index == resolved.size()) {
             outcome.failed(attempt.failure(null));
             return;
@@ -77,14 +77,15 @@ public final class ParentTunnels {
         ParentProxies.Parent parent = resolved.get(index).parent();
         if (resolved.get(index).addresses().isEmpty()) {
             attempt.cannotResolve(parent);
-            attempt(ioThread, resolved, index + 1, target, attempt, outcome);
+            attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome);
             return;
         }
-        connector.connect(ioThread, resolved.get(index).addresses(), parent.port(), new TunnelConnector.Outcome() {
+        connector.connect(ioThread, resolved.get(index).addresses(), parent.port(), pending, new TunnelConnector.Outcome() {
             @Override
             public void connected(StreamConnection upstream) {
                 parents.reached(parent);
-                ParentConnect.start(upstream, parent, target, parents.proxyAuthorization(), replyTimeout, new ParentConnect.Outcome() {
+                pending.asking(parent);
+                ParentConnect.start(upstream, parent, target, parents.proxyAuthorization(), replyTimeout, pending, new ParentConnect.Outcome() {
                     @Override
                     public void established(StreamConnection tunnel) {
                         outcome.connected(tunnel, parent);
@@ -100,7 +101,7 @@ public final class ParentTunnels {
             @Override
             public void failed(FailureException failure) {
                 attempt.unreachable(parent, failure.getMessage());
-                attempt(ioThread, resolved, index + 1, target, attempt, outcome);
+                attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome);
             }
         });
     }

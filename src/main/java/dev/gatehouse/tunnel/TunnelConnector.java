@@ -31,7 +31,7 @@ public final class TunnelConnector {
     private final ParentProxies parents;
     private final Duration connectTimeout;
 
-    /** How a connect ends; called once, on the IO thread the connect was started on. */
+    /** How a connect ends; called once, on the IO thread the connect was started on, unless it was called off ({@link PendingUpstream}). */
     public interface Outcome {
         void connected(StreamConnection upstream);
 
@@ -71,24 +71,27 @@ public final class TunnelConnector {
 
     /**
      * Connects to the first of {@code addresses} that answers within the timeout, trying each in turn.
-     * Call it on {@code ioThread}.
+     * Call it on {@code ioThread}; {@code pending} calls it off (no outcome then).
      */
-    public void connect(XnioIoThread ioThread, List<InetAddress> addresses, int port, Outcome outcome) {
-        attempt(ioThread, addresses, 0, port, outcome);
+    public void connect(XnioIoThread ioThread, List<InetAddress> addresses, int port, PendingUpstream pending, Outcome outcome) {
+        attempt(ioThread, addresses, 0, port, pending, outcome);
     }
 
-    private void attempt(XnioIoThread ioThread, List<InetAddress> addresses, int index, int port, Outcome outcome) {
+    private void attempt(XnioIoThread ioThread, List<InetAddress> addresses, int index, int port, PendingUpstream pending,
+                         Outcome outcome) {
         InetSocketAddress address = new InetSocketAddress(addresses.get(index), port);
         IoFuture<StreamConnection> future = ioThread.openStreamConnection(address, null, OPTIONS);
         // Cancelling closes the half-open socket, and the notifier sees CANCELLED.
         XnioExecutor.Key timer = ioThread.executeAfter(future::cancel, connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        pending.onCancel(future::cancel);
         future.addNotifier((f, ignored) -> {
             timer.remove();
+            if (pending.cancelled()) return; // called off before the connect ended: nothing was opened
             StreamConnection upstream;
             try {
                 upstream = result(f, address);
             } catch (FailureException e) {
-                if (index + 1 < addresses.size()) attempt(ioThread, addresses, index + 1, port, outcome);
+                if (index + 1 < addresses.size()) attempt(ioThread, addresses, index + 1, port, pending, outcome);
                 else outcome.failed(e);
                 return;
             }

@@ -100,7 +100,7 @@ public final class UpstreamClient {
      */
     private UpstreamResponse viaParents(UpstreamRequest request, List<ParentProxies.Parent> route, boolean mayGoDirect)
             throws FailureException {
-        ParentProxies.Attempt attempt = parents.attempt(route);
+        ParentProxies.Attempt attempt = parents.attempt();
         FailureException last = null;
         for (ParentProxies.Parent parent : route) {
             List<InetAddress> addresses = ParentProxies.addressesOf(parent);

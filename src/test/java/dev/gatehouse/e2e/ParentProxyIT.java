@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.auth.Commands;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -100,6 +102,16 @@ class ParentProxyIT {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * The record's hierarchy as the Squid format writes it ({@code %Sh/%<a}): {@code FIRSTUP_PARENT/<parent>} when a
+     * parent was reached, {@code HIER_DIRECT/<origin IP>} when the request went direct, {@code HIER_NONE/-} when
+     * nothing was.
+     */
+    private static String hierarchy(JsonNode record) {
+        JsonNode upstream = record.get("upstream");
+        return record.get("hierarchy").asText() + "/" + (upstream.isNull() ? "-" : upstream.asText());
     }
 
     @Test
@@ -264,7 +276,7 @@ class ParentProxyIT {
         assertTrue(r.body().contains("127.0.0.1:" + parent.proxyPort()), "the page names the parent: " + r.body());
         JsonNode atChild = child.awaitOnlyRecord();
         assertEquals("parent_auth_failed", atChild.get("error").asText());
-        assertEquals("FIRSTUP_PARENT", atChild.get("hierarchy").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(atChild), "the parent was reached: it answered");
         assertEquals(407, parent.awaitOnlyRecord().get("status").asInt());
         assertEquals(0, origin.getRequestCount());
 
@@ -276,7 +288,10 @@ class ParentProxyIT {
             assertTrue(refused.text().contains("refused this proxy&#39;s credentials"), refused.text());
             assertTrue(refused.text().contains("407"), "the parent's status: " + refused.text());
         }
-        assertEquals("parent_auth_failed", child.awaitRecords(2).get(1).get("error").asText());
+        List<JsonNode> records = child.awaitRecords(2);
+        assertEquals(2, records.size(), records::toString);
+        assertEquals("parent_auth_failed", records.get(1).get("error").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(records.get(1)));
     }
 
     @Test
@@ -290,8 +305,46 @@ class ParentProxyIT {
         assertTrue(r.body().contains("127.0.0.1:" + down), "the page names the parent: " + r.body());
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("parent_unreachable", record.get("error").asText());
-        assertEquals("FIRSTUP_PARENT", record.get("hierarchy").asText());
+        assertEquals("HIER_NONE/-", hierarchy(record), "no parent was reached, nothing went direct");
         assertEquals(0, origin.getRequestCount(), "nothing went direct");
+    }
+
+    @Test
+    void anFtpUrlWhenTheParentIsDownIsA503ThatReachedNoOne() throws Exception {
+        child = startChild(p -> { }, closedPort());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("GET ftp://ftp.example/notes.txt HTTP/1.1\r\nHost: ftp.example\r\n\r\n");
+            assertEquals(503, c.readResponse().status());
+        }
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("parent_unreachable", record.get("error").asText());
+        assertEquals("HIER_NONE/-", hierarchy(record));
+    }
+
+    @Test
+    void aParentWhoseNameDoesNotResolveIsUnreachableAndReachedNoOne() throws Exception {
+        tlsOrigin = new MockWebServer();
+        tlsOrigin.start(InetAddress.getByName("127.0.0.1"), 0);
+        child = GatehouseFixture.start(c -> {
+            c.withObject("/forwarding").put("via", "branch").putObject("parent").putArray("proxies").add("no-such-parent.invalid:3128");
+            c.withObject("/destinations").putArray("connectPorts").add(tlsOrigin.getPort());
+        });
+
+        assertEquals(503, get(child, originUrl("/unresolved")).statusCode());
+        String authority = "127.0.0.1:" + tlsOrigin.getPort();
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+            assertEquals(503, c.readResponse().status());
+        }
+
+        List<JsonNode> records = child.awaitRecords(2);
+        assertEquals(2, records.size(), records::toString);
+        for (JsonNode record : records) {
+            assertEquals("parent_unreachable", record.get("error").asText(), record::toString);
+            assertEquals("HIER_NONE/-", hierarchy(record), record::toString);
+        }
+        assertEquals(0, origin.getRequestCount() + tlsOrigin.getRequestCount(), "nothing went direct");
     }
 
     @Test
@@ -315,7 +368,7 @@ class ParentProxyIT {
         assertEquals(200, r.statusCode());
         assertEquals("direct after all", r.body());
         JsonNode record = child.awaitOnlyRecord();
-        assertEquals("HIER_DIRECT", record.get("hierarchy").asText());
+        assertEquals("HIER_DIRECT/127.0.0.1", hierarchy(record));
         assertTrue(record.get("error").isNull(), record::toString);
     }
 
@@ -333,7 +386,7 @@ class ParentProxyIT {
             c.send("GET / HTTP/1.1\r\nHost: " + authority + "\r\nConnection: close\r\n\r\n");
             assertEquals("tunnel direct", c.readResponse().text());
         }
-        assertEquals("HIER_DIRECT", child.awaitOnlyRecord().get("hierarchy").asText());
+        assertEquals("HIER_DIRECT/127.0.0.1", hierarchy(child.awaitOnlyRecord()));
     }
 
     @Test
@@ -352,6 +405,7 @@ class ParentProxyIT {
         }
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("parent_unreachable", record.get("error").asText());
+        assertEquals("HIER_NONE/-", hierarchy(record), "no parent was reached");
         assertEquals(0, tlsOrigin.getRequestCount());
     }
 
@@ -466,7 +520,7 @@ class ParentProxyIT {
         }
         JsonNode record = child.awaitOnlyRecord();
         assertEquals("parent_refused", record.get("error").asText());
-        assertEquals("FIRSTUP_PARENT", record.get("hierarchy").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record));
     }
     @Test
     void anFtpUrlGoesToTheParentAsAnAbsoluteFormGetWithTheLoginAsBasicCredentials() throws Exception {
@@ -518,7 +572,105 @@ class ParentProxyIT {
         }
         assertTrue(scriptedParent.nextEvent().startsWith("CONNECT slow.example:443"));
         assertEquals("closed by the child", scriptedParent.nextEvent());
-        assertEquals("upstream_timeout", child.awaitOnlyRecord().get("error").asText());
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("upstream_timeout", record.get("error").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record), "the parent was reached, and then said nothing");
+    }
+
+    /** The child with {@code scriptedParent} as its one parent, which it waits on for as long as the test could run. */
+    private GatehouseFixture childWaitingLongOnTheScriptedParent() {
+        return GatehouseFixture.start(c -> c.withObject("/forwarding").put("via", "branch").put("responseTimeout", "600s")
+                .putObject("parent").putArray("proxies").add("127.0.0.1:" + scriptedParent.port()));
+    }
+
+    /** The tunnels open now, as the admin listener's /stats counts them. */
+    private static int activeTunnels(GatehouseFixture proxy) throws Exception {
+        HttpClient admin = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
+        try {
+            URI stats = URI.create("http://127.0.0.1:" + proxy.gatehouse().adminAddress().getPort() + "/stats");
+            String body = admin.send(HttpRequest.newBuilder(stats).build(), HttpResponse.BodyHandlers.ofString()).body();
+            return new ObjectMapper().readTree(body).path("now").path("activeTunnels").asInt(-1);
+        } finally {
+            admin.shutdownNow();
+        }
+    }
+
+    /**
+     * A client that leaves while its CONNECT waits on the parent's answer: the child closes the parent connection
+     * then, not when responseTimeout (far beyond this test's waits) runs out, opens no tunnel, and records the
+     * access as a direct tunnel whose client leaves before its 200: cut off, nothing answered, client_aborted.
+     */
+    @Test
+    void aClientThatLeavesBeforeTheParentAnswersConnectHasTheParentConnectionClosed() throws Exception {
+        scriptedParent = new RawOrigin((s, i, o) -> {
+            o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
+            o.post(s.getInputStream().read() < 0 ? "closed by the child" : "more bytes"); // and never an answer
+        });
+        child = childWaitingLongOnTheScriptedParent();
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT gone.example:443 HTTP/1.1\r\nHost: gone.example:443\r\n\r\n");
+            assertTrue(scriptedParent.nextEvent().startsWith("CONNECT gone.example:443"), "the parent has the CONNECT");
+        } // the client leaves, the parent silent still
+
+        assertEquals("closed by the child", scriptedParent.nextEvent(), "the parent connection is closed when the client leaves");
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("TCP_TUNNEL_ABORTED", record.get("result").asText(), record::toString);
+        assertEquals(0, record.get("status").asInt(), "nothing was answered: " + record);
+        assertEquals("client_aborted", record.get("error").asText());
+        assertEquals("FIRSTUP_PARENT/127.0.0.1", hierarchy(record), "the parent was reached");
+        assertEquals(0, activeTunnels(child));
+    }
+
+    /** Leaving while the child still connects to a parent that does not answer calls the connect off; nothing was reached. */
+    @Test
+    void aClientThatLeavesWhileTheParentIsBeingConnectedToReachedNoOne() throws Exception {
+        List<AutoCloseable> open = new java.util.ArrayList<>();
+        try {
+            int silent = ConnectTunnelIT.silentListener(open).getLocalPort();
+            child = GatehouseFixture.start(c -> {
+                c.withObject("/forwarding").put("via", "branch").putObject("parent").putArray("proxies").add("127.0.0.1:" + silent);
+                c.putObject("tunnel").put("connectTimeout", "600s");
+            });
+
+            try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+                c.send("CONNECT gone.example:443 HTTP/1.1\r\nHost: gone.example:443\r\n\r\n");
+            }
+
+            JsonNode record = child.awaitOnlyRecord();
+            assertEquals("TCP_TUNNEL_ABORTED", record.get("result").asText(), record::toString);
+            assertEquals("client_aborted", record.get("error").asText(), record::toString);
+            assertEquals("HIER_NONE/-", hierarchy(record));
+            assertEquals(0, activeTunnels(child));
+        } finally {
+            for (AutoCloseable c : open) c.close();
+        }
+    }
+
+    /** Bytes a client sends while the parent has not answered yet are the tunnel's first, passed on after the 200. */
+    @Test
+    void bytesTheClientSendsBeforeTheParentAnswersGoThroughTheTunnel() throws Exception {
+        java.util.concurrent.CountDownLatch sent = new java.util.concurrent.CountDownLatch(1);
+        scriptedParent = new RawOrigin((s, i, o) -> {
+            o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
+            assertTrue(sent.await(20, TimeUnit.SECONDS));
+            RawOrigin.write(s, "HTTP/1.1 200 Connection established\r\n\r\n");
+            byte[] early = s.getInputStream().readNBytes(5);
+            RawOrigin.write(s, "echo " + new String(early, StandardCharsets.US_ASCII));
+        });
+        child = childWaitingLongOnTheScriptedParent();
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("CONNECT early.example:443 HTTP/1.1\r\nHost: early.example:443\r\n\r\n");
+            scriptedParent.nextEvent();
+            c.send("hello");
+            sent.countDown();
+            assertEquals(200, c.readHead().status());
+            assertEquals("echo hello", new String(c.input().readNBytes(10), StandardCharsets.US_ASCII));
+        }
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("TCP_TUNNEL", record.get("result").asText(), record::toString);
+        assertTrue(record.get("error").isNull(), record::toString);
     }
 
     @Test

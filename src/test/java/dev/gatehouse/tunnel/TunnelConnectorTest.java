@@ -73,7 +73,7 @@ class TunnelConnectorTest {
     private Result connect(List<InetAddress> addresses, int port) throws Exception {
         XnioIoThread io = worker.getIoThread();
         CompletableFuture<Result> result = new CompletableFuture<>();
-        io.execute(() -> connector.connect(io, addresses, port, new TunnelConnector.Outcome() {
+        io.execute(() -> connector.connect(io, addresses, port, new PendingUpstream(), new TunnelConnector.Outcome() {
             @Override
             public void connected(StreamConnection upstream) {
                 result.complete(new Result(upstream, null, Thread.currentThread() == io));
