@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.xnio.IoFuture;
+import org.xnio.IoUtils;
 import org.xnio.OptionMap;
 import org.xnio.Options;
 import org.xnio.StreamConnection;
@@ -86,7 +87,10 @@ public final class TunnelConnector {
         pending.onCancel(future::cancel);
         future.addNotifier((f, ignored) -> {
             timer.remove();
-            if (pending.cancelled()) return; // called off before the connect ended: nothing was opened
+            if (pending.cancelled()) {
+                IoUtils.safeClose(f); // called off: a connection that got through regardless is not left open
+                return;
+            }
             StreamConnection upstream;
             try {
                 upstream = result(f, address);
