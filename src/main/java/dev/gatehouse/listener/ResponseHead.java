@@ -16,13 +16,20 @@ import java.util.Map;
  * <p>A memory-tier response keeps its head for all its hits (see
  * {@link dev.gatehouse.cache.CacheStore.StoredResponse#derived}): then a hit only adds {@code Age} and
  * {@code X-Cache}, where it used to turn every field name into an {@code HttpString} and build {@code Via}
- * again. Immutable, so the IO threads share it.
+ * again. Immutable but for the {@link #ageText} memo, so the IO threads share it.
  */
 final class ResponseHead {
     private final HttpString[] names;
     private final String[] values;
     private final String via;
     private final String contentLength;
+    /**
+     * The last {@code Age} text asked for: a stored response's age changes once a second, and the hits within
+     * that second share one string instead of formatting their own. Racy by design: each value is immutable.
+     */
+    private volatile AgeText lastAge;
+
+    private record AgeText(long seconds, String text) {}
 
     private ResponseHead(HttpString[] names, String[] values, String via, String contentLength) {
         this.names = names;
@@ -74,6 +81,16 @@ final class ResponseHead {
             out.add(names[i], values[i]);
         }
         out.put(Headers.VIA, via);
+    }
+
+    /** {@code seconds} as the text of an {@code Age} field (RFC 9111 §5.1). */
+    String ageText(long seconds) {
+        AgeText last = lastAge;
+        if (last == null || last.seconds() != seconds) {
+            last = new AgeText(seconds, Long.toString(seconds));
+            lastAge = last;
+        }
+        return last.text();
     }
 
     /** The whole body's {@code Content-Length} value; only for a head made with a body length. */
