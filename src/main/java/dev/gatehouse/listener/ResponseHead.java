@@ -1,5 +1,6 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.http.Via;
 import io.undertow.util.HeaderMap;
@@ -23,6 +24,8 @@ final class ResponseHead {
     private final String[] values;
     private final String via;
     private final String contentLength;
+    /** The whole body as a range, for the requests that ask for all of it (most); null as contentLength. */
+    private final ByteRange whole;
     /**
      * The last {@code Age} text asked for: a stored response's age changes once a second, and the hits within
      * that second share one string instead of formatting their own. Racy by design: each value is immutable.
@@ -31,11 +34,12 @@ final class ResponseHead {
 
     private record AgeText(long seconds, String text) {}
 
-    private ResponseHead(HttpString[] names, String[] values, String via, String contentLength) {
+    private ResponseHead(HttpString[] names, String[] values, String via, long bodyLength) {
         this.names = names;
         this.values = values;
         this.via = via;
-        this.contentLength = contentLength;
+        this.contentLength = bodyLength < 0 ? null : Long.toString(bodyLength);
+        this.whole = bodyLength < 0 ? null : ByteRange.whole(bodyLength);
     }
 
     /**
@@ -65,7 +69,7 @@ final class ResponseHead {
             names = java.util.Arrays.copyOf(names, kept);
             values = java.util.Arrays.copyOf(values, kept);
         }
-        return new ResponseHead(names, values, proxy.append(received), bodyLength < 0 ? null : Long.toString(bodyLength));
+        return new ResponseHead(names, values, proxy.append(received), bodyLength);
     }
 
     private static boolean skipped(List<String> skip, String name) {
@@ -97,5 +101,11 @@ final class ResponseHead {
     String contentLength() {
         if (contentLength == null) throw new IllegalStateException("this head was made without a body length");
         return contentLength;
+    }
+
+    /** The whole body as a {@link ByteRange}; only for a head made with a body length. */
+    ByteRange whole() {
+        if (whole == null) throw new IllegalStateException("this head was made without a body length");
+        return whole;
     }
 }

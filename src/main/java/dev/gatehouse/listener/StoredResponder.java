@@ -229,7 +229,7 @@ final class StoredResponder {
      */
     private ByteRange head(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
                            ResponseHead fields, String age) {
-        ByteRange range = ByteRange.of(request, stored.entry(), stored.bodyLength());
+        ByteRange range = ByteRange.of(request, stored.entry(), fields.whole());
         int status = rangeHead(exchange, stored.entry().status(), range, fields, age);
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
         if (range.kind() == ByteRange.Kind.FULL && bodyAllowed) {
