@@ -59,7 +59,7 @@ public final class CacheHeaders {
         if (facts == null) {
             List<String> age = elements("Age");
             facts = new ResponseFacts(HttpDate.parse(first("Date")).orElse(Long.MIN_VALUE),
-                    age.isEmpty() ? 0 : CacheControl.deltaSeconds(age.getFirst()).orElse(0), varyNames());
+                    age.isEmpty() ? 0 : CacheControl.deltaSeconds(age.getFirst(), 0), varyNames());
             responseFacts = facts;
         }
         return facts;
