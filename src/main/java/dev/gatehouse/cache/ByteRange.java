@@ -38,7 +38,22 @@ public record ByteRange(Kind kind, long first, long last, CacheHeaders headers) 
 
     /** What to send for {@code request} from {@code stored}, whose complete body is {@code bodyLength} bytes. */
     public static ByteRange of(CacheRequest request, CacheEntry stored, long bodyLength) {
-        ByteRange full = new ByteRange(Kind.FULL, 0, bodyLength - 1, CacheHeaders.empty());
+        return of(request, stored, whole(bodyLength));
+    }
+
+    /** The whole body of {@code bodyLength} bytes, {@link Kind#FULL}. */
+    public static ByteRange whole(long bodyLength) {
+        return new ByteRange(Kind.FULL, 0, bodyLength - 1, CacheHeaders.empty());
+    }
+
+    /**
+     * As {@link #of(CacheRequest, CacheEntry, long)} with the complete body given as {@code full}, its
+     * {@link #whole}: a caller that keeps that for all the requests a stored response answers allocates
+     * nothing for the many that ask for all of it.
+     */
+    public static ByteRange of(CacheRequest request, CacheEntry stored, ByteRange full) {
+        if (full.kind() != Kind.FULL || full.first() != 0) throw new IllegalArgumentException("not a whole body: " + full);
+        long bodyLength = full.length();
         List<String> ranges = request.headers().all("Range");
         // §14.2: Range applies to GET only, and only to a 200 we can cut (not a stored error or redirect).
         if (!request.method().equals("GET") || ranges.size() != 1 || stored.status() != 200

@@ -65,16 +65,25 @@ public final class CacheControl {
      * non-negative integer, or is repeated with different values.
      */
     public OptionalLong seconds(String directive) {
+        return present(seconds(directive, -1));
+    }
+
+    /**
+     * As {@link #seconds(String)}, with {@code otherwise} for empty: no {@code OptionalLong} per call, for
+     * the freshness checks every lookup makes.
+     */
+    public long seconds(String directive, long otherwise) {
         List<String> values = directives.get(directive);
         if (values == null) {
-            return OptionalLong.empty();
+            return otherwise;
         }
         for (int i = 1; i < values.size(); i++) { // a loop, not a stream: this runs on every lookup
             if (!java.util.Objects.equals(values.get(i), values.getFirst())) {
-                return OptionalLong.empty();
+                return otherwise;
             }
         }
-        return deltaSeconds(values.getFirst());
+        long seconds = deltaSeconds(values.getFirst(), -1);
+        return seconds < 0 ? otherwise : seconds;
     }
 
     /**
@@ -82,13 +91,18 @@ public final class CacheControl {
      * when larger; empty when absent or not digits.
      */
     public static OptionalLong deltaSeconds(String value) {
+        return present(deltaSeconds(value, -1));
+    }
+
+    /** As {@link #deltaSeconds(String)}, with {@code otherwise} for empty. */
+    public static long deltaSeconds(String value, long otherwise) {
         if (value == null || value.isEmpty()) {
-            return OptionalLong.empty();
+            return otherwise;
         }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c < '0' || c > '9') {
-                return OptionalLong.empty();
+                return otherwise;
             }
         }
         int start = 0;
@@ -97,9 +111,14 @@ public final class CacheControl {
         }
         String digits = value.substring(start);
         if (digits.length() > 10) {
-            return OptionalLong.of(MAX_DELTA_SECONDS);
+            return MAX_DELTA_SECONDS;
         }
-        return OptionalLong.of(Math.min(Long.parseLong(digits), MAX_DELTA_SECONDS));
+        return Math.min(Long.parseLong(digits), MAX_DELTA_SECONDS);
+    }
+
+    /** A non-negative delta, or empty for -1. */
+    private static OptionalLong present(long seconds) {
+        return seconds < 0 ? OptionalLong.empty() : OptionalLong.of(seconds);
     }
 
     /** The field names listed in a qualified directive such as {@code no-cache="Set-Cookie"}, lower-cased. */

@@ -59,7 +59,7 @@ public final class CacheHeaders {
         if (facts == null) {
             List<String> age = elements("Age");
             facts = new ResponseFacts(HttpDate.parse(first("Date")).orElse(Long.MIN_VALUE),
-                    age.isEmpty() ? 0 : CacheControl.deltaSeconds(age.getFirst()).orElse(0), varyNames());
+                    age.isEmpty() ? 0 : CacheControl.deltaSeconds(age.getFirst(), 0), varyNames());
             responseFacts = facts;
         }
         return facts;
@@ -95,7 +95,15 @@ public final class CacheHeaders {
 
     /** A builder that keeps fields in the order they are added. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(new ArrayList<>());
+    }
+
+    /**
+     * As {@link #builder()}, sized for about {@code lines} field lines: a request's fields are turned into
+     * CacheHeaders on every request, and a list grown from the default size showed in the allocation profile.
+     */
+    public static Builder builder(int lines) {
+        return new Builder(new ArrayList<>(lines));
     }
 
     /** The value of the first field line with this name, or {@code null} if there is none. */
@@ -284,9 +292,10 @@ public final class CacheHeaders {
 
     /** Collects header fields in order; {@link #build()} gives an immutable {@link CacheHeaders}. */
     public static final class Builder {
-        private final List<Map.Entry<String, String>> fields = new ArrayList<>();
+        private final List<Map.Entry<String, String>> fields;
 
-        private Builder() {
+        private Builder(List<Map.Entry<String, String>> fields) {
+            this.fields = fields;
         }
 
         /** Adds one field line; a value is trimmed of surrounding whitespace (RFC 9110 §5.5). */

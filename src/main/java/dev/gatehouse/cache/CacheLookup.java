@@ -26,6 +26,7 @@ public final class CacheLookup implements Closeable {
     private final long nowMillis;
     /** This lookup's claim to store what it fetches; null for a memory hit, which fetches nothing. */
     private final InFlightFetches.Ticket ticket;
+    /** Whether close() has yet to release the ticket; null without one (a memory hit: nothing to release, no flag). */
     private final AtomicBoolean holdsTicket;
     private CacheHeaders headers;
 
@@ -45,7 +46,7 @@ public final class CacheLookup implements Closeable {
         this.listsSeen = listsSeen;
         this.nowMillis = nowMillis;
         this.ticket = ticket;
-        this.holdsTicket = new AtomicBoolean(ticket != null);
+        this.holdsTicket = ticket == null ? null : new AtomicBoolean(true);
     }
 
     /**
@@ -103,7 +104,7 @@ public final class CacheLookup implements Closeable {
         if (stored != null) {
             stored.close();
         }
-        if (holdsTicket.compareAndSet(true, false)) ticket.release();
+        if (holdsTicket != null && holdsTicket.compareAndSet(true, false)) ticket.release();
     }
 
     // ---- for HttpCache and the writers it makes ----

@@ -192,12 +192,12 @@ public final class CachePolicy {
         if (!fresh && mayServeStale(responseCc)) {
             // §5.2.1.2: max-stale without a value accepts any staleness; an invalid value is ignored.
             if (requestCc.has("max-stale") && (requestCc.value("max-stale") == null
-                    || staleness <= requestCc.seconds("max-stale").orElse(-1) * 1000)) {
+                    || staleness <= requestCc.seconds("max-stale", -1) * 1000)) {
                 return hit(request, stored, ageSeconds);
             }
             // RFC 5861 §3, unless the client constrained age itself.
             if (revalidatesInBackground && !requestCc.has("max-age") && !requestCc.has("min-fresh")
-                    && staleness <= responseCc.seconds("stale-while-revalidate").orElse(-1) * 1000) {
+                    && staleness <= responseCc.seconds("stale-while-revalidate", -1) * 1000) {
                 return new CacheDecision(Outcome.STALE_WHILE_REVALIDATE, ResultCode.TCP_STALE_HIT, ageSeconds);
             }
         }
@@ -215,7 +215,7 @@ public final class CachePolicy {
 
     /** §5.2.1.1 max-age (invalid counts as 0) and §5.2.1.3 min-fresh (invalid is ignored). */
     private static boolean clientAcceptsAge(CacheControl requestCc, long age, long lifetime) {
-        if (requestCc.has("max-age") && age > requestCc.seconds("max-age").orElse(0) * 1000) {
+        if (requestCc.has("max-age") && age > requestCc.seconds("max-age", 0) * 1000) {
             return false;
         }
         OptionalLong minFresh = requestCc.seconds("min-fresh");
@@ -324,8 +324,8 @@ public final class CachePolicy {
         if (!mayServeStale(responseCc) || responseCc.has("no-cache")) {
             return false;
         }
-        long window = Math.max(responseCc.seconds("stale-if-error").orElse(-1),
-                CacheControl.of(request.headers()).seconds("stale-if-error").orElse(-1));
+        long window = Math.max(responseCc.seconds("stale-if-error", -1),
+                CacheControl.of(request.headers()).seconds("stale-if-error", -1));
         long staleness = Freshness.currentAgeMillis(stored, nowMillis) - freshness.lifetimeMillis(request.key(), stored);
         return staleness <= window * 1000;
     }
@@ -357,7 +357,7 @@ public final class CachePolicy {
             return false;
         }
         CacheControl requestCc = CacheControl.of(headers);
-        boolean maxAgeZero = requestCc.has("max-age") && requestCc.seconds("max-age").orElse(0) == 0; // invalid counts as 0
+        boolean maxAgeZero = requestCc.has("max-age") && requestCc.seconds("max-age", 0) == 0; // invalid counts as 0
         return !clientNoCache(request, requestCc) && !maxAgeZero
                 && !CacheControl.of(stored.headers()).has("no-cache") && freshness.lifetimeMillis(request.key(), stored) > 0;
     }

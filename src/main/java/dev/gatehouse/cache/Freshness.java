@@ -37,10 +37,10 @@ final class Freshness {
         // §4.2.1: a shared cache uses s-maxage first, then max-age, then Expires − Date. Invalid or
         // conflicting values make the response stale (§4.2.1 "encouraged to consider ... stale").
         if (cc.has("s-maxage")) {
-            return cc.seconds("s-maxage").orElse(0) * 1000;
+            return cc.seconds("s-maxage", 0) * 1000;
         }
         if (cc.has("max-age")) {
-            return cc.seconds("max-age").orElse(0) * 1000;
+            return cc.seconds("max-age", 0) * 1000;
         }
         List<String> expires = headers.all("Expires");
         if (!expires.isEmpty()) {

@@ -69,7 +69,16 @@ public final class AddressRange {
 
     /** True if {@code address} lies in this block. */
     public boolean contains(InetAddress address) {
-        byte[] a = unmapped(address.getAddress());
+        return containsBytes(bytesOf(address));
+    }
+
+    /** The bytes {@link #containsBytes} compares: an IPv4-mapped IPv6 address as its IPv4 address. */
+    static byte[] bytesOf(InetAddress address) {
+        return unmapped(address.getAddress());
+    }
+
+    /** True if the address of {@link #bytesOf} lies in this block. */
+    boolean containsBytes(byte[] a) {
         if (a.length != network.length) return false;
         for (int i = 0; i < a.length; i++) {
             int bits = Math.max(0, Math.min(8, prefix - i * 8));

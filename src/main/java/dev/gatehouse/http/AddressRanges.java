@@ -15,8 +15,9 @@ public record AddressRanges(List<AddressRange> ranges) {
     }
 
     public boolean contains(InetAddress address) {
-        for (AddressRange r : ranges) {
-            if (r.contains(address)) return true;
+        byte[] bytes = AddressRange.bytesOf(address); // a copy: once per check, not once per range
+        for (int i = 0, n = ranges.size(); i < n; i++) {
+            if (ranges.get(i).containsBytes(bytes)) return true;
         }
         return false;
     }

@@ -13,7 +13,7 @@ final class CacheFields {
 
     /** A client request's fields as the cache sees them. */
     static CacheHeaders of(HeaderMap headers) {
-        CacheHeaders.Builder builder = CacheHeaders.builder();
+        CacheHeaders.Builder builder = CacheHeaders.builder(headers.size()); // names: a repeated one grows it
         for (HeaderValues values : headers) {
             String name = values.getHeaderName().toString();
             for (String value : values) builder.add(name, value);

@@ -1,5 +1,6 @@
 package dev.gatehouse.listener;
 
+import dev.gatehouse.cache.ByteRange;
 import dev.gatehouse.cache.CacheHeaders;
 import dev.gatehouse.http.Via;
 import io.undertow.util.HeaderMap;
@@ -16,19 +17,29 @@ import java.util.Map;
  * <p>A memory-tier response keeps its head for all its hits (see
  * {@link dev.gatehouse.cache.CacheStore.StoredResponse#derived}): then a hit only adds {@code Age} and
  * {@code X-Cache}, where it used to turn every field name into an {@code HttpString} and build {@code Via}
- * again. Immutable, so the IO threads share it.
+ * again. Immutable but for the {@link #ageText} memo, so the IO threads share it.
  */
 final class ResponseHead {
     private final HttpString[] names;
     private final String[] values;
     private final String via;
     private final String contentLength;
+    /** The whole body as a range, for the requests that ask for all of it (most); null as contentLength. */
+    private final ByteRange whole;
+    /**
+     * The last {@code Age} text asked for: a stored response's age changes once a second, and the hits within
+     * that second share one string instead of formatting their own. Racy by design: each value is immutable.
+     */
+    private volatile AgeText lastAge;
 
-    private ResponseHead(HttpString[] names, String[] values, String via, String contentLength) {
+    private record AgeText(long seconds, String text) {}
+
+    private ResponseHead(HttpString[] names, String[] values, String via, long bodyLength) {
         this.names = names;
         this.values = values;
         this.via = via;
-        this.contentLength = contentLength;
+        this.contentLength = bodyLength < 0 ? null : Long.toString(bodyLength);
+        this.whole = bodyLength < 0 ? null : ByteRange.whole(bodyLength);
     }
 
     /**
@@ -58,7 +69,7 @@ final class ResponseHead {
             names = java.util.Arrays.copyOf(names, kept);
             values = java.util.Arrays.copyOf(values, kept);
         }
-        return new ResponseHead(names, values, proxy.append(received), bodyLength < 0 ? null : Long.toString(bodyLength));
+        return new ResponseHead(names, values, proxy.append(received), bodyLength);
     }
 
     private static boolean skipped(List<String> skip, String name) {
@@ -76,9 +87,25 @@ final class ResponseHead {
         out.put(Headers.VIA, via);
     }
 
+    /** {@code seconds} as the text of an {@code Age} field (RFC 9111 §5.1). */
+    String ageText(long seconds) {
+        AgeText last = lastAge;
+        if (last == null || last.seconds() != seconds) {
+            last = new AgeText(seconds, Long.toString(seconds));
+            lastAge = last;
+        }
+        return last.text();
+    }
+
     /** The whole body's {@code Content-Length} value; only for a head made with a body length. */
     String contentLength() {
         if (contentLength == null) throw new IllegalStateException("this head was made without a body length");
         return contentLength;
+    }
+
+    /** The whole body as a {@link ByteRange}; only for a head made with a body length. */
+    ByteRange whole() {
+        if (whole == null) throw new IllegalStateException("this head was made without a body length");
+        return whole;
     }
 }

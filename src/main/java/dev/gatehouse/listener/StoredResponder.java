@@ -213,7 +213,8 @@ final class StoredResponder {
 
     /** {@link #head} for a memory-tier response: its fields as prepared once for all its hits, and {@code Age}. */
     ByteRange memoryHead(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored, long ageSeconds) {
-        return head(exchange, request, stored, stored.derived(memoryHead), Long.toString(ageSeconds));
+        ResponseHead fields = stored.derived(memoryHead);
+        return head(exchange, request, stored, fields, fields.ageText(ageSeconds));
     }
 
     /** The head of {@code stored} sent with {@code headers} (the stored fields with Age), made for this response. */
@@ -228,7 +229,7 @@ final class StoredResponder {
      */
     private ByteRange head(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
                            ResponseHead fields, String age) {
-        ByteRange range = ByteRange.of(request, stored.entry(), stored.bodyLength());
+        ByteRange range = ByteRange.of(request, stored.entry(), fields.whole());
         int status = rangeHead(exchange, stored.entry().status(), range, fields, age);
         boolean bodyAllowed = status != 204 && status != 304 && status >= 200;
         if (range.kind() == ByteRange.Kind.FULL && bodyAllowed) {

@@ -28,6 +28,11 @@ public final class Policy {
     private final List<PolicyProblem> warnings;
     /** Category-name lists per category set, shared between decisions (sets are few). */
     private final Map<CategorySet, List<String>> categoryNames = new ConcurrentHashMap<>();
+    /**
+     * Per rule (by index, the default last), its decision for a request in no category that no earlier rule
+     * gave tags or a cache mode: most requests, decided alike, share it instead of allocating their own.
+     */
+    private final Decision[] plainDecisions;
 
     /**
      * @param name the policy's name
@@ -50,6 +55,11 @@ public final class Policy {
         this.version = version;
         this.loadedAt = loadedAt;
         this.warnings = List.copyOf(warnings);
+        this.plainDecisions = new Decision[this.rules.size() + 1];
+        for (int i = 0; i < plainDecisions.length; i++) {
+            Rule rule = i < this.rules.size() ? this.rules.get(i) : defaultRule;
+            plainDecisions[i] = newDecision(rule, rule.cacheMode(), rule.tags(), List.of());
+        }
     }
 
     /** @return the decision for a request */
@@ -95,7 +105,7 @@ public final class Policy {
                         trace.add(new RuleTrace(rules.get(i).id(), RuleTrace.Status.NOT_REACHED, "", List.of()));
                     }
                 }
-                return decision(rule, cacheMode, tags, evaluation);
+                return decision(index, rule, cacheMode, tags, evaluation);
             }
         }
         if (defaultRule.cacheMode() != null) {
@@ -104,7 +114,7 @@ public final class Policy {
         if (trace != null) {
             trace.add(new RuleTrace(defaultRule.id(), RuleTrace.Status.MATCHED, "no rule decided", List.of()));
         }
-        return decision(defaultRule, cacheMode, append(tags, defaultRule.tags()), evaluation);
+        return decision(rules.size(), defaultRule, cacheMode, append(tags, defaultRule.tags()), evaluation);
     }
 
     private RuleTrace.Status matches(Rule rule, Evaluation evaluation, List<RuleTrace> trace) {
@@ -143,8 +153,18 @@ public final class Policy {
         return new RuleTrace(rule.id(), RuleTrace.Status.MATCHED, detail, origins);
     }
 
-    private Decision decision(Rule rule, CacheMode cacheMode, List<String> tags, Evaluation evaluation) {
-        return new Decision(rule.action(), rule.id(), categoryNames(evaluation.categories()), rule.reason(), tags,
+    /** The decision of {@code rule}, the one at {@code index} ({@code rules.size()} for the default). */
+    private Decision decision(int index, Rule rule, CacheMode cacheMode, List<String> tags, Evaluation evaluation) {
+        List<String> names = categoryNames(evaluation.categories());
+        Decision plain = plainDecisions[index];
+        if (names.isEmpty() && plain.cacheMode() == (cacheMode == null ? CacheMode.NORMAL : cacheMode) && plain.tags().equals(tags)) {
+            return plain;
+        }
+        return newDecision(rule, cacheMode, tags, names);
+    }
+
+    private Decision newDecision(Rule rule, CacheMode cacheMode, List<String> tags, List<String> categoryNames) {
+        return new Decision(rule.action(), rule.id(), categoryNames, rule.reason(), tags,
                 cacheMode == null ? CacheMode.NORMAL : cacheMode, version);
     }
 

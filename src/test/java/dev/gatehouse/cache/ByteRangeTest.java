@@ -6,6 +6,7 @@ import static dev.gatehouse.cache.ByteRange.Kind.UNSATISFIABLE;
 import static dev.gatehouse.cache.PolicyFixtures.date;
 import static dev.gatehouse.cache.PolicyFixtures.h;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.stream.Stream;
 
@@ -55,6 +56,17 @@ class ByteRangeTest {
         assertEquals(kind, range.kind(), rule);
         assertEquals(first, range.first(), rule);
         assertEquals(last, range.last(), rule);
+        ByteRange whole = ByteRange.whole(LENGTH);
+        ByteRange fromWhole = ByteRange.of(PolicyFixtures.get(request), STORED, whole);
+        assertEquals(range, fromWhole, rule + ": the same answer from the whole body kept by the caller");
+        if (kind == FULL) assertSame(whole, fromWhole, rule + ": the caller's whole body, not a copy");
+    }
+
+    @Test
+    void theWholeOfAnEmptyBodyIsNoBytes() {
+        assertEquals(0, ByteRange.whole(0).length());
+        assertEquals(ByteRange.of(PolicyFixtures.get(h("Range", "bytes=-10")), STORED, 0),
+                ByteRange.of(PolicyFixtures.get(h("Range", "bytes=-10")), STORED, ByteRange.whole(0)));
     }
 
     @Test

@@ -36,6 +36,16 @@ class AddressRangeTest {
         assertEquals(expected, AddressRange.namesAnAddress(host));
     }
 
+    /** Every range of a set is tried against the one copy of the address, IPv4-mapped IPv6 as IPv4. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "10.1.2.3, true", "192.168.7.8, true", "::ffff:192.168.7.8, true", "2001:db8::5, true", "172.16.0.1, false",
+            "192.169.0.1, false", "2001:db9::1, false", "::1, false"})
+    void aSetContainsWhatAnyOfItsRangesContains(String address, boolean expected) throws Exception {
+        AddressRanges ranges = AddressRanges.parse(java.util.List.of("10.0.0.0/8", "2001:db8::/32", "192.168.0.0/16"));
+        assertEquals(expected, ranges.contains(InetAddress.getByName(address)));
+    }
+
     @Test
     void ipv4MappedAddressesAreShownAsIpv4() throws Exception {
         byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};

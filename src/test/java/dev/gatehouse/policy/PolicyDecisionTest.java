@@ -1,6 +1,7 @@
 package dev.gatehouse.policy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
@@ -104,6 +105,20 @@ class PolicyDecisionTest {
         Decision plain = policy.decide(PolicyFixtures.facts("GET", "http://updates.example/win/x", null, null, null,
                 null));
         assertEquals(CacheMode.NORMAL, plain.cacheMode());
+    }
+
+    @Test
+    void requestsInNoCategoryDecidedByTheSameRuleShareOneDecision() {
+        Decision first = policy.decide(PolicyFixtures.facts("GET", "http://a.example/", null, null, null, null));
+        Decision second = policy.decide(PolicyFixtures.facts("GET", "http://b.example/x", "10.9.9.9", null, null, null));
+        assertEquals(new Decision(Action.ALLOW, Decision.DEFAULT_RULE, List.of(), null, List.of("default"), CacheMode.NORMAL,
+                policy.version()), first);
+        assertSame(first, second, "made once per policy, not per request");
+
+        Decision corp = policy.decide(PolicyFixtures.facts("GET", "http://example-corp.net/", null, null, null, null));
+        assertEquals("corp-allow", corp.ruleId());
+        assertEquals(List.of("corp"), corp.tags(), "a continuing rule's tags are not the terminal rule's alone");
+        assertEquals(CacheMode.BYPASS, corp.cacheMode());
     }
 
     @Test
