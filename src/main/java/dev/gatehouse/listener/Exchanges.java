@@ -23,6 +23,8 @@ final class Exchanges {
     /** An {@code ftp://} request's target, credentials included (never logged: see {@link FtpTarget#toString()}). */
     static final AttachmentKey<FtpTarget> FTP_TARGET = AttachmentKey.create(FtpTarget.class);
     static final AttachmentKey<AuditHold> HOLD = AttachmentKey.create(AuditHold.class);
+    /** The FTP gateway here, for an {@code ftp://} request that goes on to it when no parent is up ({@code fallbackDirect}). */
+    static final AttachmentKey<FtpHandler> PARENT_FALLBACK = AttachmentKey.create(FtpHandler.class);
 
     private Exchanges() {}
 

@@ -9,14 +9,15 @@ import io.undertow.util.Headers;
 /**
  * Sends an {@code ftp://} request to the FTP gateway here, or, when parent proxies are configured and the host
  * is not in {@code directDomains}, to a parent as an absolute-form HTTP request (what Squid does with a parent):
- * the parent is then the gateway.
+ * the parent is then the gateway. With {@code fallbackDirect}, a request that finds no parent up comes back to the
+ * gateway here ({@link OriginRelay#failed}).
  */
 final class FtpRoute implements HttpHandler {
     private final ParentProxies parents;
-    private final HttpHandler gateway;
+    private final FtpHandler gateway;
     private final HttpHandler viaParent;
 
-    FtpRoute(ParentProxies parents, HttpHandler gateway, HttpHandler viaParent) {
+    FtpRoute(ParentProxies parents, FtpHandler gateway, HttpHandler viaParent) {
         this.parents = parents;
         this.gateway = gateway;
         this.viaParent = viaParent;
@@ -34,6 +35,8 @@ final class FtpRoute implements HttpHandler {
             // Basic credentials, which its FTP gateway takes as the login (Squid's does, and so does this one's).
             exchange.getRequestHeaders().put(Headers.AUTHORIZATION, ParentProxies.basic(target.user(), target.password()));
         }
+        // With fallbackDirect, "direct" for an ftp:// URL is the gateway here (UpstreamClient only goes direct over HTTP).
+        if (parents.fallbackDirect()) exchange.putAttachment(Exchanges.PARENT_FALLBACK, gateway);
         viaParent.handleRequest(exchange);
     }
 }

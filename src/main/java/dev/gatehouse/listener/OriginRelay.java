@@ -77,6 +77,7 @@ final class OriginRelay {
      * @throws IOException if answering from the cache's disk copy failed (the client went away)
      */
     void failed(HttpServerExchange exchange, FailureException failure) throws IOException {
+        if (failure.failure() == Failure.PARENT_UNREACHABLE && fellBack(exchange)) return;
         AuditRecord record = Exchanges.record(exchange);
         if (failure.parent() != null) {
             record.setHierarchy(ParentProxies.HIERARCHY);
@@ -88,6 +89,18 @@ final class OriginRelay {
         CacheFill fill = exchange.getAttachment(CacheFill.KEY);
         if (fill != null && fill.answeredFailure(exchange, failure)) return;
         errorPage(exchange, fill, failure.failure(), failure.getMessage());
+    }
+
+    /**
+     * No parent could be reached, and the request has another way on: an {@code ftp://} request with
+     * {@code fallbackDirect} goes to the FTP gateway here ({@link Exchanges#PARENT_FALLBACK}), on this thread, before
+     * the cache hears of any failure (its fill is then the gateway's). Nothing has been sent to the client yet.
+     */
+    private static boolean fellBack(HttpServerExchange exchange) {
+        FtpHandler gateway = exchange.removeAttachment(Exchanges.PARENT_FALLBACK);
+        if (gateway == null) return false;
+        gateway.handleRequest(exchange);
+        return true;
     }
 
     /** The failure's page, audited as a revalidation that failed when the cache was revalidating. */

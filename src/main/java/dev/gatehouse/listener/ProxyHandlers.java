@@ -85,7 +85,7 @@ public final class ProxyHandlers {
      * With parent proxies, {@code forward} sends the URL to a parent instead, as Squid does.
      */
     private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors, HttpHandler forward) {
-        HttpHandler direct = new FtpHandler(parts.ftp(), via, errors, parts.executor());
+        FtpHandler direct = new FtpHandler(parts.ftp(), via, errors, parts.executor());
         HttpHandler gateway = parts.upstream().parents().enabled() ? new FtpRoute(parts.upstream().parents(), direct, forward) : direct;
         if (parts.cache() == null) return gateway;
         HttpHandler cached = cache(gateway, parts, via, errors, false);

@@ -322,6 +322,20 @@ class ParentProxyIT {
         assertEquals("HIER_NONE/-", hierarchy(record));
     }
 
+    /** The request that finds the parent down goes to the FTP gateway here (which then fails to look the name up). */
+    @Test
+    void withFallbackDirectAnFtpUrlGoesToTheGatewayHereWhenTheParentIsDown() throws Exception {
+        child = startChild(p -> p.put("fallbackDirect", true), closedPort());
+
+        try (RawConnection c = RawConnection.open(child.proxyAddress())) {
+            c.send("GET ftp://ftp.corp.invalid/pub/ HTTP/1.1\r\nHost: ftp.corp.invalid\r\n\r\n");
+            assertEquals(502, c.readResponse().status());
+        }
+        JsonNode record = child.awaitOnlyRecord();
+        assertEquals("dns_failure", record.get("error").asText(), "the gateway here looked the name up: " + record);
+        assertEquals("HIER_NONE/-", hierarchy(record));
+    }
+
     @Test
     void aParentWhoseNameDoesNotResolveIsUnreachableAndReachedNoOne() throws Exception {
         tlsOrigin = new MockWebServer();
