@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
  * The directives of one message's {@code Cache-Control} field lines (RFC 9111 §5.2), parsed
@@ -61,16 +60,9 @@ public final class CacheControl {
     }
 
     /**
-     * The directive's delta-seconds value; empty if it is absent, has no value, is not a
-     * non-negative integer, or is repeated with different values.
-     */
-    public OptionalLong seconds(String directive) {
-        return present(seconds(directive, -1));
-    }
-
-    /**
-     * As {@link #seconds(String)}, with {@code otherwise} for empty: no {@code OptionalLong} per call, for
-     * the freshness checks every lookup makes.
+     * The directive's delta-seconds value, or {@code otherwise} if it is absent, has no value, is not a non-negative
+     * integer, or is repeated with different values. A plain number, not an {@code OptionalLong}: the freshness
+     * checks every lookup makes call it.
      */
     public long seconds(String directive, long otherwise) {
         List<String> values = directives.get(directive);
@@ -88,13 +80,8 @@ public final class CacheControl {
 
     /**
      * Parses delta-seconds (RFC 9111 §1.2.2): digits only, clamped to {@link #MAX_DELTA_SECONDS}
-     * when larger; empty when absent or not digits.
+     * when larger; {@code otherwise} when absent or not digits.
      */
-    public static OptionalLong deltaSeconds(String value) {
-        return present(deltaSeconds(value, -1));
-    }
-
-    /** As {@link #deltaSeconds(String)}, with {@code otherwise} for empty. */
     public static long deltaSeconds(String value, long otherwise) {
         if (value == null || value.isEmpty()) {
             return otherwise;
@@ -114,11 +101,6 @@ public final class CacheControl {
             return MAX_DELTA_SECONDS;
         }
         return Math.min(Long.parseLong(digits), MAX_DELTA_SECONDS);
-    }
-
-    /** A non-negative delta, or empty for -1. */
-    private static OptionalLong present(long seconds) {
-        return seconds < 0 ? OptionalLong.empty() : OptionalLong.of(seconds);
     }
 
     /** The field names listed in a qualified directive such as {@code no-cache="Set-Cookie"}, lower-cased. */

@@ -3,7 +3,6 @@ package dev.gatehouse.cache;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
@@ -218,8 +217,8 @@ public final class CachePolicy {
         if (requestCc.has("max-age") && age > requestCc.seconds("max-age", 0) * 1000) {
             return false;
         }
-        OptionalLong minFresh = requestCc.seconds("min-fresh");
-        return minFresh.isEmpty() || lifetime - age >= minFresh.getAsLong() * 1000;
+        long minFresh = requestCc.seconds("min-fresh", -1);
+        return minFresh < 0 || lifetime - age >= minFresh * 1000;
     }
 
     /**
