@@ -21,6 +21,7 @@ SCEN = [
     ("hit_1k", "direct_hit_1k", "rps", "req/s", "1 KiB cacheable object, wrk c={conc}"),
     ("hit_1k_c4", "direct_hit_1k_c4", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}"),
     ("hit_1k_c4_paced", "direct_hit_1k_c4_paced", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc}, {pace_ms} ms pause before each request"),
+    ("hit_1k_c4_pinned", "direct_hit_1k_c4_pinned", "rps", "req/s", "1 KiB cacheable object, wrk c={lowconc} on CPU 0, the server on the other CPUs"),
     ("lat_1k_c4", "direct_lat_1k_c4", "rps", "req/s", "1 KiB cacheable object, latprobe c={lowconc}: per-request percentiles, no coordinated-omission correction"),
     ("hit_10m_mbps", "direct_10m_mbps", "mbps", "Mbit/s", "10 MiB cacheable object x {hit_bulk_reps}, one connection"),
     ("hit_100k", "direct_100k", "rps", "req/s", "100 KiB cacheable object, wrk c={conc}"),
@@ -262,6 +263,10 @@ def main():
     if p99 is not None:
         print(f"| (context) 1 KiB hit p99 at c={cfg.get('lowconc', '?')}, {cfg.get('pace_ms', '?')} ms pause before each "
               f"request | - | {line} | informational: the proxy's latency when the box is not saturated |")
+    p99, line = p99_line("hit_1k_c4_pinned")
+    if p99 is not None:
+        print(f"| (context) 1 KiB hit p99 at c={cfg.get('lowconc', '?')}, wrk on CPU 0 and the server on the others "
+              f"| - | {line} | informational: the same load without the client and the server taking each other's CPU |")
     lat = {p: data.get(("lat_1k_c4" if p != "direct" else "direct_lat_1k_c4", p), {}).values()
            for p in ["gatehouse", "squid", "ats", "direct"]}
     if lat["gatehouse"]:
