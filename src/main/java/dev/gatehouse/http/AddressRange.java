@@ -125,14 +125,18 @@ public final class AddressRange {
     public static String text(InetAddress address) {
         InetAddress a = unmap(address);
         if (!(a instanceof Inet6Address)) return a.getHostAddress();
-        byte[] b = a.getAddress();
+        return ipv6Text(a.getAddress());
+    }
+
+    /** 16 bytes as RFC 5952 §4 text: lower-case hex, no leading zeros, the longest run of two or more zero groups as "::". */
+    public static String ipv6Text(byte[] b) {
         int[] groups = new int[8];
         for (int i = 0; i < 8; i++) groups[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
-        int bestStart = -1, bestLength = 1; // RFC 5952 §4.2.2: "::" never stands for a single group
+        int bestStart = -1, bestLength = 1; // §4.2.2: "::" never stands for a single group
         for (int i = 0; i < 8; ) {
             int j = i;
             while (j < 8 && groups[j] == 0) j++;
-            if (j - i > bestLength) {
+            if (j - i > bestLength) { // §4.2.3: the first of equally long runs wins
                 bestStart = i;
                 bestLength = j - i;
             }
