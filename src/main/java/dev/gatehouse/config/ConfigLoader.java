@@ -245,7 +245,10 @@ public final class ConfigLoader {
     private JsonNode defaultsTree() {
         try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS)) {
             if (in == null) throw new IllegalStateException("missing resource " + DEFAULTS);
-            return mapper.readTree(in);
+            JsonNode defaults = mapper.readTree(in);
+            // the one default a JSON file cannot hold: it differs per machine
+            ((ObjectNode) defaults.get("forwarding")).put("via", ViaPseudonym.ofThisHost());
+            return defaults;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -30,7 +30,7 @@ final class ConfigValidator {
             String cidr = c.destinations().allowPrivate().get(i);
             p.check("/destinations/allowPrivate/" + i, () -> AddressRange.parse(cidr));
         }
-        if (!c.forwarding().via().matches("[A-Za-z0-9._-]{1,64}")) {
+        if (!ViaPseudonym.VALID.matcher(c.forwarding().via()).matches()) {
             p.add("/forwarding/via", "must be 1-64 letters, digits, '.', '_' or '-' (a Via pseudonym), got '" + c.forwarding().via() + "'");
         }
         positive(p, "/forwarding/connectTimeout", c.forwarding().connectTimeout());

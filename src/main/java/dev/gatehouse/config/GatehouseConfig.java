@@ -72,7 +72,8 @@ public record GatehouseConfig(
     public record Destinations(List<Integer> connectPorts, List<String> allowPrivate) {}
 
     /**
-     * @param via              pseudonym in the {@code Via} header, also used for loop detection
+     * @param via              pseudonym in the {@code Via} and {@code X-Cache} headers, also used for loop
+     *                         detection; by default this machine's host name ({@link ViaPseudonym})
      * @param xForwardedFor    add {@code X-Forwarded-For} with the client address (off: client anonymity)
      * @param connectTimeout   TCP connect timeout to origins
      * @param responseTimeout  time to wait for the response header after the request was sent

@@ -60,7 +60,7 @@ class BrowserThroughPacTest {
         String config = """
                 {"listen": "127.0.0.1:PROXY_PORT", "admin": "127.0.0.1:ADMIN_PORT", "dataDir": "DATA_DIR",
                  "destinations": {"allowPrivate": ["127.0.0.0/8"]},
-                 "audit": {"format": "squid"},
+                 "audit": {"format": "squid"}, "forwarding": {"via": "gatehouse"},
                  "policy": {"file": "%s", "watch": false},
                  "pac": {"proxies": ["127.0.0.1:PROXY_PORT", "127.0.0.1:%d"], "directDomains": ["corp.example"]}}
                 """.formatted(AdminServerTest.SHIPPED_POLICY.toString().replace("\\", "\\\\"), deadPort);

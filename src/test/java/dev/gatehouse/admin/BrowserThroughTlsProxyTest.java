@@ -40,7 +40,7 @@ class BrowserThroughTlsProxyTest {
         String config = """
                 {"listen": "127.0.0.1:PROXY_PORT", "admin": "127.0.0.1:ADMIN_PORT", "dataDir": "DATA_DIR",
                  "destinations": {"allowPrivate": ["127.0.0.0/8"]},
-                 "audit": {"format": "squid"},
+                 "audit": {"format": "squid"}, "forwarding": {"via": "gatehouse"},
                  "policy": {"file": "%s", "watch": false},
                  "tls": {"listen": "127.0.0.1:%d", "certificateFile": "%s", "keyFile": "%s"},
                  "pac": {"proxies": ["https://127.0.0.1:%d"]}}

@@ -47,7 +47,15 @@ class ConfigLoaderTest {
     @Test
     void shippedEtcConfigIsValidAndEqualToTheEmbeddedDefaults() throws ConfigException {
         Path etc = Path.of(System.getProperty("gatehouse.repo", "."), "etc", "gatehouse.json");
-        assertEquals(loader.load("t", "{}", Map.of()), loader.load(etc, Map.of()));
+        GatehouseConfig shipped = loader.load(etc, Map.of());
+        assertEquals(loader.load("t", "{}", Map.of()), shipped);
+        assertEquals(ViaPseudonym.ofThisHost(), shipped.forwarding().via(), "the shipped file leaves the pseudonym to each machine");
+    }
+
+    @Test
+    void theViaPseudonymDefaultsToThisHostsNameAndTheFileCanSetIt() throws ConfigException {
+        assertEquals(ViaPseudonym.ofThisHost(), loader.load("t", "{}", Map.of()).forwarding().via());
+        assertEquals("headoffice", loader.load("t", "{\"forwarding\": {\"via\": \"headoffice\"}}", Map.of()).forwarding().via());
     }
 
     @Test

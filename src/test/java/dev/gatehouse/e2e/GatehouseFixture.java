@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One Gatehouse for one test: listening on ephemeral loopback ports, its data directory in a fresh temp
- * dir, reachable local origins allowed ({@code destinations.allowPrivate} = loopback), and its audit log
+ * dir, reachable local origins allowed ({@code destinations.allowPrivate} = loopback), {@code forwarding.via}
+ * {@code gatehouse} whatever the machine is called, and its audit log
  * parsed back as JSON. Captures what the application logs: closing fails the test if anything was logged
  * above INFO.
  */
@@ -82,6 +83,9 @@ final class GatehouseFixture implements AutoCloseable {
         destinations.putArray("allowPrivate").add("127.0.0.1/32").add("::1/128");
         destinations.putArray("connectPorts").add(443);
         config.putObject("audit").put("rotateDaily", false);
+        // The default pseudonym is this machine's host name; tests assert exact Via and X-Cache values, so they
+        // name it. A test of the default removes this key.
+        config.putObject("forwarding").put("via", "gatehouse");
         // No policy unless a test brings one: the shipped policy blocks HTTPS to IP literals like 127.0.0.1.
         config.putObject("policy").put("file", "").put("watch", false);
         customise.accept(config);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -144,6 +145,54 @@ class ParentProxyIT {
         assertTrue(child.awaitRecords(2).get(1).get("result").asText().contains("HIT"), () -> child.records().toString());
         assertEquals(1, parent.records().size(), "a hit at the child asks no one");
         assertEquals(1, origin.getRequestCount());
+    }
+
+    /** A Gatehouse on the default {@code forwarding.via}, the fixture's pseudonym removed; parents at {@code parentPorts}. */
+    private static GatehouseFixture startOnDefaultVia(int... parentPorts) {
+        return GatehouseFixture.start(c -> {
+            ObjectNode forwarding = c.withObject("/forwarding");
+            forwarding.remove("via");
+            var proxies = forwarding.putObject("parent").putArray("proxies");
+            for (int port : parentPorts) proxies.add("127.0.0.1:" + port);
+        });
+    }
+
+    /** This machine's name as {@code gethostname()} gives it, the default pseudonym (as Squid's {@code visible_hostname}). */
+    private static String hostName() throws Exception {
+        String name = Commands.run("hostname").strip();
+        assumeTrue(name.matches("[A-Za-z0-9._-]{1,64}"), "a host name usable as a pseudonym as it is: " + name);
+        return name;
+    }
+
+    @Test
+    void aChildOnTheDefaultPseudonymNamesThisHostAndAParentNamedOtherwiseForwardsIt() throws Exception {
+        String host = hostName();
+        parent = startParent(c -> { });
+        child = startOnDefaultVia(parent.proxyPort());
+        origin.enqueue(new MockResponse.Builder().body("through head office").build());
+
+        HttpResponse<String> r = get(child, originUrl("/chained"));
+
+        assertEquals(200, r.statusCode(), r::body);
+        assertEquals("1.1 hq, 1.1 " + host, r.headers().firstValue("Via").orElse(null));
+        assertEquals(List.of("MISS from hq", "MISS from " + host), r.headers().allValues("X-Cache"));
+        assertEquals("1.1 " + host + ", 1.1 hq", origin.takeRequest(10, TimeUnit.SECONDS).getHeaders().get("Via"));
+        assertEquals("TCP_MISS", parent.awaitOnlyRecord().get("result").asText());
+    }
+
+    /** Both on defaults on one machine share its name: the loop check cannot tell them apart (give one a pseudonym). */
+    @Test
+    void aParentOnTheSameHostAndOnTheDefaultPseudonymTooRefusesTheChildAsALoop() throws Exception {
+        parent = startOnDefaultVia();
+        child = startOnDefaultVia(parent.proxyPort());
+
+        HttpResponse<String> r = get(child, originUrl("/loop"));
+
+        assertEquals(403, r.statusCode());
+        JsonNode atParent = parent.awaitOnlyRecord();
+        assertEquals("TCP_DENIED", atParent.get("result").asText());
+        assertEquals("forwarding_loop", atParent.get("error").asText());
+        assertEquals(0, origin.getRequestCount());
     }
 
     @Test
