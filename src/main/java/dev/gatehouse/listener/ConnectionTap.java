@@ -25,6 +25,9 @@ import org.xnio.ssl.SslConnection;
  *       send it) is taken out of the request line before Undertow's parser, which reads the authority as
  *       {@code host[:port]} only and answers a bare 400 to anything else; the handlers get it apart
  *       (see {@link Head}), so it never reaches the URL that is logged, cached or matched by policy, and</li>
+ *   <li>the {@code Host} field of an absolute-form request is made to name the target's host when it names
+ *       another, as Undertow refuses that before any handler runs where RFC 9112 §3.2.2 says to ignore it
+ *       (see {@link TargetHost}), and</li>
  *   <li>a request Undertow rejects before any handler runs (bad framing, oversized header) or a
  *       connection that ends in the middle of a request header still gets its audit record, as
  *       Squid logs {@code NONE_NONE/400 error:invalid-request}, and</li>
@@ -63,6 +66,8 @@ final class ConnectionTap {
     /** The longest unfinished authority held back from the parser while its end has not arrived. */
     private static final int HELD_MAX = 2048;
     private static final byte[] NOTHING_HELD = new byte[0];
+    /** The name of a {@code Host} field line, with its colon, in lower case. */
+    private static final byte[] HOST = "host:".getBytes(StandardCharsets.US_ASCII);
     /** The longest bare 400 Undertow writes itself (its parser's, or HostHeaderHandler's with a reason and Date). */
     private static final int BARE_400_MAX = 256;
 
@@ -88,10 +93,17 @@ final class ConnectionTap {
     private int lineState;
     private boolean methodSeen;
     private String userInfo;
-    /** The start of an authority that had not ended when a read ended, withheld from the parser until it does. */
+    /**
+     * The start of an authority, or of a header line that may be {@code Host}, that had not ended when a read
+     * ended, withheld from the parser until it does.
+     */
     private byte[] held;
+    /** The current absolute-form request's target host, for its {@code Host} field. */
+    private final TargetHost target = new TargetHost();
+    /** Where the header line being scanned started in the buffer, or -1 when it is not a possible {@code Host} line. */
+    private int fieldStart = -1;
 
-    private ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed, byte[] rejection, TlsWatchedEngine handshake) {
+    ConnectionTap(InetSocketAddress client, Consumer<Unparsed> onUnparsed, byte[] rejection, TlsWatchedEngine handshake) {
         this.client = client;
         this.clientText = client == null ? "-" : AddressRange.text(client.getAddress());
         this.onUnparsed = onUnparsed;
@@ -114,9 +126,14 @@ final class ConnectionTap {
         TlsWatchedEngine handshake = connection instanceof SslConnection tls
                 && UndertowXnioSsl.getSslEngine(tls) instanceof TlsWatchedEngine watched ? watched : null;
         ConnectionTap tap = new ConnectionTap((InetSocketAddress) connection.getPeerAddress(), onUnparsed, rejection, handshake);
-        connection.getSourceChannel().setConduit(tap.new Source(connection.getSourceChannel().getConduit()));
+        connection.getSourceChannel().setConduit(tap.source(connection.getSourceChannel().getConduit()));
         connection.getSinkChannel().setConduit(tap.new Sink(connection.getSinkChannel().getConduit()));
         return tap;
+    }
+
+    /** The conduit that watches what the client sends, over {@code next}. */
+    StreamSourceConduit source(StreamSourceConduit next) {
+        return new Source(next);
     }
 
     /** An exchange reached the handler chain; returns what its head showed. */
@@ -132,24 +149,56 @@ final class ConnectionTap {
 
     /**
      * Looks for obsolete line folding (a header line starting with SP or HTAB, RFC 9112 §5.2) in the
-     * bytes of a request head as they arrive, before Undertow's parser (which would silently unfold it).
-     * Only bytes read while no exchange is active are a head, and only up to its blank line.
+     * bytes of a request head as they arrive, before Undertow's parser (which would silently unfold it), and
+     * has an absolute-form request's {@code Host} line rewritten by {@link TargetHost}: a line that may be
+     * {@code Host} and has not ended when the read ends is held back (as {@link #requestLine} holds an
+     * authority) so that the rewrite sees it whole. Only bytes read while no exchange is active are a head,
+     * and only up to its blank line (so a pipelined request read along with the one before it is not seen:
+     * Undertow parses it from its own buffer).
      */
     private synchronized int scanHead(ByteBuffer dst, int start, int n) {
         if (activeExchanges > 0 || tunnelled) return n;
         n = requestLine(dst, start, n);
-        for (int i = start; i < start + n && headState != 3; i++) {
+        int end = start + n;
+        for (int i = start; i < end && headState != 3; i++) {
             byte b = dst.get(i);
             switch (headState) {
                 case 1 -> {
                     if (b == ' ' || b == '\t') obsFold = true;
                     headState = b == '\r' ? 2 : b == '\n' ? 3 : 0;
+                    if (headState == 0 && target.isSet()) {
+                        fieldStart = i;
+                        hostField(dst, i, b);
+                    }
                 }
                 case 2 -> headState = b == '\n' ? 3 : 0;
-                default -> headState = b == '\n' ? 1 : 0;
+                default -> {
+                    if (fieldStart >= 0) hostField(dst, i, b);
+                    headState = b == '\n' ? 1 : 0;
+                }
             }
         }
-        return n;
+        if (fieldStart >= 0) { // a line that may be Host is cut off by the end of this read
+            if (end - fieldStart <= HELD_MAX) {
+                hold(dst, fieldStart, end);
+                end = fieldStart;
+                headState = 1;
+            }
+            fieldStart = -1; // rescanned from its start with the next read; or too long for a host name: Undertow judges it
+        }
+        dst.position(end);
+        return end - start;
+    }
+
+    /** One more byte {@code b} at {@code i} of a line that may be {@code Host}: drops a line named otherwise, rewrites a complete Host line. */
+    private void hostField(ByteBuffer dst, int i, byte b) {
+        int at = i - fieldStart;
+        if (at < HOST.length) {
+            if ((b >= 'A' && b <= 'Z' ? b | 0x20 : b) != HOST[at]) fieldStart = -1; // names are case-insensitive (RFC 9110 §5.1)
+        } else if (b == '\n') {
+            target.rewrite(dst, fieldStart + HOST.length, dst.get(i - 1) == '\r' ? i - 1 : i);
+            fieldStart = -1;
+        }
     }
 
     /**
@@ -184,6 +233,7 @@ final class ConnectionTap {
                         at = i;
                     } else if (b == '/' || b == '?' || b == '#' || b == ' ' || b == '\r' || b == '\n') {
                         lineState = LINE_DONE;
+                        target.set(dst, at >= 0 ? at + 1 : authority, i);
                         if (at >= 0) end = removeUserInfo(dst, authority, at, end);
                     }
                 }
@@ -193,13 +243,16 @@ final class ConnectionTap {
             if (end - authority > HELD_MAX) {
                 lineState = LINE_DONE; // not a host name: the parser refuses it
             } else {
-                held = new byte[end - authority];
-                dst.get(authority, held);
+                hold(dst, authority, end);
                 end = authority;
             }
         }
-        dst.position(end);
         return end - start;
+    }
+
+    private void hold(ByteBuffer dst, int from, int to) {
+        held = new byte[to - from];
+        dst.get(from, held);
     }
 
     /** Keeps {@code [authority, at)} as the user info and shifts the bytes after the {@code @} down over it. */
@@ -225,6 +278,7 @@ final class ConnectionTap {
         lineState = METHOD;
         methodSeen = false;
         userInfo = null;
+        target.clear();
         return delta;
     }
 
@@ -279,7 +333,8 @@ final class ConnectionTap {
     /**
      * Undertow's own bare 400 before closing, written while no exchange of the chain runs on a connection that
      * is not a tunnel: its parser's ({@code HttpReadListener.sendBadRequestAndClose}) or {@code HostHeaderHandler}'s
-     * (two {@code Host} fields, a {@code Host} that is not the target's), which runs before the chain.
+     * (two {@code Host} fields, an invalid one, one that {@link TargetHost} had no room to make name the
+     * target), which runs before the chain.
      */
     private synchronized boolean isParserRejection(ByteBuffer src) {
         if (rejection == null || activeExchanges > 0 || tunnelled || statusLineLength > 0) return false;
@@ -342,7 +397,7 @@ final class ConnectionTap {
             int n = next.read(dst);
             ConnectionTap.this.read(n);
             if (n <= 0 && before.length == 0) return n;
-            if (n < 0) return n; // the connection ends inside a request line: nothing to parse
+            if (n < 0) return n; // the connection ends inside a held-back line: nothing to parse
             dst.put(start, before);
             return scanHead(dst, start, before.length + n);
         }

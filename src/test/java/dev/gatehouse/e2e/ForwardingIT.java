@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Plain HTTP forwarding through real sockets: methods, bodies and their framing, connection reuse on
@@ -301,6 +302,33 @@ class ForwardingIT extends MockOriginCase {
             assertEquals(200, c.readResponse().status());
         }
         assertEquals(authority(), taken().getHeaders().get("Host"));
+    }
+
+    /**
+     * RFC 9112 §3.2.2: the Host of an absolute-form request is ignored, the target's authority used. Undertow
+     * would refuse these with 400 before the chain (its Host must be contained in the URI); the connection
+     * tap rewrites the field to the target's host beneath the parser.
+     */
+    @ParameterizedTest(name = "Host: {0}")
+    @ValueSource(strings = {"other.example", "other.example:8080", "o", "[::1]:80", "LOCALHOST"})
+    void aHostNamingAnotherHostIsIgnoredForAnAbsoluteFormTarget(String host) throws Exception {
+        origin.enqueue(new MockResponse.Builder().body("from origin").build());
+
+        RawConnection.Response r;
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("GET " + url("/x") + " HTTP/1.1\r\nHost: " + host + "\r\n\r\n");
+            r = c.readResponse();
+        }
+
+        assertEquals(200, r.status(), r::text);
+        assertEquals("from origin", r.text());
+        RecordedRequest seen = taken();
+        assertEquals("GET /x HTTP/1.1", seen.getRequestLine());
+        assertEquals(authority(), seen.getHeaders().get("Host"));
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(url("/x"), record.get("url").asText());
+        assertEquals(200, record.get("status").asInt());
+        assertEquals("TCP_MISS", record.get("result").asText(), record::toString);
     }
 
     @Test

@@ -327,8 +327,10 @@ class MessageEdgesIT {
         assertEquals("0: GET /second HTTP/1.1", origin.nextEvent(), "the origin connection stayed in step");
     }
 
-    @Test
-    void anIpv6LiteralTargetReachesItsOriginWithTheBracketedHost() throws Exception {
+    /** Whatever host the client's Host names (RFC 9112 §3.2.2: ignored for an absolute-form target). */
+    @ParameterizedTest(name = "Host: {0}")
+    @ValueSource(strings = {"{authority}", "other.example", "localhost:8080"})
+    void anIpv6LiteralTargetReachesItsOriginWithTheBracketedHost(String host) throws Exception {
         origin = new RawOrigin(InetAddress.getByName("::1"), (s, index, o) -> {
             o.post(String.join("\n", RawOrigin.readHead(s.getInputStream())));
             RawOrigin.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6");
@@ -337,7 +339,7 @@ class MessageEdgesIT {
         String authority = "[::1]:" + origin.port();
 
         RawConnection.Response r = RawConnection.roundTrip(proxy.proxyAddress(),
-                "GET http://" + authority + "/six?q=1 HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+                "GET http://" + authority + "/six?q=1 HTTP/1.1\r\nHost: " + host.replace("{authority}", authority) + "\r\n\r\n");
 
         assertEquals(200, r.status());
         assertEquals("v6", r.text());

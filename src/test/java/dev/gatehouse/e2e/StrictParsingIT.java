@@ -82,9 +82,15 @@ class StrictParsingIT {
                         "GET http://127.0.0.1:65536/ HTTP/1.1\r\nHost: 127.0.0.1:65536\r\n\r\n", List.of(400)),
                 Arguments.of("two Host fields",
                         "GET {t} HTTP/1.1\r\nHost: {h}\r\nHost: {h}\r\n\r\n", List.of(400)),
-                // RFC 9112 §3.2.2 says to ignore Host here; Undertow refuses it (a documented limitation).
-                Arguments.of("a Host field naming another host than the target",
-                        "GET {t} HTTP/1.1\r\nHost: other.example\r\n\r\n", List.of(400)));
+                Arguments.of("two Host fields, one naming another host",
+                        "GET {t} HTTP/1.1\r\nHost: other.example\r\nHost: {h}\r\n\r\n", List.of(400)),
+                // RFC 9112 §3.2: an invalid Host value is refused, though an absolute-form target makes Host ignored (§3.2.2).
+                Arguments.of("an invalid Host field value",
+                        "GET {t} HTTP/1.1\r\nHost: other example\r\n\r\n", List.of(400)),
+                Arguments.of("a Host field naming another host, with an invalid port",
+                        "GET {t} HTTP/1.1\r\nHost: other.example:x\r\n\r\n", List.of(400)),
+                Arguments.of("an empty Host field for a target with a host",
+                        "GET {t} HTTP/1.1\r\nHost: \r\n\r\n", List.of(400)));
     }
 
     @ParameterizedTest(name = "{0}")
