@@ -137,8 +137,8 @@ final class ConnectHandler implements HttpHandler {
                     return;
                 }
                 // The parent that answered (refused, timed out, spoke no HTTP); none for PARENT_UNREACHABLE.
-                record.setHierarchy(failure.parent() != null ? ParentProxies.HIERARCHY : "HIER_NONE");
-                record.setUpstreamAddress(failure.parent());
+                if (failure.parent() != null) Exchanges.reachedParent(record, failure.parent());
+                else record.setHierarchy("HIER_NONE");
                 errors.respond(exchange, failure.failure(), failure.getMessage());
             }
         });
@@ -191,10 +191,7 @@ final class ConnectHandler implements HttpHandler {
      */
     private static void clientLeft(HttpServerExchange exchange, AuditRecord record, PendingUpstream pending) {
         pending.cancel();
-        if (pending.parent() != null) {
-            record.setHierarchy(ParentProxies.HIERARCHY);
-            record.setUpstreamAddress(pending.parent().host());
-        }
+        if (pending.parent() != null) Exchanges.reachedParent(record, pending.parent().host());
         record.setResultCode("TCP_TUNNEL");
         record.markAborted("client_aborted");
         IoUtils.safeClose(exchange.getConnection()); // ends the exchange, which writes the record
@@ -202,9 +199,8 @@ final class ConnectHandler implements HttpHandler {
 
     /** The tunnel is open, to its target or ({@code parent} not null) through that parent. */
     private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream, ParentProxies.Parent parent) {
-        if (parent != null) record.setHierarchy(ParentProxies.HIERARCHY);
-        record.setUpstreamAddress(parent != null ? parent.host()
-                : AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
+        if (parent != null) Exchanges.reachedParent(record, parent.host());
+        else record.setUpstreamAddress(AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");
         // The record stays open for the tunnel's lifetime: released when the splice closes.
         AuditHold hold = Exchanges.hold(exchange);

@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.upstream.ftp.FtpTarget;
 import io.undertow.server.HttpServerExchange;
@@ -27,6 +28,15 @@ final class Exchanges {
     static final AttachmentKey<FtpHandler> PARENT_FALLBACK = AttachmentKey.create(FtpHandler.class);
 
     private Exchanges() {}
+
+    /**
+     * A parent proxy answered this request, an error answer included: the record names it, with the hierarchy code
+     * Squid writes for the first parent that is up. (A request that reached no parent keeps {@code HIER_NONE}.)
+     */
+    static void reachedParent(AuditRecord record, String parentHost) {
+        record.setHierarchy(ParentProxies.HIERARCHY);
+        record.setUpstreamAddress(parentHost);
+    }
 
     /**
      * Whether the request is a CONNECT. Undertow's method comparison ignores case, but method names are

@@ -4,7 +4,6 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
-import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.MalformedResponseException;
 import dev.gatehouse.upstream.UpstreamResponse;
@@ -51,8 +50,7 @@ final class OriginRelay {
     boolean relay(HttpServerExchange exchange, UpstreamResponse response, String method, HeaderCopy headers) throws IOException {
         AuditRecord record = Exchanges.record(exchange);
         if (response.parent() != null) {
-            record.setHierarchy(ParentProxies.HIERARCHY);
-            record.setUpstreamAddress(response.parent());
+            Exchanges.reachedParent(record, response.parent());
         } else {
             record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
         }
@@ -80,8 +78,7 @@ final class OriginRelay {
         if (failure.failure() == Failure.PARENT_UNREACHABLE && fellBack(exchange)) return;
         AuditRecord record = Exchanges.record(exchange);
         if (failure.parent() != null) {
-            record.setHierarchy(ParentProxies.HIERARCHY);
-            record.setUpstreamAddress(failure.parent());
+            Exchanges.reachedParent(record, failure.parent());
         } else if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED
                 || failure.failure() == Failure.PARENT_UNREACHABLE) {
             record.setHierarchy("HIER_NONE"); // no origin, and no parent, was contacted
