@@ -23,7 +23,8 @@ import dev.gatehouse.cache.CacheDecision.Outcome;
  * side by side, up to {@code maxVariants} per URI, each under its own key, and found through the
  * {@link Variants} stored under the URI's key (RFC 9111 §4.1): so clients that alternate between
  * variants (another {@code Accept-Encoding} or {@code Accept-Language}) all get hits. A new variant
- * beyond the bound drops the oldest; a response with other {@code Vary} names, or none, drops them all.
+ * beyond the bound drops the oldest; a response with other {@code Vary} names, or none, drops them all. So does a
+ * 304 whose {@code Vary} changes the stored response's: that response is stored again as a new one would be.
  * Invalidation and purges drop every variant of the URI.
  *
  * <p>A response fetched before its URI was invalidated (§4.4) or purged is not stored, even when its body ends after:
