@@ -24,4 +24,9 @@ public record CacheEntry(int status, CacheHeaders headers, long requestTimeMilli
     public CacheEntry updated(CacheHeaders newHeaders, long newRequestTimeMillis, long newResponseTimeMillis) {
         return new CacheEntry(status, newHeaders, newRequestTimeMillis, newResponseTimeMillis, secondaryKey);
     }
+
+    /** A copy selected by another secondary key, as when a 304 changed its {@code Vary} (RFC 9111 §4.1). */
+    public CacheEntry withSecondaryKey(String newSecondaryKey) {
+        return new CacheEntry(status, headers, requestTimeMillis, responseTimeMillis, newSecondaryKey);
+    }
 }

@@ -1,12 +1,16 @@
 package dev.gatehouse.cache;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 import dev.gatehouse.cache.CacheDecision.Outcome;
 
@@ -19,7 +23,8 @@ import dev.gatehouse.cache.CacheDecision.Outcome;
  * side by side, up to {@code maxVariants} per URI, each under its own key, and found through the
  * {@link Variants} stored under the URI's key (RFC 9111 §4.1): so clients that alternate between
  * variants (another {@code Accept-Encoding} or {@code Accept-Language}) all get hits. A new variant
- * beyond the bound drops the oldest; a response with other {@code Vary} names, or none, drops them all.
+ * beyond the bound drops the oldest; a response with other {@code Vary} names, or none, drops them all. So does a
+ * 304 whose {@code Vary} changes the stored response's: that response is stored again as a new one would be.
  * Invalidation and purges drop every variant of the URI.
  *
  * <p>A response fetched before its URI was invalidated (§4.4) or purged is not stored, even when its body ends after:
@@ -193,17 +198,30 @@ public final class HttpCache {
             }
             return Optional.empty();
         }
-        String secondaryKey = entry.get().secondaryKey();
+        return writer(looked, entry.get(), response, contentLength, () -> true);
+    }
+
+    /**
+     * A writer for {@code entry}, a response for the URI {@code looked} is of: under the URI's key when it has no
+     * {@code Vary} (replacing the variants when committed), else under its variant's key, listed then.
+     *
+     * @param vary          the fields whose {@code Vary} the URI's list of variants takes
+     * @param stillWanted   asked under the URI's lock just before the commit; false aborts it
+     */
+    private Optional<CacheStore.Writer> writer(CacheLookup looked, CacheEntry entry, CacheHeaders vary, long contentLength,
+                                               BooleanSupplier stillWanted) {
+        CacheKey key = looked.request().key();
+        String secondaryKey = entry.secondaryKey();
         if (secondaryKey.isEmpty()) {
             // Committed, the response replaces the list under the key and so makes the variants unreachable: they
             // are dropped then, not before, so a body that is never stored (aborted, too large) leaves them served.
-            return store.writer(key, entry.get(), contentLength)
-                    .map(writer -> new OnCommitWriter(writer, looked, lockFor(key), w -> commitReplacing(key, looked, w)));
+            return store.writer(key, entry, contentLength).map(writer -> new OnCommitWriter(writer, looked, lockFor(key),
+                    w -> stillWanted.getAsBoolean() && commitReplacing(key, looked, w)));
         }
-        return store.writer(Variants.keyOf(key, secondaryKey), entry.get(), contentLength)
+        return store.writer(Variants.keyOf(key, secondaryKey), entry, contentLength)
                 .map(writer -> new OnCommitWriter(writer, looked, lockFor(key), w -> {
-                    boolean committed = w.commit();
-                    if (committed) addVariant(key, response, secondaryKey);
+                    boolean committed = stillWanted.getAsBoolean() && w.commit();
+                    if (committed) addVariant(key, vary, secondaryKey);
                     return committed;
                 }));
     }
@@ -355,10 +373,50 @@ public final class HttpCache {
 
     /**
      * Stores {@code refreshed} for the response {@code lookup} found: that variant only (§4.3.4), and only if the
-     * response validated is still the one stored.
+     * response validated is still the one stored. Where the refreshed fields name other {@code Vary} fields, it is
+     * filed again, see {@link #rekey}.
      */
     private void update(CacheLookup lookup, CacheEntry refreshed) {
-        store.update(lookup.storedKey(), lookup.storedOrNull().entry(), refreshed);
+        CacheEntry validated = lookup.storedOrNull().entry();
+        if (Objects.equals(validated.headers().responseFacts().varyNames(), refreshed.headers().responseFacts().varyNames())) {
+            store.update(lookup.storedKey(), validated, refreshed);
+        } else {
+            rekey(lookup, refreshed);
+        }
+    }
+
+    /**
+     * Stores {@code refreshed}, whose {@code Vary} (merged from a 304 or a HEAD's 200, §3.2) names other fields than
+     * the validated response's, as the variant the request that revalidated it selects under the new {@code Vary}
+     * (§4.1, §4.3.4), and drops the old one: kept under its old secondary key, it would be matched against fields
+     * the origin no longer selects by. The body is copied as a response fetched after the lookup is stored, so every
+     * commit's rule holds (the bound on variants, a response without {@code Vary} replacing them, other names
+     * retiring them, the old copy dropped with them, both tiers and the disk's metadata). As for an update, only
+     * while the response validated is still the one stored: checked under the URI's lock, so a commit meanwhile wins.
+     */
+    private void rekey(CacheLookup lookup, CacheEntry refreshed) {
+        CacheEntry validated = lookup.storedOrNull().entry();
+        // Vary: * never gets here: forbidsStoredCopy dropped the stored response instead
+        String secondaryKey = SecondaryKey.of(refreshed.headers(), lookup.request().headers()).orElseThrow();
+        CacheEntry rekeyed = refreshed.withSecondaryKey(secondaryKey);
+        boolean committed = false;
+        // Opened again rather than read from the lookup's, which the caller may be sending to its client.
+        Optional<CacheStore.StoredResponse> stored = store.open(lookup.storedKey());
+        if (stored.isPresent()) {
+            try (CacheStore.StoredResponse body = stored.get(); InputStream in = body.body();
+                 CacheStore.Writer writer = !body.entry().equals(validated) ? null
+                         : writer(lookup, rekeyed, refreshed.headers(), body.bodyLength(), () -> stillStored(lookup)).orElse(null)) {
+                if (writer != null) {
+                    in.transferTo(writer.body());
+                    committed = writer.commit();
+                }
+            } catch (IOException e) {
+                // not filed again: dropped below
+            }
+        }
+        if (!committed) {
+            removeIfStill(lookup); // filed under the old Vary, it would be matched against the wrong fields
+        }
     }
 
     /**
@@ -369,12 +427,17 @@ public final class HttpCache {
         ReentrantLock lock = lockFor(lookup.request().key());
         lock.lock();
         try {
-            if (storedEntry(lookup.storedKey()).filter(lookup.storedOrNull().entry()::equals).isPresent()) {
+            if (stillStored(lookup)) {
                 store.remove(lookup.storedKey());
             }
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Whether the response {@code lookup} found is still the one stored under its key. */
+    private boolean stillStored(CacheLookup lookup) {
+        return storedEntry(lookup.storedKey()).filter(lookup.storedOrNull().entry()::equals).isPresent();
     }
 
     /** The headers to send with {@code entry} now, including {@code Age} (RFC 9111 §5.1). */

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -25,8 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several {@code Vary} variants of one URL (RFC 9111 §4.1) through Gatehouse: clients with different
- * {@code Accept-Encoding} that alternate on a URL all get hits, a purge drops every variant, and the variants
- * survive a restart.
+ * {@code Accept-Encoding} that alternate on a URL all get hits, a purge drops every variant, the variants
+ * survive a restart, and a 304 that changes {@code Vary} files the refreshed response under the new one.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class CacheVariantsIT {
@@ -145,6 +146,85 @@ class CacheVariantsIT {
             assertEquals(List.of("TCP_MISS", "TCP_MISS", "TCP_STALE_HIT", "TCP_STALE_HIT"), results);
         } finally {
             releaseGzip.countDown();
+        }
+    }
+
+    /**
+     * The origin first answers {@code Vary: Accept-Language}, stale at once; it validates the stored response with a
+     * 304 that says {@code Vary: Accept-Encoding} (RFC 9111 §3.2: the 304's fields replace the stored ones), fresh.
+     */
+    private void varyChangesOnThe304() {
+        origin.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (request.getHeaders().get("If-None-Match") != null) {
+                    return new MockResponse.Builder().code(304).addHeader("Cache-Control", "max-age=600")
+                            .addHeader("ETag", "\"v1\"").addHeader("Vary", "Accept-Encoding").build();
+                }
+                return new MockResponse.Builder().addHeader("Cache-Control", "max-age=0").addHeader("ETag", "\"v1\"")
+                        .addHeader("Vary", "Accept-Language").body("for " + request.getHeaders().get("Accept-Language")).build();
+            }
+        });
+    }
+
+    private HttpResponse<String> negotiate(GatehouseFixture proxy, String language, String encoding) throws Exception {
+        URI url = URI.create("http://127.0.0.1:" + origin.getPort() + "/negotiated");
+        HttpRequest request = HttpRequest.newBuilder(url).header("Accept-Language", language).header("Accept-Encoding", encoding).build();
+        return proxy.client().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** For each request the origin received, in order: its Accept-Language, Accept-Encoding and If-None-Match. */
+    private List<String> originSaw() throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        for (int i = origin.getRequestCount(); i > 0; i--) {
+            RecordedRequest request = origin.takeRequest(10, TimeUnit.SECONDS);
+            seen.add(request.getHeaders().get("Accept-Language") + " " + request.getHeaders().get("Accept-Encoding")
+                    + " " + request.getHeaders().get("If-None-Match"));
+        }
+        return seen;
+    }
+
+    /** Stores the German gzip response, then has the origin's 304 change its Vary from the language to the encoding. */
+    private void storeThenRevalidateWithAnotherVary(GatehouseFixture proxy) throws Exception {
+        assertEquals("for de", negotiate(proxy, "de", "gzip").body());
+        HttpResponse<String> refreshed = negotiate(proxy, "de", "gzip");
+        assertEquals("for de", refreshed.body());
+        assertEquals("Accept-Encoding", refreshed.headers().firstValue("Vary").orElse(null), "the 304's Vary replaced the stored one");
+    }
+
+    @Test
+    void aVaryChangedByA304SelectsTheStoredResponseByTheNewFields() throws Exception {
+        varyChangesOnThe304();
+        try (GatehouseFixture proxy = gatehouse()) {
+            storeThenRevalidateWithAnotherVary(proxy);
+
+            HttpResponse<String> french = negotiate(proxy, "fr", "gzip");
+            assertEquals("for de", french.body(), "the language selects nothing any more: the same encoding is a hit");
+            assertEquals("HIT from gatehouse", french.headers().firstValue("X-Cache").orElse(null));
+            HttpResponse<String> brotli = negotiate(proxy, "de", "br");
+            assertEquals("for de", brotli.body(), "the origin's answer to another encoding");
+            assertEquals("MISS from gatehouse", brotli.headers().firstValue("X-Cache").orElse(null));
+
+            assertEquals(List.of("TCP_MISS", "TCP_REFRESH_UNMODIFIED", "TCP_MEM_HIT", "TCP_MISS"), proxy.resultsInArrivalOrder(4));
+            assertEquals(List.of("de gzip null", "de gzip \"v1\"", "de br null"), originSaw(),
+                    "one conditional request, then a plain one for the encoding never stored");
+            proxy.assertNothingLoggedAboveInfo();
+        }
+    }
+
+    @Test
+    void aVaryChangedByA304StillSelectsByTheNewFieldsAfterARestart() throws Exception {
+        varyChangesOnThe304();
+        try (GatehouseFixture first = gatehouse()) {
+            storeThenRevalidateWithAnotherVary(first);
+        }
+        try (GatehouseFixture second = gatehouse()) {
+            assertEquals("for de", negotiate(second, "fr", "gzip").body());
+            assertEquals("for de", negotiate(second, "de", "br").body());
+            List<String> results = second.awaitRecords(4).stream().map(r -> r.get("result").asText()).toList();
+            assertEquals(List.of("TCP_HIT", "TCP_MISS"), results.subList(2, 4),
+                    "the metadata on disk filed it under the new Vary (after the first run's miss and refresh)");
+            assertEquals(List.of("de gzip null", "de gzip \"v1\"", "de br null"), originSaw());
         }
     }
 }
