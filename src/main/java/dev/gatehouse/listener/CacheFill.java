@@ -108,6 +108,11 @@ final class CacheFill implements AutoCloseable {
         }
     }
 
+    /** True if the request goes upstream as the cache's revalidation of a stored response (RFC 9111 §4.3.1), not a miss. */
+    boolean revalidates() {
+        return revalidating != null;
+    }
+
     /** The origin could not be reached: answers with the stale response if allowed; true if it did. */
     boolean answeredFailure(HttpServerExchange exchange, FailureException failure) throws IOException {
         if (leader != null) leader.fail(failure);

@@ -33,7 +33,7 @@ import org.xnio.IoUtils;
  * virtual thread (Undertow's IO threads never block). Message rules applied here, each from RFC 9110:
  * hop-by-hop fields removed both ways (§7.6.1), {@code Via} added both ways and checked for loops
  * (§7.6.3), {@code Max-Forwards} honoured for OPTIONS and TRACE (§7.6.2), {@code Host} set from the
- * target (§7.2).
+ * target (§7.2), the origin's interim responses passed on ahead of the final one (§15.2, {@link InterimRelay}).
  */
 final class ForwardHandler implements HttpHandler {
     private static final HttpString VIA = HttpString.tryFromString("Via");
@@ -51,6 +51,10 @@ final class ForwardHandler implements HttpHandler {
     private final ErrorResponder errors;
     private final Executor executor;
     private final OriginRelay relay;
+    /** The field rules of {@link #copyResponseHeaders}, for the final response and for interim ones; made once. */
+    private final OriginRelay.HeaderCopy finalFields =
+            (response, to) -> copyResponseHeaders(response.headers(), response.httpMinor(), to);
+    private final InterimRelay.FieldCopy interimFields = this::copyResponseHeaders;
 
     ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, Executor executor) {
         this.upstream = upstream;
@@ -122,7 +126,7 @@ final class ForwardHandler implements HttpHandler {
         record.setHierarchy("HIER_DIRECT");
         UpstreamResponse response;
         try {
-            response = upstream.send(request);
+            response = upstream.send(request, InterimRelay.forExchange(exchange, fill, interimFields));
         } catch (FailureException e) {
             if (request.body() instanceof ClientBody body && body.failed) {
                 // The client left in the middle of its upload: the upstream failure is only the consequence.
@@ -135,7 +139,7 @@ final class ForwardHandler implements HttpHandler {
             return true;
         }
         try (response) {
-            return relay.relay(exchange, response, request.method(), this::copyResponseHeaders);
+            return relay.relay(exchange, response, request.method(), finalFields);
         }
     }
 
@@ -209,9 +213,11 @@ final class ForwardHandler implements HttpHandler {
         return false;
     }
 
-    /** The origin's fields but the hop-by-hop ones, and {@code Via} naming the version the response came with. */
-    private void copyResponseHeaders(UpstreamResponse response, HeaderMap to) {
-        Map<String, List<String>> from = response.headers();
+    /**
+     * The origin's fields but the hop-by-hop ones, and {@code Via} naming the version ({@code httpMinor}) the
+     * response came with: for the final response and for each interim one relayed before it.
+     */
+    private void copyResponseHeaders(Map<String, List<String>> from, int httpMinor, HeaderMap to) {
         HopByHopHeaders hop = HopByHopHeaders.forConnectionValues(from.getOrDefault("Connection", List.of()));
         String viaValue = null;
         for (Map.Entry<String, List<String>> h : from.entrySet()) {
@@ -223,7 +229,7 @@ final class ForwardHandler implements HttpHandler {
             }
             to.addAll(HttpString.tryFromString(name), h.getValue());
         }
-        to.put(VIA, via.append(viaValue, response.httpMinor()));
+        to.put(VIA, via.append(viaValue, httpMinor));
     }
 
     /** The client's request body, remembering whether reading it failed (the client went away mid-upload). */

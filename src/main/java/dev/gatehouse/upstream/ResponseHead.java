@@ -3,6 +3,7 @@ package dev.gatehouse.upstream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -16,6 +17,33 @@ record ResponseHead(int httpMinor, int status, String reason, HeaderFields heade
     private static final int MAX_LINE = 16 * 1024;
     private static final int MAX_FIELDS = 256;
     private static final int MAX_HEADER_BYTES = 256 * 1024;
+    /** Interim responses accepted before the final one: enough for any real origin, and no endless stream of them. */
+    private static final int MAX_INTERIM = 16;
+
+    /**
+     * Reads the final response's head, handing each interim response before it to {@code interim} as it arrives
+     * (RFC 9110 §15.2: a client must be able to parse them, asked for or not). A 101 is never asked for (this client
+     * sends no {@code Upgrade}) and is refused.
+     *
+     * @throws EOFException if the connection ended before the first byte (a stale pooled connection); once an
+     *                      interim response came, the origin has answered, and an end is a plain {@link IOException}
+     */
+    static ResponseHead readFinal(InputStream in, InterimResponse.Listener interim) throws IOException {
+        for (int interims = 0; ; interims++) {
+            ResponseHead head;
+            try {
+                head = read(in);
+            } catch (EOFException | SocketException e) {
+                if (interims == 0) throw e;
+                // Not a stale connection to retry: the client may already have the interim response, and would get it twice.
+                throw new IOException("the server closed the connection after an interim response", e);
+            }
+            if (head.status() >= 200) return head;
+            if (head.status() == 101) throw new MalformedResponseException("unsolicited 101 Switching Protocols");
+            if (interims == MAX_INTERIM) throw new MalformedResponseException("too many interim responses");
+            interim.received(new InterimResponse(head.status(), head.reason(), head.headers(), head.httpMinor()));
+        }
+    }
 
     /**
      * Reads one head.

@@ -22,9 +22,9 @@ import java.util.Map;
 
 /**
  * Sends one request to its origin over HTTP/1.1 and returns the streamed response. Written for
- * blocking sockets on virtual threads: one thread per exchange, no callbacks, no extra hand-offs (the
- * JDK's {@code HttpClient} measured at well under half the throughput here, and it cannot relay
- * field-name case or let the proxy set {@code Host}).
+ * blocking sockets on virtual threads: one thread per exchange, no hand-offs, no callbacks but the one that
+ * hears of interim responses, on that same thread (the JDK's {@code HttpClient} measured at well under half
+ * the throughput here, and it cannot relay field-name case or let the proxy set {@code Host}).
  *
  * <p>The host is resolved here and each address vetted by the {@link DestinationGuard}; the socket
  * connects to the vetted address, so DNS rebinding cannot slip past the check. Keep-alive connections
@@ -63,8 +63,16 @@ public final class UpstreamClient {
         this.parentPool = new ConnectionPool(256, 15_000);
     }
 
-    /** Sends {@code request}; the caller must close the response. */
+    /** Sends {@code request}, dropping any interim responses; the caller must close the response. */
     public UpstreamResponse send(UpstreamRequest request) throws FailureException {
+        return send(request, InterimResponse.Listener.IGNORE);
+    }
+
+    /**
+     * Sends {@code request}; each interim (1xx) response the origin sends before the final one goes to
+     * {@code interim} as it arrives (RFC 9110 §15.2). The caller must close the response.
+     */
+    public UpstreamResponse send(UpstreamRequest request, InterimResponse.Listener interim) throws FailureException {
         RequestTarget target = request.target();
         int port = target.port() < 0 ? 80 : target.port();
         List<ParentProxies.Parent> route = parents.route(target.host());
@@ -74,7 +82,7 @@ public final class UpstreamClient {
             // An address in any notation is vetted here: the JDK reads the numeric forms without a lookup (a hex form
             // it cannot read fails its lookup, and is refused too). Names are left to the parent.
             if (AddressRange.namesAnAddress(target.host())) guard.resolve(target.host(), port);
-            UpstreamResponse response = viaParents(request, route, http && parents.fallbackDirect());
+            UpstreamResponse response = viaParents(request, interim, route, http && parents.fallbackDirect());
             if (response != null) return response;
             // null: no parent could be reached, and fallbackDirect says to go on without them
         } else if (!http) {
@@ -84,7 +92,7 @@ public final class UpstreamClient {
         FailureException last = null;
         for (InetAddress address : addresses) {
             try {
-                return exchange(request, new InetSocketAddress(address, port), null);
+                return exchange(request, interim, new InetSocketAddress(address, port), null);
             } catch (FailureException e) {
                 last = e;
                 // Another address helps only if this one could not be reached at all.
@@ -98,7 +106,8 @@ public final class UpstreamClient {
      * Sends {@code request} through the first of {@code route} that accepts a connection; one that does not is
      * passed over for a while. Returns null when none could be reached and the request may go direct.
      */
-    private UpstreamResponse viaParents(UpstreamRequest request, List<ParentProxies.Parent> route, boolean mayGoDirect)
+    private UpstreamResponse viaParents(UpstreamRequest request, InterimResponse.Listener interim, List<ParentProxies.Parent> route,
+                                        boolean mayGoDirect)
             throws FailureException {
         ParentProxies.Attempt attempt = parents.attempt();
         FailureException last = null;
@@ -110,7 +119,7 @@ public final class UpstreamClient {
             }
             for (InetAddress address : addresses) {
                 try {
-                    UpstreamResponse response = exchange(request, new InetSocketAddress(address, parent.port()), parent);
+                    UpstreamResponse response = exchange(request, interim, new InetSocketAddress(address, parent.port()), parent);
                     parents.reached(parent);
                     return response;
                 } catch (FailureException e) {
@@ -139,11 +148,11 @@ public final class UpstreamClient {
     }
 
     /** One exchange with {@code address}: an origin, or {@code parent} when not null. */
-    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address, ParentProxies.Parent parent)
-            throws FailureException {
-        if (parent == null) return exchange(request, address, null, pool);
+    private UpstreamResponse exchange(UpstreamRequest request, InterimResponse.Listener interim, InetSocketAddress address,
+                                      ParentProxies.Parent parent) throws FailureException {
+        if (parent == null) return exchange(request, interim, address, null, pool);
         try {
-            UpstreamResponse response = exchange(request, address, parent, parentPool);
+            UpstreamResponse response = exchange(request, interim, address, parent, parentPool);
             if (response.status() == 407) {
                 // The parent's challenge is for this proxy, not for the browser (which would offer its user's
                 // password to head office); and the client's own Proxy-Authorization is never passed on.
@@ -159,12 +168,12 @@ public final class UpstreamClient {
         }
     }
 
-    private UpstreamResponse exchange(UpstreamRequest request, InetSocketAddress address, ParentProxies.Parent parent,
-                                      ConnectionPool pool) throws FailureException {
+    private UpstreamResponse exchange(UpstreamRequest request, InterimResponse.Listener interim, InetSocketAddress address,
+                                      ParentProxies.Parent parent, ConnectionPool pool) throws FailureException {
         OriginConnection pooled = pool.take(address);
         if (pooled != null) {
             try {
-                return attempt(request, pooled, parent, pool);
+                return attempt(request, interim, pooled, parent, pool);
             } catch (StaleConnectionException e) {
                 pooled.close();
                 if (!request.idempotent()) {
@@ -184,7 +193,7 @@ public final class UpstreamClient {
             throw new FailureException(Failure.CONNECT_REFUSED, "cannot connect to " + where(address) + ": " + e.getMessage(), e);
         }
         try {
-            return attempt(request, fresh, parent, pool);
+            return attempt(request, interim, fresh, parent, pool);
         } catch (StaleConnectionException e) {
             fresh.close();
             throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
@@ -198,8 +207,8 @@ public final class UpstreamClient {
         }
     }
 
-    private UpstreamResponse attempt(UpstreamRequest request, OriginConnection c, ParentProxies.Parent parent, ConnectionPool pool)
-            throws FailureException, StaleConnectionException {
+    private UpstreamResponse attempt(UpstreamRequest request, InterimResponse.Listener interim, OriginConnection c,
+                                     ParentProxies.Parent parent, ConnectionPool pool) throws FailureException, StaleConnectionException {
         boolean bodySent = false;
         try {
             c.readTimeout(responseTimeoutMillis);
@@ -219,7 +228,7 @@ public final class UpstreamClient {
                 }
             }
             if (!answeredEarly) c.out.flush();
-            ResponseHead head = readFinalHead(c);
+            ResponseHead head = ResponseHead.readFinal(c.in, interim);
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent, parent, pool);
         } catch (EOFException | SocketException e) {
@@ -236,16 +245,6 @@ public final class UpstreamClient {
             c.close();
             throw new FailureException(Failure.UPSTREAM_CLOSED, "connection failed: " + e.getMessage(), e);
         }
-    }
-
-    /** Skips interim responses (RFC 9110 §15.2); 101 is never asked for and is refused. */
-    private static ResponseHead readFinalHead(OriginConnection c) throws IOException {
-        for (int i = 0; i < 16; i++) {
-            ResponseHead head = ResponseHead.read(c.in);
-            if (head.status() == 101) throw new MalformedResponseException("unsolicited 101 Switching Protocols");
-            if (head.status() >= 200) return head;
-        }
-        throw new MalformedResponseException("too many interim responses");
     }
 
     private void writeHead(UpstreamRequest request, OutputStream out, ParentProxies.Parent parent) throws IOException {

@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.net.ServerSocket;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,16 +19,7 @@ import org.junit.jupiter.api.Timeout;
  * upstream side released, and a connection stays usable after an error page.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class ClientBehaviourIT {
-    private GatehouseFixture proxy;
-    private RawOrigin origin;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) proxy.close();
-        if (origin != null) origin.close();
-    }
-
+class ClientBehaviourIT extends RawOriginCase {
     private static RawOrigin okOrigin() throws IOException {
         return new RawOrigin((s, i, o) -> {
             InputStream in = s.getInputStream();

@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,16 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * response that is visibly cut off, never one completed with bytes the origin did not send.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class FailurePagesIT {
-    private GatehouseFixture proxy;
-    private RawOrigin origin;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) proxy.close();
-        if (origin != null) origin.close();
-    }
-
+class FailurePagesIT extends RawOriginCase {
     private HttpResponse<String> get(String url) throws Exception {
         return proxy.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     }

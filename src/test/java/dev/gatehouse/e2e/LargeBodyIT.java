@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -14,7 +13,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,22 +23,13 @@ import org.junit.jupiter.api.Timeout;
  * count and a CRC-32 of the stream.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class LargeBodyIT {
+class LargeBodyIT extends RawOriginCase {
     private static final long ONE_GIB = 1L << 30;
     private static final long UPLOAD = 200_000_000L;
     private static final byte[] BLOCK = new byte[64 * 1024];
 
     static {
         new Random(42).nextBytes(BLOCK);
-    }
-
-    private GatehouseFixture proxy;
-    private RawOrigin origin;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) proxy.close();
-        if (origin != null) origin.close();
     }
 
     /** {@code length} bytes of the repeating {@link #BLOCK}, generated on demand. */

@@ -15,7 +15,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -30,16 +29,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * got, what a reused origin connection carries next, what the cache kept and what the audit log says.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class MessageEdgesIT {
-    private GatehouseFixture proxy;
-    private RawOrigin origin;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) proxy.close();
-        if (origin != null) origin.close();
-    }
-
+class MessageEdgesIT extends RawOriginCase {
     /**
      * An origin that answers the requests on each connection, in order of arrival over all connections, with
      * {@code answers} (raw bytes), posting "connection index: request line" for each request; after the last

@@ -226,6 +226,32 @@ class TlsListenerIT {
         assertEquals(200, proxy.awaitOnlyRecord().get("status").asInt());
     }
 
+    /** The 103 is written beneath Undertow's response conduit: on this listener that is above TLS, and counted. */
+    @Test
+    void earlyHintsReachAClientOfTheTlsListenerAndAreCounted() throws Exception {
+        TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);
+        rawOrigin = new RawOrigin((s, index, o) -> {
+            RawOrigin.readHead(s.getInputStream());
+            RawOrigin.write(s, "HTTP/1.1 103 Early Hints\r\nLink: </s.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
+        });
+        proxy = startTlsProxy(443);
+
+        long received;
+        try (SSLSocket s = tlsSocket(); RawConnection c = new RawConnection(s)) {
+            c.send("GET " + rawOrigin.url("/hints") + " HTTP/1.1\r\nHost: 127.0.0.1:" + rawOrigin.port() + "\r\nConnection: close\r\n\r\n");
+            RawConnection.Response hints = c.readHead();
+            assertEquals(103, hints.status());
+            assertEquals("</s.css>; rel=preload", hints.header("Link"));
+            assertEquals("hello", c.readResponse().text());
+            received = c.bytesRead();
+        }
+
+        JsonNode record = proxy.awaitOnlyRecord();
+        assertEquals(200, record.get("status").asInt(), record::toString);
+        assertEquals(received, record.get("bytesToClient").asLong(), record::toString);
+    }
+
     @Test
     void plainHttpOnTheTlsPortIsClosedUnansweredAndAuditedOnceAsAFailedHandshake() throws Exception {
         TestCertificates.write(cert, key, TestCertificates.server(CA, 1, false), CA);

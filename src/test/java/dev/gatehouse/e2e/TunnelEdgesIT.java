@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,16 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * record.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
-class TunnelEdgesIT {
-    private GatehouseFixture proxy;
-    private RawOrigin origin;
-
-    @AfterEach
-    void stop() throws IOException {
-        if (proxy != null) proxy.close();
-        if (origin != null) origin.close();
-    }
-
+class TunnelEdgesIT extends RawOriginCase {
     private void startBefore(RawOrigin o) {
         origin = o;
         proxy = GatehouseFixture.start(c -> c.withObject("/destinations").putArray("connectPorts").add(443).add(o.port()));
