@@ -24,8 +24,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Gatehouse's shared cache against the community HTTP cache test suite (http-tests/cache-tests, results on
  * cache-tests.fyi): every {@code required} test that applies to a shared cache, and most {@code optimal}
  * ones, rewritten as rows ({@link FreshnessRows}, {@link StorageRows}) named by the suite's test ids. Left
- * out: browser-only tests, CDN-Cache-Control and Surrogate-Control (targeted at CDNs), interim responses,
- * and the suite's {@code check} tests (information, not requirements).
+ * out: browser-only tests, CDN-Cache-Control and Surrogate-Control (targeted at CDNs), the suite's {@code check}
+ * tests (information, not requirements), and its two interim-response tests ({@code interim-102},
+ * {@code interim-103}: a 1xx passed on, then the final response a hit), which need a client that sees interim
+ * responses, as the JDK's does not: {@link InterimResponsesIT} checks the same over raw sockets.
  *
  * <p>Each row runs as the suite's client and server do: the steps go through Gatehouse, in order, to a
  * {@link ScriptedOrigin}; each response is checked as it arrives (from the cache or not, status, headers,
