@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.gatehouse.auth.Commands;
 import dev.gatehouse.auth.Kdc;
+import dev.gatehouse.auth.Slapd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -79,7 +80,10 @@ class ProxyNegotiateIT {
         }
     }
 
-    /** Kerberos only (no Basic back-end); alice is in the group {@code contractors}, which may not visit host localhost. */
+    /**
+     * Kerberos only (no Basic back-end); the groups file puts alice in {@code contractors} and bob in {@code staff};
+     * neither contractors nor interns may visit the host localhost.
+     */
     private void startProxy(Consumer<ObjectNode> more) throws Exception {
         Path policy = Files.writeString(dir.resolve("policy.json"), """
                 {
@@ -88,7 +92,9 @@ class ProxyNegotiateIT {
                   "defaultAction": { "action": "allow" },
                   "rules": [
                     { "id": "no-contractors", "match": { "hostExact": ["localhost"], "group": ["contractors"] },
-                      "action": "block", "reason": "Not for contractors" }
+                      "action": "block", "reason": "Not for contractors" },
+                    { "id": "no-interns", "match": { "hostExact": ["localhost"], "group": ["interns"] },
+                      "action": "block", "reason": "Not for interns" }
                   ]
                 }
                 """);
@@ -279,6 +285,39 @@ class ProxyNegotiateIT {
         assertEquals("200", status(kerberos), kerberos.err());
         assertEquals("kerberos", body(kerberos));
         assertEquals(List.of("-", "carol", "alice"), proxy.awaitRecords(3).stream().map(ProxyNegotiateIT::userOf).toList());
+    }
+
+    @Test
+    void withTheLdapBackEndKerberosUsersGetTheirDirectoryGroups() throws Exception {
+        try (Slapd slapd = Slapd.start(Files.createDirectory(dir.resolve("slapd")))) {
+            Path servicePassword = slapd.servicePasswordFile();
+            startProxy(c -> {
+                ObjectNode auth = c.withObject("/auth").put("backend", "ldap");
+                auth.withObject("/negotiate").put("offerBasic", false);
+                auth.putObject("ldap").put("url", slapd.ldapsUrl()).put("caFile", slapd.caFile().toString())
+                        .put("bindDn", Slapd.SERVICE_DN).put("bindPasswordFile", servicePassword.toString())
+                        .put("userBase", Slapd.PEOPLE).put("userFilter", "(uid={user})")
+                        .put("groupBase", Slapd.GROUPS).put("groupFilter", "(member={dn})");
+            });
+            Path headers = dir.resolve("h");
+            assertEquals("407", status(curl(dir.resolve("no-such-ccache"), headers, url("/x"))));
+            assertEquals(List.of("Negotiate"), challenges(headers), "offerBasic: false keeps LDAP for the groups only");
+            String blocked = "http://localhost:" + origin.getPort() + "/blocked";
+            // bob is in interns in the directory only; alice in contractors in the groups file only.
+            Curl.Result b = curl(bob, dir.resolve("hb"), blocked);
+            assertEquals("403", status(b), b.err());
+            assertTrue(b.out().contains("Not for interns"), b.out());
+            Curl.Result a = curl(alice, dir.resolve("ha"), blocked);
+            assertEquals("403", status(a), a.err());
+            assertTrue(a.out().contains("Not for contractors"), a.out());
+            Curl.Result basic = Curl.run(dir, List.of("-x", "http://localhost:" + proxy.proxyPort(), "-U",
+                    "alice:" + Slapd.PASSWORDS.get("alice"), "-w", "\n%{http_code}", url("/x")));
+            assertEquals("407", status(basic), "Basic is not offered, so not accepted either");
+            assertEquals(List.of("-", "bob", "alice", "-"), proxy.awaitRecords(4).stream().map(ProxyNegotiateIT::userOf).toList());
+            proxy.close(); // before the directory goes
+            proxy = null;
+        }
+        assertEquals(0, origin.getRequestCount());
     }
 
     // ---- raw sockets, with a token curl made ----
