@@ -3,6 +3,7 @@ package dev.gatehouse.app;
 import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.Authenticators;
+import dev.gatehouse.auth.KerberosAcceptor;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.config.FolderWatcher;
 import java.io.IOException;
@@ -18,8 +19,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Proxy authentication as the running proxy holds it: built at start (a bad htpasswd or group file stops
- * the start, naming file and line), its files re-read on SIGHUP and the admin reload (everything, the LDAP
+ * Proxy authentication as the running proxy holds it: built at start (a bad htpasswd, group file or keytab
+ * stops the start, naming file and line), its files re-read on SIGHUP and the admin reload (everything, the LDAP
  * pool included) and when they change (only what those files feed: a group file edit keeps the LDAP pool and
  * the remembered logins). A bad file on reload keeps the running data and logs the problem.
  */
@@ -27,22 +28,27 @@ final class AuthRuntime implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AuthRuntime.class);
 
     private final Authenticator authenticator;
+    private final KerberosAcceptor kerberos;
     private final List<FolderWatcher> watchers;
 
-    private AuthRuntime(Authenticator authenticator, List<FolderWatcher> watchers) {
+    private AuthRuntime(Authenticator authenticator, KerberosAcceptor kerberos, List<FolderWatcher> watchers) {
         this.authenticator = authenticator;
+        this.kerberos = kerberos;
         this.watchers = watchers;
     }
 
-    /** Null when {@code auth.backend} is {@code none}. */
+    /** Null when authentication is off (no Basic back-end, no Kerberos). */
     static AuthRuntime start(GatehouseConfig.Auth auth) throws AuthLoadException, IOException {
         if (!auth.enabled()) return null;
+        // The keytab first: it holds nothing to close if the back-end then fails.
+        KerberosAcceptor kerberos = auth.negotiate().enabled() ? KerberosAcceptor.open(auth.negotiate()) : null;
         Authenticator authenticator = Authenticators.create(auth);
-        log.info("proxy authentication: {} back-end{}, required from {}{}", auth.backend(),
-                auth.groupsFile().isEmpty() ? "" : " with groups from " + auth.groupsFile(), auth.networks(),
+        log.info("proxy authentication: {}{}{}, required from {}{}", kerberos == null ? "" : kerberos + (auth.basicOffered() ? ", then " : ""),
+                auth.basicOffered() ? "Basic with the " + auth.backend() + " back-end" : "",
+                auth.groupsFile().isEmpty() ? "" : "; groups from " + auth.groupsFile(), auth.networks(),
                 auth.exempt().isEmpty() ? "" : " except " + auth.exempt());
         List<FolderWatcher> watchers = new ArrayList<>();
-        AuthRuntime runtime = new AuthRuntime(authenticator, watchers);
+        AuthRuntime runtime = new AuthRuntime(authenticator, kerberos, watchers);
         if (auth.watch()) {
             // Each watched file's own folder, and only those files in it: an edit of the main config next to
             // them must not reload (a reload forgets every remembered login).
@@ -67,6 +73,9 @@ final class AuthRuntime implements AutoCloseable {
     }
 
     Authenticator authenticator() { return authenticator; }
+
+    /** Null when {@code auth.negotiate} is off. */
+    KerberosAcceptor kerberos() { return kerberos; }
 
     /**
      * Re-reads the files; false if they were rejected (the running data stays). Synchronized: the watcher,

@@ -117,7 +117,8 @@ public final class Gatehouse implements AutoCloseable {
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, cache == null ? null : cache.http(),
-                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator()));
+                    new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator(),
+                    auth == null ? null : auth.kerberos()));
             guard.addOwnListener(proxy.address());
             if (proxy.tlsAddress() != null) guard.addOwnListener(proxy.tlsAddress());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,

@@ -3,6 +3,7 @@ package dev.gatehouse.app;
 import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.Authenticators;
+import dev.gatehouse.auth.KerberosAcceptor;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
@@ -159,12 +160,30 @@ public final class Main {
         }
     }
 
-    /** The authentication files (htpasswd, groups, LDAP password and CA files), loaded as the proxy would load them. */
+    /** The authentication files (htpasswd, groups, LDAP password and CA files, keytab), loaded as the proxy would load them. */
     private static boolean checkAuth(GatehouseConfig.Auth auth, PrintStream out, PrintStream err) {
         if (!auth.enabled()) return true;
+        boolean ok = true;
+        if (auth.negotiate().enabled()) {
+            try {
+                out.println("auth.negotiate: OK (" + KerberosAcceptor.open(auth.negotiate()) + ")");
+            } catch (AuthLoadException e) {
+                err.println("gatehouse: proxy authentication: " + e.getMessage());
+                ok = false;
+            }
+        }
+        if (auth.backend().equals("none") && auth.groupsFile().isEmpty()) return ok;
+        return checkAuthFiles(auth, out, err) && ok;
+    }
+
+    private static boolean checkAuthFiles(GatehouseConfig.Auth auth, PrintStream out, PrintStream err) {
         try (Authenticator authenticator = Authenticators.create(auth)) {
-            out.println("auth: OK (" + auth.backend() + (auth.backend().equals("htpasswd") ? " " + auth.htpasswdFile() : " " + auth.ldap().url())
-                    + (auth.groupsFile().isEmpty() ? "" : ", groups " + auth.groupsFile()) + ")");
+            String backend = switch (auth.backend()) {
+                case "htpasswd" -> "htpasswd " + auth.htpasswdFile();
+                case "ldap" -> "ldap " + auth.ldap().url();
+                default -> "Kerberos only";
+            };
+            out.println("auth: OK (" + backend + (auth.groupsFile().isEmpty() ? "" : ", groups " + auth.groupsFile()) + ")");
             return true;
         } catch (AuthLoadException e) {
             err.println("gatehouse: proxy authentication: " + e.getMessage());

@@ -12,6 +12,15 @@ public interface Authenticator extends AutoCloseable {
     /** Verifies, asking the back-end if needed. */
     Verdict verify(String user, String password);
 
+    /**
+     * The identity of a user whom something else has verified (a Kerberos ticket): the user's groups as this
+     * back-end knows them, no password involved. {@link Verdict.Unavailable} when the back-end cannot answer. May
+     * block. By default the user without groups (an htpasswd file has none).
+     */
+    default Verdict lookup(String user) {
+        return new Verdict.Accepted(new Identity(user, Set.of()));
+    }
+
     /** A verdict remembered for these credentials, or null when only {@link #verify} can tell. Never blocks. */
     default Verdict known(String user, String password) {
         return null;

@@ -17,14 +17,19 @@ public final class Authenticators {
     private Authenticators() {}
 
     /**
-     * @return the authenticator for {@code auth.backend()}; the caller closes it (it may hold LDAP connections)
+     * @return the authenticator for {@code auth.backend()} (with {@code none} and Kerberos: one that knows no
+     *         password and adds the group file's groups); the caller closes it (it may hold LDAP connections)
      * @throws AuthLoadException naming file, line and problem, or the setting that cannot be used
-     * @throws IllegalArgumentException when the back-end is {@code none} (there is nothing to build)
+     * @throws IllegalArgumentException when authentication is off (there is nothing to build)
      */
     public static Authenticator create(GatehouseConfig.Auth auth) throws AuthLoadException {
         Authenticator backend = switch (auth.backend()) {
             case "htpasswd" -> new HtpasswdAuthenticator(Path.of(auth.htpasswdFile()));
             case "ldap" -> new LdapAuthenticator(auth.ldap());
+            case "none" -> {
+                if (!auth.negotiate().enabled()) throw new IllegalArgumentException("authentication is off: nothing to build");
+                yield new NoBasicBackend();
+            }
             default -> throw new IllegalArgumentException("no authenticator for backend '" + auth.backend() + "'");
         };
         try {

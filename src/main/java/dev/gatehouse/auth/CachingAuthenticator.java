@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -60,7 +61,17 @@ final class CachingAuthenticator implements Authenticator {
 
     @Override
     public Verdict verify(String user, String password) {
-        String key = keyFor(user, password);
+        return remembered(keyFor(user, password), () -> backend.verify(user, password));
+    }
+
+    /** Remembered like a login: a browser opens several connections, each authenticated with its own ticket. */
+    @Override
+    public Verdict lookup(String user) {
+        // "k" is not a hex digit: no lookup key equals a login key.
+        return remembered("k" + keyFor(user, ""), () -> backend.lookup(user));
+    }
+
+    private Verdict remembered(String key, Supplier<Verdict> ask) {
         Verdict remembered = verdicts.getIfPresent(key);
         if (remembered != null) return remembered;
         // A browser answers a 407 on several connections at once: one question to the back-end serves them all.
@@ -68,7 +79,7 @@ final class CachingAuthenticator implements Authenticator {
         CompletableFuture<Verdict> running = inFlight.putIfAbsent(key, mine);
         if (running != null) return running.join();
         try {
-            Verdict verdict = askBackend(key, user, password);
+            Verdict verdict = askBackend(key, ask);
             mine.complete(verdict);
             return verdict;
         } catch (RuntimeException | Error e) {
@@ -79,9 +90,9 @@ final class CachingAuthenticator implements Authenticator {
         }
     }
 
-    private Verdict askBackend(String key, String user, String password) {
+    private Verdict askBackend(String key, Supplier<Verdict> ask) {
         long generationBefore = generation.get();
-        Verdict verdict = backend.verify(user, password);
+        Verdict verdict = ask.get();
         if (!(verdict instanceof Verdict.Unavailable)) {
             verdicts.put(key, verdict);
             // Verified against data a concurrent reload has just replaced: do not keep it (put, then check, so the

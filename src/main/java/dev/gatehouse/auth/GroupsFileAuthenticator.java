@@ -29,6 +29,11 @@ final class GroupsFileAuthenticator implements Authenticator {
     }
 
     @Override
+    public Verdict lookup(String user) {
+        return withFileGroups(backend.lookup(user));
+    }
+
+    @Override
     public Verdict known(String user, String password) {
         return withFileGroups(backend.known(user, password));
     }

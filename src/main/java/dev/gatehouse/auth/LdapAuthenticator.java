@@ -91,6 +91,30 @@ final class LdapAuthenticator implements Authenticator {
     }
 
     /**
+     * The groups of a user Kerberos has verified: the entry found as for a login (template or search), then the group
+     * search. A user the directory does not know, or knows twice, is still that user, without groups.
+     */
+    @Override
+    public Verdict lookup(String user) {
+        if (!groups.enabled()) return new Verdict.Accepted(new Identity(user, Set.of()));
+        LDAPConnectionPool pool = this.pool;
+        try {
+            String dn;
+            if (ldap.userDnTemplate().isEmpty()) {
+                List<SearchResultEntry> found = findUser(pool, user);
+                if (found.size() != 1) return new Verdict.Accepted(new Identity(user, Set.of()));
+                dn = found.getFirst().getDN();
+            } else {
+                dn = LdapTemplate.dn(ldap.userDnTemplate(), user);
+            }
+            return new Verdict.Accepted(new Identity(user, groups.of(pool, user, dn)));
+        } catch (LDAPException e) {
+            // Accepting without the groups could let group rules decide wrongly: fail closed, as for a login.
+            return new Verdict.Unavailable("user or group lookup failed: " + describe(e));
+        }
+    }
+
+    /**
      * Binds a pooled connection as the user, then hands it back to be re-bound as the service account. Failing to
      * get a connection (directory down, service account refused) is an outage, not the user's wrong password.
      *

@@ -3,6 +3,7 @@ package dev.gatehouse.config;
 import dev.gatehouse.http.AddressRange;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
@@ -10,6 +11,9 @@ import java.util.regex.PatternSyntaxException;
  * that only make sense together), each problem reported by the JSON pointer of the value at fault.
  */
 final class ConfigValidator {
+    /** {@code service/host@REALM} or {@code name@REALM}: components and realm without '@' or white space. */
+    private static final Pattern KERBEROS_PRINCIPAL = Pattern.compile("[^@\\s]+@[^@\\s]+");
+
     private ConfigValidator() {
     }
 
@@ -167,6 +171,19 @@ final class ConfigValidator {
         }
         if (!c.auth().onUnavailable().equals("deny") && !c.auth().onUnavailable().equals("anonymous")) {
             p.add("/auth/onUnavailable", "must be \"deny\" (503, fail closed) or \"anonymous\", got \"" + c.auth().onUnavailable() + "\"");
+        }
+        validateNegotiate(p, c.auth().negotiate());
+    }
+
+    /** The keytab's contents are checked when the proxy starts (and by check-config), naming the file. */
+    private static void validateNegotiate(Problems p, GatehouseConfig.Negotiate negotiate) {
+        String principal = negotiate.principal();
+        if (!principal.isEmpty() && !KERBEROS_PRINCIPAL.matcher(principal).matches()) {
+            p.add("/auth/negotiate/principal", "must be a service principal with its realm, e.g. HTTP/proxy.corp.example@CORP.EXAMPLE,"
+                    + " or empty for any principal in the keytab; got '" + principal + "'");
+        }
+        if (!negotiate.enabled() && !principal.isEmpty()) {
+            p.add("/auth/negotiate/keytab", "must name the keytab file when negotiate.principal is set");
         }
     }
 

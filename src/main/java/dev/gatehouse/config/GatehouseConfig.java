@@ -215,9 +215,9 @@ public record GatehouseConfig(
 
     /**
      * Proxy authentication, RFC 9110 §11.7: clients in {@code networks} (minus {@code exempt}) must send
-     * {@code Proxy-Authorization: Basic} or get 407.
+     * {@code Proxy-Authorization: Basic} (or {@code Negotiate}, when {@code negotiate} is set) or get 407.
      *
-     * @param backend       {@code none} (no login), {@code htpasswd} or {@code ldap}
+     * @param backend       {@code none} (no password login), {@code htpasswd} or {@code ldap}: the Basic back-end
      * @param realm         the realm browsers show in their login prompt
      * @param networks      client networks (CIDR) that must authenticate
      * @param exempt        networks inside those that need not (servers, printers)
@@ -231,12 +231,37 @@ public record GatehouseConfig(
      * @param onUnavailable when the back-end cannot answer: {@code deny} (503 page, fail closed) or
      *                      {@code anonymous} (carry on unauthenticated; policy rules on users still apply)
      * @param watch         reload the htpasswd and groups files when they change (also on SIGHUP and the admin reload)
+     * @param negotiate     Kerberos single sign-on ({@code Negotiate}, RFC 4559); off while its keytab is empty
      */
     public record Auth(String backend, String realm, List<String> networks, List<String> exempt, String htpasswdFile,
                        String groupsFile, Ldap ldap, Duration successTtl, Duration failureTtl, int maxFailures,
-                       Duration failureDelay, String onUnavailable, boolean watch) {
+                       Duration failureDelay, String onUnavailable, boolean watch, Negotiate negotiate) {
+        /** Whether clients must log in at all: a Basic back-end, Kerberos, or both. */
         public boolean enabled() {
-            return !backend.equals("none");
+            return !backend.equals("none") || negotiate.enabled();
+        }
+
+        /** Whether the 407 offers Basic and Basic credentials are checked (the back-end may then only supply groups). */
+        public boolean basicOffered() {
+            return !backend.equals("none") && (!negotiate.enabled() || negotiate.offerBasic());
+        }
+    }
+
+    /**
+     * Kerberos single sign-on (RFC 4559 {@code Negotiate}, SPNEGO or raw Kerberos, one leg): the proxy accepts
+     * service tickets for a principal in {@code keytab}. Groups of Kerberos users come from {@code groupsFile} and,
+     * with the LDAP back-end, from the LDAP group search.
+     *
+     * @param keytab     the keytab file (e.g. made by {@code ktpass} or {@code msktutil}); empty: Negotiate is off
+     * @param principal  the service principal to accept tickets for, with its realm
+     *                   ({@code HTTP/proxy.corp.example@CORP.EXAMPLE}); empty: any principal in the keytab
+     * @param stripRealm the user is {@code alice}, not {@code alice@CORP.EXAMPLE} (audit, policy, group lookups)
+     * @param offerBasic with a Basic back-end configured, whether the 407 offers Basic too; false keeps the back-end
+     *                   (LDAP) for the groups of Kerberos users only
+     */
+    public record Negotiate(String keytab, String principal, boolean stripRealm, boolean offerBasic) {
+        public boolean enabled() {
+            return !keytab.isEmpty();
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.xnio.IoUtils;
 
@@ -42,20 +43,23 @@ final class ErrorResponder {
      * (the FTP gateway: the server refused the login).
      */
     void respondWithChallenge(HttpServerExchange exchange, Failure failure, String detail, String challenge) {
-        respond(exchange, failure, detail, resultCodeFor(failure), false, Headers.WWW_AUTHENTICATE, challenge);
+        respond(exchange, failure, detail, resultCodeFor(failure), false, Headers.WWW_AUTHENTICATE, List.of(challenge));
     }
 
-    /** A 407 page with a {@code Proxy-Authenticate} challenge (RFC 9110 §11.7.1). */
-    void respondWithProxyChallenge(HttpServerExchange exchange, Failure failure, String challenge) {
-        respond(exchange, failure, null, resultCodeFor(failure), false, Headers.PROXY_AUTHENTICATE, challenge);
+    /**
+     * A 407 page with {@code Proxy-Authenticate} challenges (RFC 9110 §11.7.1), one field each, in the order given
+     * (a client picks the first scheme it supports, as browsers do with Squid's Negotiate then Basic).
+     */
+    void respondWithProxyChallenge(HttpServerExchange exchange, Failure failure, List<String> challenges) {
+        respond(exchange, failure, null, resultCodeFor(failure), false, Headers.PROXY_AUTHENTICATE, challenges);
     }
 
     void respond(HttpServerExchange exchange, Failure failure, String detail, String resultCode, boolean close) {
-        respond(exchange, failure, detail, resultCode, close, null, null);
+        respond(exchange, failure, detail, resultCode, close, null, List.of());
     }
 
     private void respond(HttpServerExchange exchange, Failure failure, String detail, String resultCode, boolean close,
-                         HttpString challengeField, String challenge) {
+                         HttpString challengeField, List<String> challenges) {
         AuditRecord record = Exchanges.record(exchange);
         if (record != null) {
             record.setError(failure.auditName());
@@ -70,7 +74,7 @@ final class ErrorResponder {
         var headers = exchange.getResponseHeaders();
         headers.clear();
         fields(failure, close).forEach(headers::put);
-        if (challenge != null) headers.put(challengeField, challenge);
+        for (String challenge : challenges) headers.add(challengeField, challenge);
         if (close) exchange.setPersistent(false);
         if ("HEAD".equals(exchange.getRequestMethod().toString())) {
             exchange.endExchange();

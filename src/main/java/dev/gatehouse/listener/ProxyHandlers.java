@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.auth.Authenticator;
 import dev.gatehouse.auth.FailureThrottle;
+import dev.gatehouse.auth.KerberosAcceptor;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.QuickAbort;
 import dev.gatehouse.config.GatehouseConfig;
@@ -32,15 +33,16 @@ public final class ProxyHandlers {
      * @param policy        the access policy, or null when none is configured (everything allowed)
      * @param cache         the shared cache, or null when {@code cache.enabled} is off
      * @param ftp           the {@code ftp://} gateway, or null for none ({@code ftp://} URLs then get 501)
-     * @param authenticator verifies proxy logins, or null when {@code auth.backend} is {@code none}
+     * @param authenticator verifies proxy logins (and finds Kerberos users' groups), or null when authentication is off
+     * @param kerberos      accepts Kerberos tickets ({@code Negotiate}), or null when {@code auth.negotiate} is off
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
-                        HttpCache cache, FtpGateway ftp, Authenticator authenticator) {
+                        HttpCache cache, FtpGateway ftp, Authenticator authenticator, KerberosAcceptor kerberos) {
         /** Parts without a cache, an FTP gateway or authentication. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
-            this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null);
+            this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null, null);
         }
     }
 
@@ -73,9 +75,9 @@ public final class ProxyHandlers {
     private static HttpHandler auth(HttpHandler next, Parts parts, ErrorResponder errors) {
         GatehouseConfig.Auth auth = parts.config().auth();
         FailureThrottle throttle = new FailureThrottle(auth.maxFailures(), auth.failureTtl(), auth.failureDelay());
-        return new ProxyAuthHandler(next, parts.authenticator(), AddressRanges.parse(auth.networks()),
-                AddressRanges.parse(auth.exempt()), auth.realm(), throttle, auth.onUnavailable().equals("anonymous"),
-                errors, parts.executor());
+        return new ProxyAuthHandler(next, parts.authenticator(), parts.kerberos(), auth.basicOffered(),
+                AddressRanges.parse(auth.networks()), AddressRanges.parse(auth.exempt()), auth.realm(), throttle,
+                auth.onUnavailable().equals("anonymous"), errors, parts.executor());
     }
 
     /**

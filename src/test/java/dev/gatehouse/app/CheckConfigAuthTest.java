@@ -49,4 +49,20 @@ class CheckConfigAuthTest {
         assertEquals(3, r.exit(), r.out());
         assertTrue(r.err().startsWith("gatehouse: proxy authentication cannot start: " + dir.resolve("htpasswd") + ":1"), r.err());
     }
+
+    @Test
+    void aMissingKeytabIsReportedByCheckConfigAndStopsTheStart() throws Exception {
+        Path keytab = dir.resolve("proxy.keytab");
+        Path config = Files.writeString(dir.resolve("gatehouse.json"), """
+                {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
+                 "policy": {"file": "", "watch": false},
+                 "auth": {"negotiate": {"keytab": "%s", "principal": "HTTP/proxy.corp.example@CORP.EXAMPLE"}, "watch": false}}
+                """.formatted(dir.resolve("var"), keytab));
+        MainRun check = MainRun.of("check-config", config);
+        assertEquals(3, check.exit(), check.out());
+        assertTrue(check.err().contains("gatehouse: proxy authentication: " + keytab + ": keytab not found"), check.err());
+        MainRun run = MainRun.of("run", config);
+        assertEquals(3, run.exit(), run.out());
+        assertTrue(run.err().startsWith("gatehouse: proxy authentication cannot start: " + keytab + ": keytab not found"), run.err());
+    }
 }

@@ -79,6 +79,30 @@ class AuthenticatorsTest {
     }
 
     @Test
+    void kerberosAloneKnowsNoPasswordAndTakesGroupsFromTheGroupFile() throws Exception {
+        Path groups = Files.writeString(dir.resolve("groups"), "staff: alice\n");
+        GatehouseConfig.Auth config = auth(Map.of("groupsFile", groups.toString(),
+                "negotiate", Map.of("keytab", "etc/proxy.keytab")));
+        assertEquals(true, config.enabled());
+        assertEquals(false, config.basicOffered());
+        try (Authenticator auth = Authenticators.create(config)) {
+            assertEquals(new Verdict.Accepted(new Identity("alice", Set.of("staff"))), auth.lookup("alice"));
+            assertEquals(new Verdict.Accepted(new Identity("bob", Set.of())), auth.lookup("bob"));
+            assertEquals(Verdict.Rejected.class, auth.verify("alice", "").getClass(), "Basic is not offered");
+        }
+    }
+
+    @Test
+    void withABasicBackEndKerberosMayOfferBasicOrNot() throws Exception {
+        Map<String, Object> negotiate = Map.of("keytab", "etc/proxy.keytab");
+        assertEquals(true, auth(Map.of("backend", "ldap", "negotiate", negotiate)).basicOffered());
+        assertEquals(false, auth(Map.of("backend", "ldap", "negotiate", Map.of("keytab", "etc/proxy.keytab",
+                "offerBasic", false))).basicOffered());
+        assertEquals(true, auth(Map.of("backend", "htpasswd", "negotiate", Map.of("offerBasic", false))).basicOffered(),
+                "without a keytab there is no Kerberos, and offerBasic does not apply");
+    }
+
+    @Test
     void watchedFilesAreTheHtpasswdAndGroupFiles() throws Exception {
         assertEquals(List.of(Path.of("etc/htpasswd"), Path.of("etc/groups")),
                 Authenticators.watchedFiles(auth(Map.of("backend", "htpasswd", "groupsFile", "etc/groups"))));

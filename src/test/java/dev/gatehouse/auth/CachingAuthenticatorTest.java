@@ -39,6 +39,12 @@ class CachingAuthenticatorTest {
         }
 
         @Override
+        public Verdict lookup(String user) {
+            asked.add("lookup " + user);
+            return next;
+        }
+
+        @Override
         public void reload() throws AuthLoadException {
             if (reloadFailure != null) throw reloadFailure;
         }
@@ -59,6 +65,23 @@ class CachingAuthenticatorTest {
     private final AtomicLong nanos = new AtomicLong();
     private final ScriptedBackend backend = new ScriptedBackend();
     private final CachingAuthenticator cache = new CachingAuthenticator(backend, SUCCESS_TTL, FAILURE_TTL, 100, nanos::get);
+
+    @Test
+    void aKerberosUsersGroupsAreRememberedApartFromPasswordLogins() {
+        assertEquals(accepted("alice"), cache.lookup("alice"));
+        assertEquals(accepted("alice"), cache.lookup("alice"));
+        assertNull(cache.known("alice", ""), "a lookup is no login, not even with an empty password");
+        cache.verify("alice", "");
+        assertEquals(List.of("lookup alice", "alice"), backend.asked);
+        backend.next = new Verdict.Unavailable("directory down");
+        assertEquals(new Verdict.Unavailable("directory down"), cache.lookup("bob"));
+        backend.next = accepted("bob");
+        assertEquals(accepted("bob"), cache.lookup("bob"), "an outage is not remembered");
+        assertDoesNotThrow(cache::reload);
+        cache.lookup("alice");
+        assertEquals(List.of("lookup alice", "alice", "lookup bob", "lookup bob", "lookup alice"), backend.asked,
+                "a reload forgets lookups too");
+    }
 
     @Test
     void aVerdictFromDataAReloadReplacedMeanwhileIsNotRemembered() {

@@ -76,6 +76,19 @@ class LdapAuthenticatorIT {
     }
 
     @Test
+    void findsTheGroupsOfAUserKerberosVerifiedWithoutAPassword() throws Exception {
+        Map<String, Object> service = Map.of("bindDn", Slapd.SERVICE_DN,
+                "bindPasswordFile", slapd.servicePasswordFile().toString());
+        try (Authenticator auth = LdapSettings.open(slapd.ldapUrl(), service)) {
+            assertEquals(accepted("bob", "interns", "staff", "everyone"), auth.lookup("bob"));
+            assertEquals(accepted("erin"), auth.lookup("erin"), "Kerberos vouches for erin; the directory knows no groups of hers");
+        }
+        try (Authenticator auth = LdapSettings.open(slapd.ldapUrl(), Map.of("userDnTemplate", TEMPLATE))) {
+            assertEquals(accepted("alice", "staff", "everyone"), auth.lookup("alice"));
+        }
+    }
+
+    @Test
     void searchesAnonymouslyWithoutAServiceAccount() throws Exception {
         assertEquals(accepted("carol", "cycle-a", "cycle-b"), verify(Map.of(), "carol", "carol-pw"));
     }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +22,18 @@ final class Curl {
 
     /** Runs curl with {@code args} after {@code -sS --max-time 20 --noproxy ''}; output files go to {@code tmp}. */
     static Result run(Path tmp, List<String> args) throws Exception {
+        return run(tmp, args, Map.of());
+    }
+
+    /** As {@link #run(Path, List)}, with {@code environment} added to curl's (e.g. {@code KRB5CCNAME}). */
+    static Result run(Path tmp, List<String> args, Map<String, String> environment) throws Exception {
         List<String> command = new ArrayList<>(List.of(find(), "-sS", "--max-time", "20", "--noproxy", ""));
         command.addAll(args);
         Path out = Files.createTempFile(tmp, "curl", ".out");
         Path err = Files.createTempFile(tmp, "curl", ".err");
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             fail("curl did not finish: " + command);

@@ -212,6 +212,13 @@ final class GatehouseFixture implements AutoCloseable {
         }
     }
 
+    /** Every event logged since the start, as "LEVEL logger: message". */
+    List<String> logged() {
+        synchronized (logs) {
+            return logs.list.stream().map(e -> e.getLevel() + " " + e.getLoggerName() + ": " + e.getFormattedMessage()).toList();
+        }
+    }
+
     /** Events logged above INFO since the start, as "LEVEL logger: message". */
     List<String> warnings() {
         synchronized (logs) {
