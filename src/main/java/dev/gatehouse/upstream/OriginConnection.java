@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 
 /**
  * One HTTP/1.1 connection to an origin: a blocking socket (cheap on a virtual thread) with buffered
@@ -14,6 +13,7 @@ import java.net.SocketException;
 final class OriginConnection implements AutoCloseable {
     private final InetSocketAddress address;
     private final Socket socket;
+    private final ReadWatchdog.Deadline deadline;
     final OriginInput in;
     final BufferedOutputStream out;
     /** True once the connection has carried an exchange: a failure before any response byte may then be a stale connection. */
@@ -23,14 +23,16 @@ final class OriginConnection implements AutoCloseable {
     OriginConnection(InetSocketAddress address, Socket socket) throws IOException {
         this.address = address;
         this.socket = socket;
-        this.in = new OriginInput(socket.getInputStream(), 16 * 1024);
+        this.deadline = ReadWatchdog.SHARED.watch(socket);
+        this.in = new OriginInput(socket.getInputStream(), 16 * 1024, deadline);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
     }
 
     InetSocketAddress address() { return address; }
 
-    void readTimeout(int millis) throws SocketException {
-        socket.setSoTimeout(millis);
+    /** How long a read may wait for bytes: kept by the {@link ReadWatchdog}, not {@code SO_TIMEOUT} (it says why). */
+    void readTimeout(int millis) {
+        deadline.timeout(millis);
     }
 
     boolean isOpen() {
@@ -52,6 +54,7 @@ final class OriginConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        ReadWatchdog.SHARED.unwatch(deadline);
         try {
             socket.close();
         } catch (IOException ignored) {

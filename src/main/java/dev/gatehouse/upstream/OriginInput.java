@@ -9,12 +9,19 @@ import java.io.InputStream;
  */
 final class OriginInput extends InputStream {
     private final InputStream in;
+    private final ReadWatchdog.Deadline deadline;
     private final byte[] buf;
     private int pos;
     private int limit;
 
     OriginInput(InputStream in, int size) {
+        this(in, size, ReadWatchdog.Deadline.NONE);
+    }
+
+    /** Reads from {@code in}, each read that may block timed by {@code deadline}. */
+    OriginInput(InputStream in, int size, ReadWatchdog.Deadline deadline) {
         this.in = in;
+        this.deadline = deadline;
         this.buf = new byte[size];
     }
 
@@ -29,7 +36,7 @@ final class OriginInput extends InputStream {
         if (len == 0) return 0;
         if (pos == limit) {
             // Large reads bypass the buffer: body bytes are copied once, not twice.
-            if (len >= buf.length) return in.read(b, off, len);
+            if (len >= buf.length) return timedRead(b, off, len);
             if (!fill()) return -1;
         }
         int n = Math.min(len, limit - pos);
@@ -44,11 +51,22 @@ final class OriginInput extends InputStream {
     }
 
     private boolean fill() throws IOException {
-        int n = in.read(buf, 0, buf.length);
+        int n = timedRead(buf, 0, buf.length);
         if (n <= 0) return false;
         pos = 0;
         limit = n;
         return true;
+    }
+
+    private int timedRead(byte[] b, int off, int len) throws IOException {
+        deadline.arm();
+        try {
+            return in.read(b, off, len);
+        } catch (IOException e) {
+            throw deadline.failure(e);
+        } finally {
+            deadline.disarm();
+        }
     }
 
     @Override
