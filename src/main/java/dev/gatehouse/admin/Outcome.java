@@ -14,7 +14,10 @@ enum Outcome {
     MISS,
     /** A {@code CONNECT} tunnel. */
     TUNNEL,
-    /** Refused by the proxy: client, destination, port or policy ({@code TCP_DENIED}). */
+    /**
+     * Refused by the proxy: client, destination, port or policy ({@code TCP_DENIED}), or sent elsewhere by a
+     * policy redirect ({@code TCP_REDIRECT}: no origin was contacted).
+     */
     DENIED,
     /** Ended before a request could be handled ({@code NONE_NONE}: malformed, aborted before headers). */
     ERROR,
@@ -29,7 +32,7 @@ enum Outcome {
         if (code == null || code.startsWith("NONE")) return ERROR;
         if (record.getUrl() != null && record.getUrl().startsWith("/")) return LOCAL;
         if (code.startsWith("TCP_TUNNEL")) return TUNNEL;
-        if (code.startsWith("TCP_DENIED")) return DENIED;
+        if (code.startsWith("TCP_DENIED") || code.startsWith("TCP_REDIRECT")) return DENIED;
         if (code.contains("HIT") || code.startsWith("TCP_REFRESH_UNMODIFIED")) return HIT;
         return MISS;
     }

@@ -35,7 +35,7 @@ import java.util.regex.Pattern;
  *       {@code outcome="hit"} over {@code hit+miss} to clients, and the hit bytes are the bandwidth saved;</li>
  *   <li>{@code proxy_request_duration_seconds{outcome}}: histogram of the whole access (for a miss, mostly
  *       the upstream's latency; for a tunnel, its lifetime);</li>
- *   <li>{@code proxy_blocks_total{category,rule}}: policy blocks;</li>
+ *   <li>{@code proxy_blocks_total{category,rule}}: policy blocks (redirects included: the rule label tells them apart);</li>
  *   <li>{@code proxy_errors_total{error}}: failures by name ({@code dns_failure}, {@code upstream_timeout}, …);</li>
  *   <li>gauges {@code proxy_connections_active}, {@code proxy_tunnels_active}, {@code proxy_audit_queue_depth},
  *       {@code proxy_cache_hit_ratio}, {@code proxy_cache_byte_hit_ratio}, {@code proxy_policy_reload_ok},

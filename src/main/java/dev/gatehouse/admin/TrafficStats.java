@@ -69,9 +69,12 @@ public final class TrafficStats implements Consumer<AuditRecord> {
         window.add(clock.getAsLong(), outcome, toClient, isBlock);
     }
 
-    /** A policy block: the policy engine's decision, whatever status it answered with. */
+    /**
+     * A policy block: the policy engine's decision, whatever status it answered with. A {@code redirect} is one
+     * too: the request was refused, only answered with a 302 to the admin's page instead of the block page.
+     */
     static boolean isBlock(AuditRecord record) {
-        return "block".equalsIgnoreCase(record.getDecision());
+        return "block".equalsIgnoreCase(record.getDecision()) || "redirect".equalsIgnoreCase(record.getDecision());
     }
 
     /** The host of an absolute URL or of a CONNECT {@code host:port}; {@code null} when there is none. */

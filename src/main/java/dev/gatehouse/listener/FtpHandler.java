@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.cache.HttpDate;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
+import dev.gatehouse.http.PercentEncoding;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.UpstreamResponse;
 import dev.gatehouse.upstream.ftp.FtpFetch;
@@ -118,7 +119,7 @@ final class FtpHandler implements HttpHandler {
         return switch (fetch) {
             case FtpFetch.NeedsSlash n -> {
                 // Relative, so the client keeps whatever credentials its URL carried without us echoing them.
-                headers.put("Location", List.of(FtpListing.encodeSegment(target.lastSegment()) + "/"));
+                headers.put("Location", List.of(PercentEncoding.component(target.lastSegment()) + "/"));
                 headers.put("Content-Length", List.of("0"));
                 yield new UpstreamResponse(301, headers, InputStream.nullInputStream(), fetch.address());
             }

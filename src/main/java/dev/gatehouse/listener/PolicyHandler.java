@@ -28,8 +28,9 @@ import java.util.Set;
  * Asks the policy about every proxied request before any upstream connection is made: CONNECT by host
  * and port only, plain HTTP by the whole URL. {@code block} answers 403 with a page naming the rule,
  * categories and reason; {@code warn} answers an interstitial whose "continue" link carries a signed
- * token that grants that client a short allowance for that host ({@link WarnAllowances}). Tunnels cannot
- * show a page (browsers hide CONNECT error bodies), so a warn without an allowance blocks them.
+ * token that grants that client a short allowance for that host ({@link WarnAllowances}); {@code redirect}
+ * answers 302 to the rule's location. Tunnels cannot show a page or follow a redirect (browsers hide CONNECT
+ * error bodies), so a warn without an allowance, or a redirect, blocks them.
  */
 final class PolicyHandler implements HttpHandler {
     /** The decision, for later links (the cache honours its bypass setting). */
@@ -94,6 +95,14 @@ final class PolicyHandler implements HttpHandler {
         switch (decision.action()) {
             case ALLOW -> next.handleRequest(exchange);
             case BLOCK -> blockPage(exchange, decision, null);
+            // Browsers ignore the headers of a non-2xx answer to CONNECT (RFC 9110 §9.3.6): refuse it as a block.
+            case REDIRECT -> {
+                if (tunnel) {
+                    blockPage(exchange, decision, null);
+                } else {
+                    policyRedirect(exchange, decision.location().expand(facts, decision));
+                }
+            }
             case WARN -> {
                 if (allowances.allowed(clientKey, host)) {
                     record.setTags(append(decision.tags(), "warn_continued"));
@@ -114,7 +123,7 @@ final class PolicyHandler implements HttpHandler {
         record.setError(Failure.POLICY_BLOCKED.auditName());
         List<Map.Entry<String, String>> facts = facts(decision);
         if (note != null) facts.add(Map.entry("Note", note));
-        send(exchange, ErrorPage.render(403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
+        send(exchange, 403, ErrorPage.render(403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
                 facts, record.getRequestId(), contact, ""));
     }
 
@@ -127,8 +136,24 @@ final class PolicyHandler implements HttpHandler {
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String form = "<p><a href=\"" + ErrorPage.escape(continueUrl) + "\">Continue to the site</a> "
                 + "(your visit is logged).</p>\n";
-        send(exchange, ErrorPage.render(403, "Are you sure?", "This site is discouraged by your organisation's policy.",
+        send(exchange, 403, ErrorPage.render(403, "Are you sure?", "This site is discouraged by your organisation's policy.",
                 url, facts(decision), record.getRequestId(), contact, form));
+    }
+
+    /**
+     * {@code 302 Found} to the rule's location (RFC 9110 §15.4.3), logged as Squid logs a redirecting helper's
+     * answer ({@code TCP_REDIRECT/302}); the small page is for clients that do not follow redirects.
+     */
+    private static void policyRedirect(HttpServerExchange exchange, String location) {
+        AuditRecord record = Exchanges.record(exchange);
+        record.setResultCode("TCP_REDIRECT");
+        record.setHierarchy("HIER_NONE");
+        String link = ErrorPage.escape(location);
+        byte[] page = ("<!DOCTYPE html>\n<html><head><title>Redirected by policy</title></head><body>\n"
+                + "<p>Your organisation's policy sends this request to <a href=\"" + link + "\">" + link + "</a>.</p>\n"
+                + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().put(Headers.LOCATION, location);
+        send(exchange, 302, page);
     }
 
     private static List<Map.Entry<String, String>> facts(Decision decision) {
@@ -139,8 +164,8 @@ final class PolicyHandler implements HttpHandler {
         return facts;
     }
 
-    private static void send(HttpServerExchange exchange, byte[] page) {
-        exchange.setStatusCode(403);
+    private static void send(HttpServerExchange exchange, int status, byte[] page) {
+        exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
         exchange.getResponseSender().send(ByteBuffer.wrap(page));

@@ -15,9 +15,11 @@ import java.util.List;
  * @param categoryOrigins the list entries that put the request in those categories
  * @param trace every rule, in order
  * @param decision the decision
+ * @param location for a redirect, the location this request is sent to; else null
  */
 public record Explanation(Target target, String method, List<String> categories, List<EntryOrigin> categoryOrigins,
-        List<RuleTrace> trace, Decision decision) {
+        List<RuleTrace> trace, Decision decision,
+        String location) {
 
     public Explanation {
         categories = List.copyOf(categories);
@@ -47,6 +49,10 @@ public record Explanation(Target target, String method, List<String> categories,
             }
         }
         out.append("decision:   ").append(decision.action().label()).append(" by rule ").append(decision.ruleId());
+        if (location != null) {
+            out.append(target.isTunnel() ? " (a CONNECT tunnel cannot be redirected: refused as a block)"
+                    : " -> " + location);
+        }
         if (decision.reason() != null) {
             out.append(" (").append(decision.reason()).append(')');
         }

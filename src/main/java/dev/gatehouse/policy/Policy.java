@@ -79,7 +79,9 @@ public final class Policy {
         Decision decision = evaluate(evaluation, trace);
         try {
             List<EntryOrigin> origins = categories.origins(facts.target());
-            return new Explanation(facts.target(), facts.method(), decision.categories(), origins, trace, decision);
+            String location = decision.location() == null ? null : decision.location().expand(facts, decision);
+            return new Explanation(facts.target(), facts.method(), decision.categories(), origins, trace, decision,
+                    location);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot re-read a category list for explain", e);
         }
@@ -164,7 +166,7 @@ public final class Policy {
     }
 
     private Decision newDecision(Rule rule, CacheMode cacheMode, List<String> tags, List<String> categoryNames) {
-        return new Decision(rule.action(), rule.id(), categoryNames, rule.reason(), tags,
+        return new Decision(rule.action(), rule.id(), categoryNames, rule.reason(), rule.redirect(), tags,
                 cacheMode == null ? CacheMode.NORMAL : cacheMode, version);
     }
 

@@ -1,5 +1,6 @@
 package dev.gatehouse.policy;
 
+import dev.gatehouse.policy.category.CategoryIndex;
 import java.util.List;
 
 /**
@@ -13,14 +14,27 @@ import java.util.List;
  * @param cacheMode the cache mode it sets, or null to leave it
  * @param tags audit tags it adds
  * @param reason text for the block or warn page, or null
+ * @param redirect where a {@code redirect} rule sends the browser, null for other actions
  * @param location where the rule is written ({@code file:line:column}), for messages
  */
 public record Rule(String id, List<Condition> conditions, Action action, CacheMode cacheMode, List<String> tags,
-        String reason, String location) {
+        String reason, RedirectLocation redirect, String location) {
 
     public Rule {
         conditions = List.copyOf(conditions);
         tags = List.copyOf(tags);
+    }
+
+    /**
+     * @return true if every condition matches {@code facts}: for load-time checks (the request path goes
+     *         through {@link Policy#decide})
+     */
+    public boolean matches(RequestFacts facts, CategoryIndex categories) {
+        Evaluation evaluation = new Evaluation(facts, categories);
+        for (Condition condition : conditions) {
+            if (condition.test(evaluation) != Condition.Outcome.MATCH) return false;
+        }
+        return true;
     }
 
     /** @return true if a match ends evaluation */

@@ -41,6 +41,19 @@ class TrafficStatsTest {
     }
 
     @Test
+    void aPolicyRedirectCountsAsDeniedAndBlockedNotAsAMiss() {
+        AuditRecord redirected = record("TCP_REDIRECT", "10.0.0.4", 120, "redirect");
+        redirected.setUrl("http://games.example/play");
+        redirected.setCategories(List.of("games"));
+        stats.accept(redirected);
+        StatsSnapshot s = stats.snapshot(live);
+        assertEquals(0, s.totals().misses());
+        assertEquals(1, s.totals().denied());
+        assertEquals(1, s.totals().blocked());
+        assertEquals(List.of(new StatsSnapshot.Top("games", 1, 120)), s.topBlockedCategories());
+    }
+
+    @Test
     void blocksAreCountedByCategoryAndHostAndLiveFiguresAreRead() {
         for (int i = 0; i < 3; i++) stats.accept(blocked("http://games.example/x", List.of("games")));
         stats.accept(blocked("ads.example:443", List.of("ads", "tracking")));

@@ -111,7 +111,7 @@ class PolicyDecisionTest {
     void requestsInNoCategoryDecidedByTheSameRuleShareOneDecision() {
         Decision first = policy.decide(PolicyFixtures.facts("GET", "http://a.example/", null, null, null, null));
         Decision second = policy.decide(PolicyFixtures.facts("GET", "http://b.example/x", "10.9.9.9", null, null, null));
-        assertEquals(new Decision(Action.ALLOW, Decision.DEFAULT_RULE, List.of(), null, List.of("default"), CacheMode.NORMAL,
+        assertEquals(new Decision(Action.ALLOW, Decision.DEFAULT_RULE, List.of(), null, null, List.of("default"), CacheMode.NORMAL,
                 policy.version()), first);
         assertSame(first, second, "made once per policy, not per request");
 

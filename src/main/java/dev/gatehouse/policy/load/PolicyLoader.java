@@ -11,6 +11,7 @@ import dev.gatehouse.policy.MethodCondition;
 import dev.gatehouse.policy.Policy;
 import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.policy.PolicyProblem;
+import dev.gatehouse.policy.RedirectLocation;
 import dev.gatehouse.policy.Rule;
 import dev.gatehouse.policy.SchemeCondition;
 import dev.gatehouse.policy.normalize.Scheme;
@@ -39,8 +40,8 @@ public final class PolicyLoader {
     private static final Set<String> TOP_KEYS = Set.of("schemaVersion", "name", "description", "defaultAction",
             "categorySources", "lists", "schedules", "rules");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "enabled", "match", "action",
-            "continue", "reason", "cache", "tags");
-    private static final Set<String> DEFAULT_KEYS = Set.of("action", "reason", "cache", "tags");
+            "continue", "reason", "location", "cache", "tags");
+    private static final Set<String> DEFAULT_KEYS = Set.of("action", "reason", "location", "cache", "tags");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
 
     private PolicyLoader() {
@@ -184,8 +185,10 @@ public final class PolicyLoader {
         CacheMode cache = cacheMode(node, "/defaultAction", context);
         List<String> tags = context.fields.strings(node, "tags", "/defaultAction");
         String reason = context.fields.string(node, "reason", "/defaultAction", false);
+        RedirectLocation redirect = redirect(node, "/defaultAction", action, context);
         return action == null ? null
-                : new Rule(Decision.DEFAULT_RULE, List.of(), action, cache, tags, reason, location(context, "/defaultAction"));
+                : new Rule(Decision.DEFAULT_RULE, List.of(), action, cache, tags, reason, redirect,
+                        location(context, "/defaultAction"));
     }
 
     private static List<Rule> readRules(JsonNode node, LoadContext context, ConditionReader conditions) {
@@ -217,12 +220,13 @@ public final class PolicyLoader {
             if (carryOn && action != null) {
                 context.problems.error(at, "a rule has either an 'action' or \"continue\": true, not both");
             } else if (!carryOn && action == null && !rule.has("action")) {
-                context.problems.error(at, "missing 'action' (allow, block or warn), or \"continue\": true for a rule "
+                context.problems.error(at, "missing 'action' (allow, block, warn or redirect), or \"continue\": true for a rule "
                         + "that only sets 'cache' or 'tags'");
             }
             CacheMode cache = cacheMode(rule, at, context);
             List<String> tags = context.fields.strings(rule, "tags", at);
             String reason = context.fields.string(rule, "reason", at, false);
+            RedirectLocation redirect = redirect(rule, at, action, context);
             JsonNode match = rule.has("match") ? rule.get("match") : JsonNodeFactory.instance.objectNode();
             List<Condition> read = conditions.read(match, at + "/match");
             if (read == null || id == null) {
@@ -230,7 +234,7 @@ public final class PolicyLoader {
                 continue;
             }
             if (enabled) {
-                rules.add(new Rule(id, read, action, cache, tags, reason, location(context, at)));
+                rules.add(new Rule(id, read, action, cache, tags, reason, redirect, location(context, at)));
             }
         }
         if (!ok) {
@@ -248,7 +252,32 @@ public final class PolicyLoader {
         try {
             return Action.valueOf(text.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            context.problems.error(at + "/action", "unknown action '" + text + "'; use allow, block or warn");
+            context.problems.error(at + "/action", "unknown action '" + text + "'; use allow, block, warn or redirect");
+            return null;
+        }
+    }
+
+    /** The {@code location} of a redirect: required there, forbidden elsewhere, parsed once here. */
+    private static RedirectLocation redirect(JsonNode node, String at, Action action, LoadContext context) {
+        String text = context.fields.string(node, "location", at, false);
+        if (action != Action.REDIRECT) {
+            // An unknown action is reported already; "continue": true or another action cannot use a location.
+            if (node.has("location") && (action != null || !node.has("action"))) {
+                context.problems.error(at + "/location", "'location' is only for \"action\": \"redirect\"");
+            }
+            return null;
+        }
+        if (text == null) {
+            if (!node.has("location")) {
+                context.problems.error(at, "missing required key 'location': a redirect needs the URL to send the "
+                        + "browser to, e.g. \"https://intranet.example/blocked?url={url}&rule={rule}\"");
+            }
+            return null;
+        }
+        try {
+            return RedirectLocation.parse(text);
+        } catch (IllegalArgumentException e) {
+            context.problems.error(at + "/location", e.getMessage());
             return null;
         }
     }

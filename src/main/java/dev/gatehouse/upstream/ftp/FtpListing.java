@@ -1,6 +1,7 @@
 package dev.gatehouse.upstream.ftp;
 
 import dev.gatehouse.http.ErrorPage;
+import dev.gatehouse.http.PercentEncoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -16,7 +17,6 @@ import java.util.List;
  */
 public final class FtpListing {
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(ZoneOffset.UTC);
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private FtpListing() {}
 
@@ -35,27 +35,13 @@ public final class FtpListing {
         for (FtpEntry e : sorted) {
             String suffix = e.directory() ? "/" : "";
             // "./" first: even an encoded name can then never read as a scheme or a network path.
-            html.append("<tr><td><a href=\"./").append(encodeSegment(e.name())).append(suffix).append("\">")
+            html.append("<tr><td><a href=\"./").append(PercentEncoding.component(e.name())).append(suffix).append("\">")
                     .append(ErrorPage.escape(e.name())).append(suffix).append("</a></td><td>")
                     .append(e.directory() || e.size() < 0 ? "-" : Long.toString(e.size())).append("</td><td>")
                     .append(date(e.modified())).append("</td></tr>\n");
         }
         html.append("</table>\n</body></html>\n");
         return html.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Percent-encodes everything but RFC 3986 unreserved characters, so a name is exactly one segment. */
-    public static String encodeSegment(String name) {
-        StringBuilder out = new StringBuilder(name.length() + 16);
-        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
-                out.append((char) c);
-            } else {
-                out.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
-            }
-        }
-        return out.toString();
     }
 
     private static String date(Instant modified) {

@@ -49,7 +49,7 @@ class PolicyLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unknown-keys", "references", "syntax"})
+    @ValueSource(strings = {"unknown-keys", "references", "syntax", "redirect"})
     void badPoliciesFailWithEveryProblemLocated(String name) throws IOException {
         Path file = resource("bad/" + name + ".json");
         PolicyLoadException e = assertThrows(PolicyLoadException.class, () -> PolicyLoader.load(file));
@@ -61,6 +61,13 @@ class PolicyLoaderTest {
         Path file = resource("good/warnings.json");
         Policy policy = PolicyLoader.load(file);
         assertGolden(resource("good/warnings.expected"), render(policy.warnings(), file.getParent()));
+    }
+
+    @Test
+    void aRedirectOnTunnelsAndARedirectToItsOwnRuleAreWarnedAbout() throws Exception {
+        Path file = resource("good/redirect.json");
+        Policy policy = PolicyLoader.load(file);
+        assertGolden(resource("good/redirect.expected"), render(policy.warnings(), file.getParent()));
     }
 
     @Test

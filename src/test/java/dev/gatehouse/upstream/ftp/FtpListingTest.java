@@ -61,7 +61,7 @@ class FtpListingTest {
 
     @Test
     void nonAsciiNamesAreEncodedAsUtf8() {
-        assertEquals("%C3%A9t%C3%A9.txt", FtpListing.encodeSegment("été.txt"));
-        assertEquals("a-b_c.d~e", FtpListing.encodeSegment("a-b_c.d~e"));
+        assertEquals("%C3%A9t%C3%A9.txt", dev.gatehouse.http.PercentEncoding.component("été.txt"));
+        assertEquals("a-b_c.d~e", dev.gatehouse.http.PercentEncoding.component("a-b_c.d~e"));
     }
 }
