@@ -20,7 +20,7 @@ final class ParentSetup {
                 .map(hp -> new ParentProxies.Parent(hp.host(), hp.port())).toList();
         String authorization = config.user().isEmpty() ? null : ParentProxies.basic(config.user(), password(Path.of(config.passwordFile())));
         return new ParentProxies(parents, authorization, config.directDomains(), config.fallbackDirect(),
-                GatehouseConfig.Parent.SKIP_AFTER_FAILURE, System::nanoTime);
+                GatehouseConfig.Parent.SKIP_AFTER_FAILURE, System::nanoTime, ParentProxies.Selection.named(config.selection()));
     }
 
     private static String password(Path file) throws IOException {

@@ -1,6 +1,7 @@
 package dev.gatehouse.config;
 
 import dev.gatehouse.http.AddressRange;
+import dev.gatehouse.http.ParentProxies;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -121,6 +122,9 @@ final class ConfigValidator {
             p.add("/forwarding/parent/proxies", "is empty, so the other parent settings have no effect: name at least one parent proxy");
         }
         domains(p, "/forwarding/parent/directDomains/", parent.directDomains());
+        if (ParentProxies.Selection.named(parent.selection()) == null) {
+            p.add("/forwarding/parent/selection", "must be one of " + ParentProxies.Selection.allowedNames() + ", got \"" + parent.selection() + "\"");
+        }
     }
 
     /** Negative durations cannot be written (the duration format has no sign), so min and max are 0 or more. */

@@ -88,15 +88,18 @@ public record GatehouseConfig(
      * Parent proxies, as Squid's {@code cache_peer <host> parent <port> 0 no-query} with {@code never_direct
      * allow all}, and {@code always_direct} for {@code directDomains}. Empty {@code proxies}: everything goes direct.
      *
-     * @param proxies        {@code host:port} of each parent, tried in order; one that cannot be connected to is
-     *                       skipped for {@link #SKIP_AFTER_FAILURE}
+     * @param proxies        {@code host:port} of each parent, tried in order after the one {@code selection} chooses;
+     *                       one that cannot be connected to is skipped for {@link #SKIP_AFTER_FAILURE}
      * @param user           Basic user name sent to the parents in {@code Proxy-Authorization}; empty for none
      * @param passwordFile   file whose first line is that user's password (kept out of this file and of logs)
      * @param directDomains  hosts in these domains (and the domains themselves) are reached directly
      * @param fallbackDirect when no parent can be connected to, go direct instead of answering 503
+     * @param selection      which parent a request or tunnel tries first: "ordered" (the first that is up),
+     *                       "round-robin" (each in turn, Squid's {@code round-robin}) or "client-hash" (one per client
+     *                       address, Squid's {@code sourcehash})
      */
     public record Parent(List<String> proxies, String user, String passwordFile, List<String> directDomains,
-                         boolean fallbackDirect) {
+                         boolean fallbackDirect, String selection) {
         /** How long a parent that refused or timed out a connection is passed over (Squid marks it dead likewise). */
         public static final Duration SKIP_AFTER_FAILURE = Duration.ofSeconds(30);
 

@@ -76,7 +76,7 @@ final class ConnectHandler implements HttpHandler {
             errors.respond(exchange, Failure.PORT_DENIED, "port " + target.port() + " is not in destinations.connectPorts");
             return;
         }
-        List<ParentProxies.Parent> route = parents.route(target);
+        ParentProxies.Route route = parents.route(target, exchange.getSourceAddress().getAddress());
         if (!route.isEmpty()) {
             viaParents(exchange, record, target, route);
             return;
@@ -108,7 +108,7 @@ final class ConnectHandler implements HttpHandler {
      * itself. A target named by an address, in any notation ({@link AddressRange#namesAnAddress}), is vetted as for a
      * direct tunnel, so a parent is no way around the guard.
      */
-    private void viaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, List<ParentProxies.Parent> route) {
+    private void viaParents(HttpServerExchange exchange, AuditRecord record, TunnelTarget target, ParentProxies.Route route) {
         XnioIoThread ioThread = exchange.getIoThread();
         exchange.dispatch(executor, (HttpHandler) ex -> {
             // Off the IO thread: a hex form the JDK cannot read as an address is looked up (and refused).
@@ -125,7 +125,7 @@ final class ConnectHandler implements HttpHandler {
         ClientWatch watch = ClientWatch.start(exchange, () -> clientLeft(exchange, record, pending));
         parents.connect(exchange.getIoThread(), resolved, target, pending, new ParentTunnels.Outcome() {
             @Override
-            public void connected(StreamConnection upstream, ParentProxies.Parent parent) {
+            public void connected(StreamConnection upstream, ParentTunnels.Resolved parent) {
                 opened(exchange, record, watch, upstream, parent);
             }
 
@@ -137,7 +137,7 @@ final class ConnectHandler implements HttpHandler {
                     return;
                 }
                 // The parent that answered (refused, timed out, spoke no HTTP); none for PARENT_UNREACHABLE.
-                if (failure.parent() != null) Exchanges.reachedParent(record, failure.parent());
+                if (failure.parent() != null) Exchanges.reachedParent(record, failure.parent(), failure.hierarchy());
                 else record.setHierarchy("HIER_NONE");
                 errors.respond(exchange, failure.failure(), failure.getMessage());
             }
@@ -178,7 +178,7 @@ final class ConnectHandler implements HttpHandler {
 
     /** The upstream side is open: the watch ends, and the 200 goes out. */
     private void opened(HttpServerExchange exchange, AuditRecord record, ClientWatch watch, StreamConnection upstream,
-                        ParentProxies.Parent parent) {
+                        ParentTunnels.Resolved parent) {
         watch.stop();
         established(exchange, record, upstream, parent);
         exchange.endExchange(); // writes the 200; the upgrade then starts the splice
@@ -191,15 +191,19 @@ final class ConnectHandler implements HttpHandler {
      */
     private static void clientLeft(HttpServerExchange exchange, AuditRecord record, PendingUpstream pending) {
         pending.cancel();
-        if (pending.parent() != null) Exchanges.reachedParent(record, pending.parent().host());
+        if (pending.parent() != null) reachedParent(record, pending.parent());
         record.setResultCode("TCP_TUNNEL");
         record.markAborted("client_aborted");
         IoUtils.safeClose(exchange.getConnection()); // ends the exchange, which writes the record
     }
 
+    private static void reachedParent(AuditRecord record, ParentTunnels.Resolved parent) {
+        Exchanges.reachedParent(record, parent.parent().host(), parent.hierarchy());
+    }
+
     /** The tunnel is open, to its target or ({@code parent} not null) through that parent. */
-    private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream, ParentProxies.Parent parent) {
-        if (parent != null) Exchanges.reachedParent(record, parent.host());
+    private void established(HttpServerExchange exchange, AuditRecord record, StreamConnection upstream, ParentTunnels.Resolved parent) {
+        if (parent != null) reachedParent(record, parent);
         else record.setUpstreamAddress(AddressRange.text(((java.net.InetSocketAddress) upstream.getPeerAddress()).getAddress()));
         record.setResultCode("TCP_TUNNEL");
         // The record stays open for the tunnel's lifetime: released when the splice closes.

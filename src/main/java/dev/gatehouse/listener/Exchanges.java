@@ -31,10 +31,11 @@ final class Exchanges {
 
     /**
      * A parent proxy answered this request, an error answer included: the record names it, with the hierarchy code
-     * Squid writes for the first parent that is up. (A request that reached no parent keeps {@code HIER_NONE}.)
+     * Squid writes for how it was chosen ({@link ParentProxies.Route#hierarchy}). (A request that reached no parent
+     * keeps {@code HIER_NONE}.)
      */
-    static void reachedParent(AuditRecord record, String parentHost) {
-        record.setHierarchy(ParentProxies.HIERARCHY);
+    static void reachedParent(AuditRecord record, String parentHost, String hierarchy) {
+        record.setHierarchy(hierarchy);
         record.setUpstreamAddress(parentHost);
     }
 

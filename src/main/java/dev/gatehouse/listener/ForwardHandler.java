@@ -108,7 +108,8 @@ final class ForwardHandler implements HttpHandler {
         // the client when the body is first read (HttpContinueReadHandler), and the body is sent upstream
         // at once. Asking the JDK client to expect 100 from the origin would stall every upload to an origin
         // that does not send one (most do not) for the JDK's fixed 5 s wait.
-        return new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length));
+        return new UpstreamRequest(method, target, headers, body, chunked ? -1 : Math.max(0, length),
+                exchange.getSourceAddress().getAddress());
     }
 
     /**
@@ -121,7 +122,8 @@ final class ForwardHandler implements HttpHandler {
         if (fill != null) {
             List<Map.Entry<String, String>> headers = new ArrayList<>(request.headers()); // the client's, for each attempt
             fill.beforeSend(headers);
-            request = new UpstreamRequest(request.method(), request.target(), headers, request.body(), request.contentLength());
+            request = new UpstreamRequest(request.method(), request.target(), headers, request.body(), request.contentLength(),
+                    request.client());
         }
         record.setHierarchy("HIER_DIRECT");
         UpstreamResponse response;

@@ -26,7 +26,7 @@ final class FtpRoute implements HttpHandler {
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         FtpTarget target = exchange.getAttachment(Exchanges.FTP_TARGET);
-        if (parents.route(target.host()).isEmpty()) {
+        if (!parents.viaParent(target.host())) {
             gateway.handleRequest(exchange);
             return;
         }

@@ -50,7 +50,7 @@ final class OriginRelay {
     boolean relay(HttpServerExchange exchange, UpstreamResponse response, String method, HeaderCopy headers) throws IOException {
         AuditRecord record = Exchanges.record(exchange);
         if (response.parent() != null) {
-            Exchanges.reachedParent(record, response.parent());
+            Exchanges.reachedParent(record, response.parent(), response.hierarchy());
         } else {
             record.setUpstreamAddress(AddressRange.text(response.upstreamAddress()));
         }
@@ -78,7 +78,7 @@ final class OriginRelay {
         if (failure.failure() == Failure.PARENT_UNREACHABLE && fellBack(exchange)) return;
         AuditRecord record = Exchanges.record(exchange);
         if (failure.parent() != null) {
-            Exchanges.reachedParent(record, failure.parent());
+            Exchanges.reachedParent(record, failure.parent(), failure.hierarchy());
         } else if (failure.failure() == Failure.DNS_FAILURE || failure.failure() == Failure.DESTINATION_DENIED
                 || failure.failure() == Failure.PARENT_UNREACHABLE) {
             record.setHierarchy("HIER_NONE"); // no origin, and no parent, was contacted

@@ -21,17 +21,21 @@ public final class ParentTunnels {
 
     /** How the attempt ends; called once, on the IO thread it was started on, unless it was called off ({@link PendingUpstream}). */
     public interface Outcome {
-        void connected(StreamConnection upstream, ParentProxies.Parent parent);
+        void connected(StreamConnection upstream, Resolved parent);
 
         /**
          * PARENT_UNREACHABLE when no parent accepted a connection (the caller may then go direct, see
-         * {@link ParentProxies#fallbackDirect}); otherwise what the parent that was reached answered.
+         * {@link ParentProxies#fallbackDirect}); otherwise what the parent that was reached answered, with its
+         * hierarchy code ({@link FailureException#hierarchy}).
          */
         void failed(FailureException failure);
     }
 
-    /** A parent and its addresses, looked up before the IO thread takes over. */
-    public record Resolved(ParentProxies.Parent parent, List<InetAddress> addresses) {}
+    /**
+     * A parent and its addresses, looked up before the IO thread takes over, and the Squid hierarchy code its tunnel
+     * is audited with ({@link ParentProxies.Route#hierarchy}).
+     */
+    public record Resolved(ParentProxies.Parent parent, List<InetAddress> addresses, String hierarchy) {}
 
     /** @param replyTimeout how long a parent may take to answer CONNECT (it connects to the origin meanwhile) */
     public ParentTunnels(ParentProxies parents, TunnelConnector connector, Duration replyTimeout) {
@@ -40,9 +44,9 @@ public final class ParentTunnels {
         this.replyTimeout = replyTimeout;
     }
 
-    /** The parents to try for {@code target}, in order; empty: go direct. */
-    public List<ParentProxies.Parent> route(TunnelTarget target) {
-        return parents.route(target.host());
+    /** The parents to try for {@code target} from {@code client}, in order ({@link ParentProxies#route}); empty: go direct. */
+    public ParentProxies.Route route(TunnelTarget target, InetAddress client) {
+        return parents.route(target.host(), client);
     }
 
     /** Whether a tunnel may go direct when no parent can be reached. */
@@ -54,10 +58,10 @@ public final class ParentTunnels {
      * Looks up each parent's addresses (blocking: call it off the IO thread). A parent whose name does not
      * resolve has none, and is then passed over like one that refuses connections.
      */
-    public List<Resolved> resolve(List<ParentProxies.Parent> route) {
-        List<Resolved> out = new ArrayList<>(route.size());
-        for (ParentProxies.Parent p : route) {
-            out.add(new Resolved(p, ParentProxies.addressesOf(p)));
+    public List<Resolved> resolve(ParentProxies.Route route) {
+        List<Resolved> out = new ArrayList<>(route.parents().size());
+        for (ParentProxies.Parent p : route.parents()) {
+            out.add(new Resolved(p, ParentProxies.addressesOf(p), route.hierarchy(p)));
         }
         return out;
     }
@@ -74,26 +78,27 @@ public final class ParentTunnels {
             outcome.failed(attempt.failure(null));
             return;
         }
-        ParentProxies.Parent parent = resolved.get(index).parent();
-        if (resolved.get(index).addresses().isEmpty()) {
+        Resolved hop = resolved.get(index);
+        ParentProxies.Parent parent = hop.parent();
+        if (hop.addresses().isEmpty()) {
             attempt.cannotResolve(parent);
             attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome);
             return;
         }
-        connector.connect(ioThread, resolved.get(index).addresses(), parent.port(), pending, new TunnelConnector.Outcome() {
+        connector.connect(ioThread, hop.addresses(), parent.port(), pending, new TunnelConnector.Outcome() {
             @Override
             public void connected(StreamConnection upstream) {
                 parents.reached(parent);
-                pending.asking(parent);
+                pending.asking(hop);
                 ParentConnect.start(upstream, parent, target, parents.proxyAuthorization(), replyTimeout, pending, new ParentConnect.Outcome() {
                     @Override
                     public void established(StreamConnection tunnel) {
-                        outcome.connected(tunnel, parent);
+                        outcome.connected(tunnel, hop);
                     }
 
                     @Override
                     public void failed(FailureException failure) {
-                        outcome.failed(failure);
+                        outcome.failed(failure.atParent(hop.hierarchy()));
                     }
                 });
             }

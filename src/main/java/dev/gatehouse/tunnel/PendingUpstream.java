@@ -1,7 +1,5 @@
 package dev.gatehouse.tunnel;
 
-import dev.gatehouse.http.ParentProxies;
-
 /**
  * The upstream side of one tunnel while it is being opened (the connect, then perhaps a parent's answer to
  * CONNECT), so that it can be called off when the client leaves: the step under way is closed at once, the half-open
@@ -11,7 +9,7 @@ import dev.gatehouse.http.ParentProxies;
 public final class PendingUpstream {
     private Runnable cancelStep = () -> { };
     private boolean cancelled;
-    private ParentProxies.Parent parent;
+    private ParentTunnels.Resolved parent;
 
     /** Calls the attempt off: closes what the step under way has open; no outcome follows. */
     public void cancel() {
@@ -20,8 +18,11 @@ public final class PendingUpstream {
         cancelStep.run();
     }
 
-    /** The parent that accepted the connection and is being asked to open the tunnel, or null: none reached yet. */
-    public ParentProxies.Parent parent() {
+    /**
+     * The parent (and its hierarchy code) that accepted the connection and is being asked to open the tunnel, or
+     * null: none reached yet.
+     */
+    public ParentTunnels.Resolved parent() {
         return parent;
     }
 
@@ -35,7 +36,7 @@ public final class PendingUpstream {
     }
 
     /** {@code parent} accepted the connection; its answer to CONNECT is awaited. */
-    void asking(ParentProxies.Parent parent) {
+    void asking(ParentTunnels.Resolved parent) {
         this.parent = parent;
     }
 }

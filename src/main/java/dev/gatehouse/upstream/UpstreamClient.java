@@ -75,7 +75,7 @@ public final class UpstreamClient {
     public UpstreamResponse send(UpstreamRequest request, InterimResponse.Listener interim) throws FailureException {
         RequestTarget target = request.target();
         int port = target.port() < 0 ? 80 : target.port();
-        List<ParentProxies.Parent> route = parents.route(target.host());
+        ParentProxies.Route route = parents.route(target.host(), request.client());
         // Another scheme (ftp://) reaches this client only to go to a parent, which acts as its gateway.
         boolean http = "http".equals(target.scheme());
         if (!route.isEmpty()) {
@@ -104,14 +104,15 @@ public final class UpstreamClient {
 
     /**
      * Sends {@code request} through the first of {@code route} that accepts a connection; one that does not is
-     * passed over for a while. Returns null when none could be reached and the request may go direct.
+     * passed over for a while. Returns null when none could be reached and the request may go direct. The response, or
+     * the failure, of the parent that answered carries the route's hierarchy code for it.
      */
-    private UpstreamResponse viaParents(UpstreamRequest request, InterimResponse.Listener interim, List<ParentProxies.Parent> route,
+    private UpstreamResponse viaParents(UpstreamRequest request, InterimResponse.Listener interim, ParentProxies.Route route,
                                         boolean mayGoDirect)
             throws FailureException {
         ParentProxies.Attempt attempt = parents.attempt();
         FailureException last = null;
-        for (ParentProxies.Parent parent : route) {
+        for (ParentProxies.Parent parent : route.parents()) {
             List<InetAddress> addresses = ParentProxies.addressesOf(parent);
             if (addresses.isEmpty()) {
                 attempt.cannotResolve(parent);
@@ -121,11 +122,11 @@ public final class UpstreamClient {
                 try {
                     UpstreamResponse response = exchange(request, interim, new InetSocketAddress(address, parent.port()), parent);
                     parents.reached(parent);
-                    return response;
+                    return response.withHierarchy(route.hierarchy(parent));
                 } catch (FailureException e) {
                     if (e.failure() != Failure.CONNECT_REFUSED && e.failure() != Failure.CONNECT_TIMEOUT) {
                         parents.reached(parent); // it answered: the failure is in the exchange, not the parent's being down
-                        throw e;
+                        throw e.atParent(route.hierarchy(parent));
                     }
                     last = e;
                 }
@@ -291,8 +292,9 @@ public final class UpstreamClient {
         List<String> cl = head.values("Content-Length");
         var address = c.address().getAddress();
         String parentHost = parent == null ? null : parent.host();
+        String hierarchy = parent == null ? null : ParentProxies.HIERARCHY; // viaParents sets the route's own
         if ("HEAD".equals(request.method()) || status == 204 || status == 304) {
-            return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address, parentHost, head.httpMinor());
+            return new UpstreamResponse(status, head.headers(), BodyStreams.empty(r -> completion.done(keepAlive && r)), address, parentHost, head.httpMinor(), hierarchy);
         }
         if (!te.isEmpty()) {
             // RFC 9112 §6.1: this proxy decodes chunked only, and once Transfer-Encoding (hop-by-hop) is removed
@@ -302,16 +304,16 @@ public final class UpstreamClient {
             // an intermediary that forwards it removes the Content-Length first.
             boolean withLength = !cl.isEmpty();
             if (withLength) head.headers().remove("Content-Length");
-            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address, parentHost, head.httpMinor());
+            return new UpstreamResponse(status, head.headers(), BodyStreams.chunked(c.in, completion, keepAlive && !withLength), address, parentHost, head.httpMinor(), hierarchy);
         }
         if (!cl.isEmpty()) {
             long length = contentLength(cl);
             // RFC 9110 §8.6: a list of identical values ("5, 5") is replaced with the one value it stands for.
             String single = Long.toString(length);
             if (cl.size() > 1 || !cl.getFirst().equals(single)) head.headers().set("Content-Length", single);
-            return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address, parentHost, head.httpMinor());
+            return new UpstreamResponse(status, head.headers(), BodyStreams.fixed(c.in, length, completion, keepAlive), address, parentHost, head.httpMinor(), hierarchy);
         }
-        return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address, parentHost, head.httpMinor());
+        return new UpstreamResponse(status, head.headers(), BodyStreams.untilClose(c.in, completion), address, parentHost, head.httpMinor(), hierarchy);
     }
 
     /** RFC 9110 §8.6: one valid value, or a list of identical ones; anything else is unrecoverable. */

@@ -1,5 +1,6 @@
 package dev.gatehouse.upstream;
 
+import dev.gatehouse.http.ParentProxies;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.util.List;
@@ -12,12 +13,18 @@ import java.util.Map;
  * @param upstreamAddress the address the request went to, for the audit record
  * @param parent    the host of the parent proxy the request went through, or null when it went direct
  * @param httpMinor the minor version of the status line received (HTTP/1.0 or 1.1), for {@code Via}
+ * @param hierarchy the Squid hierarchy code for that parent ({@link ParentProxies.Route#hierarchy}), or null when direct
  */
 public record UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body,
-                               InetAddress upstreamAddress, String parent, int httpMinor) implements AutoCloseable {
+                               InetAddress upstreamAddress, String parent, int httpMinor, String hierarchy) implements AutoCloseable {
     /** A response this proxy made from what a non-HTTP origin (an FTP server) said: HTTP/1.1, direct. */
     public UpstreamResponse(int status, Map<String, List<String>> headers, InputStream body, InetAddress upstreamAddress) {
-        this(status, headers, body, upstreamAddress, null, 1);
+        this(status, headers, body, upstreamAddress, null, 1, null);
+    }
+
+    /** This response, audited with {@code hierarchy} for its parent. */
+    UpstreamResponse withHierarchy(String hierarchy) {
+        return new UpstreamResponse(status, headers, body, upstreamAddress, parent, httpMinor, hierarchy);
     }
 
     @Override

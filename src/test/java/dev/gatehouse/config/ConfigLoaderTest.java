@@ -135,6 +135,17 @@ class ConfigLoaderTest {
         assertEquals("branch", parent.user());
         assertEquals(List.of("corp.example"), parent.directDomains());
         assertTrue(parent.fallbackDirect());
+        assertEquals("ordered", parent.selection(), "the default");
+    }
+
+    @Test
+    void parentSelectionIsOneOfTheNamedWays() throws ConfigException {
+        String json = "{\"forwarding\": {\"parent\": {\"proxies\": [\"hq:3128\", \"hq2:3128\"],\n \"selection\": \"%s\"}}}";
+        assertEquals("round-robin", loader.load("t", json.formatted("round-robin"), Map.of()).forwarding().parent().selection());
+        assertEquals("client-hash", loader.load("t", json.formatted("client-hash"), Map.of()).forwarding().parent().selection());
+        ConfigException e = assertThrows(ConfigException.class, () -> loader.load("t", json.formatted("sourcehash"), Map.of()));
+        assertEquals("t:2:15: /forwarding/parent/selection: must be one of \"ordered\", \"round-robin\", \"client-hash\", got \"sourcehash\"",
+                e.problems().get(0).toString());
     }
 
     @Test
