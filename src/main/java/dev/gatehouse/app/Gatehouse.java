@@ -17,6 +17,8 @@ import dev.gatehouse.cache.memory.MemoryStore;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
+import dev.gatehouse.http.ErrorPages;
+import dev.gatehouse.http.PageTemplate;
 import dev.gatehouse.http.ParentProxies;
 import dev.gatehouse.listener.ProxyHandlers;
 import dev.gatehouse.listener.ProxyServer;
@@ -57,11 +59,13 @@ public final class Gatehouse implements AutoCloseable {
     private final ProxyMetrics metrics;
     private final Cache cache;
     private final UpstreamClient upstream;
+    private final ErrorPages pages;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, AuthRuntime auth, ExecutorService executor,
                       TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache,
-                      UpstreamClient upstream) {
+                      UpstreamClient upstream, ErrorPages pages) {
+        this.pages = pages;
         this.cache = cache;
         this.upstream = upstream;
         this.config = config;
@@ -75,7 +79,8 @@ public final class Gatehouse implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    public static Gatehouse start(GatehouseConfig config) throws IOException, PolicyLoadException, AuthLoadException {
+    public static Gatehouse start(GatehouseConfig config)
+            throws IOException, PolicyLoadException, AuthLoadException, PageTemplate.LoadException {
         return start(config, Clock.systemUTC());
     }
 
@@ -83,7 +88,9 @@ public final class Gatehouse implements AutoCloseable {
      * As {@link #start(GatehouseConfig)}, with {@code cacheClock} as the time the cache computes ages and
      * freshness by (RFC 9111 §4.2): tests step it forward instead of sleeping while a response goes stale.
      */
-    public static Gatehouse start(GatehouseConfig config, Clock cacheClock) throws IOException, PolicyLoadException, AuthLoadException {
+    public static Gatehouse start(GatehouseConfig config, Clock cacheClock)
+            throws IOException, PolicyLoadException, AuthLoadException, PageTemplate.LoadException {
+        ErrorPages pages = ErrorPages.load(config.forwarding().contact(), config.pages().template()); // first: nothing to close
         PolicyRuntime policy = PolicyRuntime.start(config.policy());
         AuthRuntime auth;
         try {
@@ -118,7 +125,7 @@ public final class Gatehouse implements AutoCloseable {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, cache == null ? null : cache.http(),
                     new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator(),
-                    auth == null ? null : auth.kerberos()));
+                    auth == null ? null : auth.kerberos(), pages));
             guard.addOwnListener(proxy.address());
             if (proxy.tlsAddress() != null) guard.addOwnListener(proxy.tlsAddress());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
@@ -132,7 +139,7 @@ public final class Gatehouse implements AutoCloseable {
                     auth == null ? null : () -> auth.reload("admin"),
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream);
+            self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, pages);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
@@ -231,11 +238,26 @@ public final class Gatehouse implements AutoCloseable {
 
     public int openTunnels() { return tunnels.size(); }
 
-    /** SIGHUP: reopens the audit file (after an external logrotate moved it) and reloads the policy. */
+    /**
+     * SIGHUP: reopens the audit file (after an external logrotate moved it), reloads the policy and the
+     * authentication files, and re-reads the page template.
+     */
     public void hangup() {
         audit.reopen();
         if (policy != null) policy.reload("SIGHUP");
         if (auth != null) auth.reload("SIGHUP");
+        reloadPages("SIGHUP");
+    }
+
+    /** Re-reads the page template; a template that fails to load is logged and the running one stays. */
+    void reloadPages(String trigger) {
+        if (pages.templateFile() == null) return;
+        try {
+            pages.reload();
+            log.info("pages: template {} reloaded ({})", pages.templateFile(), trigger);
+        } catch (PageTemplate.LoadException e) {
+            log.error("pages: template not reloaded ({}), the running one stays: {}", trigger, e.getMessage());
+        }
     }
 
     /** Reloads the policy now; false if the new files were rejected (the running policy stays). */

@@ -7,6 +7,8 @@ import dev.gatehouse.auth.KerberosAcceptor;
 import dev.gatehouse.config.ConfigException;
 import dev.gatehouse.config.ConfigLoader;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.http.ErrorPages;
+import dev.gatehouse.http.PageTemplate;
 import dev.gatehouse.listener.TlsCredentials;
 import dev.gatehouse.policy.PolicyLoadException;
 import java.io.IOException;
@@ -126,7 +128,8 @@ public final class Main {
             boolean tlsOk = checkTls(config.tls(), out, err);
             boolean authOk = checkAuth(config.auth(), out, err);
             boolean parentOk = checkParent(config.forwarding().parent(), out, err);
-            return checkPolicy(config, out, err) && tlsOk && authOk && parentOk ? 0 : 3;
+            boolean pagesOk = checkPages(config, out, err);
+            return checkPolicy(config, out, err) && tlsOk && authOk && parentOk && pagesOk ? 0 : 3;
         }
         return serve(config, err);
     }
@@ -205,6 +208,19 @@ public final class Main {
         }
     }
 
+    /** The page template, parsed as the proxy would parse it. */
+    private static boolean checkPages(GatehouseConfig config, PrintStream out, PrintStream err) {
+        if (config.pages().template().isEmpty()) return true;
+        try {
+            ErrorPages.load(config.forwarding().contact(), config.pages().template());
+            out.println(config.pages().template() + ": OK (page template for block, warn and error pages)");
+            return true;
+        } catch (PageTemplate.LoadException e) {
+            err.println("gatehouse: " + e.getMessage());
+            return false;
+        }
+    }
+
     private static int serve(GatehouseConfig config, PrintStream err) {
         Gatehouse gatehouse;
         try {
@@ -215,6 +231,9 @@ public final class Main {
             return 3;
         } catch (AuthLoadException e) {
             err.println("gatehouse: proxy authentication cannot start: " + e.getMessage());
+            return 3;
+        } catch (PageTemplate.LoadException e) {
+            err.println("gatehouse: " + e.getMessage());
             return 3;
         } catch (IOException e) {
             err.println("gatehouse: cannot start: " + (e.getMessage() == null ? e : e.getMessage()));

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param cache       the shared HTTP cache (memory and disk tiers)
  * @param auth        proxy authentication (who must log in, and against which back-end)
  * @param tls         an optional second proxy listener speaking TLS, so credentials never cross the network in clear
+ * @param pages       the layout of the pages the proxy itself answers with (block, warn, failures, 407)
  * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
  */
 public record GatehouseConfig(
@@ -45,6 +46,7 @@ public record GatehouseConfig(
         Cache cache,
         Auth auth,
         Tls tls,
+        Pages pages,
         Duration shutdownTimeout) {
 
     /**
@@ -307,6 +309,14 @@ public record GatehouseConfig(
             return !listen.isEmpty();
         }
     }
+
+    /**
+     * The organisation's own page layout (Squid's {@code error_directory}, e2guardian's {@code template.html}).
+     *
+     * @param template one HTML file with {@code {{placeholders}}} used for every page the proxy renders; empty
+     *                 for the built-in layout. Checked when the proxy starts and by check-config, re-read on SIGHUP
+     */
+    public record Pages(String template) {}
 
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Renders the HTML page a client sees for a failure or a block. Every value that comes from the
- * request or the network is HTML-escaped: a URL or host name is attacker-chosen text.
+ * Renders the built-in HTML page a client sees for a failure or a block (an organisation's own layout is a
+ * {@link PageTemplate}, chosen by {@link ErrorPages}). Every value that comes from the request or the network
+ * is HTML-escaped: a URL or host name is attacker-chosen text.
  */
 public final class ErrorPage {
     private ErrorPage() {}
@@ -34,15 +35,21 @@ public final class ErrorPage {
             .append("<h1>").append(escape(title)).append("</h1>\n")
             .append("<p>").append(escape(explanation)).append("</p>\n<dl>");
         if (url != null) html.append("<dt>URL</dt><dd><code>").append(escape(url)).append("</code></dd>");
-        for (Map.Entry<String, String> f : facts) {
-            html.append("<dt>").append(escape(f.getKey())).append("</dt><dd>").append(escape(f.getValue())).append("</dd>");
-        }
+        appendFactRows(html, facts);
         html.append("<dt>Status</dt><dd>").append(status).append("</dd>")
             .append("<dt>Request id</dt><dd><code>").append(escape(requestId)).append("</code></dd></dl>\n");
         html.append(extraHtml);
         if (contact != null && !contact.isEmpty()) html.append("<p>").append(escape(contact)).append("</p>\n");
         html.append("<p><small>Gatehouse</small></p>\n</body></html>\n");
         return html.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The labelled facts (rule, category, reason...) as {@code <dt>/<dd>} rows of a {@code <dl>}, escaped. */
+    static StringBuilder appendFactRows(StringBuilder html, List<Map.Entry<String, String>> facts) {
+        for (Map.Entry<String, String> f : facts) {
+            html.append("<dt>").append(escape(f.getKey())).append("</dt><dd>").append(escape(f.getValue())).append("</dd>");
+        }
+        return html;
     }
 
     /** Escapes the five characters that matter in HTML text and attribute values. */

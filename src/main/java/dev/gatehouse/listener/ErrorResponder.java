@@ -1,7 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
-import dev.gatehouse.http.ErrorPage;
+import dev.gatehouse.http.ErrorPages;
 import dev.gatehouse.http.Failure;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -23,10 +23,10 @@ import org.xnio.IoUtils;
 final class ErrorResponder {
     private static final HttpString X_SQUID_ERROR = HttpString.tryFromString("X-Squid-Error");
 
-    private final String contact;
+    private final ErrorPages pages;
 
-    ErrorResponder(String contact) {
-        this.contact = contact;
+    ErrorResponder(ErrorPages pages) {
+        this.pages = pages;
     }
 
     void respond(HttpServerExchange exchange, Failure failure, String detail) {
@@ -70,7 +70,8 @@ final class ErrorResponder {
             return;
         }
         exchange.setStatusCode(failure.status());
-        byte[] page = page(failure, record == null ? null : record.getUrl(), detail, record == null ? "-" : record.getRequestId());
+        byte[] page = record == null ? page(failure, null, detail, "-", null, null)
+                : page(failure, record.getUrl(), detail, record.getRequestId(), record.getClientAddress(), record.getUser());
         var headers = exchange.getResponseHeaders();
         headers.clear();
         fields(failure, close).forEach(headers::put);
@@ -89,7 +90,7 @@ final class ErrorResponder {
      * as nothing of the request could be read. Written raw by the {@link ConnectionTap}.
      */
     byte[] withoutExchange(Failure failure, String detail) {
-        byte[] page = page(failure, null, detail, "-");
+        byte[] page = page(failure, null, detail, "-", null, null);
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(failure.status()).append(' ').append(reason(failure)).append("\r\n");
         fields(failure, true).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append(Headers.CONTENT_LENGTH).append(": ").append(page.length).append("\r\n\r\n");
@@ -99,8 +100,8 @@ final class ErrorResponder {
         return response;
     }
 
-    private byte[] page(Failure failure, String url, String detail, String requestId) {
-        return ErrorPage.render(failure.status(), reason(failure), failure.explanation(), url, detail, requestId, contact);
+    private byte[] page(Failure failure, String url, String detail, String requestId, String client, String user) {
+        return pages.render(failure.status(), reason(failure), failure.explanation(), url, detail, requestId, client, user);
     }
 
     /** The fields of every error response, in order (Content-Length comes from the page). */

@@ -3,6 +3,7 @@ package dev.gatehouse.listener;
 import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.auth.Identity;
 import dev.gatehouse.http.ErrorPage;
+import dev.gatehouse.http.ErrorPages;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.policy.Action;
@@ -40,14 +41,14 @@ final class PolicyHandler implements HttpHandler {
     private final PolicyHolder policy;
     private final WarnAllowances allowances;
     private final ErrorResponder errors;
-    private final String contact;
+    private final ErrorPages pages;
 
-    PolicyHandler(HttpHandler next, PolicyHolder policy, WarnAllowances allowances, ErrorResponder errors, String contact) {
+    PolicyHandler(HttpHandler next, PolicyHolder policy, WarnAllowances allowances, ErrorResponder errors, ErrorPages pages) {
         this.next = next;
         this.policy = policy;
         this.allowances = allowances;
         this.errors = errors;
-        this.contact = contact;
+        this.pages = pages;
     }
 
     @Override
@@ -123,8 +124,8 @@ final class PolicyHandler implements HttpHandler {
         record.setError(Failure.POLICY_BLOCKED.auditName());
         List<Map.Entry<String, String>> facts = facts(decision);
         if (note != null) facts.add(Map.entry("Note", note));
-        send(exchange, 403, ErrorPage.render(403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
-                facts, record.getRequestId(), contact, ""));
+        send(exchange, 403, pages.render(403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
+                facts, record.getRequestId(), record.getClientAddress(), record.getUser(), ""));
     }
 
     private void warnPage(HttpServerExchange exchange, Decision decision, String url, String token) {
@@ -136,8 +137,8 @@ final class PolicyHandler implements HttpHandler {
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String form = "<p><a href=\"" + ErrorPage.escape(continueUrl) + "\">Continue to the site</a> "
                 + "(your visit is logged).</p>\n";
-        send(exchange, 403, ErrorPage.render(403, "Are you sure?", "This site is discouraged by your organisation's policy.",
-                url, facts(decision), record.getRequestId(), contact, form));
+        send(exchange, 403, pages.render(403, "Are you sure?", "This site is discouraged by your organisation's policy.",
+                url, facts(decision), record.getRequestId(), record.getClientAddress(), record.getUser(), form));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.cache.QuickAbort;
 import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
+import dev.gatehouse.http.ErrorPages;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.pac.PacFile;
 import dev.gatehouse.policy.PolicyHolder;
@@ -38,11 +39,13 @@ public final class ProxyHandlers {
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
-                        HttpCache cache, FtpGateway ftp, Authenticator authenticator, KerberosAcceptor kerberos) {
-        /** Parts without a cache, an FTP gateway or authentication. */
+                        HttpCache cache, FtpGateway ftp, Authenticator authenticator, KerberosAcceptor kerberos,
+                        ErrorPages pages) {
+        /** Parts without a cache, an FTP gateway or authentication, with the built-in page layout. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
-            this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null, null);
+            this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null, null,
+                    ErrorPages.builtIn(config.forwarding().contact()));
         }
     }
 
@@ -96,7 +99,7 @@ public final class ProxyHandlers {
 
     static Chain chain(Parts parts, Map<Object, ConnectionTap> taps) {
         GatehouseConfig config = parts.config();
-        ErrorResponder errors = new ErrorResponder(config.forwarding().contact());
+        ErrorResponder errors = new ErrorResponder(parts.pages());
 
         Via via = new Via(config.forwarding().via());
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, parts.executor());
@@ -115,10 +118,9 @@ public final class ProxyHandlers {
         if (parts.policy() != null) {
             // One allowance store for all routes: a continue granted over http also opens the tunnel.
             WarnAllowances allowances = new WarnAllowances(config.policy().warnAllowance());
-            String contact = config.forwarding().contact();
-            connect = new PolicyHandler(connect, parts.policy(), allowances, errors, contact);
-            forward = new PolicyHandler(forward, parts.policy(), allowances, errors, contact);
-            if (ftp != null) ftp = new PolicyHandler(ftp, parts.policy(), allowances, errors, contact);
+            connect = new PolicyHandler(connect, parts.policy(), allowances, errors, parts.pages());
+            forward = new PolicyHandler(forward, parts.policy(), allowances, errors, parts.pages());
+            if (ftp != null) ftp = new PolicyHandler(ftp, parts.policy(), allowances, errors, parts.pages());
         }
         if (parts.cache() != null) {
             // Before the policy: an administrator's purge is not a visit to the URL.

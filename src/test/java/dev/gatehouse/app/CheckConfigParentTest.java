@@ -15,12 +15,9 @@ class CheckConfigParentTest {
     Path dir;
 
     private MainRun run(String command, Path passwordFile) throws Exception {
-        Path config = Files.writeString(dir.resolve("gatehouse.json"), """
-                {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
-                 "policy": {"file": "", "watch": false},
-                 "forwarding": {"parent": {"proxies": ["hq-proxy.corp.example:3128"], "user": "branch", "passwordFile": "%s"}}}
-                """.formatted(dir.resolve("var"), passwordFile));
-        return MainRun.of(command, config);
+        return MainRun.withConfig(command, dir, """
+                "forwarding": {"parent": {"proxies": ["hq-proxy.corp.example:3128"], "user": "branch", "passwordFile": "%s"}}"""
+                .formatted(passwordFile));
     }
 
     @Test
