@@ -54,13 +54,11 @@ public final class PageTemplate {
     }
 
     private final String name;
-    private final String[] literals;       // literals[i] precedes slots[i]; the last literal ends the page
-    private final Placeholder[] slots;
+    private final TemplateParts<Placeholder> parts;
 
     private PageTemplate(String name, List<String> literals, List<Placeholder> slots) {
         this.name = name;
-        this.literals = literals.toArray(String[]::new);
-        this.slots = slots.toArray(Placeholder[]::new);
+        this.parts = new TemplateParts<>(literals, slots);
     }
 
     /** Reads and parses {@code file} (UTF-8, at most {@link #MAX_BYTES}). */
@@ -131,10 +129,6 @@ public final class PageTemplate {
 
     /** The page: literal text with each placeholder replaced by {@code values.get(placeholder)}, as given. */
     String render(java.util.function.Function<Placeholder, String> values) {
-        StringBuilder html = new StringBuilder(literals.length * 64 + 1024);
-        for (int i = 0; i < slots.length; i++) {
-            html.append(literals[i]).append(values.apply(slots[i]));
-        }
-        return html.append(literals[slots.length]).toString();
+        return parts.fill(values);
     }
 }

@@ -2,6 +2,7 @@ package dev.gatehouse.policy;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.gatehouse.http.PercentEncoding;
+import dev.gatehouse.http.TemplateParts;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -52,15 +53,12 @@ public final class RedirectLocation {
     }
 
     private final String template;
-    /** The literal text around the placeholders: one more than {@link #placeholders}. */
-    private final String[] literals;
-    private final Placeholder[] placeholders;
+    private final TemplateParts<Placeholder> parts;
     private final URI withEmptyValues;
 
     private RedirectLocation(String template, List<String> literals, List<Placeholder> placeholders, URI withEmptyValues) {
         this.template = template;
-        this.literals = literals.toArray(String[]::new);
-        this.placeholders = placeholders.toArray(Placeholder[]::new);
+        this.parts = new TemplateParts<>(literals, placeholders);
         this.withEmptyValues = withEmptyValues;
     }
 
@@ -130,11 +128,7 @@ public final class RedirectLocation {
      * @return the location to send the browser to
      */
     public String expand(RequestFacts facts, Decision decision) {
-        StringBuilder out = new StringBuilder(template.length() + 64);
-        for (int i = 0; i < placeholders.length; i++) {
-            out.append(literals[i]).append(PercentEncoding.component(value(placeholders[i], facts, decision)));
-        }
-        return out.append(literals[placeholders.length]).toString();
+        return parts.fill(p -> PercentEncoding.component(value(p, facts, decision)));
     }
 
     private static String value(Placeholder placeholder, RequestFacts facts, Decision decision) {
