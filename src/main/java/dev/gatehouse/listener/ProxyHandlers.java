@@ -112,7 +112,7 @@ public final class ProxyHandlers {
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), config.forwarding().responseTimeout(), errors,
-                parts.executor());
+                bandwidth, parts.executor());
 
         HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors, relay, toOrigin);
 

@@ -123,4 +123,27 @@ class BandwidthLimitIT extends RawOriginCase {
         assertEquals(2, proxy.awaitRecords(2).stream().map(r -> r.get("client").asText()).distinct().count(),
                 "two client addresses");
     }
+
+    @Test
+    void aTunnelDownloadIsLimited() throws Exception {
+        origin = new RawOrigin((s, i, o) -> {
+            OutputStream out = s.getOutputStream();
+            out.write(BODY);
+            out.flush();
+            s.shutdownOutput();
+            s.getInputStream().read(); // until the proxy closes its side
+        });
+        proxy = GatehouseFixture.start(bandwidth("", RATE).andThen(c -> c.withObject("/destinations").withArray("connectPorts")
+                .add(origin.port())));
+        String authority = "127.0.0.1:" + origin.port();
+        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
+            c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+            assertEquals(200, c.readHead().status());
+            long started = System.nanoTime();
+            byte[] received = c.input().readAllBytes();
+            long took = millisSince(started);
+            assertEquals(ONE_MB, received.length);
+            assertTrue(took >= lowerBoundMillis(ONE_MB), "1 MB through a tunnel at 4 Mbit/s took only " + took + " ms");
+        }
+    }
 }
