@@ -44,6 +44,9 @@ final class ConfigValidator {
         validateParent(p, c.forwarding().parent());
         positive(p, "/tunnel/connectTimeout", c.tunnel().connectTimeout());
         positive(p, "/tunnel/idleTimeout", c.tunnel().idleTimeout());
+        p.check("/bandwidth/total", () -> c.bandwidth().totalBytesPerSecond());
+        p.check("/bandwidth/perClient", () -> c.bandwidth().perClientBytesPerSecond());
+        p.check("/bandwidth/burst", () -> c.bandwidth().burstBytes());
         p.range("/limits/maxHeaderBytes", c.limits().maxHeaderBytes(), 1024, 1 << 20);
         p.range("/limits/maxHeaderCount", c.limits().maxHeaderCount(), 8, 1000);
         p.range("/limits/maxUrlLength", c.limits().maxUrlLength(), 64, 1 << 20);

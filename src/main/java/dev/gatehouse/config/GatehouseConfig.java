@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param destinations where the proxy may connect
  * @param forwarding  how plain HTTP requests are forwarded
  * @param tunnel      CONNECT tunnels
+ * @param bandwidth   limits on what crosses the WAN link (Squid's class 2 delay pool); unlimited by default
  * @param limits      request limits
  * @param audit       the audit log
  * @param policy      the access policy file and how it is reloaded
@@ -39,6 +40,7 @@ public record GatehouseConfig(
         Destinations destinations,
         Forwarding forwarding,
         Tunnel tunnel,
+        Bandwidth bandwidth,
         Limits limits,
         Audit audit,
         Pac pac,
@@ -112,6 +114,27 @@ public record GatehouseConfig(
 
     /** @param connectTimeout upstream TCP connect timeout; @param idleTimeout closes a tunnel idle in both directions */
     public record Tunnel(Duration connectTimeout, Duration idleTimeout) {}
+
+    /**
+     * Download rate limits for bytes fetched from origins (forwarded responses, CONNECT tunnels from upstream
+     * to client), Squid's class 2 {@code delay_pools}: one aggregate bucket and one bucket per client address.
+     * Cache hits are not limited. Rates and sizes as {@link ByteRate} reads them; empty or 0 means unlimited.
+     *
+     * @param total     the aggregate rate of every client together, e.g. {@code "20Mbit"}
+     * @param perClient each client address's rate, e.g. {@code "4Mbit"}
+     * @param burst     bytes a bucket holds (what may go at once after a quiet spell), e.g. {@code "1MB"};
+     *                  empty: one second at each bucket's rate
+     */
+    public record Bandwidth(String total, String perClient, String burst) {
+        public long totalBytesPerSecond() { return ByteRate.bytesPerSecond(total); }
+
+        public long perClientBytesPerSecond() { return ByteRate.bytesPerSecond(perClient); }
+
+        public long burstBytes() { return ByteRate.bytes(burst); }
+
+        /** Whether any limit is set; when not, nothing on the data paths changes. */
+        public boolean limited() { return totalBytesPerSecond() > 0 || perClientBytesPerSecond() > 0; }
+    }
 
     /**
      * @param maxHeaderBytes   request header section size; larger gets 431

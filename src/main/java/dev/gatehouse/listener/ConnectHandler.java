@@ -1,6 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.bandwidth.BandwidthLimiter;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.ParentProxies;
@@ -41,6 +42,8 @@ final class ConnectHandler implements HttpHandler {
     private final Duration idleTimeout;
     private final ErrorResponder errors;
     private final Executor executor;
+    /** Limits on what tunnels download, or null for none. */
+    private final BandwidthLimiter bandwidth;
     /**
      * The tunnels' relay buffers: 64 KiB, four times the listener's, so a bulk transfer takes a quarter of the
      * reads and writes; a tunnel holds them only while bytes move (see {@link Splice}).
@@ -48,7 +51,7 @@ final class ConnectHandler implements HttpHandler {
     private final ByteBufferPool relayBuffers = new SlotBufferPool(true, 64 * 1024, 128);
 
     ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
-                   Duration parentReplyTimeout, ErrorResponder errors, Executor executor) {
+                   Duration parentReplyTimeout, ErrorResponder errors, BandwidthLimiter bandwidth, Executor executor) {
         this.allowedPorts = Set.copyOf(allowedPorts);
         this.connector = connector;
         this.parents = new ParentTunnels(connector.parents(), connector, parentReplyTimeout);
@@ -56,6 +59,7 @@ final class ConnectHandler implements HttpHandler {
         this.idleTimeout = idleTimeout;
         this.errors = errors;
         this.executor = executor;
+        this.bandwidth = bandwidth;
     }
 
     @Override
@@ -210,6 +214,7 @@ final class ConnectHandler implements HttpHandler {
         AuditHold hold = Exchanges.hold(exchange);
         ConnectionTap tap = exchange.getAttachment(Exchanges.TAP);
         if (tap != null) tap.tunnelled();
+        InetAddress clientAddress = exchange.getSourceAddress().getAddress(); // whose share a limited tunnel downloads
         AtomicBoolean upgraded = new AtomicBoolean();
         exchange.getConnection().addCloseListener(connection -> {
             // The client left before the 200 was written: the tunnel never started.
@@ -224,7 +229,7 @@ final class ConnectHandler implements HttpHandler {
                 IoUtils.safeClose(client, upstream);
                 return;
             }
-            Splice.start(client, upstream, relayBuffers, idleTimeout, registry::opened, s -> {
+            Splice.start(client, upstream, relayBuffers, idleTimeout, bandwidth, clientAddress, registry::opened, s -> {
                 registry.closed(s);
                 // The tap's count, not the splice's: the splice also relays the bytes the parser had read ahead
                 // behind the CONNECT head, which the tap already gave the exchange.

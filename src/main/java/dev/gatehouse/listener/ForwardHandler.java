@@ -56,13 +56,14 @@ final class ForwardHandler implements HttpHandler {
             (response, to) -> copyResponseHeaders(response.headers(), response.httpMinor(), to);
     private final InterimRelay.FieldCopy interimFields = this::copyResponseHeaders;
 
-    ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, Executor executor) {
+    ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, OriginRelay relay,
+                   Executor executor) {
         this.upstream = upstream;
         this.via = via;
         this.xForwardedFor = xForwardedFor;
         this.errors = errors;
         this.executor = executor;
-        this.relay = new OriginRelay(errors);
+        this.relay = relay;
     }
 
     @Override

@@ -48,12 +48,12 @@ final class FtpHandler implements HttpHandler {
     private final Executor executor;
     private final OriginRelay relay;
 
-    FtpHandler(FtpGateway gateway, Via via, ErrorResponder errors, Executor executor) {
+    FtpHandler(FtpGateway gateway, Via via, ErrorResponder errors, OriginRelay relay, Executor executor) {
         this.gateway = gateway;
         this.via = via;
         this.errors = errors;
         this.executor = executor;
-        this.relay = new OriginRelay(errors);
+        this.relay = relay;
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.bandwidth.BandwidthLimiter;
+import dev.gatehouse.bandwidth.LimitedInputStream;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
@@ -36,9 +38,12 @@ final class OriginRelay {
 
     private final ErrorResponder errors;
     private final BodyCopier copier = new BodyCopier();
+    /** The WAN's bandwidth limits, or null when there are none. */
+    private final BandwidthLimiter bandwidth;
 
-    OriginRelay(ErrorResponder errors) {
+    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth) {
         this.errors = errors;
+        this.bandwidth = bandwidth;
     }
 
     /**
@@ -63,7 +68,7 @@ final class OriginRelay {
         headers.copy(response, exchange.getResponseHeaders());
         boolean hasBody = mayHaveBody(method, response.status());
         InputStream body = fill == null ? response.body() : fill.body(exchange, response, hasBody);
-        if (hasBody) stream(exchange, record, body);
+        if (hasBody) stream(exchange, record, bandwidth == null ? body : limited(exchange, body));
         return true;
     }
 
@@ -105,6 +110,16 @@ final class OriginRelay {
         String resultCode = ErrorResponder.resultCodeFor(failure);
         if (fill != null) resultCode = fill.failedResultCode(failure, resultCode);
         errors.respond(exchange, failure, detail, resultCode, false);
+    }
+
+    /**
+     * The origin's body read at the client's share of the bandwidth. It wraps what the client is sent (the
+     * cache's tee included, which reads the origin as the client is written), so every body byte fetched for
+     * this client is paid for, on this virtual thread: also a small body's, before {@link #sendSmall} hands it to
+     * the IO thread. Cache hits never come here: they did not cross the WAN.
+     */
+    private InputStream limited(HttpServerExchange exchange, InputStream body) {
+        return new LimitedInputStream(body, bandwidth, exchange.getSourceAddress().getAddress());
     }
 
     /** RFC 9110 §6.4.1: no content in responses to HEAD, nor in 1xx, 204 and 304 responses. */

@@ -2,6 +2,7 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.auth.Authenticator;
+import dev.gatehouse.bandwidth.BandwidthLimiter;
 import dev.gatehouse.auth.FailureThrottle;
 import dev.gatehouse.auth.KerberosAcceptor;
 import dev.gatehouse.cache.HttpCache;
@@ -89,8 +90,8 @@ public final class ProxyHandlers {
      * the user's login directory (RFC 1738 §3.2.2), so one URL names different files for different users.
      * With parent proxies, {@code forward} sends the URL to a parent instead, as Squid does.
      */
-    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors, HttpHandler forward) {
-        FtpHandler direct = new FtpHandler(parts.ftp(), via, errors, parts.executor());
+    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors, OriginRelay relay, HttpHandler forward) {
+        FtpHandler direct = new FtpHandler(parts.ftp(), via, errors, relay, parts.executor());
         HttpHandler gateway = parts.upstream().parents().enabled() ? new FtpRoute(parts.upstream().parents(), direct, forward) : direct;
         if (parts.cache() == null) return gateway;
         HttpHandler cached = cache(gateway, parts, via, errors, false);
@@ -102,7 +103,10 @@ public final class ProxyHandlers {
         ErrorResponder errors = new ErrorResponder(parts.pages());
 
         Via via = new Via(config.forwarding().via());
-        HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, parts.executor());
+        BandwidthLimiter bandwidth = BandwidthLimiter.from(config.bandwidth()); // shared: the WAN link is one
+        OriginRelay relay = new OriginRelay(errors, bandwidth);
+        HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, relay,
+                parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
         HttpHandler toOrigin = forward; // without the cache: an ftp:// URL sent to a parent goes through the ftp one
@@ -111,9 +115,9 @@ public final class ProxyHandlers {
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), config.forwarding().responseTimeout(), errors,
-                parts.executor());
+                bandwidth, parts.executor());
 
-        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors, toOrigin);
+        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors, relay, toOrigin);
 
         if (parts.policy() != null) {
             // One allowance store for all routes: a continue granted over http also opens the tunnel.

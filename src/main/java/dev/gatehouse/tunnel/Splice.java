@@ -1,8 +1,11 @@
 package dev.gatehouse.tunnel;
 
+import dev.gatehouse.bandwidth.BandwidthLimiter;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -19,6 +22,9 @@ import org.xnio.channels.StreamSourceChannel;
  * Backpressure: a pump stops reading while its sink cannot take more. End of stream on one side
  * half-closes the other (shutdown of writes), so protocols that half-close keep working; the tunnel
  * ends when both directions have ended, on any error, or after {@code idleTimeout} without traffic.
+ * With bandwidth limits, the download direction (upstream to client, as Squid's delay pools) reads no more
+ * than the client's buckets allow, and while they are empty its reads are suspended and resumed by an IO
+ * thread timer when they will have refilled: the pump never sleeps.
  */
 public final class Splice implements TunnelRegistry.Tunnel {
     private final StreamConnection client;
@@ -39,13 +45,13 @@ public final class Splice implements TunnelRegistry.Tunnel {
     private XnioExecutor.Key idleCheck;
 
     private Splice(StreamConnection client, StreamConnection upstream, ByteBufferPool pool, Duration idleTimeout,
-                   Consumer<Splice> onClose) {
+                   BandwidthLimiter bandwidth, InetAddress clientAddress, Consumer<Splice> onClose) {
         this.client = client;
         this.upstream = upstream;
         this.idleNanos = idleTimeout.toNanos();
         this.onClose = onClose;
-        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool);
-        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool);
+        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool, null, null);
+        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool, bandwidth, clientAddress);
     }
 
     /**
@@ -54,7 +60,17 @@ public final class Splice implements TunnelRegistry.Tunnel {
      */
     public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool,
                                Duration idleTimeout, Consumer<Splice> onOpen, Consumer<Splice> onClose) {
-        Splice s = new Splice(client, upstream, pool, idleTimeout, onClose);
+        return start(client, upstream, pool, idleTimeout, null, null, onOpen, onClose);
+    }
+
+    /**
+     * As {@link #start(StreamConnection, StreamConnection, ByteBufferPool, Duration, Consumer, Consumer)}, the
+     * download direction limited by {@code bandwidth} as {@code clientAddress}'s (no limit when null).
+     */
+    public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool, Duration idleTimeout,
+                               BandwidthLimiter bandwidth, InetAddress clientAddress, Consumer<Splice> onOpen,
+                               Consumer<Splice> onClose) {
+        Splice s = new Splice(client, upstream, pool, idleTimeout, bandwidth, clientAddress, onClose);
         onOpen.accept(s);
         // A connection closed before the hand-over (the client left while the upstream connect ran) would
         // never produce an event. (No close listeners: XNIO closes a connection by itself once both of its
@@ -102,6 +118,7 @@ public final class Splice implements TunnelRegistry.Tunnel {
         closed = true;
         closeReason = reason;
         if (idleCheck != null) idleCheck.remove();
+        upstreamToClient.cancelRefill(); // as the idle check: the timer would keep the closed tunnel reachable
         IoUtils.safeClose(client, upstream);
         clientToUpstream.release();
         upstreamToClient.release();
@@ -118,6 +135,11 @@ public final class Splice implements TunnelRegistry.Tunnel {
         private final StreamSourceChannel source;
         private final StreamSinkChannel sink;
         private final ByteBufferPool pool;
+        /** The limits this direction is read under, or null (then no check at all), and whose share it is. */
+        private final BandwidthLimiter bandwidth;
+        private final InetAddress payer;
+        /** The timer that resumes reads once the buckets have refilled, while one is pending. */
+        private XnioExecutor.Key refill;
         private PooledByteBuffer buffer;
         private long bytes;
         private boolean eof;
@@ -125,10 +147,13 @@ public final class Splice implements TunnelRegistry.Tunnel {
         /** The buffer holds read bytes not yet written (it is flipped for reading). */
         private boolean pending;
 
-        Pump(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool) {
+        Pump(StreamSourceChannel source, StreamSinkChannel sink, ByteBufferPool pool, BandwidthLimiter bandwidth,
+             InetAddress payer) {
             this.source = source;
             this.sink = sink;
             this.pool = pool;
+            this.bandwidth = bandwidth;
+            this.payer = payer;
         }
 
         /** Gives the buffer back to the pool; the pump has no unwritten bytes, or the tunnel is over. */
@@ -158,6 +183,7 @@ public final class Splice implements TunnelRegistry.Tunnel {
             try {
                 // A bounded number of rounds, then yield the IO thread to other connections.
                 for (int round = 0; round < 16; round++) {
+                    if (bandwidth != null && !capToTokens(buf)) return;
                     int n = source.read(buf);
                     if (n < 0) {
                         eof = true;
@@ -174,6 +200,7 @@ public final class Splice implements TunnelRegistry.Tunnel {
                         return;
                     }
                     bytes += n;
+                    if (bandwidth != null) bandwidth.charge(payer, n);
                     lastActivity = System.nanoTime();
                     buf.flip();
                     sink.write(buf);
@@ -210,6 +237,34 @@ public final class Splice implements TunnelRegistry.Tunnel {
                 source.resumeReads();
             } catch (IOException e) {
                 closeBoth("error: " + e.getMessage());
+            }
+        }
+
+        /**
+         * Limits the next read to the bytes the buckets hold. When they hold none, gives the buffer back (all
+         * read bytes are written by now), suspends reads and has the IO thread resume them once at least one
+         * byte may go (at least a millisecond on, the timer's resolution); returns false then.
+         */
+        private boolean capToTokens(ByteBuffer buf) {
+            long tokens = bandwidth.available(payer);
+            if (tokens > 0) {
+                buf.limit((int) Math.min(buf.capacity(), tokens));
+                return true;
+            }
+            release();
+            source.suspendReads();
+            long waitMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(bandwidth.nanosUntilAvailable(payer) + 999_999));
+            refill = source.getIoThread().executeAfter(() -> {
+                refill = null;
+                if (!closed) source.resumeReads();
+            }, waitMillis, TimeUnit.MILLISECONDS);
+            return false;
+        }
+
+        void cancelRefill() {
+            if (refill != null) {
+                refill.remove();
+                refill = null;
             }
         }
 

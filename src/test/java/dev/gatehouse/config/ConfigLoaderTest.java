@@ -24,7 +24,7 @@ class ConfigLoaderTest {
     /** Golden files in the manner of Squid's test-suite/squidconf: each bad-*.json beside the exact report. */
     @ParameterizedTest
     @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache", "bad-refresh-rules",
-            "bad-refresh-rules-shape", "bad-parent", "bad-negotiate"})
+            "bad-refresh-rules-shape", "bad-parent", "bad-negotiate", "bad-bandwidth"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
