@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -219,7 +220,9 @@ class ParentSelectionIT {
         for (int client = 1; client <= 8; client++) parentOf.put(client, get(loopback(client), "http://origin.example/"));
         int onA = parentOf.entrySet().stream().filter(e -> e.getValue().equals("A")).findFirst().orElseThrow().getKey();
 
+        int portA = parentA.port();
         parentA.close();
+        awaitRefused(portA);
         assertEquals("B", get(loopback(onA), "http://origin.example/down/1"), "A is down: its client goes to B");
         assertEquals("B", tunnel(loopback(onA), "down.example:443"));
         JsonNode failover = child.awaitRecord(r -> r.get("url").asText().endsWith("/down/1"));
@@ -229,6 +232,23 @@ class ParentSelectionIT {
             if (parentOf.get(client).equals("B")) assertEquals("B", get(loopback(client), "http://origin.example/"), "B's clients stay");
         }
         assertTrue(seen(parentB) >= 2);
+    }
+
+    /**
+     * Waits (bounded) until connecting to {@code port} is refused: a listening socket closed while its acceptor
+     * thread is blocked in accept can take a moment to leave LISTEN, and a connection it still accepted would be
+     * closed unanswered (a 502, not a failover, which is what this test is about).
+     */
+    private static void awaitRefused(int port) throws Exception {
+        for (int i = 0; i < 100; i++) {
+            try (Socket probe = new Socket()) {
+                probe.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 1000);
+            } catch (java.net.ConnectException refused) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("port " + port + " still accepts connections after its parent was closed");
     }
 
     /** A port nothing listens on: bound, then closed. */
