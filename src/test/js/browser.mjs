@@ -1,9 +1,6 @@
 // Drives Debian's Chromium for dev.gatehouse.admin.BrowserThroughPacTest. Prints one JSON object on stdout.
 //   node browser.mjs browse <pacUrl> <pageUrl> <blockedUrl> <userDataDir> <netlog.json> [chromium flag...]  -> {status, title, heading, via, blockedStatus, blockedText}
 //   node browser.mjs dashboard <dashboardUrl> <userDataDir> <screenshot.png> -> {figures: {data-stat: text}, clients: [[name, count]], ...}
-//   node browser.mjs page <pageUrl> <userDataDir> <netlog.json> [chromium flag...] -> {status, title, heading, authPrompts}
-//     (proxy flags given by the caller; authPrompts counts the credential prompts Chromium raised, which
-//     Playwright answers with cancel, so a Basic fallback shows as a prompt and a 407 page)
 // Chromium is started headless with a fresh user-data-dir and only the PAC URL as proxy configuration.
 import { chromium } from 'playwright-core';
 
@@ -36,26 +33,6 @@ async function browse(pacUrl, pageUrl, blockedUrl, userDataDir, netlog, ...flags
   }
 }
 
-async function page(pageUrl, userDataDir, netlog, ...flags) {
-  const context = await launch(userDataDir, ['--log-net-log=' + netlog, ...flags]);
-  try {
-    const tab = context.pages()[0] || await context.newPage();
-    let authPrompts = 0;
-    const cdp = await context.newCDPSession(tab);
-    await cdp.send('Fetch.enable', { handleAuthRequests: true, patterns: [{ urlPattern: '*' }] });
-    cdp.on('Fetch.requestPaused', e => cdp.send('Fetch.continueRequest', { requestId: e.requestId }).catch(() => {}));
-    cdp.on('Fetch.authRequired', e => {
-      authPrompts++;
-      cdp.send('Fetch.continueWithAuth', { requestId: e.requestId, authChallengeResponse: { response: 'CancelAuth' } }).catch(() => {});
-    });
-    const response = await tab.goto(pageUrl, { waitUntil: 'load', timeout: 20000 });
-    return { status: response.status(), title: await tab.title(),
-             heading: await tab.$eval('#greeting', e => e.textContent).catch(() => null), authPrompts };
-  } finally {
-    await context.close();
-  }
-}
-
 async function dashboard(url, userDataDir, screenshot) {
   const context = await launch(userDataDir, []);
   try {
@@ -77,7 +54,7 @@ async function dashboard(url, userDataDir, screenshot) {
 
 const [mode, ...args] = process.argv.slice(2);
 try {
-  const result = mode === 'browse' ? await browse(...args) : mode === 'page' ? await page(...args) : await dashboard(...args);
+  const result = mode === 'browse' ? await browse(...args) : await dashboard(...args);
   process.stdout.write(JSON.stringify(result) + '\n');
 } catch (e) {
   process.stderr.write('browser.mjs ' + mode + ' failed: ' + (e && e.stack || e) + '\n');

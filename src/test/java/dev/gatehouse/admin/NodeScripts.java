@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,22 +31,14 @@ final class NodeScripts {
     }
 
     static JsonNode run(String script, List<String> args, int timeoutSeconds) throws IOException, InterruptedException {
-        return run(script, args, Map.of(), timeoutSeconds);
-    }
-
-    /** As {@link #run(String, List, int)}, with {@code environment} added to the script's (and so Chromium's). */
-    static JsonNode run(String script, List<String> args, Map<String, String> environment, int timeoutSeconds)
-            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("node", script));
         command.addAll(args);
         Path err = Files.createTempFile("gatehouse-node", ".err");
         Path outFile = Files.createTempFile("gatehouse-node", ".out");
         Process p;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(DIR.toFile()).redirectError(err.toFile())
-                    .redirectOutput(outFile.toFile());
-            builder.environment().putAll(environment);
-            p = builder.start();
+            p = new ProcessBuilder(command).directory(DIR.toFile()).redirectError(err.toFile())
+                    .redirectOutput(outFile.toFile()).start();
         } catch (IOException e) {
             throw new AssertionError("cannot run node: " + INSTALL, e);
         }
@@ -61,15 +52,5 @@ final class NodeScripts {
             throw new AssertionError("node " + script + " " + (done ? "exited " + p.exitValue() : "timed out") + ":\n" + stderr + out);
         }
         return new ObjectMapper().readTree(out);
-    }
-
-    /** The parameters of every event of {@code type} in a Chromium net log (types are numbered in its constants). */
-    static List<JsonNode> netLogParams(Path netlog, String type) throws IOException {
-        JsonNode log = new ObjectMapper().readTree(netlog.toFile());
-        JsonNode id = log.at("/constants/logEventTypes/" + type);
-        if (!id.isInt()) throw new AssertionError("the net log names no event type " + type);
-        List<JsonNode> params = new ArrayList<>();
-        for (JsonNode event : log.get("events")) if (event.get("type").asInt() == id.asInt()) params.add(event.path("params"));
-        return params;
     }
 }
