@@ -39,7 +39,7 @@ public final class BandwidthLimiter {
         this.perClientRate = perClientRate;
         this.perClientBurst = burst > 0 ? burst : perClientRate;
         if (perClientRate > 0) {
-            long fill = new TokenBucket(perClientRate, perClientBurst, 0).nanosToFill();
+            long fill = TokenBucket.nanosToFill(perClientRate, perClientBurst);
             this.clients = Caffeine.newBuilder().ticker(clock).executor(maintenance)
                     .expireAfterAccess(Duration.ofNanos(Math.max(fill, MIN_IDLE.toNanos())))
                     .build();

@@ -42,8 +42,8 @@ final class TokenBucket {
         return (long) Math.ceil((level - tokens) * NANOS_PER_SECOND / rate);
     }
 
-    /** Nanoseconds an empty bucket takes to fill: after that long without use it is as good as new. */
-    long nanosToFill() {
+    /** Nanoseconds an empty bucket of {@code capacity} bytes takes to fill at {@code rate}: after that long without use it is as good as new. */
+    static long nanosToFill(long rate, long capacity) {
         return (long) Math.ceil(capacity * NANOS_PER_SECOND / rate);
     }
 
