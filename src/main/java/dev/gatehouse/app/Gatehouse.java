@@ -113,7 +113,7 @@ public final class Gatehouse implements AutoCloseable {
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-v", 0).factory());
         DestinationGuard guard = new DestinationGuard(AddressRanges.parse(config.destinations().allowPrivate()), List.of());
         UpstreamClient upstream = new UpstreamClient(guard, parents, config.forwarding().connectTimeout(),
-                config.forwarding().responseTimeout(), config.forwarding().readTimeout());
+                config.forwarding().responseTimeout(), config.forwarding().readTimeout(), config.forwarding().maxTries());
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, parents, config.tunnel().connectTimeout());
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor, cacheClock) : null;

@@ -41,6 +41,9 @@ final class ConfigValidator {
         positive(p, "/forwarding/connectTimeout", c.forwarding().connectTimeout());
         positive(p, "/forwarding/responseTimeout", c.forwarding().responseTimeout());
         positive(p, "/forwarding/readTimeout", c.forwarding().readTimeout());
+        if (c.forwarding().maxTries() < 1 || c.forwarding().maxTries() > 100) {
+            p.add("/forwarding/maxTries", "must be between 1 and 100 (Squid's forward_max_tries, 25 by default), got " + c.forwarding().maxTries());
+        }
         validateParent(p, c.forwarding().parent());
         positive(p, "/tunnel/connectTimeout", c.tunnel().connectTimeout());
         positive(p, "/tunnel/idleTimeout", c.tunnel().idleTimeout());

@@ -84,9 +84,11 @@ public record GatehouseConfig(
      * @param readTimeout      longest pause inside a response body before the transfer is abandoned
      * @param contact          text shown on error pages, e.g. how to reach the help desk
      * @param parent           parent proxies to forward through (Squid's {@code cache_peer ... parent}); none: direct
+     * @param maxTries         the most destinations (origin addresses, parents) one request tries before it fails
+     *                         (Squid's {@code forward_max_tries}); at least 1
      */
     public record Forwarding(String via, boolean xForwardedFor, Duration connectTimeout, Duration responseTimeout,
-                             Duration readTimeout, String contact, Parent parent) {}
+                             Duration readTimeout, String contact, Parent parent, int maxTries) {}
 
     /**
      * Parent proxies, as Squid's {@code cache_peer <host> parent <port> 0 no-query} with {@code never_direct
@@ -104,7 +106,10 @@ public record GatehouseConfig(
      */
     public record Parent(List<String> proxies, String user, String passwordFile, List<String> directDomains,
                          boolean fallbackDirect, String selection) {
-        /** How long a parent that refused or timed out a connection is passed over (Squid marks it dead likewise). */
+        /**
+         * How long a parent that refused or timed out a connection, or closed a new one before any byte of answer, is
+         * passed over (Squid marks it dead likewise).
+         */
         public static final Duration SKIP_AFTER_FAILURE = Duration.ofSeconds(30);
 
         public boolean enabled() {

@@ -23,9 +23,22 @@ public final class DestinationGuard {
     private final AddressRanges allowPrivate;
     private final Set<InetSocketAddress> ownListeners = new CopyOnWriteArraySet<>();
     private final Set<InetAddress> ownAddresses;
+    private final Resolver resolver;
+
+    /** Looks a host name up: the system's resolver ({@link InetAddress#getAllByName}), or a test's own. */
+    @FunctionalInterface
+    public interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
 
     /** @param ownListeners the proxy's listening sockets, always refused (a request to itself loops) */
     public DestinationGuard(AddressRanges allowPrivate, List<InetSocketAddress> ownListeners) {
+        this(allowPrivate, ownListeners, InetAddress::getAllByName);
+    }
+
+    /** @param resolver looks names up (a test's gives one name several addresses) */
+    public DestinationGuard(AddressRanges allowPrivate, List<InetSocketAddress> ownListeners, Resolver resolver) {
+        this.resolver = resolver;
         this.allowPrivate = allowPrivate;
         this.ownAddresses = interfaceAddresses();
         this.ownListeners.addAll(ownListeners);
@@ -45,7 +58,7 @@ public final class DestinationGuard {
     public List<InetAddress> resolve(String host, int port) throws FailureException {
         InetAddress[] all;
         try {
-            all = InetAddress.getAllByName(host);
+            all = resolver.resolve(host);
         } catch (UnknownHostException e) {
             throw new FailureException(Failure.DNS_FAILURE, "cannot resolve " + host, e);
         }

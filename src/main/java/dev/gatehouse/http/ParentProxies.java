@@ -29,16 +29,16 @@ public final class ParentProxies {
     public static final String HIERARCHY = "FIRSTUP_PARENT";
 
     /**
-     * The Squid hierarchy code for a parent that answered after the one {@link Selection#ROUND_ROBIN} or
-     * {@link Selection#CLIENT_HASH} chose could not be reached: Squid's {@code selectAllParents} adds every other
-     * live parent after its chosen one as {@code ANY_OLD_PARENT} ({@code peer_select.cc}).
+     * The Squid hierarchy code for a parent that answered after the one the {@link Selection} chose (the first up, in
+     * turn, or the client's) did not answer: Squid's {@code selectAllParents} adds every other live parent after its
+     * chosen one as {@code ANY_OLD_PARENT} ({@code peer_select.cc}).
      */
     public static final String FAILOVER_HIERARCHY = "ANY_OLD_PARENT";
 
     /** Which parent a request tries first ({@code forwarding.parent.selection}); the others follow as failover. */
     public enum Selection {
         /** The first configured parent that is up (Squid's default, {@code FIRSTUP_PARENT}); the others only as failover. */
-        ORDERED("ordered", HIERARCHY, HIERARCHY),
+        ORDERED("ordered", HIERARCHY, FAILOVER_HIERARCHY),
         /** Each request and each tunnel starts at the next parent that is up, in turn (Squid's {@code round-robin}). */
         ROUND_ROBIN("round-robin", "ROUNDROBIN_PARENT", FAILOVER_HIERARCHY),
         /** One parent per client address, the same across restarts, while it is up (Squid's {@code sourcehash}). */
@@ -84,8 +84,7 @@ public final class ParentProxies {
 
         /**
          * The Squid hierarchy code for the record when {@code answered} (one of {@code parents}) answered: the
-         * selection's own code for the chosen (first) parent, {@link #FAILOVER_HIERARCHY} for one after it; in
-         * {@link Selection#ORDERED} always {@link #HIERARCHY}, as before there were other selections.
+         * selection's own code for the chosen (first) parent, {@link #FAILOVER_HIERARCHY} for one after it.
          */
         public String hierarchy(Parent answered) {
             return parents.isEmpty() || parents.getFirst().equals(answered) ? selection.chosenHierarchy : selection.failoverHierarchy;
@@ -228,7 +227,7 @@ public final class ParentProxies {
         }
     }
 
-    /** {@code parent} refused or timed out a connection: pass it over for a while. */
+    /** {@code parent} refused or timed out a connection, or closed a new one unanswered: pass it over for a while. */
     public void failed(Parent parent) {
         failedAt.put(parent, nanoTime.getAsLong());
     }
@@ -249,7 +248,7 @@ public final class ParentProxies {
 
         private Attempt() {}
 
-        /** {@code parent} could not be connected to, {@code why}: it is passed over for a while. */
+        /** {@code parent} could not be connected to, or closed a new connection unanswered, {@code why}: it is passed over for a while. */
         public void unreachable(Parent parent, String why) {
             failed(parent);
             unreachable.append(unreachable.isEmpty() ? "" : "; ").append(parent).append(": ").append(why);

@@ -34,7 +34,11 @@ final class ParentConnect {
     interface Outcome {
         void established(StreamConnection upstream);
 
-        void failed(FailureException failure);
+        /**
+         * @param unanswered the parent closed or reset the connection before a single byte of answer: it never took
+         *                   the CONNECT up, and another parent may be asked
+         */
+        void failed(FailureException failure, boolean unanswered);
     }
 
     private final StreamConnection upstream;
@@ -45,6 +49,8 @@ final class ParentConnect {
     private int headLength;
     /** Interim responses skipped so far; a parent that sends nothing else is cut off after a few. */
     private int interims;
+    /** Whether the parent sent any byte: once it did, it answered, and a close is its answer's failure. */
+    private boolean heard;
     private XnioExecutor.Key timer;
     private boolean done;
 
@@ -111,6 +117,7 @@ final class ParentConnect {
                     fail(Failure.UPSTREAM_CLOSED, "parent proxy " + parent + " closed the connection without answering CONNECT");
                     return;
                 }
+                heard = true;
                 headLength += n;
                 ConnectReply reply = ConnectReply.parse(head, headLength);
                 // RFC 9110 §15.2: interim responses may come first, expected or not; the final one follows them.
@@ -160,7 +167,9 @@ final class ParentConnect {
         if (done) return;
         finish();
         IoUtils.safeClose(upstream);
-        outcome.failed(new FailureException(failure, detail, null, parent.host()));
+        // A close or reset before any byte (also while the CONNECT was written); never a timeout, as for requests.
+        boolean unanswered = failure == Failure.UPSTREAM_CLOSED && !heard;
+        outcome.failed(new FailureException(failure, detail, null, parent.host()), unanswered);
     }
 
     private void finish() {

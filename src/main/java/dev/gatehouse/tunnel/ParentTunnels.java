@@ -11,8 +11,10 @@ import org.xnio.XnioIoThread;
 
 /**
  * Opens the upstream side of a tunnel through the parent proxies: the first parent that accepts a connection
- * is asked to open the tunnel ({@link ParentConnect}); one that does not is passed over for a while
- * ({@link ParentProxies#failed}). The origin's name is never resolved here; the parent resolves it.
+ * is asked to open the tunnel ({@link ParentConnect}); one that does not, or that accepts and closes without a byte of
+ * answer to CONNECT, is passed over for a while ({@link ParentProxies#failed}) and the next one asked, as requests are
+ * ({@code UpstreamClient}): nothing of the client's has been sent before the 200. The origin's name is never resolved
+ * here; the parent resolves it.
  */
 public final class ParentTunnels {
     private final ParentProxies parents;
@@ -69,20 +71,23 @@ public final class ParentTunnels {
     /** Tries each of {@code resolved} (not empty) in turn; call it on {@code ioThread}. {@code pending} calls it off. */
     public void connect(XnioIoThread ioThread, List<Resolved> resolved, TunnelTarget target, PendingUpstream pending, Outcome outcome) {
         ParentProxies.Attempt attempt = parents.attempt();
-        attempt(ioThread, resolved, 0, target, attempt, pending, outcome);
+        attempt(ioThread, resolved, 0, target, attempt, pending, outcome, null);
     }
 
+    /** @param unanswered the failure of the parent tried last, when it closed without answering; null otherwise */
     private void attempt(XnioIoThread ioThread, List<Resolved> resolved, int index, TunnelTarget target,
-                         ParentProxies.Attempt attempt, PendingUpstream pending, Outcome outcome) {
+                         ParentProxies.Attempt attempt, PendingUpstream pending, Outcome outcome, FailureException unanswered) {
         if (index == resolved.size()) {
-            outcome.failed(attempt.failure(null));
+            // As for requests: the last parent tried closed without answering (502), unless the tunnel may go direct;
+            // or none could be connected to (PARENT_UNREACHABLE, which fallbackDirect turns into a direct tunnel).
+            outcome.failed(unanswered != null && !parents.fallbackDirect() ? unanswered : attempt.failure(null));
             return;
         }
         Resolved hop = resolved.get(index);
         ParentProxies.Parent parent = hop.parent();
         if (hop.addresses().isEmpty()) {
             attempt.cannotResolve(parent);
-            attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome);
+            attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome, null);
             return;
         }
         connector.connect(ioThread, hop.addresses(), parent.port(), pending, new TunnelConnector.Outcome() {
@@ -97,8 +102,15 @@ public final class ParentTunnels {
                     }
 
                     @Override
-                    public void failed(FailureException failure) {
-                        outcome.failed(failure.atParent(hop.hierarchy()));
+                    public void failed(FailureException failure, boolean unanswered) {
+                        if (!unanswered) {
+                            outcome.failed(failure.atParent(hop.hierarchy()));
+                            return;
+                        }
+                        // Passed over like one that refuses: a parent that takes connections and drops them fails them all.
+                        attempt.unreachable(parent, failure.getMessage());
+                        pending.asking(null);
+                        attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome, failure.atParent(hop.hierarchy()));
                     }
                 });
             }
@@ -106,7 +118,7 @@ public final class ParentTunnels {
             @Override
             public void failed(FailureException failure) {
                 attempt.unreachable(parent, failure.getMessage());
-                attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome);
+                attempt(ioThread, resolved, index + 1, target, attempt, pending, outcome, null);
             }
         });
     }

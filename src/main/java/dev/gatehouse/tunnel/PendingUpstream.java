@@ -35,7 +35,7 @@ public final class PendingUpstream {
         cancelStep = step;
     }
 
-    /** {@code parent} accepted the connection; its answer to CONNECT is awaited. */
+    /** {@code parent} accepted the connection; its answer to CONNECT is awaited (null: no longer, the next is tried). */
     void asking(ParentTunnels.Resolved parent) {
         this.parent = parent;
     }

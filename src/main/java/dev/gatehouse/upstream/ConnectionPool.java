@@ -64,7 +64,6 @@ final class ConnectionPool {
 
     /** Returns a connection whose exchange ended cleanly. */
     void release(OriginConnection c) {
-        c.reused = true;
         c.idleSinceNanos = System.nanoTime();
         Deque<OriginConnection> q = idle.computeIfAbsent(c.address(), a -> new ConcurrentLinkedDeque<>());
         q.offerFirst(c);

@@ -16,8 +16,6 @@ final class OriginConnection implements AutoCloseable {
     private final ReadWatchdog.Deadline deadline;
     final OriginInput in;
     final BufferedOutputStream out;
-    /** True once the connection has carried an exchange: a failure before any response byte may then be a stale connection. */
-    boolean reused;
     long idleSinceNanos;
 
     OriginConnection(InetSocketAddress address, Socket socket) throws IOException {

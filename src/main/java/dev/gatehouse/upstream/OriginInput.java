@@ -13,6 +13,8 @@ final class OriginInput extends InputStream {
     private final byte[] buf;
     private int pos;
     private int limit;
+    /** Bytes read from the socket so far, over every exchange: whether a response sent any byte at all. */
+    private long received;
 
     OriginInput(InputStream in, int size) {
         this(in, size, ReadWatchdog.Deadline.NONE);
@@ -45,6 +47,11 @@ final class OriginInput extends InputStream {
         return n;
     }
 
+    /** The bytes read from the socket so far; unchanged across a try means the server sent nothing. */
+    long received() {
+        return received;
+    }
+
     @Override
     public int available() throws IOException {
         return limit - pos + in.available();
@@ -61,7 +68,9 @@ final class OriginInput extends InputStream {
     private int timedRead(byte[] b, int off, int len) throws IOException {
         deadline.arm();
         try {
-            return in.read(b, off, len);
+            int n = in.read(b, off, len);
+            if (n > 0) received += n;
+            return n;
         } catch (IOException e) {
             throw deadline.failure(e);
         } finally {

@@ -32,8 +32,13 @@ import java.util.Map;
  * response byte; an idempotent request without a body is then retried once on a fresh connection
  * (RFC 9110 §9.2.2, RFC 9112 §9.3.1).
  *
- * <p>With parent proxies configured ({@link ParentProxies}), a request goes to the first parent that accepts
- * a connection, in absolute form (RFC 9112 §3.2.2) with this proxy's {@code Proxy-Authorization}, over
+ * <p>A request goes to the next address of its origin, or to the next parent of its route, when a connection cannot
+ * be opened, and, when it may be repeated, when a server accepts a fresh connection and ends it before any response
+ * byte, as Squid retries the next destination ({@link ForwardTries} decides which failures move on); at most
+ * {@code maxTries} destinations per request ({@code forwarding.maxTries}, Squid's {@code forward_max_tries}).
+ *
+ * <p>With parent proxies configured ({@link ParentProxies}), a request goes to the first parent that answers it,
+ * in absolute form (RFC 9112 §3.2.2) with this proxy's {@code Proxy-Authorization}, over
  * keep-alive connections pooled per parent. The origin's name is then not resolved here (a branch office often
  * cannot resolve outside names); an origin named by an address, in whatever notation, is still vetted by the
  * guard, so a parent is no way around it.
@@ -47,13 +52,21 @@ public final class UpstreamClient {
     private final ParentProxies parents;
     /** Connections to parents, apart from those to origins: one carries absolute-form requests for any origin. */
     private final ConnectionPool parentPool;
+    /** The most destinations (addresses, parents) one request tries ({@code forwarding.maxTries}). */
+    private final int maxTries;
+
+    /** Squid's {@code forward_max_tries} default (Squid 5 and later), and {@code forwarding.maxTries}'s. */
+    public static final int DEFAULT_MAX_TRIES = 25;
 
     public UpstreamClient(DestinationGuard guard, Duration connectTimeout, Duration responseTimeout, Duration readTimeout) {
-        this(guard, ParentProxies.NONE, connectTimeout, responseTimeout, readTimeout);
+        this(guard, ParentProxies.NONE, connectTimeout, responseTimeout, readTimeout, DEFAULT_MAX_TRIES);
     }
 
+    /** @param maxTries the most destinations (origin addresses, parents) one request tries, at least 1 */
     public UpstreamClient(DestinationGuard guard, ParentProxies parents, Duration connectTimeout, Duration responseTimeout,
-                          Duration readTimeout) {
+                          Duration readTimeout, int maxTries) {
+        if (maxTries < 1) throw new IllegalArgumentException("maxTries must be at least 1, got " + maxTries);
+        this.maxTries = maxTries;
         this.guard = guard;
         this.parents = parents;
         this.connectTimeoutMillis = Math.toIntExact(connectTimeout.toMillis());
@@ -78,63 +91,85 @@ public final class UpstreamClient {
         ParentProxies.Route route = parents.route(target.host(), request.client());
         // Another scheme (ftp://) reaches this client only to go to a parent, which acts as its gateway.
         boolean http = "http".equals(target.scheme());
+        ForwardTries tries = new ForwardTries(maxTries, request.idempotent());
         if (!route.isEmpty()) {
             // An address in any notation is vetted here: the JDK reads the numeric forms without a lookup (a hex form
             // it cannot read fails its lookup, and is refused too). Names are left to the parent.
             if (AddressRange.namesAnAddress(target.host())) guard.resolve(target.host(), port);
-            UpstreamResponse response = viaParents(request, interim, route, http && parents.fallbackDirect());
+            UpstreamResponse response = viaParents(request, interim, route, http && parents.fallbackDirect(), tries);
             if (response != null) return response;
-            // null: no parent could be reached, and fallbackDirect says to go on without them
+            // null: no parent could be reached (or none answered a request that may be repeated), tries remain, and
+            // fallbackDirect says to go on without them
         } else if (!http) {
             throw new FailureException(Failure.PARENT_UNREACHABLE, "no parent proxy is up to take " + target.scheme() + ":// URLs", null);
         }
         List<InetAddress> addresses = guard.resolve(target.host(), port);
         FailureException last = null;
         for (InetAddress address : addresses) {
+            tries.spend();
+            boolean unanswered = false;
             try {
                 return exchange(request, interim, new InetSocketAddress(address, port), null);
+            } catch (UnansweredException e) {
+                last = e.failure;
+                unanswered = true;
             } catch (FailureException e) {
                 last = e;
-                // Another address helps only if this one could not be reached at all.
-                if (e.failure() != Failure.CONNECT_REFUSED && e.failure() != Failure.CONNECT_TIMEOUT) throw e;
             }
+            if (!tries.movesOn(last, unanswered)) throw last;
         }
         throw last;
     }
 
     /**
-     * Sends {@code request} through the first of {@code route} that accepts a connection; one that does not is
-     * passed over for a while. Returns null when none could be reached and the request may go direct. The response, or
-     * the failure, of the parent that answered carries the route's hierarchy code for it.
+     * Sends {@code request} through the first of {@code route} that answers it: one that refuses the connection, or
+     * accepts it and closes it before any response byte (then only a request that may be repeated goes on to the next
+     * parent), is passed over for a while. Returns null when none answered, tries remain and the request may go
+     * direct. The response, or the failure, of the parent that answered carries the route's hierarchy code for it.
      */
     private UpstreamResponse viaParents(UpstreamRequest request, InterimResponse.Listener interim, ParentProxies.Route route,
-                                        boolean mayGoDirect)
+                                        boolean mayGoDirect, ForwardTries tries)
             throws FailureException {
         ParentProxies.Attempt attempt = parents.attempt();
         FailureException last = null;
+        boolean unanswered = false;
         for (ParentProxies.Parent parent : route.parents()) {
             List<InetAddress> addresses = ParentProxies.addressesOf(parent);
             if (addresses.isEmpty()) {
                 attempt.cannotResolve(parent);
                 continue;
             }
+            boolean movesOn = true;
             for (InetAddress address : addresses) {
+                tries.spend();
                 try {
                     UpstreamResponse response = exchange(request, interim, new InetSocketAddress(address, parent.port()), parent);
                     parents.reached(parent);
                     return response.withHierarchy(route.hierarchy(parent));
+                } catch (UnansweredException e) {
+                    last = e.failure.atParent(route.hierarchy(parent));
+                    unanswered = true;
                 } catch (FailureException e) {
-                    if (e.failure() != Failure.CONNECT_REFUSED && e.failure() != Failure.CONNECT_TIMEOUT) {
+                    if (!ForwardTries.notConnected(e)) {
                         parents.reached(parent); // it answered: the failure is in the exchange, not the parent's being down
                         throw e.atParent(route.hierarchy(parent));
                     }
                     last = e;
+                    unanswered = false;
                 }
+                movesOn = tries.movesOn(last, unanswered);
+                if (!movesOn) break;
             }
-            attempt.unreachable(parent, last.getMessage()); // tried at least one address
+            // Tried at least one address. A parent that accepted and then closed without a byte of answer is as good as
+            // down, and passed over likewise: Squid counts a peer failed (peerConnectFailed) when the step after its
+            // TCP accept fails (a TLS handshake), and a proxy that takes requests and drops them is failing every one.
+            attempt.unreachable(parent, last.getMessage());
+            if (!movesOn) throw unanswered ? last : attempt.failure(last);
         }
-        if (mayGoDirect) return null;
-        throw attempt.failure(last);
+        if (mayGoDirect && tries.remain()) return null;
+        // The last parent tried decides what the client hears: it closed without answering (502), or none could be
+        // connected to (503, naming each).
+        throw unanswered ? last : attempt.failure(last);
     }
 
     /** The parent proxies requests go through (none: everything direct). */
@@ -150,7 +185,7 @@ public final class UpstreamClient {
 
     /** One exchange with {@code address}: an origin, or {@code parent} when not null. */
     private UpstreamResponse exchange(UpstreamRequest request, InterimResponse.Listener interim, InetSocketAddress address,
-                                      ParentProxies.Parent parent) throws FailureException {
+                                      ParentProxies.Parent parent) throws FailureException, UnansweredException {
         if (parent == null) return exchange(request, interim, address, null, pool);
         try {
             UpstreamResponse response = exchange(request, interim, address, parent, parentPool);
@@ -163,19 +198,31 @@ public final class UpstreamClient {
                         : "it refused the credentials of forwarding.parent.user"), null, parent.host());
             }
             return response;
+        } catch (UnansweredException e) {
+            throw new UnansweredException(atParent(e.failure, parent));
         } catch (FailureException e) {
-            if (e.parent() != null || e.failure() == Failure.CONNECT_REFUSED || e.failure() == Failure.CONNECT_TIMEOUT) throw e;
-            throw new FailureException(e.failure(), "parent proxy " + parent + ": " + e.getMessage(), e.getCause(), parent.host());
+            throw atParent(e, parent);
         }
     }
 
+    /** {@code e}, named as a failure at or behind {@code parent} unless it already is, or the parent was not reached. */
+    private static FailureException atParent(FailureException e, ParentProxies.Parent parent) {
+        if (e.parent() != null || ForwardTries.notConnected(e)) return e;
+        return new FailureException(e.failure(), "parent proxy " + parent + ": " + e.getMessage(), e.getCause(), parent.host());
+    }
+
+    /**
+     * One exchange over a pooled connection to {@code address}, or a fresh one.
+     *
+     * @throws UnansweredException if the server accepted a fresh connection and ended it before any response byte
+     */
     private UpstreamResponse exchange(UpstreamRequest request, InterimResponse.Listener interim, InetSocketAddress address,
-                                      ParentProxies.Parent parent, ConnectionPool pool) throws FailureException {
+                                      ParentProxies.Parent parent, ConnectionPool pool) throws FailureException, UnansweredException {
         OriginConnection pooled = pool.take(address);
         if (pooled != null) {
             try {
                 return attempt(request, interim, pooled, parent, pool);
-            } catch (StaleConnectionException e) {
+            } catch (NoResponseByteException e) {
                 pooled.close();
                 if (!request.idempotent()) {
                     throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection before answering", e);
@@ -195,22 +242,37 @@ public final class UpstreamClient {
         }
         try {
             return attempt(request, interim, fresh, parent, pool);
-        } catch (StaleConnectionException e) {
+        } catch (NoResponseByteException e) {
             fresh.close();
-            throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
+            throw new UnansweredException(new FailureException(Failure.UPSTREAM_CLOSED,
+                    "the server closed the connection without answering", e.getCause()));
         }
     }
 
-    /** A failure before any response byte on a connection that may simply have gone stale. */
-    private static final class StaleConnectionException extends Exception {
-        StaleConnectionException(IOException cause) {
+    /**
+     * The connection ended (closed, reset, also while the request was being written) before any response byte: on a
+     * pooled connection it may simply have gone stale; on a fresh one the server took the connection and dropped it.
+     */
+    private static final class NoResponseByteException extends Exception {
+        NoResponseByteException(IOException cause) {
             super(cause);
         }
     }
 
+    /** A server accepted a fresh connection and ended it before any response byte: {@link ForwardTries#movesOn} decides. */
+    private static final class UnansweredException extends Exception {
+        final FailureException failure;
+
+        UnansweredException(FailureException failure) {
+            super(failure.getMessage(), null, false, false);
+            this.failure = failure;
+        }
+    }
+
     private UpstreamResponse attempt(UpstreamRequest request, InterimResponse.Listener interim, OriginConnection c,
-                                     ParentProxies.Parent parent, ConnectionPool pool) throws FailureException, StaleConnectionException {
+                                     ParentProxies.Parent parent, ConnectionPool pool) throws FailureException, NoResponseByteException {
         boolean bodySent = false;
+        long receivedBefore = c.in.received();
         try {
             c.readTimeout(responseTimeoutMillis);
             writeHead(request, c.out, parent);
@@ -233,7 +295,9 @@ public final class UpstreamClient {
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent, parent, pool);
         } catch (EOFException | SocketException e) {
-            if (c.reused && !bodySent) throw new StaleConnectionException(e);
+            // Reset while writing counts as well: nothing came back, and only a request that may be repeated is sent
+            // again (a body, even one partly sent, never is: UpstreamRequest#idempotent).
+            if (c.in.received() == receivedBefore) throw new NoResponseByteException(e);
             c.close();
             throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection without answering", e);
         } catch (SocketTimeoutException e) {
