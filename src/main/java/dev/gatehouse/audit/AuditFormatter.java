@@ -5,7 +5,7 @@ package dev.gatehouse.audit;
  *
  * <p>Implementations escape every logged value so that the line never contains a line break or
  * other control character, whatever a client sent; the caller adds the line terminator.
- * Implementations are stateless and thread-safe.
+ * Implementations are thread-safe; they keep no state beyond immutable caches.
  */
 public interface AuditFormatter {
 

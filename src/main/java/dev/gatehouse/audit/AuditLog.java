@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,29 +69,39 @@ public final class AuditLog implements AutoCloseable {
     /** Writer thread only. */
     private int consecutiveFailures;
 
-    /** The two formats; {@code JSON} is the default. */
+    /** The formats; {@code JSON} is the default. */
     public enum Format {
-        JSON(new JsonLinesFormatter()),
-        SQUID(new SquidNativeFormatter());
+        JSON(zone -> new JsonLinesFormatter()),
+        SQUID(zone -> new SquidNativeFormatter()),
+        /** NCSA combined, as Squid's {@code logformat combined}. */
+        COMBINED(NcsaFormatter::combined),
+        /** NCSA common, as Squid's {@code logformat common}. */
+        COMMON(NcsaFormatter::common);
 
-        private final AuditFormatter formatter;
+        private final Function<ZoneId, AuditFormatter> factory;
 
-        Format(AuditFormatter formatter) {
-            this.formatter = formatter;
+        Format(Function<ZoneId, AuditFormatter> factory) {
+            this.factory = factory;
         }
 
+        /** A formatter for one writer; {@code zone} is the local time of the NCSA formats' timestamps. */
+        public AuditFormatter formatter(ZoneId zone) {
+            return factory.apply(zone);
+        }
+
+        /** A formatter for one writer, NCSA timestamps in the JVM's default zone. */
         public AuditFormatter formatter() {
-            return formatter;
+            return formatter(ZoneId.systemDefault());
         }
 
-        /** The format for a config value, {@code json} or {@code squid} (any case). */
+        /** The format for a config value, {@code json}, {@code squid}, {@code combined} or {@code common} (any case). */
         public static Format named(String name) {
             for (Format f : values()) {
                 if (f.name().equalsIgnoreCase(name)) {
                     return f;
                 }
             }
-            throw new IllegalArgumentException("unknown audit format '" + name + "': use json or squid");
+            throw new IllegalArgumentException("unknown audit format '" + name + "': use json, squid, combined or common");
         }
     }
 
@@ -102,7 +114,8 @@ public final class AuditLog implements AutoCloseable {
      * @param daily rotate at the first record after local midnight (zone of {@code clock})
      * @param retain rotated files to keep, the oldest are deleted; 0: keep all
      * @param queueCapacity records that may wait for the writer before {@link #write} blocks
-     * @param clock decides the day for daily rotation and the rotated file names
+     * @param clock decides the day for daily rotation and the rotated file names; its zone is the local time
+     *              of the NCSA formats' timestamps
      */
     public record Options(Path file, Format format, long maxBytes, boolean daily, int retain,
                           int queueCapacity, Clock clock) {
@@ -131,7 +144,7 @@ public final class AuditLog implements AutoCloseable {
     public static AuditLog open(Options options) throws IOException {
         LineOutput output = new RotatingFileOutput(options.file(), options.maxBytes(), options.daily(),
                 options.retain(), options.clock());
-        return new AuditLog(output, options.format().formatter(), options.queueCapacity(),
+        return new AuditLog(output, options.format().formatter(options.clock().getZone()), options.queueCapacity(),
                 options.file().toString());
     }
 

@@ -18,6 +18,11 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * print them as {@code -}, {@code 000} or {@code null} as their format requires.
  */
 public final class AuditRecord {
+    /**
+     * Longest {@code Referer} or {@code User-Agent} kept, in chars: enough for any real browser's, while a
+     * client cannot make every line of the log carry its 64 KiB header.
+     */
+    public static final int MAX_HEADER_CHARS = 1024;
     private static final AtomicIntegerFieldUpdater<AuditRecord> COMPLETED =
             AtomicIntegerFieldUpdater.newUpdater(AuditRecord.class, "completed");
     /** 1 once completed: a field, not an {@code AtomicBoolean}, to save an object per access. */
@@ -35,6 +40,9 @@ public final class AuditRecord {
     private String user;
     private String method;
     private String url;
+    private String protocol;
+    private String referer;
+    private String userAgent;
     private int status;
     private long bytesToClient;
     private long bytesFromClient;
@@ -119,6 +127,23 @@ public final class AuditRecord {
     /** Absolute URL for HTTP, {@code host:port} for CONNECT. */
     public String getUrl() { return url; }
     public void setUrl(String url) { this.url = url; }
+
+    /** Request protocol and version as sent, {@code HTTP/1.1} or {@code HTTP/1.0}; {@code null} if never read. */
+    public String getProtocol() { return protocol; }
+    public void setProtocol(String protocol) { this.protocol = protocol; }
+
+    /** The request's {@code Referer}, at most {@link #MAX_HEADER_CHARS} chars; {@code null} if absent. */
+    public String getReferer() { return referer; }
+    public void setReferer(String referer) { this.referer = bounded(referer); }
+
+    /** The request's {@code User-Agent}, at most {@link #MAX_HEADER_CHARS} chars; {@code null} if absent. */
+    public String getUserAgent() { return userAgent; }
+    public void setUserAgent(String userAgent) { this.userAgent = bounded(userAgent); }
+
+    private static String bounded(String headerValue) {
+        return headerValue == null || headerValue.length() <= MAX_HEADER_CHARS
+                ? headerValue : headerValue.substring(0, MAX_HEADER_CHARS);
+    }
 
     /** Status sent to the client, {@code 0} if none was sent. */
     public int getStatus() { return status; }

@@ -34,6 +34,9 @@ import java.util.List;
  * error            string    short failure name (dns_failure, connect_refused, upstream_timeout,
  *                            client_aborted…), or null
  * tags             [string]  free-form markers
+ * referer          string    the request's Referer, or null (at most 1024 chars, as for userAgent)
+ * userAgent        string    the request's User-Agent, or null; header bytes above 0x7F appear as the
+ *                            ISO-8859-1 characters the listener read them as
  * </pre>
  *
  * <p>Escaping: {@code "} and {@code \}, every control character (C0, DEL, C1), U+2028/U+2029 and
@@ -79,6 +82,8 @@ public final class JsonLinesFormatter implements AuditFormatter {
         string(out, "policyVersion", r.getPolicyVersion());
         string(out, "error", r.getError());
         list(out, "tags", r.getTags());
+        string(out, "referer", r.getReferer());
+        string(out, "userAgent", r.getUserAgent());
         out.ascii('}');
     }
 

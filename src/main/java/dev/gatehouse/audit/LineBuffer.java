@@ -137,6 +137,15 @@ public final class LineBuffer {
         return last;
     }
 
+    /** Appends the single byte {@code b} (0 to 255) as {@code %XX} with upper-case hex digits. */
+    public LineBuffer percentEncodedByte(int b) {
+        ensure(3);
+        bytes[length++] = '%';
+        bytes[length++] = HEX_UPPER[b >> 4 & 0xF];
+        bytes[length++] = HEX_UPPER[b & 0xF];
+        return this;
+    }
+
     /** UTF-8 of the char at {@code i}, or of the pair it starts; room for 4 bytes is ensured. */
     private int encode(String s, int i) {
         char c = s.charAt(i);

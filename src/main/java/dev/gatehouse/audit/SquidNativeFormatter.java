@@ -55,34 +55,11 @@ public final class SquidNativeFormatter implements AuditFormatter {
 
     /** A field value that must not contain spaces, controls or non-ASCII; {@code -} when empty. */
     private static void token(LineBuffer out, String value) {
-        escaped(out, value, false);
+        FieldEscaping.TOKEN.append(out, value);
     }
 
     /** The user name, URL-encoded as Squid does ({@code alice%40corp}); {@code -} when empty. */
     private static void userToken(LineBuffer out, String value) {
-        escaped(out, value, true);
-    }
-
-    private static void escaped(LineBuffer out, String value, boolean onlyUnreserved) {
-        if (value == null || value.isEmpty()) {
-            out.ascii('-');
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean keep = onlyUnreserved ? isUnreserved(c) : c > 0x20 && c < 0x7F;
-            if (keep) {
-                out.ascii(c);
-            } else {
-                // UTF-8 bytes of the character or surrogate pair. A lone surrogate encodes as '?' and so is
-                // logged as %3F: lossy, but never a split field.
-                i = out.percentEncoded(value, i);
-            }
-        }
-    }
-
-    private static boolean isUnreserved(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                || c == '-' || c == '.' || c == '_' || c == '~';
+        FieldEscaping.UNRESERVED.append(out, value);
     }
 }

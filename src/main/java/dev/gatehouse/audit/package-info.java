@@ -1,7 +1,8 @@
 /**
  * The audit log: one {@link dev.gatehouse.audit.AuditRecord} per access (forwarded, tunnelled,
- * denied, failed, malformed or aborted), formatted as JSON lines or Squid native
- * ({@link dev.gatehouse.audit.JsonLinesFormatter}, {@link dev.gatehouse.audit.SquidNativeFormatter})
+ * denied, failed, malformed or aborted), formatted as JSON lines, Squid native or NCSA combined/common
+ * ({@link dev.gatehouse.audit.JsonLinesFormatter}, {@link dev.gatehouse.audit.SquidNativeFormatter},
+ * {@link dev.gatehouse.audit.NcsaFormatter})
  * and written by {@link dev.gatehouse.audit.AuditLog} through a bounded queue that never drops a
  * record, into a file with size and daily rotation, or to standard output.
  *

@@ -4,6 +4,7 @@ import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.ParentProxies;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -13,6 +14,8 @@ import java.util.regex.PatternSyntaxException;
  */
 final class ConfigValidator {
     /** {@code service/host@REALM} or {@code name@REALM}: components and realm without '@' or white space. */
+    /** The audit formats, as {@code AuditLog.Format} names them (lower case). */
+    private static final Set<String> AUDIT_FORMATS = Set.of("json", "squid", "combined", "common");
     private static final Pattern KERBEROS_PRINCIPAL = Pattern.compile("[^@\\s]+@[^@\\s]+");
 
     private ConfigValidator() {
@@ -57,8 +60,9 @@ final class ConfigValidator {
         positive(p, "/limits/keepAliveTimeout", c.limits().keepAliveTimeout());
         p.range("/limits/maxClientConnections", c.limits().maxClientConnections(), 1, 1_000_000);
         p.range("/limits/maxRequestBodyBytes", c.limits().maxRequestBodyBytes(), -1, Long.MAX_VALUE);
-        if (!c.audit().format().equals("json") && !c.audit().format().equals("squid")) {
-            p.add("/audit/format", "must be \"json\" or \"squid\", got \"" + c.audit().format() + "\"");
+        if (!AUDIT_FORMATS.contains(c.audit().format())) {
+            p.add("/audit/format", "must be \"json\", \"squid\", \"combined\" or \"common\", got \""
+                    + c.audit().format() + "\"");
         }
         if (c.audit().file().isBlank()) p.add("/audit/file", "must not be empty");
         p.range("/audit/rotateBytes", c.audit().rotateBytes(), 0, Long.MAX_VALUE);

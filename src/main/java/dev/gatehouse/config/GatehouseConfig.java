@@ -154,7 +154,8 @@ public record GatehouseConfig(
                          Duration keepAliveTimeout, int maxClientConnections, long maxRequestBodyBytes) {}
 
     /**
-     * @param format        {@code json} (JSON lines) or {@code squid} (Squid native access.log)
+     * @param format        {@code json} (JSON lines), {@code squid} (Squid native access.log), {@code combined}
+     *                      or {@code common} (NCSA, as Squid's {@code logformat combined} / {@code common})
      * @param file          audit file, relative to {@code dataDir}
      * @param stdout        write records to standard output instead of the file (containers)
      * @param rotateBytes   rotate when the file reaches this size, 0 for never

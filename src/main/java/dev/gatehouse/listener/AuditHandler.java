@@ -6,6 +6,7 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.ExchangeCompletionListener;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.protocol.http.HttpServerConnection;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -42,6 +43,11 @@ final class AuditHandler implements HttpHandler {
         }
         record.setMethod(exchange.getRequestMethod().toString());
         record.setUrl(urlOf(exchange));
+        record.setProtocol(exchange.getProtocol().toString());
+        // Read once here, for every kind of access (blocked, failed, tunnelled): the NCSA combined format logs them.
+        HeaderMap headers = exchange.getRequestHeaders();
+        record.setReferer(headers.getFirst(Headers.REFERER));
+        record.setUserAgent(headers.getFirst(Headers.USER_AGENT));
         exchange.putAttachment(Exchanges.RECORD, record);
         if (tap != null) {
             ConnectionTap.Head head = tap.exchangeStarted();

@@ -50,47 +50,17 @@ class LogToolsTest {
 
     @BeforeAll
     void produceAnAuditLogFromRealTraffic() throws Exception {
-        for (String tool : List.of("goaccess", "sarg")) {
-            if (Stream.of(System.getenv("PATH").split(":")).noneMatch(p -> Files.isExecutable(Path.of(p, tool)))) {
-                throw new AssertionError(tool + " is missing: run scripts/install-test-deps (Debian packages goaccess, sarg)");
-            }
-        }
-        Path data = Files.createDirectories(dir.resolve("data"));
-        Path htpasswd = dir.resolve("htpasswd");
-        // bcrypt of "alice-pw" at cost 5, as htpasswd -nbB -C 5 writes it
-        Files.writeString(htpasswd, "alice:$2y$05$TOmxhvFSZLLW3HSZ0f2NpemRsXYyP1DyIGTi9ScTCLXqYApIQbZHu\n");
-        int closedPort = GatehouseProcess.freePort();
+        requireTools("goaccess", "sarg");
         try (TestOrigin origin = new TestOrigin()) {
-            String config = """
-                    {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
-                     "destinations": {"allowPrivate": ["127.0.0.0/8"], "connectPorts": [443, %d]},
-                     "audit": {"format": "squid"},
-                     "auth": {"backend": "htpasswd", "htpasswdFile": "%s", "networks": ["127.0.0.2/32"], "watch": false},
-                     "policy": {"file": "%s", "watch": false}}
-                    """.formatted(json(data), origin.port(), json(htpasswd), json(AdminServerTest.SHIPPED_POLICY));
-            Gatehouse gatehouse = Gatehouse.start(new ConfigLoader().load("test", config, Map.of()));
+            Gatehouse gatehouse = start(dir, "squid", origin);
             try {
-                HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(gatehouse.proxyAddress()))
-                        .connectTimeout(Duration.ofSeconds(5)).build();
+                HttpClient client = client(gatehouse, false);
                 String base = "http://127.0.0.1:" + origin.port();
                 assertEquals(200, get(client, base + "/page.html"));
-                assertEquals(200, get(client, base + "/data.bin"));
                 assertEquals(200, get(client, base + "/page.html?q=1"));
-                assertEquals(404, get(client, base + "/missing"));
-                assertEquals(502, get(client, "http://127.0.0.1:" + closedPort + "/"));
-                assertEquals(403, get(client, "http://www.casino.example/roulette")); // the sample gambling list
-                assertTrue(connect(gatehouse.proxyAddress().getPort(), "127.0.0.1:25").startsWith("HTTP/1.1 403"));
-                String tunnelled = connect(gatehouse.proxyAddress().getPort(), "localhost:" + origin.port());
-                assertTrue(tunnelled.startsWith("HTTP/1.1 200") && tunnelled.contains(TestOrigin.TITLE), tunnelled);
+                mixedTraffic(client, gatehouse, origin);
                 // One logged-in user, from the one address that must log in: SARG then reports per user.
-                HttpClient alice = HttpClient.newBuilder().proxy(ProxySelector.of(gatehouse.proxyAddress()))
-                        .localAddress(InetAddress.getByName("127.0.0.2")).authenticator(new Authenticator() {
-                            @Override
-                            protected PasswordAuthentication getPasswordAuthentication() {
-                                return new PasswordAuthentication("alice", "alice-pw".toCharArray());
-                            }
-                        }).connectTimeout(Duration.ofSeconds(5)).build();
-                assertEquals(200, get(alice, base + "/page.html?by=alice"));
+                assertEquals(200, get(client(gatehouse, true), base + "/page.html?by=alice"));
                 awaitTunnelsClosed(gatehouse);
             } finally {
                 gatehouse.close(); // flushes the audit log
@@ -144,17 +114,74 @@ class LogToolsTest {
         assertTrue(deniedReport.contains("www.casino.example"), "the blocked page is not in " + denied);
     }
 
-    private static String json(Object path) {
+    static void requireTools(String... tools) {
+        for (String tool : tools) {
+            if (Stream.of(System.getenv("PATH").split(":")).noneMatch(p -> Files.isExecutable(Path.of(p, tool)))) {
+                throw new AssertionError(tool + " is missing: run scripts/install-test-deps (Debian packages goaccess, sarg)");
+            }
+        }
+    }
+
+    static String json(Object path) {
         return path.toString().replace("\\", "\\\\");
     }
 
-    private static int get(HttpClient client, String url) throws Exception {
+    /**
+     * Starts Gatehouse on loopback with the shipped policy, the audit log in {@code auditFormat} under
+     * {@code dir}, CONNECT allowed to {@code origin}'s port, and a login (alice, alice-pw) required from 127.0.0.2.
+     */
+    static Gatehouse start(Path dir, String auditFormat, TestOrigin origin) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Path htpasswd = dir.resolve("htpasswd");
+        // bcrypt of "alice-pw" at cost 5, as htpasswd -nbB -C 5 writes it
+        Files.writeString(htpasswd, "alice:$2y$05$TOmxhvFSZLLW3HSZ0f2NpemRsXYyP1DyIGTi9ScTCLXqYApIQbZHu\n");
+        String config = """
+                {"listen": "127.0.0.1:0", "admin": "127.0.0.1:0", "dataDir": "%s",
+                 "destinations": {"allowPrivate": ["127.0.0.0/8"], "connectPorts": [443, %d]},
+                 "audit": {"format": "%s"},
+                 "auth": {"backend": "htpasswd", "htpasswdFile": "%s", "networks": ["127.0.0.2/32"], "watch": false},
+                 "policy": {"file": "%s", "watch": false}}
+                """.formatted(json(data), origin.port(), auditFormat, json(htpasswd), json(AdminServerTest.SHIPPED_POLICY));
+        return Gatehouse.start(new ConfigLoader().load("test", config, Map.of()));
+    }
+
+    /** A client through {@code gatehouse}: from 127.0.0.1, or as alice from 127.0.0.2 (a 407, then her login). */
+    static HttpClient client(Gatehouse gatehouse, boolean asAlice) throws IOException {
+        HttpClient.Builder b = HttpClient.newBuilder().proxy(ProxySelector.of(gatehouse.proxyAddress()))
+                .connectTimeout(Duration.ofSeconds(5));
+        if (asAlice) {
+            b.localAddress(InetAddress.getByName("127.0.0.2")).authenticator(new Authenticator() {
+                @Override
+                protected PasswordAuthentication getPasswordAuthentication() {
+                    return new PasswordAuthentication("alice", "alice-pw".toCharArray());
+                }
+            });
+        }
+        return b.build();
+    }
+
+    /**
+     * Six accesses of different kinds: a 64 KiB download, a 404, a 502 (nothing listening), a page blocked by
+     * category (403), a CONNECT denied by port (403) and a tunnel to {@code origin}.
+     */
+    static void mixedTraffic(HttpClient client, Gatehouse gatehouse, TestOrigin origin) throws Exception {
+        String base = "http://127.0.0.1:" + origin.port();
+        assertEquals(200, get(client, base + "/data.bin"));
+        assertEquals(404, get(client, base + "/missing"));
+        assertEquals(502, get(client, "http://127.0.0.1:" + GatehouseProcess.freePort() + "/"));
+        assertEquals(403, get(client, "http://www.casino.example/roulette")); // the sample gambling list
+        assertTrue(connect(gatehouse.proxyAddress().getPort(), "127.0.0.1:25").startsWith("HTTP/1.1 403"));
+        String tunnelled = connect(gatehouse.proxyAddress().getPort(), "localhost:" + origin.port());
+        assertTrue(tunnelled.startsWith("HTTP/1.1 200") && tunnelled.contains(TestOrigin.TITLE), tunnelled);
+    }
+
+    static int get(HttpClient client, String url) throws Exception {
         return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
     /** Sends CONNECT; when it is accepted, fetches /page.html through the tunnel. Returns all that came back. */
-    private static String connect(int proxyPort, String target) throws IOException {
+    static String connect(int proxyPort, String target) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), proxyPort)) {
             s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
@@ -169,7 +196,7 @@ class LogToolsTest {
         }
     }
 
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < 16_384 && !b.toString().endsWith("\r\n\r\n"); i++) {
             int c = in.read();
@@ -180,13 +207,18 @@ class LogToolsTest {
     }
 
     /** A tunnel's audit record is written when it closes, which follows the client's close shortly. */
-    private static void awaitTunnelsClosed(Gatehouse gatehouse) throws InterruptedException {
+    static void awaitTunnelsClosed(Gatehouse gatehouse) throws InterruptedException {
         for (int i = 0; i < 200 && gatehouse.openTunnels() > 0; i++) Thread.sleep(10);
     }
 
-    private record Result(int exit, String output) {}
+    record Result(int exit, String output) {}
 
     private static Result run(List<String> command) throws Exception {
+        return run(command, dir);
+    }
+
+    /** Runs a log tool, its output (both streams) gathered in a file under {@code dir}. */
+    static Result run(List<String> command, Path dir) throws Exception {
         Path log = Files.createTempFile(dir, "tool", ".out");
         Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

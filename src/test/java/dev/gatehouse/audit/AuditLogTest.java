@@ -260,8 +260,10 @@ class AuditLogTest {
     void theConfigNamesTheFormatInAnyCase() {
         assertEquals(AuditLog.Format.SQUID, AuditLog.Format.named("squid"));
         assertEquals(AuditLog.Format.JSON, AuditLog.Format.named("JSON"));
+        assertEquals(AuditLog.Format.COMBINED, AuditLog.Format.named("combined"));
+        assertEquals(AuditLog.Format.COMMON, AuditLog.Format.named("Common"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AuditLog.Format.named("xml"));
-        assertTrue(e.getMessage().contains("json or squid"), e.getMessage());
+        assertTrue(e.getMessage().contains("json, squid, combined or common"), e.getMessage());
     }
 
     /** Threads each writing {@code perThread} records numbered {@code thread-i}. */

@@ -21,7 +21,7 @@ class JsonLinesFormatterTest {
                         + "\"status\":200,\"bytesToClient\":323,\"bytesFromClient\":85,\"result\":\"TCP_MISS\","
                         + "\"hierarchy\":\"HIER_DIRECT\",\"upstream\":\"127.0.0.1\",\"contentType\":\"text/html\","
                         + "\"requestId\":\"req-1\",\"decision\":\"allow\",\"rule\":\"default\",\"categories\":[\"news\"],"
-                        + "\"policyVersion\":\"v7\",\"error\":null,\"tags\":[]}",
+                        + "\"policyVersion\":\"v7\",\"error\":null,\"tags\":[],\"referer\":null,\"userAgent\":null}",
                 formatter.format(AuditRecords.miss()));
     }
 
@@ -31,7 +31,7 @@ class JsonLinesFormatterTest {
                         + "\"user\":null,\"method\":null,\"url\":null,\"status\":0,\"bytesToClient\":0,"
                         + "\"bytesFromClient\":0,\"result\":null,\"hierarchy\":null,\"upstream\":null,"
                         + "\"contentType\":null,\"requestId\":null,\"decision\":null,\"rule\":null,\"categories\":[],"
-                        + "\"policyVersion\":null,\"error\":null,\"tags\":[]}",
+                        + "\"policyVersion\":null,\"error\":null,\"tags\":[],\"referer\":null,\"userAgent\":null}",
                 formatter.format(AuditRecords.empty()));
     }
 
@@ -44,7 +44,7 @@ class JsonLinesFormatterTest {
                 line);
         assertTrue(line.contains("é😀"), "other non-ASCII text is kept readable: " + line);
         JsonNode node = JSON.readTree(line);
-        assertEquals(20, node.size());
+        assertEquals(22, node.size());
         assertEquals(r.getRequestId(), node.get("requestId").asText());
         assertEquals(r.getClientAddress(), node.get("client").asText());
         assertEquals(r.getUser(), node.get("user").asText());
