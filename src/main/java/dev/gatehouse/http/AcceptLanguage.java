@@ -15,7 +15,7 @@ package dev.gatehouse.http;
  * A range with {@code q=0} excludes the languages it matches by basic filtering ("not acceptable"). Malformed
  * items are skipped. The field is attacker-chosen and may be as long as the header limit allows, so only the first
  * {@link #MAX_RANGES} items within the first {@link #MAX_CHARS} characters are looked at; browsers send fewer than
- * ten. Parsing allocates nothing: ranges are compared in place.
+ * ten. Parsing allocates one small cursor and no strings: ranges are compared in place.
  */
 public final class AcceptLanguage {
     /** Items looked at; the rest of the field is ignored. */
