@@ -90,7 +90,7 @@ public final class Gatehouse implements AutoCloseable {
      */
     public static Gatehouse start(GatehouseConfig config, Clock cacheClock)
             throws IOException, PolicyLoadException, AuthLoadException, PageTemplate.LoadException {
-        ErrorPages pages = ErrorPages.load(config.forwarding().contact(), config.pages().template()); // first: nothing to close
+        ErrorPages pages = pages(config); // first: nothing to close
         PolicyRuntime policy = PolicyRuntime.start(config.policy());
         AuthRuntime auth;
         try {
@@ -249,14 +249,22 @@ public final class Gatehouse implements AutoCloseable {
         reloadPages("SIGHUP");
     }
 
-    /** Re-reads the page template; a template that fails to load is logged and the running one stays. */
+    /** The pages {@code config.pages} describes, every template read (the proxy at start, and check-config). */
+    static ErrorPages pages(GatehouseConfig config) throws PageTemplate.LoadException {
+        GatehouseConfig.Pages pages = config.pages();
+        return ErrorPages.load(config.forwarding().contact(), pages.template(), pages.templates(), pages.defaultLanguage());
+    }
+
+    /** Re-reads the page templates, all or none: one that fails to load is logged and all the running ones stay. */
     void reloadPages(String trigger) {
-        if (pages.templateFile() == null) return;
+        if (pages.templateFiles().isEmpty()) return;
         try {
             pages.reload();
-            log.info("pages: template {} reloaded ({})", pages.templateFile(), trigger);
+            log.info("pages: {} {} reloaded ({})", pages.templateFiles().size() == 1 ? "template" : "templates",
+                    pages.templateFiles(), trigger);
         } catch (PageTemplate.LoadException e) {
-            log.error("pages: template not reloaded ({}), the running one stays: {}", trigger, e.getMessage());
+            log.error("pages: {} not reloaded ({}), the running pages stay: {}",
+                    pages.templateFiles().size() == 1 ? "template" : "templates", trigger, e.getMessage());
         }
     }
 

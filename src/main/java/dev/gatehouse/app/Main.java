@@ -208,12 +208,14 @@ public final class Main {
         }
     }
 
-    /** The page template, parsed as the proxy would parse it. */
+    /** The page templates, parsed as the proxy would parse them. */
     private static boolean checkPages(GatehouseConfig config, PrintStream out, PrintStream err) {
-        if (config.pages().template().isEmpty()) return true;
         try {
-            ErrorPages.load(config.forwarding().contact(), config.pages().template());
-            out.println(config.pages().template() + ": OK (page template for block, warn and error pages)");
+            ErrorPages pages = Gatehouse.pages(config);
+            for (int i = 0; i < pages.templateFiles().size(); i++) {
+                out.println(pages.templateFiles().get(i) + ": OK (page template for block, warn and error pages"
+                        + (pages.negotiated() ? ", language " + pages.languages()[i] : "") + ")");
+            }
             return true;
         } catch (PageTemplate.LoadException e) {
             err.println("gatehouse: " + e.getMessage());

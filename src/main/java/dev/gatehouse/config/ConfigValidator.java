@@ -1,9 +1,13 @@
 package dev.gatehouse.config;
 
+import dev.gatehouse.http.AcceptLanguage;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.ParentProxies;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -99,7 +103,43 @@ final class ConfigValidator {
         }
         validateAuth(c, p);
         validateTls(c, p);
+        validatePages(c.pages(), p);
         positive(p, "/shutdownTimeout", c.shutdownTimeout());
+    }
+
+    /**
+     * One template, or one per language: tags of RFC 5646's shape, each once (tags are case-insensitive), a default
+     * among them, file names not empty. The files themselves are read by the proxy and check-config.
+     */
+    private static void validatePages(GatehouseConfig.Pages pages, Problems p) {
+        Map<String, String> templates = pages.templates();
+        if (templates.isEmpty()) {
+            if (!pages.defaultLanguage().isEmpty()) p.add("/pages/defaultLanguage", "only applies with pages.templates (one file per language)");
+            return;
+        }
+        if (!pages.template().isEmpty()) {
+            p.add("/pages/templates", "set pages.template (one file for every client) or pages.templates (one per language), not both");
+        }
+        if (templates.size() > AcceptLanguage.MAX_LANGUAGES) {
+            p.add("/pages/templates", "at most " + AcceptLanguage.MAX_LANGUAGES + " languages, got " + templates.size());
+        }
+        Set<String> seen = new HashSet<>();
+        for (Map.Entry<String, String> t : templates.entrySet()) {
+            String at = "/pages/templates/" + t.getKey().replace("~", "~0").replace("/", "~1");
+            if (!AcceptLanguage.isWellFormedTag(t.getKey())) {
+                p.add(at, "'" + t.getKey() + "' is not a language tag such as en, de, de-CH or zh-Hant (RFC 5646)");
+            } else if (!seen.add(t.getKey().toLowerCase(Locale.ROOT))) {
+                p.add(at, "'" + t.getKey() + "' is given twice (language tags are case-insensitive)");
+            }
+            if (t.getValue().isBlank()) p.add(at, "must name the template file for '" + t.getKey() + "'");
+        }
+        if (pages.defaultLanguage().isEmpty()) {
+            p.add("/pages/defaultLanguage", "required with pages.templates: the language for clients that ask for none of "
+                    + String.join(", ", templates.keySet()));
+        } else if (!seen.contains(pages.defaultLanguage().toLowerCase(Locale.ROOT))) {
+            p.add("/pages/defaultLanguage", "'" + pages.defaultLanguage() + "' must be one of the languages in pages.templates: "
+                    + String.join(", ", templates.keySet()));
+        }
     }
 
     private static void domains(Problems p, String pointer, List<String> domains) {

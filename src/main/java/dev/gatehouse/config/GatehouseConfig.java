@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -342,10 +343,13 @@ public record GatehouseConfig(
     /**
      * The organisation's own page layout (Squid's {@code error_directory}, e2guardian's {@code template.html}).
      *
-     * @param template one HTML file with {@code {{placeholders}}} used for every page the proxy renders; empty
-     *                 for the built-in layout. Checked when the proxy starts and by check-config, re-read on SIGHUP
+     * @param template        one HTML file with {@code {{placeholders}}} used for every page the proxy renders; empty
+     *                        for the built-in layout. Checked when the proxy starts and by check-config, re-read on SIGHUP
+     * @param templates       instead of {@code template}: one such file per language tag ({@code "de": "etc/pages/de.html"}),
+     *                        chosen per request by {@code Accept-Language} (Squid's {@code error_directory} negotiation)
+     * @param defaultLanguage the tag in {@code templates} used when the request prefers none of them; required with them
      */
-    public record Pages(String template) {}
+    public record Pages(String template, Map<String, String> templates, String defaultLanguage) {}
 
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {

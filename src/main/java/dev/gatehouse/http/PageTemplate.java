@@ -34,7 +34,7 @@ public final class PageTemplate {
     /** Each placeholder, and whether its value is markup Gatehouse built itself (not escaped again). */
     public enum Placeholder {
         STATUS("status"), TITLE("title"), EXPLANATION("explanation"), URL("url"), FACTS("facts"),
-        REQUEST_ID("requestId"), CONTACT("contact"), EXTRA("extra"), CLIENT("client"), USER("user");
+        REQUEST_ID("requestId"), CONTACT("contact"), EXTRA("extra"), CLIENT("client"), USER("user"), LANGUAGE("language");
 
         private final String key;
 
@@ -61,33 +61,46 @@ public final class PageTemplate {
         this.parts = new TemplateParts<>(literals, slots);
     }
 
-    /** Reads and parses {@code file} (UTF-8, at most {@link #MAX_BYTES}). */
+    /** Reads and parses {@code file} (UTF-8, at most {@link #MAX_BYTES}), the file {@code pages.template} names. */
     public static PageTemplate load(Path file) throws LoadException {
+        return load(file, "pages.template");
+    }
+
+    /**
+     * Reads and parses {@code file} (UTF-8, at most {@link #MAX_BYTES}); {@code field} is the config key that names it
+     * ({@code pages.templates.de}), used in messages.
+     */
+    public static PageTemplate load(Path file, String field) throws LoadException {
         byte[] bytes;
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
-                throw new LoadException(file + ": pages.template is " + size + " bytes, more than the "
+                throw new LoadException(file + ": " + field + " is " + size + " bytes, more than the "
                         + MAX_BYTES + " allowed; link images and style sheets instead of inlining them");
             }
             bytes = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new LoadException(file + ": pages.template not found");
+            throw new LoadException(file + ": " + field + " not found");
         } catch (IOException e) {
-            throw new LoadException(file + ": cannot read pages.template: " + e.getMessage());
+            throw new LoadException(file + ": cannot read " + field + ": " + e.getMessage());
         }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
-            throw new LoadException(file + ": pages.template is not UTF-8 text");
+            throw new LoadException(file + ": " + field + " is not UTF-8 text");
         }
-        return parse(file.toString(), text);
+        return parse(file.toString(), field, text);
     }
 
     /** Parses template text; {@code name} is used in messages. */
     public static PageTemplate parse(String name, String text) throws LoadException {
+        return parse(name, "pages.template", text);
+    }
+
+    /** Parses template text; {@code name} (the file) and {@code field} (the config key) are used in messages. */
+    public static PageTemplate parse(String name, String field, String text) throws LoadException {
         List<String> literals = new ArrayList<>();
         List<Placeholder> slots = new ArrayList<>();
         Set<Placeholder> seen = EnumSet.noneOf(Placeholder.class);
@@ -96,7 +109,7 @@ public final class PageTemplate {
         while (m.find()) {
             Placeholder p = Placeholder.named(m.group(1));
             if (p == null) {
-                throw new LoadException(name + ":" + lineOf(text, m.start()) + ": pages.template: unknown placeholder " + m.group()
+                throw new LoadException(name + ":" + lineOf(text, m.start()) + ": " + field + ": unknown placeholder " + m.group()
                         + "; known placeholders: " + String.join(", ", keys(EnumSet.allOf(Placeholder.class))));
             }
             literals.add(text.substring(from, m.start()));
@@ -108,7 +121,7 @@ public final class PageTemplate {
         Set<Placeholder> missing = EnumSet.copyOf(REQUIRED);
         missing.removeAll(seen);
         if (!missing.isEmpty()) {
-            throw new LoadException(name + ": pages.template must contain " + String.join(" and ", keys(missing))
+            throw new LoadException(name + ": " + field + " must contain " + String.join(" and ", keys(missing))
                     + " (a page must say what happened)");
         }
         return new PageTemplate(name, literals, slots);

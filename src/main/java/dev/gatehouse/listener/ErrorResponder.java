@@ -70,29 +70,32 @@ final class ErrorResponder {
             return;
         }
         exchange.setStatusCode(failure.status());
-        byte[] page = record == null ? page(failure, null, detail, "-", null, null)
-                : page(failure, record.getUrl(), detail, record.getRequestId(), record.getClientAddress(), record.getUser());
+        String accepted = PageLanguage.accepted(exchange);
+        ErrorPages.Page page = record == null ? page(accepted, failure, null, detail, "-", null, null)
+                : page(accepted, failure, record.getUrl(), detail, record.getRequestId(), record.getClientAddress(), record.getUser());
         var headers = exchange.getResponseHeaders();
         headers.clear();
-        fields(failure, close).forEach(headers::put);
+        fields(failure, close, page).forEach(headers::put);
         for (String challenge : challenges) headers.add(challengeField, challenge);
         if (close) exchange.setPersistent(false);
         if ("HEAD".equals(exchange.getRequestMethod().toString())) {
             exchange.endExchange();
         } else {
-            exchange.getResponseSender().send(ByteBuffer.wrap(page));
+            exchange.getResponseSender().send(ByteBuffer.wrap(page.body()));
         }
     }
 
     /**
      * The whole response (status line to page) for a request refused before any exchange exists (Undertow's
      * parser rejected it): the same page and fields as {@link #respondAndClose}, without a URL or request id,
-     * as nothing of the request could be read. Written raw by the {@link ConnectionTap}.
+     * as nothing of the request could be read (so the page is in the default language). Written raw by the
+     * {@link ConnectionTap}.
      */
     byte[] withoutExchange(Failure failure, String detail) {
-        byte[] page = page(failure, null, detail, "-", null, null);
+        ErrorPages.Page rendered = page(null, failure, null, detail, "-", null, null);
+        byte[] page = rendered.body();
         StringBuilder head = new StringBuilder("HTTP/1.1 ").append(failure.status()).append(' ').append(reason(failure)).append("\r\n");
-        fields(failure, true).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+        fields(failure, true, rendered).forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
         head.append(Headers.CONTENT_LENGTH).append(": ").append(page.length).append("\r\n\r\n");
         byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
         byte[] response = Arrays.copyOf(headBytes, headBytes.length + page.length);
@@ -100,15 +103,17 @@ final class ErrorResponder {
         return response;
     }
 
-    private byte[] page(Failure failure, String url, String detail, String requestId, String client, String user) {
-        return pages.render(failure.status(), reason(failure), failure.explanation(), url, detail, requestId, client, user);
+    private ErrorPages.Page page(String acceptLanguage, Failure failure, String url, String detail, String requestId,
+                                 String client, String user) {
+        return pages.render(acceptLanguage, failure.status(), reason(failure), failure.explanation(), url, detail, requestId, client, user);
     }
 
     /** The fields of every error response, in order (Content-Length comes from the page). */
-    private static Map<HttpString, String> fields(Failure failure, boolean close) {
+    private static Map<HttpString, String> fields(Failure failure, boolean close, ErrorPages.Page page) {
         Map<HttpString, String> fields = new LinkedHashMap<>();
         fields.put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
         fields.put(Headers.CACHE_CONTROL, "no-store");
+        PageLanguage.describe(page, fields::put);
         fields.put(X_SQUID_ERROR, failure.squidPage());
         if (close) fields.put(Headers.CONNECTION, "close");
         return fields;

@@ -124,7 +124,7 @@ final class PolicyHandler implements HttpHandler {
         record.setError(Failure.POLICY_BLOCKED.auditName());
         List<Map.Entry<String, String>> facts = facts(decision);
         if (note != null) facts.add(Map.entry("Note", note));
-        send(exchange, 403, pages.render(403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
+        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
                 facts, record.getRequestId(), record.getClientAddress(), record.getUser(), ""));
     }
 
@@ -137,7 +137,7 @@ final class PolicyHandler implements HttpHandler {
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String form = "<p><a href=\"" + ErrorPage.escape(continueUrl) + "\">Continue to the site</a> "
                 + "(your visit is logged).</p>\n";
-        send(exchange, 403, pages.render(403, "Are you sure?", "This site is discouraged by your organisation's policy.",
+        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, "Are you sure?", "This site is discouraged by your organisation's policy.",
                 url, facts(decision), record.getRequestId(), record.getClientAddress(), record.getUser(), form));
     }
 
@@ -163,6 +163,11 @@ final class PolicyHandler implements HttpHandler {
         if (!decision.categories().isEmpty()) facts.add(Map.entry("Category", String.join(", ", decision.categories())));
         if (decision.reason() != null) facts.add(Map.entry("Reason", decision.reason()));
         return facts;
+    }
+
+    private static void send(HttpServerExchange exchange, int status, ErrorPages.Page page) {
+        PageLanguage.describe(page, exchange.getResponseHeaders()::put);
+        send(exchange, status, page.body());
     }
 
     private static void send(HttpServerExchange exchange, int status, byte[] page) {

@@ -24,12 +24,25 @@ class ConfigLoaderTest {
     /** Golden files in the manner of Squid's test-suite/squidconf: each bad-*.json beside the exact report. */
     @ParameterizedTest
     @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache", "bad-refresh-rules",
-            "bad-refresh-rules-shape", "bad-parent", "bad-negotiate", "bad-bandwidth"})
+            "bad-refresh-rules-shape", "bad-parent", "bad-negotiate", "bad-bandwidth",
+            "bad-pages", "bad-pages-default"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
         ConfigException e = assertThrows(ConfigException.class, () -> loader.load(name + ".json", json, Map.of()));
         assertEquals(expected, e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void pageTemplatesPerLanguageKeepTheirOrderAndTheDefaultOnlyGoesWithThem() throws ConfigException {
+        GatehouseConfig c = loader.load("t", """
+                {"pages": {"templates": {"fr-CA": "fr.html", "en": "en.html", "de": "de.html"}, "defaultLanguage": "EN"}}""", Map.of());
+        assertEquals(List.of("fr-CA", "en", "de"), List.copyOf(c.pages().templates().keySet()));
+        assertEquals("EN", c.pages().defaultLanguage());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load("t", "{\"pages\": {\"template\": \"p.html\", \"defaultLanguage\": \"de\"}}", Map.of()));
+        assertEquals(List.of("t:1:53: /pages/defaultLanguage: only applies with pages.templates (one file per language)"),
+                e.problems().stream().map(ConfigProblem::toString).toList());
     }
 
     @Test
