@@ -91,10 +91,13 @@ public final class ErrorPages {
         return pages;
     }
 
-    /** A failure page: status, title, explanation, the URL (null if none), an optional detail line. */
-    public Page render(String acceptLanguage, int status, String title, String explanation, String url, String detail,
+    /**
+     * A failure page: status, {@code error} (the audit record's name for what happened, {@code dns_failure}), title,
+     * explanation, the URL (null if none), an optional detail line.
+     */
+    public Page render(String acceptLanguage, int status, String error, String title, String explanation, String url, String detail,
                        String requestId, String client, String user) {
-        return render(acceptLanguage, status, title, explanation, url,
+        return render(acceptLanguage, status, error, title, explanation, url,
                 detail == null ? List.of() : List.of(Map.entry("Detail", detail)), requestId, client, user, "");
     }
 
@@ -103,7 +106,7 @@ public final class ErrorPages {
      * by the caller (the warn page's continue link), in the language {@code acceptLanguage} (the request's field,
      * null if none) prefers. Every other value is escaped.
      */
-    public Page render(String acceptLanguage, int status, String title, String explanation, String url,
+    public Page render(String acceptLanguage, int status, String error, String title, String explanation, String url,
                        List<Map.Entry<String, String>> facts, String requestId, String client, String user, String extraHtml) {
         PageTemplate[] own = templates;
         if (own.length == 0) {
@@ -123,6 +126,7 @@ public final class ErrorPages {
             case CLIENT -> ErrorPage.escape(client);
             case USER -> ErrorPage.escape(user);
             case LANGUAGE -> language == null ? "" : language; // a validated tag: letters, digits and '-'
+            case ERROR -> error; // one of the audit names: lower-case letters and '_'
         });
         return new Page(html.getBytes(StandardCharsets.UTF_8), language);
     }

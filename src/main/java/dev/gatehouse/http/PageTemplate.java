@@ -28,13 +28,14 @@ public final class PageTemplate {
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z]+)\\s*}}");
 
-    /** A template must say what happened. */
+    /** A template must say what happened: with these, or with its own text chosen by {@code {{error}}}. */
     private static final Set<Placeholder> REQUIRED = EnumSet.of(Placeholder.TITLE, Placeholder.EXPLANATION);
 
     /** Each placeholder, and whether its value is markup Gatehouse built itself (not escaped again). */
     public enum Placeholder {
         STATUS("status"), TITLE("title"), EXPLANATION("explanation"), URL("url"), FACTS("facts"),
-        REQUEST_ID("requestId"), CONTACT("contact"), EXTRA("extra"), CLIENT("client"), USER("user"), LANGUAGE("language");
+        REQUEST_ID("requestId"), CONTACT("contact"), EXTRA("extra"), CLIENT("client"), USER("user"), LANGUAGE("language"),
+        ERROR("error");
 
         private final String key;
 
@@ -120,9 +121,10 @@ public final class PageTemplate {
         literals.add(text.substring(from));
         Set<Placeholder> missing = EnumSet.copyOf(REQUIRED);
         missing.removeAll(seen);
-        if (!missing.isEmpty()) {
+        // A template that names the page by {{error}} says what happened in its own words (a translation's).
+        if (!missing.isEmpty() && !seen.contains(Placeholder.ERROR)) {
             throw new LoadException(name + ": " + field + " must contain " + String.join(" and ", keys(missing))
-                    + " (a page must say what happened)");
+                    + " (a page must say what happened), or {{error}} to say it in its own words");
         }
         return new PageTemplate(name, literals, slots);
     }

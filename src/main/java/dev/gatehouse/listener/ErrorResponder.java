@@ -105,7 +105,7 @@ final class ErrorResponder {
 
     private ErrorPages.Page page(String acceptLanguage, Failure failure, String url, String detail, String requestId,
                                  String client, String user) {
-        return pages.render(acceptLanguage, failure.status(), reason(failure), failure.explanation(), url, detail, requestId, client, user);
+        return pages.render(acceptLanguage, failure.status(), failure.auditName(), reason(failure), failure.explanation(), url, detail, requestId, client, user);
     }
 
     /** The fields of every error response, in order (Content-Length comes from the page). */

@@ -34,6 +34,8 @@ import java.util.Set;
  * error bodies), so a warn without an allowance, or a redirect, blocks them.
  */
 final class PolicyHandler implements HttpHandler {
+    /** The audit record's error name for a warn page, and its {@code {{error}}} in a page template. */
+    private static final String WARNED = "policy_warned";
     /** The decision, for later links (the cache honours its bypass setting). */
     static final AttachmentKey<Decision> DECISION = AttachmentKey.create(Decision.class);
 
@@ -124,7 +126,7 @@ final class PolicyHandler implements HttpHandler {
         record.setError(Failure.POLICY_BLOCKED.auditName());
         List<Map.Entry<String, String>> facts = facts(decision);
         if (note != null) facts.add(Map.entry("Note", note));
-        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
+        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, Failure.POLICY_BLOCKED.auditName(), "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
                 facts, record.getRequestId(), record.getClientAddress(), record.getUser(), ""));
     }
 
@@ -132,12 +134,12 @@ final class PolicyHandler implements HttpHandler {
         AuditRecord record = Exchanges.record(exchange);
         record.setResultCode("TCP_DENIED");
         record.setHierarchy("HIER_NONE");
-        record.setError("policy_warned");
+        record.setError(WARNED);
         String continueUrl = url + (url.indexOf('?') >= 0 ? "&" : "?") + WarnAllowances.PARAMETER + "="
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String form = "<p><a href=\"" + ErrorPage.escape(continueUrl) + "\">Continue to the site</a> "
                 + "(your visit is logged).</p>\n";
-        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, "Are you sure?", "This site is discouraged by your organisation's policy.",
+        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, WARNED, "Are you sure?", "This site is discouraged by your organisation's policy.",
                 url, facts(decision), record.getRequestId(), record.getClientAddress(), record.getUser(), form));
     }
 

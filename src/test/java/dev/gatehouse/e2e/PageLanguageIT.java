@@ -28,7 +28,7 @@ class PageLanguageIT {
     private static final String GERMAN = """
             <!DOCTYPE html>
             <html lang="{{language}}"><head><meta charset="utf-8"><title>{{status}} {{title}}</title></head>
-            <body><h1>ACME Internetzugang: {{title}}</h1><p>{{explanation}}</p><p>Vorgangsnummer {{requestId}}</p></body></html>
+            <body data-error="{{error}}"><h1>ACME Internetzugang: {{title}}</h1><p>{{explanation}}</p><p>Vorgangsnummer {{requestId}}</p></body></html>
             """;
     private static final String POLICY = """
             {
@@ -74,7 +74,7 @@ class PageLanguageIT {
 
         assertEquals(403, r.status());
         assertTrue(r.text().startsWith("<!DOCTYPE html>\n<html lang=\"de\"><head><meta charset=\"utf-8\"><title>403 Blocked by policy</title>"), r.text());
-        assertTrue(r.text().contains("<h1>ACME Internetzugang: Blocked by policy</h1>"), r.text());
+        assertTrue(r.text().contains("<body data-error=\"policy_blocked\"><h1>ACME Internetzugang: Blocked by policy</h1>"), r.text());
         assertEquals("de", r.header("Content-Language"));
         assertEquals("Accept-Language", r.header("Vary"));
         assertEquals("no-store", r.header("Cache-Control"));
@@ -110,7 +110,7 @@ class PageLanguageIT {
                 "GET http://no-such-host.invalid/ HTTP/1.1\r\nHost: no-such-host.invalid\r\nAccept-Language: de\r\n\r\n");
 
         assertEquals(502, r.status());
-        assertTrue(r.text().contains("<h1>ACME Internetzugang: Bad Gateway</h1>"), r.text());
+        assertTrue(r.text().contains("<body data-error=\"dns_failure\"><h1>ACME Internetzugang: Bad Gateway</h1>"), r.text());
         assertEquals("de", r.header("Content-Language"));
         assertEquals("Accept-Language", r.header("Vary"));
     }

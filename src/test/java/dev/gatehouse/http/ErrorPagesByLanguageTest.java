@@ -32,7 +32,7 @@ class ErrorPagesByLanguageTest {
     }
 
     private static ErrorPages.Page page(ErrorPages pages, String acceptLanguage) {
-        return pages.render(acceptLanguage, 403, "T", "E", null, null, "id", null, null);
+        return pages.render(acceptLanguage, 403, "policy_blocked", "T", "E", null, null, "id", null, null);
     }
 
     private static String text(ErrorPages.Page page) {

@@ -27,7 +27,7 @@ class PageTemplateTest {
 
     private static String render(String template, String url, String user, String extra) throws Exception {
         ErrorPages pages = pagesWith(template);
-        return new String(pages.render(null, 403, "Blocked <now>", "Policy \"says\" no & more.", url,
+        return new String(pages.render(null, 403, "policy_blocked", "Blocked <now>", "Policy \"says\" no & more.", url,
                 List.of(Map.entry("Rule", "no-games"), Map.entry("Reason", "No <games> at work")),
                 "r-<1>", "10.0.0.7", user, extra).body(), StandardCharsets.UTF_8);
     }
@@ -79,10 +79,20 @@ class PageTemplateTest {
     @Test
     void titleAndExplanationAreRequired() {
         var e = assertThrows(PageTemplate.LoadException.class, () -> PageTemplate.parse("p.html", "<p>{{url}}</p>"));
-        assertEquals("p.html: pages.template must contain {{title}} and {{explanation}} (a page must say what happened)",
+        assertEquals("p.html: pages.template must contain {{title}} and {{explanation}} (a page must say what happened), "
+                        + "or {{error}} to say it in its own words",
                 e.getMessage());
         var onlyTitle = assertThrows(PageTemplate.LoadException.class, () -> PageTemplate.parse("p.html", "{{title}}"));
         assertTrue(onlyTitle.getMessage().contains("must contain {{explanation}} "), onlyTitle.getMessage());
+    }
+
+    @Test
+    void aTemplateNamingTheErrorSaysWhatHappenedInItsOwnWords() throws Exception {
+        String own = "<body data-error=\"{{ error }}\"><p class=\"policy_blocked\">Gesperrt.</p>";
+        assertEquals("<body data-error=\"policy_blocked\"><p class=\"policy_blocked\">Gesperrt.</p>", render(own, null, null, null));
+        ErrorPages pages = pagesWith(own);
+        assertEquals("<body data-error=\"upstream_closed\"><p class=\"policy_blocked\">Gesperrt.</p>",
+                new String(pages.render(null, 502, "upstream_closed", "T", "E", null, null, "id", null, null).body(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -118,7 +128,7 @@ class PageTemplateTest {
     void withoutATemplateTheBuiltInPageIsUnchanged() throws Exception {
         List<Map.Entry<String, String>> facts = List.of(Map.entry("Rule", "r"));
         byte[] builtIn = ErrorPage.render(403, "T", "E", "http://u/", facts, "id", "contact", "<p>x</p>");
-        byte[] viaPages = ErrorPages.load("contact", "").render("de", 403, "T", "E", "http://u/", facts, "id", "1.2.3.4", "u", "<p>x</p>").body();
+        byte[] viaPages = ErrorPages.load("contact", "").render("de", 403, "policy_blocked", "T", "E", "http://u/", facts, "id", "1.2.3.4", "u", "<p>x</p>").body();
         assertEquals(new String(builtIn, StandardCharsets.UTF_8), new String(viaPages, StandardCharsets.UTF_8));
         assertFalse(new String(viaPages, StandardCharsets.UTF_8).contains("{{"));
     }
@@ -129,10 +139,10 @@ class PageTemplateTest {
         ErrorPages pages = ErrorPages.load("", file.toString());
         Files.writeString(file, "v2 {{title}} {{explanation}}");
         pages.reload();
-        assertEquals("v2 T E", new String(pages.render(null, 502, "T", "E", null, null, "id", null, null).body(), StandardCharsets.UTF_8));
+        assertEquals("v2 T E", new String(pages.render(null, 502, "upstream_closed", "T", "E", null, null, "id", null, null).body(), StandardCharsets.UTF_8));
         Files.writeString(file, "v3 {{title}} {{explantion}}");
         assertThrows(PageTemplate.LoadException.class, pages::reload);
-        assertEquals("v2 T E", new String(pages.render(null, 502, "T", "E", null, null, "id", null, null).body(), StandardCharsets.UTF_8));
+        assertEquals("v2 T E", new String(pages.render(null, 502, "upstream_closed", "T", "E", null, null, "id", null, null).body(), StandardCharsets.UTF_8));
     }
 
     @Test
