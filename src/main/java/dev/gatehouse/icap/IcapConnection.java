@@ -3,6 +3,7 @@ package dev.gatehouse.icap;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,19 +11,31 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.function.BooleanSupplier;
 
 /** One TCP connection to the ICAP service, with buffered streams; blocking, so used on virtual threads only. */
 final class IcapConnection implements Closeable {
     private final Socket socket;
     private final int readTimeoutMillis;
+    private final PatientInput patient;
     final InputStream in;
     final OutputStream out;
 
     private IcapConnection(Socket socket, int readTimeoutMillis) throws IOException {
         this.socket = socket;
         this.readTimeoutMillis = readTimeoutMillis;
-        this.in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+        this.patient = new PatientInput(socket.getInputStream());
+        this.in = new BufferedInputStream(patient, 16 * 1024);
         this.out = new BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
+    }
+
+    /**
+     * While {@code expected} says so, the service's silence is not a timeout: a scanner answers once it has the
+     * whole body, and this side is still sending it (a large download over a slow link takes longer than the timeout).
+     * {@code null}: every silence of the timeout's length is one.
+     */
+    void silenceExpectedWhile(BooleanSupplier expected) {
+        patient.expected = expected;
     }
 
     /** Connects within {@code timeout}; reads then wait at most {@code timeout} for each byte. */
@@ -59,6 +72,42 @@ final class IcapConnection implements Closeable {
             }
         } catch (IOException e) {
             return true;
+        }
+    }
+
+    /** The socket's input, reading on through timeouts while the silence is expected. */
+    private static final class PatientInput extends FilterInputStream {
+        volatile BooleanSupplier expected;
+
+        PatientInput(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            while (true) {
+                try {
+                    return super.read();
+                } catch (SocketTimeoutException e) {
+                    if (!silenceExpected()) throw e;
+                }
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            while (true) {
+                try {
+                    return super.read(b, off, len);
+                } catch (SocketTimeoutException e) {
+                    if (!silenceExpected()) throw e;
+                }
+            }
+        }
+
+        private boolean silenceExpected() {
+            BooleanSupplier e = expected;
+            return e != null && e.getAsBoolean();
         }
     }
 

@@ -89,6 +89,7 @@ final class IcapConnectionPool {
 
     /** Gives a connection back: kept for the next exchange when {@code reusable}, closed otherwise. */
     void release(IcapConnection connection, boolean reusable) {
+        connection.silenceExpectedWhile(null);
         lock.lock();
         try {
             if (reusable && !closed && open <= limit) {

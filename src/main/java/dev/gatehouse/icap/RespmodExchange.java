@@ -35,6 +35,10 @@ final class RespmodExchange {
     private final Duration timeout;
     private volatile Thread writer;
     private volatile boolean writerDone;
+    /** When the writer last wrote to the service ({@link System#nanoTime}): while it does, the service may stay silent. */
+    private volatile long writerProgress;
+    /** The writer waits for the origin: the service's silence is expected, and the origin's read timeout bounds it. */
+    private volatile boolean writerAtOrigin;
     /** The origin's body failed while the writer read it: the failure to report, as the origin's, not the service's. */
     private volatile IOException originFailure;
 
@@ -110,20 +114,31 @@ final class RespmodExchange {
     /** Starts the writer of the rest of the body (after the preview, or all of it). */
     private void sendRest(OriginBody origin) {
         origin.takeRest();
+        writerProgress = System.nanoTime();
+        // A scanner answers after the whole body: while it is still being sent (waiting for the origin, or written
+        // without a stall of the timeout's length), its silence is expected.
+        long patience = timeout.toNanos();
+        connection.silenceExpectedWhile(() -> !writerDone && writer != null && writer.isAlive()
+                && (writerAtOrigin || System.nanoTime() - writerProgress < patience));
         writer = Thread.ofVirtual().name("icap-body-writer").start(() -> {
             byte[] buffer = new byte[16 * 1024];
             try {
                 while (true) {
                     int n;
+                    writerAtOrigin = true;
                     try {
                         n = origin.rest.read(buffer);
                     } catch (IOException e) {
                         originFailure = e;
                         connection.close(); // the service would wait for the rest forever; the reader sees the close
                         return;
+                    } finally {
+                        writerAtOrigin = false;
+                        writerProgress = System.nanoTime();
                     }
                     if (n < 0) break;
                     RespmodMessage.chunk(connection.out, buffer, 0, n);
+                    writerProgress = System.nanoTime();
                 }
                 RespmodMessage.end(connection.out, false);
                 writerDone = true;

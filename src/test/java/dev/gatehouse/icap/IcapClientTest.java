@@ -236,6 +236,42 @@ class IcapClientTest {
         assertNull(r.field("Allow"));
     }
 
+    /**
+     * A scanner answers once it has the whole body: while a slow origin still sends it (3 s here, three times the
+     * ICAP timeout), the service's silence is not a timeout.
+     */
+    @Test
+    void theServicesSilenceWhileASlowBodyIsStillBeingSentIsNoTimeout() throws Exception {
+        byte[] body = random(30_000);
+        server = new FakeIcapServer(r -> answer("", r.responseHead(), r.body()));
+        server.options = "ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\n\r\n";
+        java.io.InputStream trickle = new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at == body.length) return -1;
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                int n = Math.min(Math.min(len, 3000), body.length - at);
+                System.arraycopy(body, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+        UpstreamResponse slow = origin(body).withBody(trickle);
+        ScanResult result = client(false).scan(REQUEST, slow);
+        assertArrayEquals(body, read(result));
+    }
+
     @Test
     void connectionsAreKeptAliveAndOptionsAskedAgainAfterTheirTtl() throws Exception {
         server = new FakeIcapServer(r -> bytes("ICAP/1.0 204 No Content\r\n\r\n"));
