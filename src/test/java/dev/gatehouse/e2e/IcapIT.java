@@ -247,6 +247,43 @@ class IcapIT {
         assertTrue(warnings.stream().anyMatch(w -> w.contains("sent unscanned (bypass)")), warnings.toString());
     }
 
+    /** The {@code ftp://} gateway's downloads take the same path: an infected file gets the scanner's page. */
+    @Test
+    void anFtpDownloadThroughTheGatewayIsScannedToo() throws Exception {
+        Path root = icapDir.resolve("ftp");
+        java.nio.file.Files.createDirectories(root);
+        byte[] infected = new byte[4000];
+        System.arraycopy(IcapServers.PAYLOAD, 0, infected, 1500, IcapServers.PAYLOAD.length);
+        java.nio.file.Files.write(root.resolve("infected.bin"), infected);
+        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.ftpserver"))
+                .setLevel(ch.qos.logback.classic.Level.ERROR); // the test server's own noise is not the proxy's
+        org.apache.ftpserver.FtpServerFactory factory = new org.apache.ftpserver.FtpServerFactory();
+        org.apache.ftpserver.listener.ListenerFactory listener = new org.apache.ftpserver.listener.ListenerFactory();
+        listener.setServerAddress("127.0.0.1");
+        listener.setPort(0);
+        factory.addListener("default", listener.createListener());
+        org.apache.ftpserver.usermanager.impl.BaseUser anonymous = new org.apache.ftpserver.usermanager.impl.BaseUser();
+        anonymous.setName("anonymous");
+        anonymous.setHomeDirectory(root.toString());
+        factory.getUserManager().save(anonymous);
+        org.apache.ftpserver.FtpServer ftp = factory.createServer();
+        ftp.start();
+        try {
+            int port = ((org.apache.ftpserver.impl.DefaultFtpServer) ftp).getListener("default").getPort();
+            proxy(icap.url("virus_scan"), false);
+            String url = "ftp://127.0.0.1:" + port + "/infected.bin";
+            RawConnection.Response response = RawConnection.roundTrip(proxy.proxyAddress(),
+                    "GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n");
+            assertEquals(403, response.status());
+            assertTrue(new String(response.body(), StandardCharsets.UTF_8).contains("VIRUS FOUND"));
+            List<String> tags = tags(record(url, 1));
+            assertTrue(tags.contains("icap=adapted") && tags.stream().anyMatch(t -> t.startsWith("virus=" + IcapServers.SIGNATURE)),
+                    tags.toString());
+        } finally {
+            ftp.stop();
+        }
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
