@@ -284,6 +284,53 @@ class IcapIT {
         }
     }
 
+    /**
+     * A service that dies in the middle of its answer, after the client got the first bytes: the client's response
+     * is cut off (never completed with bytes from elsewhere), and the record says the ICAP service failed. A
+     * one-shot ICAP server written here, as c-icap cannot be made to fail on cue.
+     */
+    @Test
+    void aServiceThatDiesMidBodyCutsTheClientsResponseOff() throws Exception {
+        try (ServerSocket dying = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
+            Thread.ofVirtual().start(() -> {
+                try {
+                    while (true) {
+                        try (java.net.Socket s = dying.accept()) {
+                            java.io.InputStream in = s.getInputStream();
+                            OutputStream out = s.getOutputStream();
+                            String first = new String(in.readNBytes(7), StandardCharsets.ISO_8859_1);
+                            if (first.startsWith("OPTIONS")) { // no preview: the whole body goes at once
+                                out.write("ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\nConnection: close\r\n\r\n"
+                                        .getBytes(StandardCharsets.ISO_8859_1));
+                            } else {
+                                String head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000\r\n\r\n";
+                                out.write(("ICAP/1.0 200 OK\r\nEncapsulated: res-hdr=0, res-body=" + head.length() + "\r\n\r\n" + head
+                                        + Integer.toHexString(60_000) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                                out.write(new byte[60_000]); // then the connection ends, mid-chunk
+                            }
+                            // FIN after the answer, then drain what the client sent until it closes: closing with unread
+                            // bytes would reset the connection and could drop the answer before the client reads it.
+                            s.shutdownOutput();
+                            in.transferTo(java.io.OutputStream.nullOutputStream());
+                        }
+                    }
+                } catch (IOException e) {
+                    // the test is over
+                }
+            });
+            proxy("icap://127.0.0.1:" + dying.getLocalPort() + "/scan", true); // bypass cannot help once bytes went out
+            String url = serve("/cut.bin", random(200_000, 7));
+            RawConnection.Response response = RawConnection.roundTrip(proxy.proxyAddress(),
+                    "GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+            assertEquals(200, response.status());
+            assertTrue(!response.complete() && response.body().length < 200_000, "got " + response.body().length + " bytes");
+            JsonNode record = record(url, 1);
+            assertEquals("TCP_MISS_ABORTED", record.get("result").asText(), record.toString());
+            assertEquals("icap_malformed", record.get("error").asText(), record.toString());
+            assertTrue(tags(record).contains("icap=failed"), record.toString());
+        }
+    }
+
     private static int closedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
