@@ -20,6 +20,8 @@ final class IcapConnection implements Closeable {
     private final PatientInput patient;
     final InputStream in;
     final OutputStream out;
+    /** Whether it served an exchange before: the service may have closed it just as it was taken (see {@link #closedByPeer}). */
+    boolean reused;
 
     private IcapConnection(Socket socket, int readTimeoutMillis) throws IOException {
         this.socket = socket;

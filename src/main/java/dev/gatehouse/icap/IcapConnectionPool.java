@@ -69,7 +69,10 @@ final class IcapConnectionPool {
                 lock.unlock();
             }
             if (reused == null) return connect();
-            if (!reused.closedByPeer()) return reused;
+            if (!reused.closedByPeer()) {
+                reused.reused = true;
+                return reused;
+            }
             discard(reused);
         }
     }

@@ -59,13 +59,25 @@ final class RespmodExchange {
                           ScanRequest request, UpstreamResponse response, OriginBody origin) throws IOException {
         byte[] preview = options.preview() >= 0 ? origin.takePreview(options.preview()) : null;
         boolean ieof = preview != null && preview.length < options.preview();
-        RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
-        try {
-            return exchange.exchange(service, host, request, response, origin, preview, ieof);
-        } catch (IOException | RuntimeException e) {
-            exchange.release(false);
-            throw e;
+        while (true) {
+            RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
+            try {
+                return exchange.exchange(service, host, request, response, origin, preview, ieof);
+            } catch (IcapException e) {
+                exchange.release(false);
+                // A kept-alive connection the service closed as it was taken (c-icap does after MaxKeepAliveRequests):
+                // nothing was answered and the body is still whole here, so the request goes again on another.
+                if (!exchange.connection.reused || !origin.intact() || !closedBeforeAnswering(e)) throw e;
+            } catch (IOException | RuntimeException e) {
+                exchange.release(false);
+                throw e;
+            }
         }
+    }
+
+    /** The connection ended (or was reset) before the service's first byte. */
+    private static boolean closedBeforeAnswering(IcapException e) {
+        return e.getCause() instanceof java.io.EOFException || e.getCause() instanceof java.net.SocketException;
     }
 
     private ScanResult exchange(URI service, String host, ScanRequest request, UpstreamResponse response, OriginBody origin,

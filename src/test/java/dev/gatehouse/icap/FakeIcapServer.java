@@ -42,6 +42,9 @@ final class FakeIcapServer implements AutoCloseable {
         }
     }
 
+    /** An answer that closes the connection without a byte, as a service does to an idle keep-alive connection. */
+    static final byte[] CLOSE = new byte[0];
+
     private final ServerSocket server;
     private final AtomicInteger connections = new AtomicInteger();
     final List<Received> received = new CopyOnWriteArrayList<>();
@@ -113,6 +116,10 @@ final class FakeIcapServer implements AutoCloseable {
                 Received r = new Received(method, fields, requestHead, responseHead, preview ? first.toByteArray() : null, ieof,
                         preview ? null : first.toByteArray(), id);
                 byte[] answer = script.afterPreview(r);
+                if (answer == CLOSE) {
+                    received.add(r);
+                    return;
+                }
                 if (answer == null) {
                     out.write("ICAP/1.0 100 Continue\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();

@@ -287,6 +287,18 @@ class IcapClientTest {
         assertEquals(3, server.received.stream().filter(r -> r.method().equals("OPTIONS")).count());
     }
 
+    /** The service closed a kept-alive connection just as it was reused: the RESPMOD goes again on a new one. */
+    @Test
+    void aKeptAliveConnectionTheServiceClosedIsRetriedOnANewOne() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        server = new FakeIcapServer(r -> calls.incrementAndGet() == 2 ? FakeIcapServer.CLOSE : bytes("ICAP/1.0 204 No Content\r\n\r\n"));
+        assertEquals("one", new String(read(client(false).scan(REQUEST, origin(bytes("one"))))));
+        byte[] body = random(100);
+        assertArrayEquals(body, read(client.scan(REQUEST, origin(body))));
+        assertEquals(3, server.respmods().size());
+        assertEquals(2, server.connections());
+    }
+
     @Test
     void skippedTypesAreNotSent() throws Exception {
         server = new FakeIcapServer(r -> bytes("ICAP/1.0 204 No Content\r\n\r\n"));
