@@ -27,6 +27,7 @@ import dev.gatehouse.auth.AuthLoadException;
 import dev.gatehouse.policy.PolicyLoadException;
 import dev.gatehouse.tunnel.TunnelConnector;
 import dev.gatehouse.tunnel.TunnelRegistry;
+import dev.gatehouse.icap.IcapClient;
 import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.upstream.ftp.FtpGateway;
 import java.io.IOException;
@@ -59,15 +60,18 @@ public final class Gatehouse implements AutoCloseable {
     private final ProxyMetrics metrics;
     private final Cache cache;
     private final UpstreamClient upstream;
+    /** The ICAP client, or null when scanning is off. */
+    private final IcapClient icap;
     private final ErrorPages pages;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, AuthRuntime auth, ExecutorService executor,
                       TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache,
-                      UpstreamClient upstream, ErrorPages pages) {
+                      UpstreamClient upstream, IcapClient icap, ErrorPages pages) {
         this.pages = pages;
         this.cache = cache;
         this.upstream = upstream;
+        this.icap = icap;
         this.config = config;
         this.audit = audit;
         this.policy = policy;
@@ -117,6 +121,8 @@ public final class Gatehouse implements AutoCloseable {
         TunnelRegistry tunnels = new TunnelRegistry();
         TunnelConnector connector = new TunnelConnector(guard, parents, config.tunnel().connectTimeout());
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor, cacheClock) : null;
+        IcapClient icap = IcapClient.from(config.icap());
+        if (icap != null) icap.start();
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);
         audit.observe(stats.andThen(metrics));
@@ -125,7 +131,7 @@ public final class Gatehouse implements AutoCloseable {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, cache == null ? null : cache.http(),
                     new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator(),
-                    auth == null ? null : auth.kerberos(), pages));
+                    auth == null ? null : auth.kerberos(), pages, icap));
             guard.addOwnListener(proxy.address());
             if (proxy.tlsAddress() != null) guard.addOwnListener(proxy.tlsAddress());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
@@ -139,11 +145,12 @@ public final class Gatehouse implements AutoCloseable {
                     auth == null ? null : () -> auth.reload("admin"),
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, pages);
+            self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, icap, pages);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
             upstream.close();
+            if (icap != null) icap.close();
             metrics.close();
             audit.close();
             executor.shutdownNow();
@@ -296,6 +303,7 @@ public final class Gatehouse implements AutoCloseable {
         proxy.stopWorker();
         admin.close();
         upstream.close(); // idle origin connections
+        if (icap != null) icap.close(); // idle ICAP connections
         if (cache != null) cache.disk().close(); // pending deletions of evicted files, then the index snapshot
         executor.shutdownNow();
         audit.close();

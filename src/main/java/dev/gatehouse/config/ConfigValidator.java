@@ -104,6 +104,7 @@ final class ConfigValidator {
         validateAuth(c, p);
         validateTls(c, p);
         validatePages(c.pages(), p);
+        validateIcap(c.icap(), p);
         positive(p, "/shutdownTimeout", c.shutdownTimeout());
     }
 
@@ -139,6 +140,16 @@ final class ConfigValidator {
         } else if (!seen.contains(pages.defaultLanguage().toLowerCase(Locale.ROOT))) {
             p.add("/pages/defaultLanguage", "'" + pages.defaultLanguage() + "' must be one of the languages in pages.templates: "
                     + String.join(", ", templates.keySet()));
+        }
+    }
+
+    private static void validateIcap(GatehouseConfig.Icap icap, Problems p) {
+        if (icap.enabled()) p.check("/icap/respmod", icap::port);
+        positive(p, "/icap/timeout", icap.timeout());
+        p.range("/icap/maxConnections", icap.maxConnections(), 1, 10_000);
+        notNegative(p, "/icap/maxBodyBytes", icap.maxBodyBytes());
+        for (int i = 0; i < icap.skip().contentTypes().size(); i++) {
+            if (icap.skip().contentTypes().get(i).isBlank()) p.add("/icap/skip/contentTypes/" + i, "must not be empty (a media type such as video/mp4, or a prefix such as video/)");
         }
     }
 

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param auth        proxy authentication (who must log in, and against which back-end)
  * @param tls         an optional second proxy listener speaking TLS, so credentials never cross the network in clear
  * @param pages       the layout of the pages the proxy itself answers with (block, warn, failures, 407)
+ * @param icap        virus scanning of downloads through an ICAP service (RFC 3507 RESPMOD); off by default
  * @param shutdownTimeout how long SIGTERM waits for in-flight exchanges before closing them
  */
 public record GatehouseConfig(
@@ -50,6 +51,7 @@ public record GatehouseConfig(
         Auth auth,
         Tls tls,
         Pages pages,
+        Icap icap,
         Duration shutdownTimeout) {
 
     /**
@@ -350,6 +352,60 @@ public record GatehouseConfig(
      * @param defaultLanguage the tag in {@code templates} used when the request prefers none of them; required with them
      */
     public record Pages(String template, Map<String, String> templates, String defaultLanguage) {}
+
+    /**
+     * An ICAP service that scans forwarded responses before they are cached and sent (Squid's {@code icap_service
+     * ... respmod_precache}), e.g. c-icap's {@code virus_scan} with ClamAV.
+     *
+     * @param respmod        the RESPMOD service, {@code icap://host[:port]/service} (port 1344 when absent); empty: off
+     * @param bypass         when the service fails (unreachable, too slow, a malformed answer): true sends the unscanned
+     *                       response (Squid's {@code bypass=on}), false answers with an error page (fail closed)
+     * @param timeout        connect timeout, and the longest the service may stay silent while it is being read
+     * @param maxConnections connections kept to the service at most; the service's {@code Max-Connections} lowers it
+     * @param maxBodyBytes   a response whose {@code Content-Length} is larger is not sent to the service; 0: no limit
+     * @param skip           responses that are not sent to the service at all
+     */
+    public record Icap(String respmod, boolean bypass, Duration timeout, int maxConnections, long maxBodyBytes, IcapSkip skip) {
+        /** The port of an {@code icap://} URL without one (RFC 3507 §4.2). */
+        public static final int DEFAULT_PORT = 1344;
+
+        public boolean enabled() {
+            return !respmod.isEmpty();
+        }
+
+        /**
+         * The service URL, parsed.
+         *
+         * @throws IllegalArgumentException if it is not {@code icap://host[:port]/service}
+         */
+        public java.net.URI serviceUri() {
+            java.net.URI uri;
+            try {
+                uri = new java.net.URI(respmod);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("is not a URL: " + e.getMessage());
+            }
+            if (!"icap".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
+                    || uri.getRawPath() == null || uri.getRawPath().length() < 2 || uri.getRawFragment() != null) {
+                throw new IllegalArgumentException("must be icap://host[:port]/service, e.g. icap://127.0.0.1:1344/virus_scan, got '"
+                        + respmod + "'");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) throw new IllegalArgumentException("has port " + uri.getPort() + ", must be 1..65535");
+            return uri;
+        }
+
+        /** The port of {@link #serviceUri}. */
+        public int port() {
+            int port = serviceUri().getPort();
+            return port < 0 ? DEFAULT_PORT : port;
+        }
+    }
+
+    /**
+     * @param contentTypes media types (or prefixes of them, such as {@code video/}) of responses not sent to the
+     *                     service, compared without regard to case
+     */
+    public record IcapSkip(List<String> contentTypes) {}
 
     /** Checks values a JSON type cannot express; problems are reported by JSON pointer. */
     void validate(Problems p) {

@@ -4,7 +4,9 @@ package dev.gatehouse.http;
  * Every way an access can fail, with the status the client gets, the Squid error page name operators
  * know, and the short name the audit record carries. One place maps failures to statuses, as Jetty's
  * {@code proxyResponseStatus} does: upstream timeouts are 504, other upstream failures 502, and a parent proxy
- * that cannot be connected to 503, as Squid answers then ({@code FwdState::makeConnectingError}).
+ * that cannot be connected to 503, as Squid answers then ({@code FwdState::makeConnectingError}). An ICAP service
+ * that cannot be used is 503 while it may come back (unreachable, too slow) and 500 when it answered wrongly, Squid's
+ * {@code ERR_ICAP_FAILURE}.
  */
 public enum Failure {
     BAD_REQUEST(400, "ERR_INVALID_REQ", "invalid_request", "The request could not be understood."),
@@ -33,6 +35,10 @@ public enum Failure {
     PARENT_UNREACHABLE(503, "ERR_CONNECT_FAIL", "parent_unreachable", "The parent proxy this proxy must forward through cannot be reached."),
     PARENT_AUTH_FAILED(502, "ERR_CANNOT_FORWARD", "parent_auth_failed", "The parent proxy refused this proxy's credentials; the proxy's administrator must fix them."),
     PARENT_REFUSED(502, "ERR_CANNOT_FORWARD", "parent_refused", "The parent proxy this proxy forwards through refused to open the connection."),
+    ICAP_UNREACHABLE(503, "ERR_ICAP_FAILURE", "icap_unreachable", "The virus scanner this proxy must check downloads with cannot be reached, so the download is held back. Try again in a moment."),
+    ICAP_TIMEOUT(503, "ERR_ICAP_FAILURE", "icap_timeout", "The virus scanner this proxy must check downloads with did not answer in time, so the download is held back. Try again in a moment."),
+    ICAP_MALFORMED(500, "ERR_ICAP_FAILURE", "icap_malformed", "The virus scanner this proxy checks downloads with sent an answer the proxy could not understand, so the download is held back."),
+    ICAP_ERROR(500, "ERR_ICAP_FAILURE", "icap_error", "The virus scanner this proxy checks downloads with reported an error, so the download is held back."),
     SHUTTING_DOWN(503, "ERR_SHUTTING_DOWN", "shutting_down", "The proxy is shutting down."),
     INTERNAL_ERROR(500, "ERR_GENERIC", "internal_error", "The proxy failed to handle the request.");
 

@@ -9,6 +9,9 @@ import dev.gatehouse.cache.CacheStore;
 import dev.gatehouse.cache.CachingInputStream;
 import dev.gatehouse.cache.HttpCache;
 import dev.gatehouse.http.HopByHopHeaders;
+import dev.gatehouse.icap.IcapClient;
+import dev.gatehouse.icap.ScanRequest;
+import dev.gatehouse.icap.ScanResult;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.http.FailureException;
@@ -48,11 +51,17 @@ final class BackgroundFetch {
     private final Via via;
     private final Executor executor;
     private final long rangeFillMaxBytes;
+    /** Scans what is stored, as the client path does (a background fetch must not slip an unscanned copy in); or null. */
+    private final IcapClient icap;
     private final Set<CacheKey> running = ConcurrentHashMap.newKeySet();
 
-    /** {@code rangeFillMaxBytes}: the largest object fetched whole after a range miss, 0 for never. */
-    BackgroundFetch(HttpCache cache, UpstreamClient upstream, Via via, Executor executor, long rangeFillMaxBytes) {
+    /**
+     * {@code rangeFillMaxBytes}: the largest object fetched whole after a range miss, 0 for never; {@code icap}: the
+     * virus scan, or null when off.
+     */
+    BackgroundFetch(HttpCache cache, UpstreamClient upstream, Via via, Executor executor, long rangeFillMaxBytes, IcapClient icap) {
         this.rangeFillMaxBytes = rangeFillMaxBytes;
+        this.icap = icap;
         this.cache = cache;
         this.upstream = upstream;
         this.via = via;
@@ -104,7 +113,7 @@ final class BackgroundFetch {
                 CacheHeaders headers = CacheFields.of(response.headers());
                 long length = CacheFields.contentLength(headers);
                 if (length < 0 || length > rangeFillMaxBytes) return; // unknown or too large: not worth a second download
-                store(looked, request, response, headers, requestTime, length);
+                scanAndStore(looked, request, response, requestTime);
             }
         }
     }
@@ -125,8 +134,28 @@ final class BackgroundFetch {
                     cache.notModified(lookup, headers, requestTime, cache.now());
                     return;
                 }
-                if (store) store(lookup, request, response, headers, requestTime, CacheFields.contentLength(headers));
+                if (store) scanAndStore(lookup, request, response, requestTime);
             }
+        }
+    }
+
+    /**
+     * Stores {@code response} as {@link #store} does, after the ICAP service passed it when scanning is on: a
+     * response it replaced, or one that went unscanned ({@code bypass}), is not stored; a failure of the service
+     * leaves the cache as it was.
+     */
+    private void scanAndStore(CacheLookup looked, CacheRequest request, UpstreamResponse response, long requestTime)
+            throws IOException {
+        if (icap == null || response.status() == 204) { // a 204 has no content to scan (RFC 9110 §15.3.5)
+            CacheHeaders headers = CacheFields.of(response.headers());
+            store(looked, request, response, headers, requestTime, CacheFields.contentLength(headers));
+            return;
+        }
+        ScanResult scanned = icap.scan(new ScanRequest("GET", request.target().toUri().toString(), upstreamFields(request.headers())), response);
+        try (UpstreamResponse result = scanned.response()) {
+            if (!scanned.storable()) return;
+            CacheHeaders headers = CacheFields.of(result.headers());
+            store(looked, request, result, headers, requestTime, CacheFields.contentLength(headers));
         }
     }
 

@@ -52,7 +52,8 @@ final class CacheFill implements AutoCloseable {
     private final HttpCache cache;
     private final CacheRequest request;
     private final StoredResponder responder;
-    private final boolean store;
+    /** Whether the response may be stored; cleared when the ICAP service replaced it or it went unscanned. */
+    private boolean store;
     private final Collapser.Leader<CollapsedResponse> leader;
     private final Path sharedDir;
     private final QuickAbort quickAbort;
@@ -106,6 +107,14 @@ final class CacheFill implements AutoCloseable {
             String value = revalidating.headers().first(name);
             if (value != null) upstreamHeaders.add(Map.entry(name, value));
         }
+    }
+
+    /**
+     * The response about to be sent is not the origin's scanned one (the ICAP service replaced it, or it went
+     * unscanned): it is sent, and never stored.
+     */
+    void doNotStore() {
+        store = false;
     }
 
     /** True if the request goes upstream as the cache's revalidation of a stored response (RFC 9111 §4.3.1), not a miss. */

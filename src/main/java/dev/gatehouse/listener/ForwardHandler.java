@@ -4,6 +4,7 @@ import dev.gatehouse.audit.AuditRecord;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.HopByHopHeaders;
+import dev.gatehouse.http.ReadFailureFilter;
 import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.http.Via;
 import dev.gatehouse.upstream.UpstreamClient;
@@ -17,7 +18,6 @@ import io.undertow.util.HeaderValues;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import io.undertow.util.Protocols;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -236,7 +236,7 @@ final class ForwardHandler implements HttpHandler {
     }
 
     /** The client's request body, remembering whether reading it failed (the client went away mid-upload). */
-    private static final class ClientBody extends FilterInputStream {
+    private static final class ClientBody extends ReadFailureFilter {
         volatile boolean failed;
 
         ClientBody(InputStream in) {
@@ -244,23 +244,9 @@ final class ForwardHandler implements HttpHandler {
         }
 
         @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                failed = true;
-                throw e;
-            }
+        protected IOException failed(IOException e) {
+            failed = true;
+            return e;
         }
     }
 }

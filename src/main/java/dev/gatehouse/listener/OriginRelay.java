@@ -6,6 +6,8 @@ import dev.gatehouse.bandwidth.LimitedInputStream;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.FailureException;
+import dev.gatehouse.icap.IcapClient;
+import dev.gatehouse.icap.IcapException;
 import dev.gatehouse.upstream.BodyReadTimeoutException;
 import dev.gatehouse.upstream.MalformedResponseException;
 import dev.gatehouse.upstream.UpstreamResponse;
@@ -40,10 +42,13 @@ final class OriginRelay {
     private final BodyCopier copier = new BodyCopier();
     /** The WAN's bandwidth limits, or null when there are none. */
     private final BandwidthLimiter bandwidth;
+    /** The virus scan of responses with a body, or null when {@code icap.respmod} is off. */
+    private final ScanStep scan;
 
-    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth) {
+    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth, IcapClient icap) {
         this.errors = errors;
         this.bandwidth = bandwidth;
+        this.scan = icap == null ? null : new ScanStep(icap, this);
     }
 
     /**
@@ -64,12 +69,22 @@ final class OriginRelay {
         CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
         if (next == CacheFill.Next.ANSWERED) return true;
         if (next == CacheFill.Next.RETRY) return false;
+        if (scan != null && mayHaveBody(method, response.status())) {
+            scan.send(exchange, record, fill, response, method, headers);
+        } else {
+            send(exchange, record, fill, response, method, headers);
+        }
+        return true;
+    }
+
+    /** Sends the response the client is to get: the origin's, or the one the ICAP service made of it. */
+    void send(HttpServerExchange exchange, AuditRecord record, CacheFill fill, UpstreamResponse response, String method,
+              HeaderCopy headers) {
         exchange.setStatusCode(response.status());
         headers.copy(response, exchange.getResponseHeaders());
         boolean hasBody = mayHaveBody(method, response.status());
         InputStream body = fill == null ? response.body() : fill.body(exchange, response, hasBody);
         if (hasBody) stream(exchange, record, bandwidth == null ? body : limited(exchange, body));
-        return true;
     }
 
     /**
@@ -106,7 +121,7 @@ final class OriginRelay {
     }
 
     /** The failure's page, audited as a revalidation that failed when the cache was revalidating. */
-    private void errorPage(HttpServerExchange exchange, CacheFill fill, Failure failure, String detail) {
+    void errorPage(HttpServerExchange exchange, CacheFill fill, Failure failure, String detail) {
         String resultCode = ErrorResponder.resultCodeFor(failure);
         if (fill != null) resultCode = fill.failedResultCode(failure, resultCode);
         errors.respond(exchange, failure, detail, resultCode, false);
@@ -148,7 +163,7 @@ final class OriginRelay {
         exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
     }
 
-    private static void bodyFailed(HttpServerExchange exchange) {
+    static void bodyFailed(HttpServerExchange exchange) {
         CacheFill fill = exchange.getAttachment(CacheFill.KEY);
         if (fill != null) fill.bodyFailed();
     }
@@ -158,6 +173,7 @@ final class OriginRelay {
      * timeout on the FTP data connection), broke its framing (a bad chunk, RFC 9112 §7.1), or ended early.
      */
     static Failure bodyFailure(Throwable e) {
+        if (e instanceof IcapException icap) return icap.failure(); // the ICAP service, not the origin
         if (e instanceof BodyReadTimeoutException || e instanceof SocketTimeoutException) return Failure.UPSTREAM_TIMEOUT;
         return e instanceof MalformedResponseException ? Failure.MALFORMED_RESPONSE : Failure.UPSTREAM_CLOSED;
     }
@@ -178,6 +194,7 @@ final class OriginRelay {
             // What the origin did send goes out first (flush does not end the response): without it a short
             // body still in the output buffer is lost with the header, and the client sees no response at all.
             Failure failure = bodyFailure(e.getCause());
+            if (e.getCause() instanceof IcapException) ScanStep.tag(record, dev.gatehouse.icap.ScanOutcome.FAILED, null);
             bodyFailed(exchange);
             if (e.copied == 0 && !exchange.isResponseStarted()) {
                 // The body failed at its first read, so nothing has gone out: the failure's page still can.

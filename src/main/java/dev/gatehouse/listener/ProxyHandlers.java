@@ -11,6 +11,7 @@ import dev.gatehouse.config.GatehouseConfig;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.ErrorPages;
 import dev.gatehouse.http.Via;
+import dev.gatehouse.icap.IcapClient;
 import dev.gatehouse.pac.PacFile;
 import dev.gatehouse.policy.PolicyHolder;
 import dev.gatehouse.tunnel.TunnelConnector;
@@ -37,16 +38,17 @@ public final class ProxyHandlers {
      * @param ftp           the {@code ftp://} gateway, or null for none ({@code ftp://} URLs then get 501)
      * @param authenticator verifies proxy logins (and finds Kerberos users' groups), or null when authentication is off
      * @param kerberos      accepts Kerberos tickets ({@code Negotiate}), or null when {@code auth.negotiate} is off
+     * @param icap          scans responses with an ICAP service, or null when {@code icap.respmod} is off
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
                         HttpCache cache, FtpGateway ftp, Authenticator authenticator, KerberosAcceptor kerberos,
-                        ErrorPages pages) {
+                        ErrorPages pages, IcapClient icap) {
         /** Parts without a cache, an FTP gateway or authentication, with the built-in page layout. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
             this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null, null,
-                    ErrorPages.builtIn(config.forwarding().contact()));
+                    ErrorPages.builtIn(config.forwarding().contact()), null);
         }
     }
 
@@ -69,7 +71,7 @@ public final class ProxyHandlers {
         GatehouseConfig config = parts.config();
         StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
         BackgroundFetch fetch = background ? new BackgroundFetch(parts.cache(), parts.upstream(), via, parts.executor(),
-                config.cache().rangeFillMaxBytes()) : null;
+                config.cache().rangeFillMaxBytes(), parts.icap()) : null;
         GatehouseConfig.QuickAbort quickAbort = config.cache().quickAbort();
         return new CacheHandler(origin, parts.cache(), responder, fetch, errors, Path.of(config.dataDir(), "cache", "tmp"),
                 parts.executor(), new QuickAbort(quickAbort.minBytes(), quickAbort.maxBytes(), quickAbort.percent()));
@@ -104,7 +106,7 @@ public final class ProxyHandlers {
 
         Via via = new Via(config.forwarding().via());
         BandwidthLimiter bandwidth = BandwidthLimiter.from(config.bandwidth()); // shared: the WAN link is one
-        OriginRelay relay = new OriginRelay(errors, bandwidth);
+        OriginRelay relay = new OriginRelay(errors, bandwidth, parts.icap());
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, relay,
                 parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.

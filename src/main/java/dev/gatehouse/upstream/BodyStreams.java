@@ -11,11 +11,11 @@ import java.net.SocketTimeoutException;
  * Each hands its connection back to the pool when the body ended cleanly and the connection may be
  * reused, and closes it otherwise; a stalled read surfaces as {@link BodyReadTimeoutException}.
  */
-final class BodyStreams {
+public final class BodyStreams {
     private BodyStreams() {}
 
     /** Called once with whether the connection may be reused. */
-    interface Completion {
+    public interface Completion {
         void done(boolean reusable);
     }
 
@@ -104,8 +104,11 @@ final class BodyStreams {
         };
     }
 
-    /** RFC 9112 §7.1: chunk-size [ext] CRLF data CRLF ... 0 CRLF trailers CRLF. Trailers are dropped. */
-    static InputStream chunked(InputStream in, Completion completion, boolean reusable) {
+    /**
+     * RFC 9112 §7.1: chunk-size [ext] CRLF data CRLF ... 0 CRLF trailers CRLF. Trailers are dropped. Also an ICAP
+     * server's encapsulated body (RFC 3507 §4.4.1), which is always chunked.
+     */
+    public static InputStream chunked(InputStream in, Completion completion, boolean reusable) {
         return new Framed(in, completion, reusable) {
             private long chunkRemaining = -1; // -1: a size line comes next
 

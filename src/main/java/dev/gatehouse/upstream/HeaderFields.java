@@ -12,7 +12,7 @@ import java.util.Map;
  * case (RFC 9110 §5.1). A hash on the lower-cased name rather than a case-insensitive {@code TreeMap}:
  * the comparisons of the tree showed up as a tenth of the forwarding CPU profile.
  */
-final class HeaderFields extends LinkedHashMap<String, List<String>> {
+public final class HeaderFields extends LinkedHashMap<String, List<String>> {
     private final Map<String, String> byLowerName = new HashMap<>();
 
     /** Adds a value under {@code name}, joining an existing field of the same name in another case. */

@@ -13,7 +13,7 @@ import java.util.List;
  * control character is a malformed response. Obsolete line folding is replaced by a space, as RFC 9112
  * §5.2 allows a proxy to do. Field names keep the origin's case; lookups ignore case.
  */
-record ResponseHead(int httpMinor, int status, String reason, HeaderFields headers) {
+public record ResponseHead(int httpMinor, int status, String reason, HeaderFields headers) {
     private static final int MAX_LINE = 16 * 1024;
     private static final int MAX_FIELDS = 256;
     private static final int MAX_HEADER_BYTES = 256 * 1024;
@@ -52,8 +52,16 @@ record ResponseHead(int httpMinor, int status, String reason, HeaderFields heade
      * @throws MalformedResponseException if the bytes are not a valid response head
      */
     static ResponseHead read(InputStream in) throws IOException {
+        return read(in, "HTTP/1.");
+    }
+
+    /**
+     * Reads one head whose status line starts with {@code protocol} and a one-digit minor version: {@code "HTTP/1."}, or
+     * {@code "ICAP/1."} for an ICAP server's own head, whose syntax is HTTP's (RFC 3507 §4.3), with the same limits.
+     */
+    public static ResponseHead read(InputStream in, String protocol) throws IOException {
         String statusLine = line(in, true);
-        if (statusLine.length() < 12 || !statusLine.startsWith("HTTP/1.") || statusLine.charAt(8) != ' '
+        if (statusLine.length() < 12 || !statusLine.startsWith(protocol) || statusLine.charAt(8) != ' '
                 || (statusLine.length() > 12 && statusLine.charAt(12) != ' ')) {
             throw new MalformedResponseException("invalid status line: " + printable(statusLine));
         }
@@ -96,7 +104,7 @@ record ResponseHead(int httpMinor, int status, String reason, HeaderFields heade
         return new ResponseHead(minor, status, reason, headers);
     }
 
-    List<String> values(String name) {
+    public List<String> values(String name) {
         return headers.getOrDefault(name, List.of());
     }
 

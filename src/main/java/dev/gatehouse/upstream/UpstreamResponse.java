@@ -22,6 +22,11 @@ public record UpstreamResponse(int status, Map<String, List<String>> headers, In
         this(status, headers, body, upstreamAddress, null, 1, null);
     }
 
+    /** This response with another body: the same bytes re-assembled, e.g. after an ICAP preview took the first of them. */
+    public UpstreamResponse withBody(InputStream body) {
+        return new UpstreamResponse(status, headers, body, upstreamAddress, parent, httpMinor, hierarchy);
+    }
+
     /** This response, audited with {@code hierarchy} for its parent. */
     UpstreamResponse withHierarchy(String hierarchy) {
         return new UpstreamResponse(status, headers, body, upstreamAddress, parent, httpMinor, hierarchy);

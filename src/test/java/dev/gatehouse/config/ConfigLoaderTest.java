@@ -110,6 +110,27 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void icapIsOffByDefaultAndItsServiceUrlIsChecked() throws ConfigException {
+        assertFalse(loader.load("t", "{}", Map.of()).icap().enabled());
+        GatehouseConfig c = loader.load("t", "{\"icap\": {\"respmod\": \"icap://scanner.corp/virus_scan\"}}", Map.of());
+        assertTrue(c.icap().enabled());
+        assertEquals(1344, c.icap().port()); // RFC 3507 §4.2's default
+        assertEquals(Duration.ofSeconds(30), c.icap().timeout());
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load("t", "{\"icap\": {\n  \"respmod\": \"http://scanner.corp/virus_scan\"}}", Map.of()));
+        assertEquals(List.of("t:2:14: /icap/respmod: must be icap://host[:port]/service, e.g. icap://127.0.0.1:1344/virus_scan, got 'http://scanner.corp/virus_scan'"),
+                e.problems().stream().map(ConfigProblem::toString).toList());
+        e = assertThrows(ConfigException.class, () -> loader.load("t", "{\"icap\": {\"respmod\": \"icap://scanner.corp\"}}", Map.of()));
+        assertTrue(e.problems().getFirst().toString().contains("/icap/respmod: must be icap://host[:port]/service"), e.problems().toString());
+        e = assertThrows(ConfigException.class, () -> loader.load("t", "{\"icap\": {\"bypas\": true}}", Map.of()));
+        assertTrue(e.problems().getFirst().toString().startsWith("t:1:"), e.problems().toString());
+        assertTrue(e.problems().getFirst().toString().contains("/icap/bypas"), e.problems().toString());
+        e = assertThrows(ConfigException.class, () -> loader.load("t", "{\"icap\": {\"maxConnections\": 0, \"skip\": {\"contentTypes\": [\" \"]}}}", Map.of()));
+        assertEquals(2, e.problems().size(), e.problems().toString());
+    }
+
+    @Test
     void nestedValuesMergeOverDefaultsKeyByKey() throws ConfigException {
         GatehouseConfig c = loader.load("t", "{\"forwarding\": {\"via\": \"branch-1\", \"readTimeout\": \"250ms\"}}", Map.of());
         assertEquals("branch-1", c.forwarding().via());

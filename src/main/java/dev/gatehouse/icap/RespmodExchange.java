@@ -1,0 +1,276 @@
+package dev.gatehouse.icap;
+
+import dev.gatehouse.http.Failure;
+import dev.gatehouse.http.ReadFailureFilter;
+import dev.gatehouse.upstream.BodyStreams;
+import dev.gatehouse.upstream.ResponseHead;
+import dev.gatehouse.upstream.UpstreamResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One RESPMOD on one pooled connection (RFC 3507 §4.9), from the preview to the end of the adapted body:
+ * <ul>
+ * <li>With a preview (the service's OPTIONS asked for one, §4.5), its bytes go first; the service then answers
+ *     100 Continue (the rest follows), 204 (the origin's response is sent as it is: the preview's bytes are held here
+ *     and the rest is still unread at the origin) or 200 (its own response, the rest of the origin's is not wanted).</li>
+ * <li>The rest of the body, or the whole of it without a preview, is written by a virtual thread while the caller's
+ *     thread reads the answer, so neither side's body is ever held whole, and a service that answers as it reads
+ *     (c-icap's echo) cannot deadlock against a client that only reads after writing.</li>
+ * <li>{@code Allow: 204} is offered only when the whole body fitted in the preview: a 204 after the rest was sent
+ *     would need a copy of everything sent (Squid offers it only for bodies it can buffer whole), which a multi-GB
+ *     download must not cost.</li>
+ * </ul>
+ * The connection goes back to the pool once the answer was read to its end and this side finished writing.
+ */
+final class RespmodExchange {
+    private final IcapConnectionPool pool;
+    private final IcapConnection connection;
+    private final AtomicBoolean released = new AtomicBoolean();
+    private final Duration timeout;
+    private volatile Thread writer;
+    private volatile boolean writerDone;
+    /** When the writer last wrote to the service ({@link System#nanoTime}): while it does, the service may stay silent. */
+    private volatile long writerProgress;
+    /** The writer waits for the origin: the service's silence is expected, and the origin's read timeout bounds it. */
+    private volatile boolean writerAtOrigin;
+    /** The origin's body failed while the writer read it: the failure to report, as the origin's, not the service's. */
+    private volatile IOException originFailure;
+
+    private RespmodExchange(IcapConnectionPool pool, IcapConnection connection, Duration timeout) {
+        this.pool = pool;
+        this.connection = connection;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Sends {@code response} to the service and returns what the client gets. The preview is read from the origin
+     * before a connection is taken, so a slow origin does not hold one.
+     *
+     * @throws IcapException if the service failed (the body is still {@link OriginBody#intact} if nothing past the
+     *                       preview went); another {@link IOException} if the origin's body failed
+     */
+    static ScanResult run(IcapConnectionPool pool, URI service, String host, Duration timeout, IcapOptions options,
+                          ScanRequest request, UpstreamResponse response, OriginBody origin) throws IOException {
+        byte[] preview = options.preview() >= 0 ? origin.takePreview(options.preview()) : null;
+        boolean ieof = preview != null && preview.length < options.preview();
+        while (true) {
+            RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
+            try {
+                return exchange.exchange(service, host, request, response, origin, preview, ieof);
+            } catch (IcapException e) {
+                exchange.release(false);
+                // A kept-alive connection the service closed as it was taken (c-icap does after MaxKeepAliveRequests):
+                // nothing was answered and the body is still whole here, so the request goes again on another.
+                if (!exchange.connection.reused || !origin.intact() || !closedBeforeAnswering(e)) throw e;
+            } catch (IOException | RuntimeException e) {
+                exchange.release(false);
+                throw e;
+            }
+        }
+    }
+
+    /** The connection ended (or was reset) before the service's first byte. */
+    private static boolean closedBeforeAnswering(IcapException e) {
+        return e.getCause() instanceof java.io.EOFException || e.getCause() instanceof java.net.SocketException;
+    }
+
+    private ScanResult exchange(URI service, String host, ScanRequest request, UpstreamResponse response, OriginBody origin,
+                                byte[] preview, boolean ieof) throws IOException {
+        try {
+            RespmodMessage.writeHeads(connection.out, service, host, request, response, preview == null ? -1 : preview.length, ieof);
+            if (preview != null) {
+                RespmodMessage.chunk(connection.out, preview, 0, preview.length);
+                RespmodMessage.end(connection.out, ieof);
+            } else {
+                connection.out.flush();
+                sendRest(origin);
+            }
+        } catch (IOException e) {
+            throw IcapReplies.failure(e, "sending the response to it");
+        }
+        ResponseHead answer = answer();
+        if (answer.status() == 100) {
+            if (preview == null || ieof) throw IcapReplies.malformed("the ICAP service answered 100 Continue where no preview was waiting");
+            sendRest(origin);
+            answer = answer();
+        }
+        return switch (answer.status()) {
+            case 200 -> adapted(answer, response);
+            case 204 -> {
+                // §4.5/§4.6: only to a preview (with or without ieof), while the body is still whole here.
+                if (!origin.intact()) throw IcapReplies.malformed("the ICAP service answered 204 after the whole body, which this client did not allow");
+                release(!closes(answer));
+                yield new ScanResult(response.withBody(origin.whole()), ScanOutcome.CLEAN, null, null);
+            }
+            default -> throw new IcapException(answer.status() >= 100 && answer.status() < 200 ? Failure.ICAP_MALFORMED : Failure.ICAP_ERROR,
+                    "the ICAP service answered " + answer.status() + " " + answer.reason(), null);
+        };
+    }
+
+    /** The service's next head, or the origin's failure if the writer stopped on it (and closed the connection). */
+    private ResponseHead answer() throws IOException {
+        try {
+            return IcapReplies.head(connection.in);
+        } catch (IcapException e) {
+            if (originFailure != null) throw originFailure;
+            throw e;
+        }
+    }
+
+    /** Starts the writer of the rest of the body (after the preview, or all of it). */
+    private void sendRest(OriginBody origin) {
+        origin.takeRest();
+        writerProgress = System.nanoTime();
+        // A scanner answers after the whole body: while it is still being sent (waiting for the origin, or written
+        // without a stall of the timeout's length), its silence is expected.
+        long patience = timeout.toNanos();
+        connection.silenceExpectedWhile(() -> !writerDone && writer != null && writer.isAlive()
+                && (writerAtOrigin || System.nanoTime() - writerProgress < patience));
+        writer = Thread.ofVirtual().name("icap-body-writer").start(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try {
+                while (true) {
+                    int n;
+                    writerAtOrigin = true;
+                    try {
+                        n = origin.rest.read(buffer);
+                    } catch (IOException e) {
+                        originFailure = e;
+                        connection.close(); // the service would wait for the rest forever; the reader sees the close
+                        return;
+                    } finally {
+                        writerAtOrigin = false;
+                        writerProgress = System.nanoTime();
+                    }
+                    if (n < 0) break;
+                    RespmodMessage.chunk(connection.out, buffer, 0, n);
+                    writerProgress = System.nanoTime();
+                }
+                RespmodMessage.end(connection.out, false);
+                writerDone = true;
+            } catch (IOException e) {
+                // The service stopped reading (it answered early, or failed): the reader finds out from the answer.
+            }
+        });
+    }
+
+    /** A 200: the service's own HTTP response (§4.9.2), head checked against the {@code Encapsulated} offsets. */
+    private ScanResult adapted(ResponseHead answer, UpstreamResponse original) throws IOException {
+        Map<String, Long> sections = IcapReplies.encapsulated(answer);
+        Long headAt = sections.get("res-hdr");
+        if (headAt == null || headAt != 0 || sections.containsKey("req-hdr") || sections.containsKey("req-body")) {
+            throw IcapReplies.malformed("a RESPMOD answer must encapsulate a response head first: " + sections);
+        }
+        long bodyAt = sections.containsKey("res-body") ? sections.get("res-body") : sections.getOrDefault("null-body", -1L);
+        if (bodyAt < 0) throw IcapReplies.malformed("a RESPMOD answer must end with res-body or null-body: " + sections);
+        CountingInput counted = new CountingInput(connection.in);
+        ResponseHead http;
+        try {
+            http = ResponseHead.read(counted, "HTTP/1.");
+        } catch (IOException e) {
+            throw originFailure != null ? originFailure : IcapReplies.failure(e, "reading the adapted response head");
+        }
+        if (counted.count != bodyAt) {
+            throw IcapReplies.malformed("Encapsulated puts the body at " + bodyAt + " but the response head is " + counted.count + " bytes");
+        }
+        String virus = virus(answer);
+        ScanOutcome outcome = virus != null || http.status() != original.status() ? ScanOutcome.ADAPTED : ScanOutcome.CLEAN;
+        boolean keepAlive = !closes(answer);
+        InputStream body;
+        if (sections.containsKey("res-body")) {
+            body = new AdaptedBody(BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true));
+        } else {
+            release(keepAlive && writerFinished());
+            body = InputStream.nullInputStream();
+        }
+        UpstreamResponse adapted = new UpstreamResponse(http.status(), http.headers(), body, original.upstreamAddress(),
+                original.parent(), http.httpMinor(), original.hierarchy());
+        return new ScanResult(adapted, outcome, virus, null);
+    }
+
+    /**
+     * Whether the writer wrote the whole body: once the service answered in full it has read all it wanted, and the
+     * writer's last flush is at most a moment behind. A writer still busy (the service answered early) leaves the
+     * connection in an unknown state, and it is closed.
+     */
+    private boolean writerFinished() {
+        Thread w = writer;
+        if (w == null) return true;
+        try {
+            w.join(Duration.ofMillis(Math.min(1000, timeout.toMillis())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return writerDone;
+    }
+
+    /** Gives the connection back once: kept when {@code reusable}, closed otherwise (which also stops the writer). */
+    private void release(boolean reusable) {
+        if (released.compareAndSet(false, true)) pool.release(connection, reusable);
+    }
+
+    /** The threat the service named: {@code X-Infection-Found: ...; Threat=<name>;} or {@code X-Virus-ID: <name>}. */
+    static String virus(ResponseHead answer) {
+        for (String found : answer.values("X-Infection-Found")) {
+            for (String part : found.split(";")) {
+                String p = part.strip();
+                if (p.regionMatches(true, 0, "Threat=", 0, 7) && p.length() > 7) return p.substring(7).strip();
+            }
+        }
+        List<String> id = answer.values("X-Virus-ID");
+        return id.isEmpty() || id.getFirst().isBlank() ? null : id.getFirst().strip();
+    }
+
+    private static boolean closes(ResponseHead answer) {
+        return answer.values("Connection").stream().anyMatch(v -> v.strip().equalsIgnoreCase("close"));
+    }
+
+    /**
+     * The adapted body: a failed read is the service's failure (or the origin's, when the writer stopped on it), and
+     * closing it early drops the connection.
+     */
+    private final class AdaptedBody extends ReadFailureFilter {
+        AdaptedBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        protected IOException failed(IOException e) {
+            release(false);
+            return originFailure != null ? originFailure : IcapReplies.failure(e, "sending the adapted body");
+        }
+
+        @Override
+        public void close() {
+            try {
+                super.close(); // a body not read to its end closes the connection through the chunked reader
+            } catch (IOException ignored) {
+                // dropped anyway
+            }
+            release(false); // no-op when the end was reached and the connection already went back
+        }
+    }
+
+    /** Counts the bytes of the encapsulated head, to check them against the {@code Encapsulated} offsets. */
+    private static final class CountingInput extends InputStream {
+        private final InputStream in;
+        long count;
+
+        CountingInput(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) count++;
+            return b;
+        }
+    }
+}
