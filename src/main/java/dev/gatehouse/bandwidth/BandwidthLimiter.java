@@ -10,9 +10,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Squid's class 2 delay pool: bytes fetched from origins for a client are taken from the aggregate bucket
- * (every client together) and from that client address's own bucket, so one large download cannot starve the
- * others. Either bucket may be absent (unlimited). A client's bucket is made on its first byte and dropped
+ * Squid's class 2 delay pool, for one direction of the WAN link: bytes moved for a client (fetched from origins, or
+ * uploaded by it) are taken from the aggregate bucket (every client together) and from that client address's own
+ * bucket, so one large transfer cannot starve the others. Either bucket may be absent (unlimited). A client's bucket is made on its first byte and dropped
  * once it has been idle long enough to have filled up again, so memory stays bounded by the clients active
  * lately, and a dropped bucket comes back exactly as it would have been (full).
  */
@@ -49,13 +49,13 @@ public final class BandwidthLimiter {
     }
 
     /** The limiter {@code config} asks for, or null when it sets no limit (the data paths then do no extra work). */
-    public static BandwidthLimiter from(GatehouseConfig.Bandwidth config) {
+    public static BandwidthLimiter from(GatehouseConfig.Rates config) {
         if (!config.limited()) return null;
         return new BandwidthLimiter(config.totalBytesPerSecond(), config.perClientBytesPerSecond(), config.burstBytes(),
                 Ticker.systemTicker(), Runnable::run);
     }
 
-    /** Bytes that may go to {@code client} now without debt; zero or less when it must wait. */
+    /** Bytes that may move for {@code client} now without debt; zero or less when it must wait. */
     public long available(InetAddress client) {
         long now = clock.read();
         long bytes = Long.MAX_VALUE;
@@ -64,14 +64,14 @@ public final class BandwidthLimiter {
         return bytes;
     }
 
-    /** Records {@code bytes} sent to {@code client}, from both buckets. */
+    /** Records {@code bytes} moved for {@code client}, from both buckets. */
     public void charge(InetAddress client, long bytes) {
         long now = clock.read();
         if (total != null) total.charge(bytes, now);
         if (clients != null) bucket(client).charge(bytes, now);
     }
 
-    /** Nanoseconds until at least one byte may go to {@code client}, 0 if one may now. */
+    /** Nanoseconds until at least one byte may move for {@code client}, 0 if one may now. */
     public long nanosUntilAvailable(InetAddress client) {
         long now = clock.read();
         long wait = 0;

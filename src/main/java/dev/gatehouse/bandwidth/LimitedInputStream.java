@@ -7,8 +7,9 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 
 /**
- * An origin's body read at the client's share of the bandwidth: each read is paid for before it returns, so
- * the caller (a virtual thread) parks while the buckets refill and TCP backpressure slows the origin down.
+ * A body read at a client's share of one direction's bandwidth (an origin's response body for downloads, the
+ * client's request body for uploads): each read is paid for before it returns, so the caller (a virtual thread)
+ * parks while the buckets refill and TCP backpressure slows the sender down.
  */
 public final class LimitedInputStream extends FilterInputStream {
     private final BandwidthLimiter limiter;

@@ -54,9 +54,8 @@ final class ConfigValidator {
         validateParent(p, c.forwarding().parent());
         positive(p, "/tunnel/connectTimeout", c.tunnel().connectTimeout());
         positive(p, "/tunnel/idleTimeout", c.tunnel().idleTimeout());
-        p.check("/bandwidth/total", () -> c.bandwidth().totalBytesPerSecond());
-        p.check("/bandwidth/perClient", () -> c.bandwidth().perClientBytesPerSecond());
-        p.check("/bandwidth/burst", () -> c.bandwidth().burstBytes());
+        rates(p, "/bandwidth/", c.bandwidth().download());
+        rates(p, "/bandwidth/upload/", c.bandwidth().upload());
         p.range("/limits/maxHeaderBytes", c.limits().maxHeaderBytes(), 1024, 1 << 20);
         p.range("/limits/maxHeaderCount", c.limits().maxHeaderCount(), 8, 1000);
         p.range("/limits/maxUrlLength", c.limits().maxUrlLength(), 64, 1 << 20);
@@ -151,6 +150,12 @@ final class ConfigValidator {
         for (int i = 0; i < icap.skip().contentTypes().size(); i++) {
             if (icap.skip().contentTypes().get(i).isBlank()) p.add("/icap/skip/contentTypes/" + i, "must not be empty (a media type such as video/mp4, or a prefix such as video/)");
         }
+    }
+
+    private static void rates(Problems p, String pointer, GatehouseConfig.Rates rates) {
+        p.check(pointer + "total", rates::totalBytesPerSecond);
+        p.check(pointer + "perClient", rates::perClientBytesPerSecond);
+        p.check(pointer + "burst", rates::burstBytes);
     }
 
     private static void domains(Problems p, String pointer, List<String> domains) {

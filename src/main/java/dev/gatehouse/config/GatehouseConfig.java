@@ -21,7 +21,8 @@ import java.util.regex.Pattern;
  * @param destinations where the proxy may connect
  * @param forwarding  how plain HTTP requests are forwarded
  * @param tunnel      CONNECT tunnels
- * @param bandwidth   limits on what crosses the WAN link (Squid's class 2 delay pool); unlimited by default
+ * @param bandwidth   limits on what crosses the WAN link, each way (Squid's class 2 delay pool and client delay pool);
+ *                    unlimited by default
  * @param limits      request limits
  * @param audit       the audit log
  * @param policy      the access policy file and how it is reloaded
@@ -124,23 +125,41 @@ public record GatehouseConfig(
     public record Tunnel(Duration connectTimeout, Duration idleTimeout) {}
 
     /**
-     * Download rate limits for bytes fetched from origins (forwarded responses, CONNECT tunnels from upstream
-     * to client), Squid's class 2 {@code delay_pools}: one aggregate bucket and one bucket per client address.
-     * Cache hits are not limited. Rates and sizes as {@link ByteRate} reads them; empty or 0 means unlimited.
+     * Rate limits on what crosses the WAN link, Squid's class 2 {@code delay_pools} for the download direction
+     * and its {@code client_delay_pools} for the upload direction: each direction has one aggregate bucket and
+     * one bucket per client address of its own, since the two are different pipes (an ADSL or 4G uplink is a
+     * fraction of its downlink). Rates and sizes as {@link ByteRate} reads them; empty or 0 means unlimited.
      *
-     * @param total     the aggregate rate of every client together, e.g. {@code "20Mbit"}
-     * @param perClient each client address's rate, e.g. {@code "4Mbit"}
-     * @param burst     bytes a bucket holds (what may go at once after a quiet spell), e.g. {@code "1MB"};
+     * <p>Downloads: bytes fetched from origins (forwarded response bodies, CONNECT tunnels from upstream to
+     * client); cache hits are not limited.
+     *
+     * @param total     the aggregate download rate of every client together, e.g. {@code "20Mbit"}
+     * @param perClient each client address's download rate, e.g. {@code "4Mbit"}
+     * @param burst     bytes a download bucket holds (what may go at once after a quiet spell), e.g. {@code "1MB"};
      *                  empty: one second at each bucket's rate
+     * @param upload    uploads: request bodies forwarded to origins or parents, and CONNECT tunnels from client to
+     *                  upstream; request heads and requests the proxy answers itself are not limited
      */
-    public record Bandwidth(String total, String perClient, String burst) {
+    public record Bandwidth(String total, String perClient, String burst, Rates upload) {
+        /** The download direction's limits. */
+        public Rates download() { return new Rates(total, perClient, burst); }
+    }
+
+    /**
+     * One direction's limits (one delay pool of class 2).
+     *
+     * @param total     the aggregate rate of every client together, e.g. {@code "2Mbit"}
+     * @param perClient each client address's rate, e.g. {@code "512kbit"}
+     * @param burst     bytes a bucket holds, e.g. {@code "256KB"}; empty: one second at each bucket's rate
+     */
+    public record Rates(String total, String perClient, String burst) {
         public long totalBytesPerSecond() { return ByteRate.bytesPerSecond(total); }
 
         public long perClientBytesPerSecond() { return ByteRate.bytesPerSecond(perClient); }
 
         public long burstBytes() { return ByteRate.bytes(burst); }
 
-        /** Whether any limit is set; when not, nothing on the data paths changes. */
+        /** Whether a rate is set; when not, this direction's data paths do no extra work. */
         public boolean limited() { return totalBytesPerSecond() > 0 || perClientBytesPerSecond() > 0; }
     }
 

@@ -1,7 +1,7 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
-import dev.gatehouse.bandwidth.BandwidthLimiter;
+import dev.gatehouse.bandwidth.BandwidthLimits;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.ParentProxies;
@@ -42,8 +42,8 @@ final class ConnectHandler implements HttpHandler {
     private final Duration idleTimeout;
     private final ErrorResponder errors;
     private final Executor executor;
-    /** Limits on what tunnels download, or null for none. */
-    private final BandwidthLimiter bandwidth;
+    /** Limits on what tunnels download and upload. */
+    private final BandwidthLimits bandwidth;
     /**
      * The tunnels' relay buffers: 64 KiB, four times the listener's, so a bulk transfer takes a quarter of the
      * reads and writes; a tunnel holds them only while bytes move (see {@link Splice}).
@@ -51,7 +51,7 @@ final class ConnectHandler implements HttpHandler {
     private final ByteBufferPool relayBuffers = new SlotBufferPool(true, 64 * 1024, 128);
 
     ConnectHandler(Set<Integer> allowedPorts, TunnelConnector connector, TunnelRegistry registry, Duration idleTimeout,
-                   Duration parentReplyTimeout, ErrorResponder errors, BandwidthLimiter bandwidth, Executor executor) {
+                   Duration parentReplyTimeout, ErrorResponder errors, BandwidthLimits bandwidth, Executor executor) {
         this.allowedPorts = Set.copyOf(allowedPorts);
         this.connector = connector;
         this.parents = new ParentTunnels(connector.parents(), connector, parentReplyTimeout);

@@ -1,6 +1,8 @@
 package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.bandwidth.BandwidthLimiter;
+import dev.gatehouse.bandwidth.LimitedInputStream;
 import dev.gatehouse.http.AddressRange;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.HopByHopHeaders;
@@ -51,19 +53,22 @@ final class ForwardHandler implements HttpHandler {
     private final ErrorResponder errors;
     private final Executor executor;
     private final OriginRelay relay;
+    /** Limits on request bodies (the upload direction, Squid's {@code client_delay_pools}), or null for none. */
+    private final BandwidthLimiter uploads;
     /** The field rules of {@link #copyResponseHeaders}, for the final response and for interim ones; made once. */
     private final OriginRelay.HeaderCopy finalFields =
             (response, to) -> copyResponseHeaders(response.headers(), response.httpMinor(), to);
     private final InterimRelay.FieldCopy interimFields = this::copyResponseHeaders;
 
     ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, OriginRelay relay,
-                   Executor executor) {
+                   BandwidthLimiter uploads, Executor executor) {
         this.upstream = upstream;
         this.via = via;
         this.xForwardedFor = xForwardedFor;
         this.errors = errors;
         this.executor = executor;
         this.relay = relay;
+        this.uploads = uploads;
     }
 
     @Override
@@ -101,7 +106,7 @@ final class ForwardHandler implements HttpHandler {
         InputStream body = null;
         if (Exchanges.carriesContent(exchange)) {
             exchange.startBlocking();
-            body = new ClientBody(exchange.getInputStream());
+            body = new ClientBody(uploads == null ? exchange.getInputStream() : limited(exchange));
         } else if (length == 0 && !"GET".equals(method) && !"HEAD".equals(method)) {
             body = InputStream.nullInputStream(); // keep an explicit "Content-Length: 0" on POST and the like
         }
@@ -144,6 +149,15 @@ final class ForwardHandler implements HttpHandler {
         try (response) {
             return relay.relay(exchange, response, request.method(), finalFields);
         }
+    }
+
+    /**
+     * The client's body read at its share of the upload bandwidth, on this virtual thread: the upstream client
+     * writes each chunk to the origin as it is read, so the origin (or parent) gets it no faster, and while this
+     * thread parks the client's TCP window fills and holds the client back. Only the body: the head is not charged.
+     */
+    private InputStream limited(HttpServerExchange exchange) {
+        return new LimitedInputStream(exchange.getInputStream(), uploads, exchange.getSourceAddress().getAddress());
     }
 
     private List<Map.Entry<String, String>> requestHeaders(HttpServerExchange exchange, HeaderMap in) {

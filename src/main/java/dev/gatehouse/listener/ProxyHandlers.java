@@ -2,7 +2,7 @@ package dev.gatehouse.listener;
 
 import dev.gatehouse.audit.AuditLog;
 import dev.gatehouse.auth.Authenticator;
-import dev.gatehouse.bandwidth.BandwidthLimiter;
+import dev.gatehouse.bandwidth.BandwidthLimits;
 import dev.gatehouse.auth.FailureThrottle;
 import dev.gatehouse.auth.KerberosAcceptor;
 import dev.gatehouse.cache.HttpCache;
@@ -105,10 +105,10 @@ public final class ProxyHandlers {
         ErrorResponder errors = new ErrorResponder(parts.pages());
 
         Via via = new Via(config.forwarding().via());
-        BandwidthLimiter bandwidth = BandwidthLimiter.from(config.bandwidth()); // shared: the WAN link is one
-        OriginRelay relay = new OriginRelay(errors, bandwidth, parts.icap());
+        BandwidthLimits bandwidth = BandwidthLimits.from(config.bandwidth()); // shared: the WAN link is one
+        OriginRelay relay = new OriginRelay(errors, bandwidth.download(), parts.icap());
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, relay,
-                parts.executor());
+                bandwidth.upload(), parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
         HttpHandler toOrigin = forward; // without the cache: an ftp:// URL sent to a parent goes through the ftp one

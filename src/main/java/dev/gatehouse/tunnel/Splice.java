@@ -1,6 +1,7 @@
 package dev.gatehouse.tunnel;
 
 import dev.gatehouse.bandwidth.BandwidthLimiter;
+import dev.gatehouse.bandwidth.BandwidthLimits;
 import io.undertow.connector.ByteBufferPool;
 import io.undertow.connector.PooledByteBuffer;
 import java.io.IOException;
@@ -22,9 +23,10 @@ import org.xnio.channels.StreamSourceChannel;
  * Backpressure: a pump stops reading while its sink cannot take more. End of stream on one side
  * half-closes the other (shutdown of writes), so protocols that half-close keep working; the tunnel
  * ends when both directions have ended, on any error, or after {@code idleTimeout} without traffic.
- * With bandwidth limits, the download direction (upstream to client, as Squid's delay pools) reads no more
- * than the client's buckets allow, and while they are empty its reads are suspended and resumed by an IO
- * thread timer when they will have refilled: the pump never sleeps.
+ * With bandwidth limits, each direction reads no more than the client's buckets for that direction allow (the
+ * download buckets upstream to client, as Squid's delay pools; the upload buckets client to upstream, as its
+ * client delay pools), and while they are empty its reads are suspended and resumed by an IO thread timer when
+ * they will have refilled: the pump never sleeps.
  */
 public final class Splice implements TunnelRegistry.Tunnel {
     private final StreamConnection client;
@@ -45,13 +47,13 @@ public final class Splice implements TunnelRegistry.Tunnel {
     private XnioExecutor.Key idleCheck;
 
     private Splice(StreamConnection client, StreamConnection upstream, ByteBufferPool pool, Duration idleTimeout,
-                   BandwidthLimiter bandwidth, InetAddress clientAddress, Consumer<Splice> onClose) {
+                   BandwidthLimits bandwidth, InetAddress clientAddress, Consumer<Splice> onClose) {
         this.client = client;
         this.upstream = upstream;
         this.idleNanos = idleTimeout.toNanos();
         this.onClose = onClose;
-        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool, null, null);
-        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool, bandwidth, clientAddress);
+        this.clientToUpstream = new Pump(client.getSourceChannel(), upstream.getSinkChannel(), pool, bandwidth.upload(), clientAddress);
+        this.upstreamToClient = new Pump(upstream.getSourceChannel(), client.getSinkChannel(), pool, bandwidth.download(), clientAddress);
     }
 
     /**
@@ -60,15 +62,15 @@ public final class Splice implements TunnelRegistry.Tunnel {
      */
     public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool,
                                Duration idleTimeout, Consumer<Splice> onOpen, Consumer<Splice> onClose) {
-        return start(client, upstream, pool, idleTimeout, null, null, onOpen, onClose);
+        return start(client, upstream, pool, idleTimeout, BandwidthLimits.NONE, null, onOpen, onClose);
     }
 
     /**
-     * As {@link #start(StreamConnection, StreamConnection, ByteBufferPool, Duration, Consumer, Consumer)}, the
-     * download direction limited by {@code bandwidth} as {@code clientAddress}'s (no limit when null).
+     * As {@link #start(StreamConnection, StreamConnection, ByteBufferPool, Duration, Consumer, Consumer)},
+     * each direction limited by {@code bandwidth} as {@code clientAddress}'s share (no limit where it holds null).
      */
     public static Splice start(StreamConnection client, StreamConnection upstream, ByteBufferPool pool, Duration idleTimeout,
-                               BandwidthLimiter bandwidth, InetAddress clientAddress, Consumer<Splice> onOpen,
+                               BandwidthLimits bandwidth, InetAddress clientAddress, Consumer<Splice> onOpen,
                                Consumer<Splice> onClose) {
         Splice s = new Splice(client, upstream, pool, idleTimeout, bandwidth, clientAddress, onClose);
         onOpen.accept(s);
@@ -118,7 +120,8 @@ public final class Splice implements TunnelRegistry.Tunnel {
         closed = true;
         closeReason = reason;
         if (idleCheck != null) idleCheck.remove();
-        upstreamToClient.cancelRefill(); // as the idle check: the timer would keep the closed tunnel reachable
+        clientToUpstream.cancelRefill(); // as the idle check: the timer would keep the closed tunnel reachable
+        upstreamToClient.cancelRefill();
         IoUtils.safeClose(client, upstream);
         clientToUpstream.release();
         upstreamToClient.release();

@@ -115,8 +115,23 @@ class BandwidthLimiterTest {
     }
 
     @Test
+    void eachDirectionHasItsOwnLimiterOrNone() {
+        var uploadOnly = BandwidthLimits.from(new dev.gatehouse.config.GatehouseConfig.Bandwidth("", "", "",
+                new dev.gatehouse.config.GatehouseConfig.Rates("2Mbit", "", "")));
+        assertEquals(null, uploadOnly.download(), "no download limit: the download paths do no extra work");
+        assertTrue(uploadOnly.upload() != null);
+        assertEquals(250_000, uploadOnly.upload().available(ALICE), "a full bucket of one second at 2 Mbit/s");
+
+        var both = BandwidthLimits.from(new dev.gatehouse.config.GatehouseConfig.Bandwidth("4Mbit", "", "",
+                new dev.gatehouse.config.GatehouseConfig.Rates("2Mbit", "", "")));
+        both.upload().charge(ALICE, 250_000);
+        assertEquals(0, both.upload().available(ALICE));
+        assertEquals(500_000, both.download().available(ALICE), "an upload takes nothing from the download buckets");
+    }
+
+    @Test
     void noLimitMeansNoLimiter() {
-        assertEquals(null, BandwidthLimiter.from(new dev.gatehouse.config.GatehouseConfig.Bandwidth("", "0", "1MB")));
+        assertEquals(null, BandwidthLimiter.from(new dev.gatehouse.config.GatehouseConfig.Rates("", "0", "1MB")));
     }
 
     private static InetAddress address(int a, int b, int c, int d) {

@@ -139,6 +139,28 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void uploadLimitsAreTheirOwnBucketsAndUnlimitedByDefault() throws ConfigException {
+        GatehouseConfig.Bandwidth none = loader.load("t", "{}", Map.of()).bandwidth();
+        assertFalse(none.download().limited());
+        assertFalse(none.upload().limited());
+
+        GatehouseConfig.Bandwidth b = loader.load("t", """
+                {"bandwidth": {"perClient": "4Mbit", "upload": {"total": "2Mbit", "perClient": "512kbit", "burst": "256KB"}}}
+                """, Map.of()).bandwidth();
+        assertEquals(250_000, b.upload().totalBytesPerSecond());
+        assertEquals(64_000, b.upload().perClientBytesPerSecond());
+        assertEquals(256_000, b.upload().burstBytes());
+        assertEquals(0, b.download().totalBytesPerSecond(), "the upload total is not the download's");
+        assertEquals(500_000, b.download().perClientBytesPerSecond());
+        assertEquals(0, b.download().burstBytes());
+
+        GatehouseConfig.Bandwidth uploadOnly = loader.load("t", "{\"bandwidth\": {\"upload\": {\"perClient\": \"1Mbit\"}}}",
+                Map.of()).bandwidth();
+        assertFalse(uploadOnly.download().limited());
+        assertTrue(uploadOnly.upload().limited());
+    }
+
+    @Test
     void commandLineOverridesWinAndTheirErrorsNameTheCommandLine() throws ConfigException {
         GatehouseConfig c = loader.load("t", "{\"listen\": \"127.0.0.1:1\"}", Map.of("/listen", "[::1]:8080", "/dataDir", "/tmp/x"));
         assertEquals(new HostPort("::1", 8080), c.listenAddress());

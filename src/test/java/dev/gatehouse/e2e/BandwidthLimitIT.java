@@ -5,10 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Bandwidth limits (Squid's class 2 delay pool) through real sockets. Limits are small so each case takes about
+ * Bandwidth limits (Squid's class 2 delay pool for downloads, its client delay pool for uploads) through real sockets. Limits are small so each case takes about
  * two seconds at the configured rate; the assertions are lower bounds only (at least 70 % of the ideal time), as
  * a loaded machine can only make a transfer slower, never faster. Without the limits every case takes
  * milliseconds on loopback.
@@ -42,17 +45,59 @@ class BandwidthLimitIT extends RawOriginCase {
         });
     }
 
+    /** An origin that reads a request with its body and answers with the number of body bytes it received. */
+    private static RawOrigin countingOrigin() throws IOException {
+        return new RawOrigin((s, i, o) -> {
+            InputStream in = s.getInputStream();
+            List<String> head = RawOrigin.readHead(in);
+            if (head == null) return;
+            long received = in.readNBytes(Integer.parseInt(RawOrigin.field(head, "Content-Length"))).length;
+            String count = Long.toString(received);
+            RawOrigin.write(s, "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: " + count.length() + "\r\n\r\n" + count);
+        });
+    }
+
     private static Consumer<ObjectNode> bandwidth(String total, String perClient) {
         return c -> c.putObject("bandwidth").put("total", total).put("perClient", perClient).put("burst", "16KB");
     }
 
+    private static Consumer<ObjectNode> uploadBandwidth(String total, String perClient) {
+        return c -> c.putObject("bandwidth").putObject("upload").put("total", total).put("perClient", perClient)
+                .put("burst", "16KB");
+    }
+
+    private static Consumer<ObjectNode> connectTo(RawOrigin origin) {
+        return c -> c.withObject("/destinations").withArray("connectPorts").add(origin.port());
+    }
+
     /** GETs {@code url} through the proxy from the local address {@code from}; returns the response. */
     private RawConnection.Response get(InetAddress from, String url) throws IOException {
+        return exchange(from, ("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    /** POSTs {@code length} bytes to {@code url} through the proxy from the local address {@code from}. */
+    private RawConnection.Response post(InetAddress from, String url, int length) throws IOException {
+        byte[] head = ("POST " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/octet-stream\r\n"
+                + "Content-Length: " + length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] request = Arrays.copyOf(head, head.length + length);
+        return exchange(from, request);
+    }
+
+    /** A connection through the proxy tunnelled (CONNECT) to {@code to}. */
+    private RawConnection tunnelTo(RawOrigin to) throws IOException {
+        String authority = "127.0.0.1:" + to.port();
+        RawConnection c = RawConnection.open(proxy.proxyAddress());
+        c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
+        assertEquals(200, c.readHead().status());
+        return c;
+    }
+
+    private RawConnection.Response exchange(InetAddress from, byte[] request) throws IOException {
         Socket socket = new Socket();
         socket.bind(new InetSocketAddress(from, 0));
         socket.connect(proxy.proxyAddress());
         try (RawConnection c = new RawConnection(socket)) {
-            return c.send("GET " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").readResponse();
+            return c.send(request).readResponse();
         }
     }
 
@@ -133,17 +178,99 @@ class BandwidthLimitIT extends RawOriginCase {
             s.shutdownOutput();
             s.getInputStream().read(); // until the proxy closes its side
         });
-        proxy = GatehouseFixture.start(bandwidth("", RATE).andThen(c -> c.withObject("/destinations").withArray("connectPorts")
-                .add(origin.port())));
-        String authority = "127.0.0.1:" + origin.port();
-        try (RawConnection c = RawConnection.open(proxy.proxyAddress())) {
-            c.send("CONNECT " + authority + " HTTP/1.1\r\nHost: " + authority + "\r\n\r\n");
-            assertEquals(200, c.readHead().status());
+        proxy = GatehouseFixture.start(bandwidth("", RATE).andThen(connectTo(origin)));
+        try (RawConnection c = tunnelTo(origin)) {
             long started = System.nanoTime();
             byte[] received = c.input().readAllBytes();
             long took = millisSince(started);
             assertEquals(ONE_MB, received.length);
             assertTrue(took >= lowerBoundMillis(ONE_MB), "1 MB through a tunnel at 4 Mbit/s took only " + took + " ms");
         }
+    }
+
+    @Test
+    void aForwardedUploadIsLimited() throws Exception {
+        origin = countingOrigin();
+        proxy = GatehouseFixture.start(uploadBandwidth("", RATE));
+        long started = System.nanoTime();
+        RawConnection.Response r = post(InetAddress.getByName("127.0.0.1"), origin.url("/upload"), ONE_MB);
+        long took = millisSince(started);
+        assertEquals(200, r.status());
+        assertEquals(Integer.toString(ONE_MB), new String(r.body(), StandardCharsets.ISO_8859_1), "what the origin received");
+        assertTrue(took >= lowerBoundMillis(ONE_MB), "a 1 MB POST at 4 Mbit/s upload took only " + took + " ms");
+    }
+
+    @Test
+    void aTunnelUploadIsLimited() throws Exception {
+        origin = new RawOrigin((s, i, o) -> {
+            long received = s.getInputStream().transferTo(OutputStream.nullOutputStream()); // until the client's FIN
+            RawOrigin.write(s, Long.toString(received));
+        });
+        proxy = GatehouseFixture.start(uploadBandwidth("", RATE).andThen(connectTo(origin)));
+        try (RawConnection c = tunnelTo(origin)) {
+            long started = System.nanoTime();
+            c.send(BODY);
+            c.socket().shutdownOutput(); // the tunnel half-closes the origin's side once every byte is through
+            String received = new String(c.input().readAllBytes(), StandardCharsets.ISO_8859_1);
+            long took = millisSince(started);
+            assertEquals(Integer.toString(ONE_MB), received, "what the origin received");
+            assertTrue(took >= lowerBoundMillis(ONE_MB), "1 MB up a tunnel at 4 Mbit/s took only " + took + " ms");
+        }
+    }
+
+    @Test
+    void anUploadLimitLeavesDownloadsAlone() throws Exception {
+        RawOrigin download = origin(ONE_MB);
+        try (download) {
+            origin = countingOrigin();
+            proxy = GatehouseFixture.start(uploadBandwidth(RATE, RATE).andThen(connectTo(download)));
+            InetAddress client = InetAddress.getByName("127.0.0.1");
+            long started = System.nanoTime();
+            assertEquals(200, post(client, origin.url("/upload"), ONE_MB).status());
+            long uploadMillis = millisSince(started);
+
+            // Right after the upload, so the client's upload buckets are empty: a download charged to them would
+            // take as long again. Unlimited, it takes milliseconds on loopback; "under a third of the upload"
+            // leaves a slow machine a wide margin (the upload cannot take less than 1.4 s).
+            started = System.nanoTime();
+            RawConnection.Response miss = get(client, download.url("/big"));
+            long downloadMillis = millisSince(started);
+            assertEquals(ONE_MB, miss.body().length);
+            assertTrue(downloadMillis * 3 < uploadMillis,
+                    "the download took " + downloadMillis + " ms, the limited upload " + uploadMillis + " ms");
+
+            try (RawConnection c = tunnelTo(download)) { // the tunnel's download direction too
+                started = System.nanoTime();
+                c.send("GET /big HTTP/1.1\r\nHost: 127.0.0.1:" + download.port() + "\r\n\r\n");
+                RawConnection.Response tunnelled = c.readResponse();
+                long tunnelMillis = millisSince(started);
+                assertEquals(ONE_MB, tunnelled.body().length);
+                assertTrue(tunnelMillis * 3 < uploadMillis,
+                        "the tunnelled download took " + tunnelMillis + " ms, the limited upload " + uploadMillis + " ms");
+            }
+        }
+    }
+
+    @Test
+    void twoClientsShareTheUploadTotal() throws Exception {
+        int half = ONE_MB / 2;
+        origin = countingOrigin();
+        // Each client alone may upload at 8 Mbit/s (0.5 s for its half), the two together only at 4 (1 s for both).
+        proxy = GatehouseFixture.start(uploadBandwidth(RATE, "8Mbit"));
+        long started = System.nanoTime();
+        List<CompletableFuture<RawConnection.Response>> uploads = List.of("127.0.0.1", "127.0.0.2").stream()
+                .map(from -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return post(InetAddress.getByName(from), origin.url("/from/" + from), half);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }))
+                .toList();
+        for (CompletableFuture<RawConnection.Response> u : uploads) {
+            assertEquals(Integer.toString(half), new String(u.get().body(), StandardCharsets.ISO_8859_1));
+        }
+        long took = millisSince(started);
+        assertTrue(took >= lowerBoundMillis(ONE_MB), "two clients' 500 kB uploads at 4 Mbit/s in total took only " + took + " ms");
     }
 }
