@@ -255,8 +255,11 @@ class IcapIT {
         byte[] infected = new byte[4000];
         System.arraycopy(IcapServers.PAYLOAD, 0, infected, 1500, IcapServers.PAYLOAD.length);
         java.nio.file.Files.write(root.resolve("infected.bin"), infected);
-        ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.apache.ftpserver"))
-                .setLevel(ch.qos.logback.classic.Level.ERROR); // the test server's own noise is not the proxy's
+        // The test server's own noise is not the proxy's: FtpServer's, and its Mina transport's (a WARN once in four
+        // runs, as the proxy closes the data connection the scanner's verdict made unwanted).
+        for (String server : List.of("org.apache.ftpserver", "org.apache.mina")) {
+            ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(server)).setLevel(ch.qos.logback.classic.Level.ERROR);
+        }
         org.apache.ftpserver.FtpServerFactory factory = new org.apache.ftpserver.FtpServerFactory();
         org.apache.ftpserver.listener.ListenerFactory listener = new org.apache.ftpserver.listener.ListenerFactory();
         listener.setServerAddress("127.0.0.1");
