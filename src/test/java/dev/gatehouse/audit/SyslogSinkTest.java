@@ -7,6 +7,10 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +88,25 @@ class SyslogSinkTest {
         assertEquals(1, warnings.size(), "one warning per interval: " + warnings);
         assertTrue(warnings.get(0).matches("syslog: \\d+ audit records not sent to tcp://127\\.0\\.0\\.1:\\d+ since start .*"),
                 warnings.get(0));
+    }
+
+    @Test
+    void overUdpEachRecordIsOneDatagramWithoutFraming() throws Exception {
+        try (DatagramSocket collector = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            collector.setSoTimeout(10_000);
+            try (SyslogSink sink = new SyslogSink(SyslogSink.Transport.UDP, "127.0.0.1", collector.getLocalPort(), MESSAGE, FORMAT,
+                    16, 50, 200, 60_000, 1_000)) {
+                sink.accept(AuditRecords.miss());
+                sink.accept(AuditRecords.denied());
+                for (AuditRecord r : List.of(AuditRecords.miss(), AuditRecords.denied())) {
+                    DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+                    collector.receive(packet);
+                    String datagram = new String(packet.getData(), 0, packet.getLength(), StandardCharsets.UTF_8);
+                    assertEquals("<166>1 " + SyslogMessage.timestamp(r.endEpochMillis(), ZoneOffset.UTC)
+                            + " proxy1 gatehouse 7 access - " + FORMAT.format(r), datagram);
+                }
+            }
+        }
     }
 
     @Test
