@@ -129,8 +129,9 @@ public final class Gatehouse implements AutoCloseable {
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor, cacheClock) : null;
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);
-        // The syslog copy is fed like the statistics: on the writer thread, after the file has the line.
-        audit.observe(syslog == null ? stats.andThen(metrics) : stats.andThen(metrics).andThen(syslog));
+        // The syslog copy is fed like the statistics: on the writer thread, after the file has the line. It goes
+        // first: its accept never throws, so a failing statistics observer cannot cost the copy a record.
+        audit.observe(syslog == null ? stats.andThen(metrics) : syslog.andThen(stats).andThen(metrics));
         if (syslog != null) metrics.bindSyslog(syslog);
         ProxyServer proxy = null;
         try {
