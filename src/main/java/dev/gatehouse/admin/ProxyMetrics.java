@@ -1,7 +1,9 @@
 package dev.gatehouse.admin;
 
 import dev.gatehouse.audit.AuditRecord;
+import dev.gatehouse.audit.SyslogSink;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -39,7 +41,8 @@ import java.util.regex.Pattern;
  *   <li>{@code proxy_errors_total{error}}: failures by name ({@code dns_failure}, {@code upstream_timeout}, …);</li>
  *   <li>gauges {@code proxy_connections_active}, {@code proxy_tunnels_active}, {@code proxy_audit_queue_depth},
  *       {@code proxy_cache_hit_ratio}, {@code proxy_cache_byte_hit_ratio}, {@code proxy_policy_reload_ok},
- *       {@code proxy_policy_rules}; and the JVM's own.</li>
+ *       {@code proxy_policy_rules}; and the JVM's own;</li>
+ *   <li>with {@code audit.syslog} on, {@link #bindSyslog the syslog copy's} sent and dropped counters.</li>
  * </ul>
  *
  * <p>No URL, host or user is ever a label: each distinct label value is a time series kept forever. Every
@@ -119,6 +122,22 @@ public final class ProxyMetrics implements Consumer<AuditRecord>, AutoCloseable 
             StatsSnapshot.PolicyStatus p = l.policy().get();
             return p == null ? Double.NaN : p.rules();
         }).description("Rules in the live policy").strongReference(true).register(registry);
+    }
+
+    /**
+     * The syslog copy's figures (only when {@code audit.syslog} is on): {@code proxy_audit_syslog_sent_total},
+     * {@code proxy_audit_syslog_dropped_total} (records the collector never got; the file has them),
+     * {@code proxy_audit_syslog_queue_depth} and {@code proxy_audit_syslog_connected}.
+     */
+    public void bindSyslog(SyslogSink syslog) {
+        FunctionCounter.builder("proxy.audit.syslog.sent", syslog, SyslogSink::sentCount)
+                .description("Audit records sent to the syslog collector").register(registry);
+        FunctionCounter.builder("proxy.audit.syslog.dropped", syslog, SyslogSink::droppedCount)
+                .description("Audit records not sent to the syslog collector (its queue was full); the audit file has them")
+                .register(registry);
+        gauge("proxy.audit.syslog.queue.depth", "Audit records waiting for the syslog sender", syslog::queueDepth);
+        gauge("proxy.audit.syslog.connected", "1 while a connection to the syslog collector is open",
+                () -> syslog.connected() ? 1 : 0);
     }
 
     private void gauge(String name, String description, IntSupplier value) {

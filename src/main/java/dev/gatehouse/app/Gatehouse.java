@@ -6,6 +6,8 @@ import dev.gatehouse.admin.PolicyStatusView;
 import dev.gatehouse.admin.ProxyMetrics;
 import dev.gatehouse.admin.TrafficStats;
 import dev.gatehouse.audit.AuditLog;
+import dev.gatehouse.audit.SyslogMessage;
+import dev.gatehouse.audit.SyslogSink;
 import dev.gatehouse.cache.CacheKey;
 import dev.gatehouse.cache.CachePolicy;
 import dev.gatehouse.cache.HeuristicRule;
@@ -15,6 +17,7 @@ import dev.gatehouse.cache.TieredStore;
 import dev.gatehouse.cache.disk.DiskStore;
 import dev.gatehouse.cache.memory.MemoryStore;
 import dev.gatehouse.config.GatehouseConfig;
+import dev.gatehouse.config.HostPort;
 import dev.gatehouse.http.AddressRanges;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.ErrorPages;
@@ -32,10 +35,13 @@ import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.upstream.ftp.FtpGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,6 +57,8 @@ public final class Gatehouse implements AutoCloseable {
 
     private final GatehouseConfig config;
     private final AuditLog audit;
+    /** The best-effort copy of the audit log to a syslog collector; null when {@code audit.syslog} is off. */
+    private final SyslogSink syslog;
     private final PolicyRuntime policy;
     private final AuthRuntime auth;
     private final ExecutorService executor;
@@ -65,7 +73,7 @@ public final class Gatehouse implements AutoCloseable {
     private final ErrorPages pages;
     private volatile boolean stopping;
 
-    private Gatehouse(GatehouseConfig config, AuditLog audit, PolicyRuntime policy, AuthRuntime auth, ExecutorService executor,
+    private Gatehouse(GatehouseConfig config, AuditLog audit, SyslogSink syslog, PolicyRuntime policy, AuthRuntime auth, ExecutorService executor,
                       TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache,
                       UpstreamClient upstream, IcapClient icap, ErrorPages pages) {
         this.pages = pages;
@@ -74,6 +82,7 @@ public final class Gatehouse implements AutoCloseable {
         this.icap = icap;
         this.config = config;
         this.audit = audit;
+        this.syslog = syslog;
         this.policy = policy;
         this.auth = auth;
         this.executor = executor;
@@ -114,6 +123,7 @@ public final class Gatehouse implements AutoCloseable {
         Path dataDir = Path.of(config.dataDir());
         Files.createDirectories(dataDir);
         AuditLog audit = openAudit(config, dataDir);
+        SyslogSink syslog = startSyslog(config.audit());
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("gatehouse-v", 0).factory());
         DestinationGuard guard = new DestinationGuard(AddressRanges.parse(config.destinations().allowPrivate()), List.of());
         UpstreamClient upstream = new UpstreamClient(guard, parents, config.forwarding().connectTimeout(),
@@ -125,7 +135,10 @@ public final class Gatehouse implements AutoCloseable {
         if (icap != null) icap.start();
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);
-        audit.observe(stats.andThen(metrics));
+        // The syslog copy is fed like the statistics: on the writer thread, after the file has the line. It goes
+        // first: its accept never throws, so a failing statistics observer cannot cost the copy a record.
+        audit.observe(syslog == null ? stats.andThen(metrics) : syslog.andThen(stats).andThen(metrics));
+        if (syslog != null) metrics.bindSyslog(syslog);
         ProxyServer proxy = null;
         try {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
@@ -145,7 +158,7 @@ public final class Gatehouse implements AutoCloseable {
                     auth == null ? null : () -> auth.reload("admin"),
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, icap, pages);
+            self[0] = new Gatehouse(config, audit, syslog, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, icap, pages);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
@@ -153,6 +166,7 @@ public final class Gatehouse implements AutoCloseable {
             if (icap != null) icap.close();
             metrics.close();
             audit.close();
+            if (syslog != null) syslog.close();
             executor.shutdownNow();
             if (policy != null) policy.close();
             if (auth != null) auth.close();
@@ -234,6 +248,33 @@ public final class Gatehouse implements AutoCloseable {
                 a.retain(), a.queueCapacity(), Clock.systemDefaultZone()));
     }
 
+    /** The syslog copy {@code audit.syslog} asks for, or null when it is off; its sender connects in the background. */
+    private static SyslogSink startSyslog(GatehouseConfig.Audit a) {
+        GatehouseConfig.Syslog s = a.syslog();
+        if (!s.enabled()) return null;
+        ZoneId zone = ZoneId.systemDefault(); // the audit file's local time (NCSA timestamps, rotation)
+        String hostname = s.hostname().isEmpty() ? localHostName() : s.hostname();
+        SyslogMessage message = new SyslogMessage(s.facilityCode(), s.severityCode(), hostname, s.appName(),
+                Long.toString(ProcessHandle.current().pid()), zone);
+        AuditLog.Format format = AuditLog.Format.named(s.format().isEmpty() ? a.format() : s.format());
+        HostPort collector = s.address();
+        SyslogSink sink = SyslogSink.start(SyslogSink.Transport.valueOf(s.transport().toUpperCase(Locale.ROOT)),
+                collector.host(), collector.port(), message, format.formatter(zone), s.queueCapacity());
+        log.info("audit: a copy of each record goes to syslog {} ({}.{}, {} format)", sink.target(), s.facility(),
+                s.severity(), format.name().toLowerCase(Locale.ROOT));
+        return sink;
+    }
+
+    /** RFC 5424 §6.2.4 prefers the FQDN; the plain host name when it cannot be found; empty if neither. */
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getCanonicalHostName();
+        } catch (UnknownHostException e) {
+            String name = System.getenv("HOSTNAME");
+            return name == null ? "" : name;
+        }
+    }
+
     public InetSocketAddress proxyAddress() { return proxy.address(); }
 
     /** The TLS proxy listener's address, or null when none is configured. */
@@ -307,6 +348,7 @@ public final class Gatehouse implements AutoCloseable {
         if (cache != null) cache.disk().close(); // pending deletions of evicted files, then the index snapshot
         executor.shutdownNow();
         audit.close();
+        if (syslog != null) syslog.close(); // after the file: every written record has been offered to it
         try {
             if (policy != null) policy.close();
         } catch (IOException e) {

@@ -146,6 +146,29 @@ public final class LineBuffer {
         return this;
     }
 
+    /** Appends another buffer's line, byte for byte. */
+    LineBuffer append(LineBuffer other) {
+        ensure(other.length);
+        System.arraycopy(other.bytes, 0, bytes, length, other.length);
+        length += other.length;
+        return this;
+    }
+
+    /** Appends one byte as it is (a byte order mark, say). */
+    LineBuffer rawByte(byte b) {
+        ensure(1);
+        bytes[length++] = b;
+        return this;
+    }
+
+    /** Whether any byte of the line is outside US-ASCII (the line has UTF-8 beyond ASCII). */
+    boolean hasNonAscii() {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) return true;
+        }
+        return false;
+    }
+
     /** UTF-8 of the char at {@code i}, or of the pair it starts; room for 4 bytes is ensured. */
     private int encode(String s, int i) {
         char c = s.charAt(i);

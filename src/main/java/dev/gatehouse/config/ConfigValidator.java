@@ -71,6 +71,7 @@ final class ConfigValidator {
         p.range("/audit/rotateBytes", c.audit().rotateBytes(), 0, Long.MAX_VALUE);
         p.range("/audit/retain", c.audit().retain(), 0, 10_000);
         p.range("/audit/queueCapacity", c.audit().queueCapacity(), 16, 10_000_000);
+        validateSyslog(c.audit().syslog(), p);
         for (int i = 0; i < c.pac().proxies().size(); i++) {
             String node = c.pac().proxies().get(i);
             String hostPort = node.startsWith(GatehouseConfig.Pac.TLS_NODE_PREFIX) ? node.substring(GatehouseConfig.Pac.TLS_NODE_PREFIX.length()) : node;
@@ -105,6 +106,45 @@ final class ConfigValidator {
         validatePages(c.pages(), p);
         validateIcap(c.icap(), p);
         positive(p, "/shutdownTimeout", c.shutdownTimeout());
+    }
+
+    /** {@code audit.syslog}: checked whether or not a target is set, so a typo shows before it is switched on. */
+    private static void validateSyslog(GatehouseConfig.Syslog s, Problems p) {
+        if (s.enabled()) {
+            String transport = s.transport();
+            if (!transport.equals("tcp") && !transport.equals("udp")) {
+                p.add("/audit/syslog/target", "must be tcp://HOST:PORT or udp://HOST:PORT, got \"" + s.target() + "\"");
+            } else {
+                p.check("/audit/syslog/target", () -> {
+                    HostPort address = s.address();
+                    if (s.target().startsWith(transport + "://:")) throw new IllegalArgumentException("'" + s.target() + "' names no host");
+                    if (address.port() == 0) throw new IllegalArgumentException("'" + s.target() + "' needs a port (514 is usual for udp, 6514 or 601 for tcp)");
+                });
+            }
+        }
+        if (s.facilityCode() < 0) {
+            p.add("/audit/syslog/facility", "must be one of " + String.join(", ", GatehouseConfig.Syslog.FACILITIES) + ", got \"" + s.facility() + "\"");
+        }
+        if (s.severityCode() < 0) {
+            p.add("/audit/syslog/severity", "must be one of " + String.join(", ", GatehouseConfig.Syslog.SEVERITIES) + ", got \"" + s.severity() + "\"");
+        }
+        // RFC 5424 §6.2.5 and §6.2.4: PRINTUSASCII only (no space), bounded lengths.
+        if (s.appName().isEmpty() || !printableAscii(s.appName(), 48)) {
+            p.add("/audit/syslog/appName", "must be 1-48 printable US-ASCII characters without spaces (RFC 5424 APP-NAME), got \"" + s.appName() + "\"");
+        }
+        if (!s.hostname().isEmpty() && !printableAscii(s.hostname(), 255)) {
+            p.add("/audit/syslog/hostname", "must be up to 255 printable US-ASCII characters without spaces (RFC 5424 HOSTNAME), or empty for this machine's name, got \"" + s.hostname() + "\"");
+        }
+        if (!s.format().isEmpty() && !AUDIT_FORMATS.contains(s.format())) {
+            p.add("/audit/syslog/format", "must be \"json\", \"squid\", \"combined\", \"common\" or empty (the audit log's own format), got \""
+                    + s.format() + "\"");
+        }
+        p.range("/audit/syslog/queueCapacity", s.queueCapacity(), 16, 10_000_000);
+    }
+
+    /** At most {@code max} characters, each printable US-ASCII (33-126, RFC 5424 PRINTUSASCII). */
+    private static boolean printableAscii(String s, int max) {
+        return s.length() <= max && s.chars().allMatch(ch -> ch >= 33 && ch <= 126);
     }
 
     /**

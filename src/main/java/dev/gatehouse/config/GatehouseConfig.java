@@ -184,9 +184,61 @@ public record GatehouseConfig(
      * @param rotateDaily   rotate at local midnight
      * @param retain        rotated files kept
      * @param queueCapacity records waiting to be written before writers are slowed down (never dropped)
+     * @param syslog        a best-effort copy of each record to a syslog collector (a SIEM); off by default
      */
     public record Audit(String format, String file, boolean stdout, long rotateBytes, boolean rotateDaily, int retain,
-                        int queueCapacity) {}
+                        int queueCapacity, Syslog syslog) {}
+
+    /**
+     * A copy of each audit record sent to a syslog collector as an RFC 5424 message, as Squid's {@code access_log
+     * syslog:facility.priority} / {@code tcp://host:port}. The file stays complete; this copy drops records (and
+     * counts them) rather than ever slowing the proxy down.
+     *
+     * @param target        {@code tcp://host:port} (RFC 6587 octet counting) or {@code udp://host:port} (RFC 5426,
+     *                      one datagram per record); empty: off
+     * @param facility      RFC 5424 facility name ({@link #FACILITIES}), e.g. {@code local4} (Squid's default)
+     * @param severity      RFC 5424 severity name ({@link #SEVERITIES}), e.g. {@code info}
+     * @param appName       the APP-NAME field: 1-48 printable US-ASCII characters
+     * @param hostname      the HOSTNAME field: up to 255 printable US-ASCII characters; empty: this machine's name
+     * @param format        line format of the message, as {@code audit.format}; empty: the audit log's own
+     * @param queueCapacity records waiting for the collector; more are dropped (for syslog only) and counted
+     */
+    public record Syslog(String target, String facility, String severity, String appName, String hostname,
+                         String format, int queueCapacity) {
+        /** RFC 5424 §6.2.1 facility names, in code order (code = index). */
+        public static final List<String> FACILITIES = List.of("kern", "user", "mail", "daemon", "auth", "syslog",
+                "lpr", "news", "uucp", "cron", "authpriv", "ftp", "ntp", "security", "console", "solaris-cron",
+                "local0", "local1", "local2", "local3", "local4", "local5", "local6", "local7");
+        /** RFC 5424 §6.2.1 severity names, in code order (code = index). */
+        public static final List<String> SEVERITIES = List.of("emerg", "alert", "crit", "err", "warning", "notice",
+                "info", "debug");
+
+        public boolean enabled() {
+            return !target.isEmpty();
+        }
+
+        /** The facility's numeric code; -1 for an unknown name (the validator reports it). */
+        public int facilityCode() {
+            return FACILITIES.indexOf(facility);
+        }
+
+        /** The severity's numeric code; -1 for an unknown name (the validator reports it). */
+        public int severityCode() {
+            return SEVERITIES.indexOf(severity);
+        }
+
+        /** {@code tcp} or {@code udp}, from {@link #target}. */
+        public String transport() {
+            int sep = target.indexOf("://");
+            return sep < 0 ? "" : target.substring(0, sep);
+        }
+
+        /** The collector's address, from {@link #target}. */
+        public HostPort address() {
+            int sep = target.indexOf("://");
+            return HostPort.parse(sep < 0 ? target : target.substring(sep + 3));
+        }
+    }
 
     /**
      * @param proxies        {@code host:port} of each proxy node browsers should use, or

@@ -25,7 +25,7 @@ class ConfigLoaderTest {
     @ParameterizedTest
     @ValueSource(strings = {"bad-types-and-values", "bad-syntax", "bad-not-object", "bad-admin-auth", "bad-cache", "bad-refresh-rules",
             "bad-refresh-rules-shape", "bad-parent", "bad-negotiate", "bad-bandwidth",
-            "bad-pages", "bad-pages-default"})
+            "bad-pages", "bad-pages-default", "bad-syslog", "bad-syslog-target"})
     void badConfigsReportEveryProblemWithItsLocation(String name) throws IOException {
         String json = resource(name + ".json");
         List<String> expected = resource(name + ".expected").lines().toList();
@@ -43,6 +43,22 @@ class ConfigLoaderTest {
                 () -> loader.load("t", "{\"pages\": {\"template\": \"p.html\", \"defaultLanguage\": \"de\"}}", Map.of()));
         assertEquals(List.of("t:1:53: /pages/defaultLanguage: only applies with pages.templates (one file per language)"),
                 e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
+    void theSyslogCopyIsOffByDefaultAndItsTargetNamesTransportHostAndPort() throws ConfigException {
+        GatehouseConfig.Syslog off = loader.load("t", "{}", Map.of()).audit().syslog();
+        assertFalse(off.enabled());
+        assertEquals(20, off.facilityCode(), "local4, as Squid's syslog default");
+        assertEquals(6, off.severityCode(), "info");
+        GatehouseConfig.Syslog on = loader.load("t", """
+                {"audit": {"syslog": {"target": "tcp://[::1]:6514", "facility": "daemon", "severity": "notice"}}}""", Map.of())
+                .audit().syslog();
+        assertTrue(on.enabled());
+        assertEquals("tcp", on.transport());
+        assertEquals(new HostPort("::1", 6514), on.address());
+        assertEquals(3, on.facilityCode());
+        assertEquals(5, on.severityCode());
     }
 
     @Test
