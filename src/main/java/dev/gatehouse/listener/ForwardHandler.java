@@ -9,6 +9,7 @@ import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.ReadFailureFilter;
 import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.http.Via;
+import dev.gatehouse.icap.IcapClient;
 import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamRequest;
@@ -59,9 +60,11 @@ final class ForwardHandler implements HttpHandler {
     private final OriginRelay.HeaderCopy finalFields =
             (response, to) -> copyResponseHeaders(response.headers(), response.httpMinor(), to);
     private final InterimRelay.FieldCopy interimFields = this::copyResponseHeaders;
+    /** The ICAP REQMOD scan of request bodies, or null when {@code icap.reqmod} is off. */
+    private final UploadScanStep uploadScan;
 
     ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, OriginRelay relay,
-                   BandwidthLimiter uploads, Executor executor) {
+                   BandwidthLimiter uploads, IcapClient reqmod, Executor executor) {
         this.upstream = upstream;
         this.via = via;
         this.xForwardedFor = xForwardedFor;
@@ -69,6 +72,7 @@ final class ForwardHandler implements HttpHandler {
         this.executor = executor;
         this.relay = relay;
         this.uploads = uploads;
+        this.uploadScan = reqmod == null ? null : new UploadScanStep(reqmod, relay, finalFields);
     }
 
     @Override
@@ -80,6 +84,8 @@ final class ForwardHandler implements HttpHandler {
         AuditHold hold = Exchanges.hold(exchange);
         try {
             UpstreamRequest request = request(exchange);
+            // Only a body the client sends is scanned (a DLP service looks at uploads); CONNECT never comes here.
+            if (uploadScan != null && request != null && request.body() instanceof ClientBody) request = uploadScan.scan(exchange, request);
             // Twice at most: a 304 that does not match the stored response is fetched again unconditionally (RFC 9111 §4.3.4).
             if (request != null && !forward(exchange, request)) forward(exchange, request);
         } finally {
