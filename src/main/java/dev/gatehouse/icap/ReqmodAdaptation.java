@@ -26,6 +26,8 @@ final class ReqmodAdaptation implements RespmodExchange.Adaptation<UploadScanRes
     /** The status line put before an encapsulated request's fields, so that the strict response head reader parses them. */
     private static final byte[] FIELDS_ONLY = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_REQUEST_LINE = 16 * 1024;
+    /** The most of an adapted body read before it is forwarded, to learn its length when it is short. */
+    private static final int READ_AHEAD = 64 * 1024;
     /** Fields the upstream client writes itself from the target and the body's framing (as for the client's request). */
     private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding", "expect");
 
@@ -84,12 +86,16 @@ final class ReqmodAdaptation implements RespmodExchange.Adaptation<UploadScanRes
         }
         ScanRequest adapted = exchange.head(ReqmodAdaptation::requestHead, RespmodExchange.bodyOffset(sections, "req-body"),
                 "adapted request head");
-        boolean hasBody = sections.containsKey("req-body");
-        long length = hasBody ? length(adapted) : 0;
         ScanRequest forwarded = new ScanRequest(adapted.method(), adapted.url(), endToEnd(adapted.headers()));
-        InputStream body = exchange.body(answer, hasBody);
+        InputStream body = exchange.body(answer, sections.containsKey("req-body"));
+        // The body's framing is this side's, not the service's Content-Length: c-icap's virus_scan strips an infected
+        // upload to nothing and keeps the old Content-Length, and a request sent with it could never be completed.
+        // A body that ends within a read-ahead goes with its true length; a longer one goes chunked (RFC 9112 §7.1).
+        byte[] start = body.readNBytes(READ_AHEAD);
+        long length = start.length < READ_AHEAD ? start.length : -1;
+        InputStream whole = length >= 0 ? new ByteArrayInputStream(start) : new SequenceInputStream(new ByteArrayInputStream(start), body);
         ScanOutcome outcome = virus == null && forwarded.equals(request) ? ScanOutcome.CLEAN : ScanOutcome.ADAPTED;
-        return new UploadScanResult(outcome, forwarded, body, length, null, virus, null);
+        return new UploadScanResult(outcome, forwarded, whole, length, null, virus, null);
     }
 
     /**
@@ -121,18 +127,6 @@ final class ReqmodAdaptation implements RespmodExchange.Adaptation<UploadScanRes
             for (String value : field.getValue()) headers.add(Map.entry(field.getKey(), value));
         }
         return new ScanRequest(parts[0], parts[1], headers);
-    }
-
-    /** The adapted body's {@code Content-Length}, or -1 (sent chunked) when it names none or not one number. */
-    private static long length(ScanRequest adapted) {
-        String value = null;
-        for (Map.Entry<String, String> f : adapted.headers()) {
-            if (!f.getKey().equalsIgnoreCase("Content-Length")) continue;
-            if (value != null && !value.equals(f.getValue().strip())) return -1;
-            value = f.getValue().strip();
-        }
-        if (value == null || value.isEmpty() || value.length() > 18 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) return -1;
-        return Long.parseLong(value);
     }
 
     /** The fields to forward: without hop-by-hop ones (RFC 9110 §7.6.1) and those the upstream client writes itself. */
