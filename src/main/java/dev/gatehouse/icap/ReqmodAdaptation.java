@@ -21,8 +21,12 @@ import java.util.Set;
  * A REQMOD (RFC 3507 §4.8): a client's request with a body, and the three answers a service gives it (§4.8.2): 204,
  * send it as it is; 200 with {@code req-hdr}, send this request instead; 200 with {@code res-hdr}, send this response
  * to the client and nothing to the origin (a DLP or virus block page).
+ *
+ * @param request       the request as the service is shown it (its fields as they would go to the origin)
+ * @param contentLength the length of its body, or -1 when the client sent it chunked
  */
-final class ReqmodAdaptation implements RespmodExchange.Adaptation<UploadScanResult> {
+record ReqmodAdaptation(URI service, String host, ScanRequest request, long contentLength)
+        implements RespmodExchange.Adaptation<UploadScanResult> {
     /** The status line put before an encapsulated request's fields, so that the strict response head reader parses them. */
     private static final byte[] FIELDS_ONLY = "HTTP/1.1 200 OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_REQUEST_LINE = 16 * 1024;
@@ -30,22 +34,6 @@ final class ReqmodAdaptation implements RespmodExchange.Adaptation<UploadScanRes
     private static final int READ_AHEAD = 64 * 1024;
     /** Fields the upstream client writes itself from the target and the body's framing (as for the client's request). */
     private static final Set<String> FRAMING = Set.of("host", "content-length", "transfer-encoding", "expect");
-
-    private final URI service;
-    private final String host;
-    private final ScanRequest request;
-    private final long contentLength;
-
-    /**
-     * @param request       the request as the service is shown it (its fields as they would go to the origin)
-     * @param contentLength the length of its body, or -1 when the client sent it chunked
-     */
-    ReqmodAdaptation(URI service, String host, ScanRequest request, long contentLength) {
-        this.service = service;
-        this.host = host;
-        this.request = request;
-        this.contentLength = contentLength;
-    }
 
     @Override
     public void writeHeads(OutputStream out, int preview, boolean allow204) throws IOException {

@@ -20,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,35 +50,34 @@ class IcapReqmodIT {
     @BeforeAll
     static void start() throws Exception {
         icap = IcapServers.start(icapDir);
-        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
-        origin.createContext("/", ex -> {
-            byte[] body;
-            try (InputStream in = ex.getRequestBody()) {
-                body = in.readAllBytes();
-            }
-            RECEIVED.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + sha256(body) + " " + body.length);
-            byte[] answer = "stored".getBytes(StandardCharsets.US_ASCII);
-            ex.sendResponseHeaders(201, answer.length);
-            try (OutputStream out = ex.getResponseBody()) {
-                out.write(answer);
-            }
-        });
+        origin = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, "/", IcapReqmodIT::receive);
         origin.start();
+    }
+
+    /** The origin: notes the upload it got, answers 201. */
+    private static void receive(com.sun.net.httpserver.HttpExchange ex) throws IOException {
+        byte[] body;
+        try (InputStream in = ex.getRequestBody()) {
+            body = in.readAllBytes();
+        }
+        RECEIVED.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + sha256(body) + " " + body.length);
+        byte[] answer = "stored".getBytes(StandardCharsets.US_ASCII);
+        ex.sendResponseHeaders(201, answer.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(answer);
+        }
     }
 
     @AfterAll
     static void stop() {
-        if (origin != null) origin.stop(0);
-        if (icap != null) icap.close();
-    }
-
-    @BeforeEach
-    void clear() {
-        RECEIVED.clear();
+        try (IcapServers servers = icap) {
+            if (origin != null) origin.stop(0);
+        }
     }
 
     @AfterEach
-    void closeProxy() {
+    void closeProxyAndForgetTheOrigin() {
+        RECEIVED.clear();
         if (proxy != null) proxy.close();
     }
 
@@ -116,10 +113,9 @@ class IcapReqmodIT {
         return proxy.awaitRecords(1).stream().filter(r -> r.get("url").asText().equals(url)).findFirst().orElseThrow();
     }
 
+    /** The record's tags, e.g. {@code icap=blocked}. */
     private static List<String> tags(JsonNode record) {
-        List<String> tags = new ArrayList<>();
-        record.get("tags").forEach(t -> tags.add(t.asText()));
-        return tags;
+        return java.util.stream.StreamSupport.stream(record.get("tags").spliterator(), false).map(JsonNode::asText).toList();
     }
 
     /** The REQMOD requests c-icap has logged for {@code service} so far. */
