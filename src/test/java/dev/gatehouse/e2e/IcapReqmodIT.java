@@ -280,6 +280,22 @@ class IcapReqmodIT {
     }
 
     @Test
+    void aClientThatLeavesMidUploadIsAuditedAsAbortedAndTheOriginGetsNoWholeRequest() throws Exception {
+        proxy(icap.url("echo"));
+        String url = url("/upload/abandoned");
+        try (java.net.Socket client = new java.net.Socket(InetAddress.getLoopbackAddress(), proxy.proxyPort())) {
+            client.getOutputStream().write(("POST " + url + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000000\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            client.getOutputStream().write(random(200_000, 5));
+            client.getOutputStream().flush();
+            Thread.sleep(300);
+        } // gone with 1.8 MB still to send
+        JsonNode record = record(url);
+        assertEquals("client_aborted", record.get("error").asText(), record.toString());
+        assertEquals(List.of(), RECEIVED, "no whole request reached the origin");
+    }
+
+    @Test
     void aGetWithoutABodyIsNotSentToTheService() throws Exception {
         int closed;
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
