@@ -47,7 +47,7 @@ final class UploadScanStep {
         AuditRecord record = Exchanges.record(exchange);
         UploadScanResult result;
         try {
-            result = icap.scanUpload(new ScanRequest(request.method(), record.getUrl(), request.headers()), request.body(),
+            result = icap.scanUpload(new ScanRequest(request.method(), request.target().text(), request.headers()), request.body(),
                     request.contentLength());
         } catch (IcapException e) {
             ScanStep.tag(record, ScanOutcome.FAILED, null);
@@ -75,7 +75,7 @@ final class UploadScanStep {
                     result.failure().failure().auditName(), bypassLog.intervalSeconds(), record.getUrl(), result.failure().getMessage());
         }
         ScanRequest forwarded = result.request();
-        RequestTarget target = forwarded.url().equals(record.getUrl()) ? request.target() : RequestTarget.of(forwarded.url());
+        RequestTarget target = forwarded.url().equals(request.target().text()) ? request.target() : RequestTarget.of(forwarded.url());
         return new UpstreamRequest(forwarded.method(), target, forwarded.headers(), result.body(), result.contentLength(),
                 request.client());
     }

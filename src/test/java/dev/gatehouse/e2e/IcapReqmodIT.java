@@ -43,7 +43,7 @@ class IcapReqmodIT {
     static Path icapDir;
     private static IcapServers icap;
     private static HttpServer origin;
-    /** What the origin received: method, path, SHA-256 of the body, body length. */
+    /** What the origin received: method, path, SHA-256 of the body, body length, and an {@code X-Dlp} field's value. */
     private static final List<String> RECEIVED = new CopyOnWriteArrayList<>();
     private GatehouseFixture proxy;
 
@@ -60,7 +60,9 @@ class IcapReqmodIT {
         try (InputStream in = ex.getRequestBody()) {
             body = in.readAllBytes();
         }
-        RECEIVED.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + sha256(body) + " " + body.length);
+        String dlp = ex.getRequestHeaders().getFirst("X-Dlp");
+        RECEIVED.add(ex.getRequestMethod() + " " + ex.getRequestURI().getPath() + " " + sha256(body) + " " + body.length
+                + (dlp == null ? "" : " " + dlp));
         byte[] answer = "stored".getBytes(StandardCharsets.US_ASCII);
         ex.sendResponseHeaders(201, answer.length);
         try (OutputStream out = ex.getResponseBody()) {
@@ -82,7 +84,11 @@ class IcapReqmodIT {
     }
 
     private GatehouseFixture proxy(String reqmod) {
-        proxy = GatehouseFixture.start(c -> c.putObject("icap").put("reqmod", reqmod).put("timeout", "20s"));
+        return proxy(reqmod, false);
+    }
+
+    private GatehouseFixture proxy(String reqmod, boolean bypass) {
+        proxy = GatehouseFixture.start(c -> c.putObject("icap").put("reqmod", reqmod).put("bypass", bypass).put("timeout", "20s"));
         return proxy;
     }
 
@@ -178,7 +184,9 @@ class IcapReqmodIT {
     @Test
     void aServiceThatAnswersWithAResponseBlocksTheUploadAndTheOriginSeesNoRequest() throws Exception {
         String page = "<h1>Upload blocked: confidential</h1>";
-        try (BlockingService dlp = new BlockingService(page)) {
+        try (InTestService dlp = new InTestService(body -> InTestService.answer(
+                "X-Infection-Found: Type=0; Resolution=2; Threat=Dlp.Confidential;\r\n", "res-hdr",
+                "HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: " + page.length() + "\r\n\r\n", page))) {
             proxy(dlp.url());
             String url = url("/upload/secret");
 
@@ -196,17 +204,41 @@ class IcapReqmodIT {
         }
     }
 
-    /**
-     * A REQMOD service that blocks every upload with {@code page} (403), as a DLP service does: OPTIONS with a zero
-     * preview, then, after the request head and the (empty) preview, its response. Not c-icap: none of its stock
-     * services answers REQMOD with a response.
-     */
-    private static final class BlockingService implements AutoCloseable {
-        private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
-        private final String page;
+    @Test
+    void aRequestTheServiceRewroteIsWhatTheOriginGets() throws Exception {
+        String redacted = "[redacted by DLP]";
+        byte[] sent = random(300_000, 6);
+        byte[][] seen = new byte[1][];
+        try (InTestService dlp = new InTestService(body -> {
+            seen[0] = body;
+            return InTestService.answer("", "req-hdr", "POST " + url("/upload/redacted") + " HTTP/1.1\r\nHost: x\r\n"
+                    + "Content-Type: text/plain\r\nX-Dlp: redacted\r\nContent-Length: 999\r\n\r\n", redacted);
+        })) {
+            proxy(dlp.url());
+            String url = url("/upload/original");
 
-        BlockingService(String page) throws IOException {
-            this.page = page;
+            HttpResponse<String> response = post(url, HttpRequest.BodyPublishers.ofByteArray(sent));
+
+            assertEquals(201, response.statusCode());
+            byte[] expected = redacted.getBytes(StandardCharsets.US_ASCII);
+            assertEquals(List.of("POST /upload/redacted " + sha256(expected) + " " + expected.length + " redacted"), RECEIVED,
+                    "the service's URL, field and body (with its true length, not the 999 it claimed)");
+            assertArrayEquals(sent, seen[0], "the service got the whole upload");
+            assertTrue(tags(record(url)).contains("icap=adapted"), record(url).toString());
+        }
+    }
+
+    /**
+     * A REQMOD service written for the test, for the answers no stock c-icap service gives (a response that blocks, a
+     * rewritten request): OPTIONS without a preview, so each REQMOD carries the whole body; after it, the service
+     * writes what {@code answer} makes of the body it got, and closes the connection.
+     */
+    private static final class InTestService implements AutoCloseable {
+        private final ServerSocket server = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        private final java.util.function.Function<byte[], String> answer;
+
+        InTestService(java.util.function.Function<byte[], String> answer) throws IOException {
+            this.answer = answer;
             Thread.ofVirtual().start(this::serve);
         }
 
@@ -225,19 +257,18 @@ class IcapReqmodIT {
                         if (l.startsWith("Encapsulated:")) bodyAt = Integer.parseInt(l.substring(l.lastIndexOf('=') + 1).strip());
                     }
                     if (first.startsWith("OPTIONS")) {
-                        out.write(("ICAP/1.0 200 OK\r\nMethods: REQMOD\r\nISTag: \"dlp\"\r\nPreview: 0\r\nConnection: close\r\n"
+                        out.write(("ICAP/1.0 200 OK\r\nMethods: REQMOD\r\nISTag: \"dlp\"\r\nConnection: close\r\n"
                                 + "Encapsulated: null-body=0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                         continue;
                     }
                     in.readNBytes(bodyAt); // the request head
-                    while (!line(in).startsWith("0")) {
-                        // a zero preview has no chunks but the last
+                    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+                    for (int n = Integer.parseInt(line(in), 16); n > 0; n = Integer.parseInt(line(in), 16)) {
+                        body.write(in.readNBytes(n));
+                        line(in);
                     }
                     line(in);
-                    String http = "HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: " + page.length() + "\r\n\r\n";
-                    out.write(("ICAP/1.0 200 OK\r\nISTag: \"dlp\"\r\nX-Infection-Found: Type=0; Resolution=2; Threat=Dlp.Confidential;\r\n"
-                            + "Connection: close\r\nEncapsulated: res-hdr=0, res-body=" + http.length() + "\r\n\r\n" + http
-                            + Integer.toHexString(page.length()) + "\r\n" + page + "\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    out.write(answer.apply(body.toByteArray()).getBytes(StandardCharsets.ISO_8859_1));
                 } catch (IOException e) {
                     // closed
                 }
@@ -253,6 +284,14 @@ class IcapReqmodIT {
             return s.toString();
         }
 
+        /** An ICAP 200 encapsulating {@code http} (a head whose section is {@code section}) and {@code body}. */
+        static String answer(String icapFields, String section, String http, String body) {
+            String bodySection = section.equals("res-hdr") ? "res-body" : "req-body";
+            return "ICAP/1.0 200 OK\r\nISTag: \"dlp\"\r\n" + icapFields + "Connection: close\r\nEncapsulated: " + section + "=0, "
+                    + bodySection + "=" + http.length() + "\r\n\r\n" + http + Integer.toHexString(body.length()) + "\r\n" + body
+                    + "\r\n0\r\n\r\n";
+        }
+
         @Override
         public void close() throws IOException {
             server.close();
@@ -261,11 +300,7 @@ class IcapReqmodIT {
 
     @Test
     void anUnreachableServiceWithoutBypassIs503AndTheOriginIsUntouched() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        proxy("icap://127.0.0.1:" + closed + "/dlp");
+        proxy(closedServiceUrl());
         String url = url("/upload/held");
 
         HttpResponse<String> response = post(url, HttpRequest.BodyPublishers.ofByteArray(random(5000, 3)));
@@ -277,6 +312,27 @@ class IcapReqmodIT {
         assertTrue(tags(record).contains("icap=failed"), record.toString());
         assertEquals(List.of(), RECEIVED, "the origin saw no request");
         proxy.takeWarnings(); // the startup OPTIONS' warning
+    }
+
+    @Test
+    void anUnreachableServiceWithBypassSendsTheUploadUnscanned() throws Exception {
+        proxy(closedServiceUrl(), true);
+        byte[] body = random(100_000, 7);
+        String url = url("/upload/bypassed");
+
+        HttpResponse<String> response = post(url, HttpRequest.BodyPublishers.ofByteArray(body));
+
+        assertEquals(201, response.statusCode());
+        assertEquals(List.of("POST /upload/bypassed " + sha256(body) + " " + body.length), RECEIVED);
+        assertTrue(tags(record(url)).contains("icap=bypassed"), record(url).toString());
+        List<String> warnings = proxy.takeWarnings();
+        assertTrue(warnings.stream().anyMatch(w -> w.contains("sent unscanned (bypass)")), warnings.toString());
+    }
+
+    private static String closedServiceUrl() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "icap://127.0.0.1:" + s.getLocalPort() + "/dlp";
+        }
     }
 
     @Test
@@ -297,11 +353,7 @@ class IcapReqmodIT {
 
     @Test
     void aGetWithoutABodyIsNotSentToTheService() throws Exception {
-        int closed;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closed = s.getLocalPort();
-        }
-        proxy("icap://127.0.0.1:" + closed + "/dlp"); // down: a request sent to it would fail
+        proxy(closedServiceUrl()); // down: a request sent to it would fail
         String url = url("/plain");
 
         HttpResponse<String> response = proxy.client().send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
