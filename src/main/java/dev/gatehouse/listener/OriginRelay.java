@@ -44,11 +44,14 @@ final class OriginRelay {
     private final BandwidthLimiter bandwidth;
     /** The virus scan of responses with a body, or null when {@code icap.respmod} is off. */
     private final ScanStep scan;
+    /** The policy's response rules, decided on the origin's head before anything goes to the client, the store or the scan. */
+    private final ResponseRuleCheck rules;
 
-    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth, IcapClient icap) {
+    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth, IcapClient icap, ResponseRuleCheck rules) {
         this.errors = errors;
         this.bandwidth = bandwidth;
         this.scan = icap == null ? null : new ScanStep(icap, this);
+        this.rules = rules;
     }
 
     /**
@@ -69,6 +72,10 @@ final class OriginRelay {
         CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
         if (next == CacheFill.Next.ANSWERED) return true;
         if (next == CacheFill.Next.RETRY) return false;
+        if (rules.blockedFromOrigin(exchange, response)) {
+            if (fill != null) fill.refused();
+            return true; // the caller closes the response unread, which drops the origin connection
+        }
         if (scan != null && mayHaveBody(method, response.status())) {
             scan.send(exchange, record, fill, response, method, headers);
         } else {
