@@ -5,9 +5,11 @@ import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.ParentProxies;
+import dev.gatehouse.http.ReadFailureFilter;
 import dev.gatehouse.http.RequestTarget;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -294,6 +296,10 @@ public final class UpstreamClient {
             ResponseHead head = ResponseHead.readFinal(c.in, interim);
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent, parent, pool);
+        } catch (RequestBodyException e) {
+            // The client's failure, not the server's: nothing to retry (a body is never sent twice), no one to pass over.
+            c.close();
+            throw new FailureException(Failure.UPSTREAM_CLOSED, e.getMessage(), e);
         } catch (EOFException | SocketException e) {
             // Reset while writing counts as well: nothing came back, and only a request that may be repeated is sent
             // again (a body, even one partly sent, never is: UpstreamRequest#idempotent).
@@ -339,8 +345,15 @@ public final class UpstreamClient {
 
     private static void writeBody(UpstreamRequest request, OutputStream out) throws IOException {
         byte[] buffer = new byte[16 * 1024];
-        if (request.contentLength() >= 0) BodyStreams.copyFixed(request.body(), out, request.contentLength(), buffer);
-        else BodyStreams.copyChunked(request.body(), out, buffer);
+        // A failed read of the client's body (a reset is a SocketException too) is told apart from the server's close.
+        InputStream body = new ReadFailureFilter(request.body()) {
+            @Override
+            protected IOException failed(IOException e) {
+                return new RequestBodyException("reading the request body from the client failed: " + e.getMessage(), e);
+            }
+        };
+        if (request.contentLength() >= 0) BodyStreams.copyFixed(body, out, request.contentLength(), buffer);
+        else BodyStreams.copyChunked(body, out, buffer);
     }
 
     /** Chooses the body framing (RFC 9112 §6.3) and whether the connection can be reused afterwards. */

@@ -12,9 +12,11 @@ import dev.gatehouse.http.RequestTarget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -199,5 +201,39 @@ class UpstreamClientRetryTest {
         firstAddress(s -> readHead(s.getInputStream()), 1);
         assertEquals(Failure.UPSTREAM_CLOSED, failure(get()).failure());
         assertEquals(0, second.connections.get());
+    }
+    /**
+     * The client resetting its connection mid-upload (Undertow's read then fails with the NIO socket's
+     * {@code SocketException}) is the client's failure, not the parent's: the parent, which accepted the request and
+     * was reading it, is not passed over for everyone else's requests.
+     */
+    @Test
+    void aClientThatFailsMidUploadDoesNotMarkTheParentDown() throws Exception {
+        Server parentA = new Server(InetAddress.getByName("127.0.0.2"), 0, s -> s.getInputStream().transferTo(OutputStream.nullOutputStream()));
+        ParentProxies.Parent a = new ParentProxies.Parent("127.0.0.2", parentA.socket.getLocalPort());
+        ParentProxies.Parent b = new ParentProxies.Parent("127.0.0.1", second.socket.getLocalPort());
+        ParentProxies parents = new ParentProxies(List.of(a, b), null, List.of(), false, Duration.ofSeconds(30), System::nanoTime,
+                ParentProxies.Selection.ORDERED);
+        DestinationGuard guard = new DestinationGuard(AddressRanges.parse(List.of("127.0.0.0/8")), List.of(), host -> {
+            throw new UnknownHostException(host);
+        });
+        client = new UpstreamClient(guard, parents, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2), 25);
+        try (parentA) {
+            InputStream reset = new InputStream() {
+                private int sent;
+
+                @Override
+                public int read() throws IOException {
+                    if (sent++ < 5) return 'x';
+                    throw new SocketException("Connection reset");
+                }
+            };
+            RequestTarget origin = RequestTarget.of("http://origin.test/upload");
+            failure(new UpstreamRequest("POST", origin, List.of(), reset, 100));
+            assertEquals(a, parents.route("origin.test", null).parents().getFirst(), "the client's reset passed the parent over");
+            // The body ending early (the client closed before its Content-Length) is the client's failure as well.
+            failure(new UpstreamRequest("POST", origin, List.of(), new ByteArrayInputStream(new byte[5]), 100));
+            assertEquals(a, parents.route("origin.test", null).parents().getFirst(), "the client's short body passed the parent over");
+        }
     }
 }
