@@ -32,7 +32,8 @@ import java.util.Map;
  * connects to the vetted address, so DNS rebinding cannot slip past the check. Keep-alive connections
  * are pooled per address. A pooled connection that the origin closed while idle fails before any
  * response byte; an idempotent request without a body is then retried once on a fresh connection
- * (RFC 9110 §9.2.2, RFC 9112 §9.3.1).
+ * (RFC 9110 §9.2.2, RFC 9112 §9.3.1). Any other request always goes on a fresh connection, as it could not be
+ * retried.
  *
  * <p>A request goes to the next address of its origin, or to the next parent of its route, when a connection cannot
  * be opened, and, when it may be repeated, when a server accepts a fresh connection and ends it before any response
@@ -220,15 +221,15 @@ public final class UpstreamClient {
      */
     private UpstreamResponse exchange(UpstreamRequest request, InterimResponse.Listener interim, InetSocketAddress address,
                                       ParentProxies.Parent parent, ConnectionPool pool) throws FailureException, UnansweredException {
-        OriginConnection pooled = pool.take(address);
+        // A request that cannot be sent twice goes on a new connection (Squid's default without
+        // server_pconn_for_nonretriable): on an idle one the server may already have closed, as origins do after a few
+        // seconds, it could only fail (RFC 9112 §9.3.1).
+        OriginConnection pooled = request.idempotent() ? pool.take(address) : null;
         if (pooled != null) {
             try {
                 return attempt(request, interim, pooled, parent, pool);
             } catch (NoResponseByteException e) {
                 pooled.close();
-                if (!request.idempotent()) {
-                    throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection before answering", e);
-                }
                 // fall through: once more on a fresh connection
             }
         }

@@ -236,4 +236,31 @@ class UpstreamClientRetryTest {
             assertEquals(a, parents.route("origin.test", null).parents().getFirst(), "the client's short body passed the parent over");
         }
     }
+    /**
+     * An origin closes a keep-alive connection after a few idle seconds (Apache's KeepAliveTimeout is 5 s, the pool
+     * keeps one 15 s): a POST then must not go on that connection, where it could only fail (its body is never sent
+     * twice), but on a new one, as Squid opens a new connection for a request it cannot retry.
+     */
+    @Test
+    void aPostAfterTheOriginClosedTheIdleConnectionGoesOnANewOne() throws Exception {
+        Server origin = new Server(InetAddress.getByName("127.0.0.1"), 0, s -> {
+            InputStream in = s.getInputStream();
+            readHead(in);
+            write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            Thread.sleep(50); // then the origin's keep-alive timeout closes the idle connection
+        });
+        DestinationGuard guard = new DestinationGuard(AddressRanges.parse(List.of("127.0.0.0/8")), List.of(), host -> {
+            if (!host.equals(NAME)) throw new UnknownHostException(host);
+            return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        });
+        client = new UpstreamClient(guard, ParentProxies.NONE, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2), 25);
+        try (origin) {
+            RequestTarget target = RequestTarget.of("http://" + NAME + ":" + origin.socket.getLocalPort() + "/order");
+            assertEquals("ok from 127.0.0.1", body(new UpstreamRequest("GET", target, List.of(), null, -1)));
+            Thread.sleep(300); // idle: the connection is in the pool, closed at the origin's end
+            byte[] form = "buy=1".getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals("ok from 127.0.0.1", body(new UpstreamRequest("POST", target, List.of(), new ByteArrayInputStream(form), form.length)));
+            assertEquals(2, origin.connections.get());
+        }
+    }
 }
