@@ -29,6 +29,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The connection goes back to the pool once the answer was read to its end and this side finished writing.
  */
 final class RespmodExchange {
+    /**
+     * The most preview bytes sent, whatever the service's OPTIONS ask for: the preview is held in memory until the
+     * service answers, and a service asking for a gigabyte must not make the proxy hold whole downloads. A client may
+     * send less than the service's {@code Preview} (RFC 3507 §4.5); scanners ask for a few KiB (c-icap 1024).
+     */
+    static final int MAX_PREVIEW_BYTES = 64 * 1024;
     private final IcapConnectionPool pool;
     private final IcapConnection connection;
     private final AtomicBoolean released = new AtomicBoolean();
@@ -57,8 +63,9 @@ final class RespmodExchange {
      */
     static ScanResult run(IcapConnectionPool pool, URI service, String host, Duration timeout, IcapOptions options,
                           ScanRequest request, UpstreamResponse response, OriginBody origin) throws IOException {
-        byte[] preview = options.preview() >= 0 ? origin.takePreview(options.preview()) : null;
-        boolean ieof = preview != null && preview.length < options.preview();
+        int previewSize = Math.min(options.preview(), MAX_PREVIEW_BYTES);
+        byte[] preview = previewSize >= 0 ? origin.takePreview(previewSize) : null;
+        boolean ieof = preview != null && preview.length < previewSize;
         while (true) {
             RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
             try {

@@ -77,6 +77,21 @@ class IcapClientTest {
         }
     }
 
+    /** A service that asks for the rest after the preview (100 Continue), then sends the response back as it came. */
+    private static FakeIcapServer.Script echoAfterContinue() {
+        return new FakeIcapServer.Script() {
+            @Override
+            public byte[] afterPreview(FakeIcapServer.Received r) {
+                return null; // 100 Continue
+            }
+
+            @Override
+            public byte[] afterRest(FakeIcapServer.Received r) {
+                return answer("", r.responseHead(), r.body());
+            }
+        };
+    }
+
     @Test
     void aBodyWithinThePreviewGoesWithIeofAndAllow204AndBothHeadsAtTheirOffsets() throws Exception {
         server = new FakeIcapServer(r -> bytes("ICAP/1.0 204 No Content\r\nISTag: \"fake-1\"\r\n\r\n"));
@@ -112,17 +127,7 @@ class IcapClientTest {
     @Test
     void a100ContinueStreamsTheRestAndTheEchoedResponseIsClean() throws Exception {
         byte[] body = random(100_000);
-        server = new FakeIcapServer(new FakeIcapServer.Script() {
-            @Override
-            public byte[] afterPreview(FakeIcapServer.Received r) {
-                return null; // 100 Continue
-            }
-
-            @Override
-            public byte[] afterRest(FakeIcapServer.Received r) {
-                return answer("", r.responseHead(), r.body());
-            }
-        });
+        server = new FakeIcapServer(echoAfterContinue());
         ScanResult result = client(false).scan(REQUEST, origin(body));
         assertEquals(ScanOutcome.CLEAN, result.outcome());
         assertArrayEquals(body, read(result));
@@ -314,5 +319,22 @@ class IcapClientTest {
         server.options = "ICAP/1.0 200 OK\r\nMethods: REQMOD\r\nEncapsulated: null-body=0\r\n\r\n";
         IcapException e = assertThrows(IcapException.class, () -> client(false).scan(REQUEST, origin(bytes("x"))));
         assertEquals(Failure.ICAP_MALFORMED, e.failure());
+    }
+    /**
+     * A service's OPTIONS may ask for any preview size (a misconfigured or hostile one: a gigabyte). The preview is held
+     * in memory until the service answers, so it is bounded here (RFC 3507 §4.5 lets a client send less than asked):
+     * the rest streams, and the whole body is never held.
+     */
+    @Test
+    void aHugePreviewAskedForIsCappedSoTheBodyIsNotHeldInMemory() throws Exception {
+        server = new FakeIcapServer(echoAfterContinue());
+        server.options = server.options.replace("Preview: 8", "Preview: 1000000000");
+        byte[] body = random(RespmodExchange.MAX_PREVIEW_BYTES * 4);
+        ScanResult result = client(false).scan(REQUEST, origin(body));
+        assertArrayEquals(body, read(result));
+        FakeIcapServer.Received r = server.respmods().getFirst();
+        assertEquals(RespmodExchange.MAX_PREVIEW_BYTES, r.preview().length, "the preview held in memory");
+        assertFalse(r.previewIeof());
+        assertEquals(Integer.toString(RespmodExchange.MAX_PREVIEW_BYTES), r.field("Preview"));
     }
 }
