@@ -191,10 +191,11 @@ final class RespmodExchange {
         boolean keepAlive = !closes(answer);
         InputStream body;
         if (sections.containsKey("res-body")) {
-            body = new AdaptedBody(BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true));
+            body = new AdaptedBody(LengthCheckedBody.of(http,
+                    BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true)));
         } else {
             release(keepAlive && writerFinished());
-            body = InputStream.nullInputStream();
+            body = LengthCheckedBody.of(http, InputStream.nullInputStream());
         }
         UpstreamResponse adapted = new UpstreamResponse(http.status(), http.headers(), body, original.upstreamAddress(),
                 original.parent(), http.httpMinor(), original.hierarchy());
