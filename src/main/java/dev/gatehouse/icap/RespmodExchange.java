@@ -41,7 +41,10 @@ final class RespmodExchange {
     private final Duration timeout;
     private volatile Thread writer;
     private volatile boolean writerDone;
-    /** When the writer last wrote to the service ({@link System#nanoTime}): while it does, the service may stay silent. */
+    /**
+     * When the writer last wrote to the service, or ended the body ({@link System#nanoTime}): the service may stay
+     * silent for the timeout from then.
+     */
     private volatile long writerProgress;
     /** The writer waits for the origin: the service's silence is expected, and the origin's read timeout bounds it. */
     private volatile boolean writerAtOrigin;
@@ -135,9 +138,10 @@ final class RespmodExchange {
         origin.takeRest();
         writerProgress = System.nanoTime();
         // A scanner answers after the whole body: while it is still being sent (waiting for the origin, or written
-        // without a stall of the timeout's length), its silence is expected.
+        // without a stall of the timeout's length), its silence is expected; and once all of it went, the service has
+        // the whole timeout from then, not what is left of the read that was already waiting for its answer.
         long patience = timeout.toNanos();
-        connection.silenceExpectedWhile(() -> !writerDone && writer != null && writer.isAlive()
+        connection.silenceExpectedWhile(() -> writer != null
                 && (writerAtOrigin || System.nanoTime() - writerProgress < patience));
         writer = Thread.ofVirtual().name("icap-body-writer").start(() -> {
             byte[] buffer = new byte[16 * 1024];
@@ -160,6 +164,7 @@ final class RespmodExchange {
                     writerProgress = System.nanoTime();
                 }
                 RespmodMessage.end(connection.out, false);
+                writerProgress = System.nanoTime();
                 writerDone = true;
             } catch (IOException e) {
                 // The service stopped reading (it answered early, or failed): the reader finds out from the answer.

@@ -92,6 +92,32 @@ class IcapClientTest {
         };
     }
 
+    /** An origin's body that comes {@code chunk} bytes at a time, each after a pause of {@code pauseMillis}. */
+    private static java.io.InputStream trickle(byte[] body, int chunk, long pauseMillis) {
+        return new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at == body.length) return -1;
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                int n = Math.min(Math.min(len, chunk), body.length - at);
+                System.arraycopy(body, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+    }
+
     @Test
     void aBodyWithinThePreviewGoesWithIeofAndAllow204AndBothHeadsAtTheirOffsets() throws Exception {
         server = new FakeIcapServer(r -> bytes("ICAP/1.0 204 No Content\r\nISTag: \"fake-1\"\r\n\r\n"));
@@ -250,28 +276,7 @@ class IcapClientTest {
         byte[] body = random(30_000);
         server = new FakeIcapServer(r -> answer("", r.responseHead(), r.body()));
         server.options = "ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\n\r\n";
-        java.io.InputStream trickle = new java.io.InputStream() {
-            private int at;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (at == body.length) return -1;
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                int n = Math.min(Math.min(len, 3000), body.length - at);
-                System.arraycopy(body, at, b, off, n);
-                at += n;
-                return n;
-            }
-        };
+        java.io.InputStream trickle = trickle(body, 3000, 300);
         UpstreamResponse slow = origin(body).withBody(trickle);
         ScanResult result = client(false).scan(REQUEST, slow);
         assertArrayEquals(body, read(result));
@@ -336,5 +341,26 @@ class IcapClientTest {
         assertEquals(RespmodExchange.MAX_PREVIEW_BYTES, r.preview().length, "the preview held in memory");
         assertFalse(r.previewIeof());
         assertEquals(Integer.toString(RespmodExchange.MAX_PREVIEW_BYTES), r.field("Preview"));
+    }
+    /**
+     * The service may take up to the timeout (1 s here) after the last byte of the body to answer (a scanner checks the
+     * whole file then): that silence is measured from the body's end, not from whenever the read that waits for the
+     * answer began. Here the body ends 0.8 s into that read and the service answers 0.5 s later.
+     */
+    @Test
+    void theServiceHasTheWholeTimeoutAfterTheBodyEndedToAnswer() throws Exception {
+        byte[] body = random(2_000);
+        server = new FakeIcapServer(r -> {
+            try {
+                Thread.sleep(500); // scanning
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return answer("", r.responseHead(), r.body());
+        });
+        server.options = "ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\n\r\n";
+        java.io.InputStream late = trickle(body, body.length, 800);
+        ScanResult result = client(false).scan(REQUEST, origin(body).withBody(late));
+        assertArrayEquals(body, read(result));
     }
 }
