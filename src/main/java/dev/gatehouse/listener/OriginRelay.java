@@ -163,14 +163,16 @@ final class OriginRelay {
             if (bytes.length < length) throw new EOFException("origin closed the connection inside the body");
         } catch (IOException e) {
             // Not the stale response (RFC 5861 §4) here: the origin's head is already on the exchange.
-            bodyFailed(exchange);
+            bodyFailed(exchange, e);
             errorPage(exchange, exchange.getAttachment(CacheFill.KEY), bodyFailure(e), e.getMessage());
             return;
         }
         exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
     }
 
-    static void bodyFailed(HttpServerExchange exchange) {
+    /** The body failed with {@code cause}: the cache's fill stops, and a failure of the ICAP service is audited {@code icap=failed}. */
+    static void bodyFailed(HttpServerExchange exchange, Throwable cause) {
+        if (cause instanceof IcapException) ScanStep.tag(Exchanges.record(exchange), dev.gatehouse.icap.ScanOutcome.FAILED, null);
         CacheFill fill = exchange.getAttachment(CacheFill.KEY);
         if (fill != null) fill.bodyFailed();
     }
@@ -201,8 +203,7 @@ final class OriginRelay {
             // What the origin did send goes out first (flush does not end the response): without it a short
             // body still in the output buffer is lost with the header, and the client sees no response at all.
             Failure failure = bodyFailure(e.getCause());
-            if (e.getCause() instanceof IcapException) ScanStep.tag(record, dev.gatehouse.icap.ScanOutcome.FAILED, null);
-            bodyFailed(exchange);
+            bodyFailed(exchange, e.getCause());
             if (e.copied == 0 && !exchange.isResponseStarted()) {
                 // The body failed at its first read, so nothing has gone out: the failure's page still can.
                 errorPage(exchange, exchange.getAttachment(CacheFill.KEY), failure, e.getCause().getMessage());
