@@ -25,13 +25,7 @@ public record HeaderCondition(String name, List<Pattern> patterns) implements Co
             return Outcome.NO_MATCH;
         }
         for (int i = 0; i < lines.size(); i++) { // indexed: no iterator on the request path
-            String line = lines.get(i);
-            CharSequence bounded = line.length() > RegexCondition.MAX_INPUT ? line.substring(0, RegexCondition.MAX_INPUT) : line;
-            for (Pattern pattern : patterns) {
-                if (pattern.matcher(bounded).find()) {
-                    return Outcome.MATCH;
-                }
-            }
+            if (RegexCondition.anyFinds(patterns, lines.get(i))) return Outcome.MATCH;
         }
         return Outcome.NO_MATCH;
     }
