@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.gatehouse.policy.PolicyHolder;
 import dev.gatehouse.policy.RequestFacts;
+import dev.gatehouse.policy.RequestHeaders;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -21,7 +23,8 @@ import java.util.function.Supplier;
 /**
  * The policy on the admin listener: {@code POST /reload} (same as SIGHUP: build, validate, swap or keep
  * the running policy and report every problem) and {@code GET /explain?url=...} (the same decision trace
- * as {@code gatehouse explain}, as JSON; {@code client}, {@code user}, {@code group}, {@code method},
+ * as {@code gatehouse explain}, as JSON; {@code client}, {@code user}, {@code group}, {@code method}, {@code header}
+ * ({@code Name: value}, repeatable),
  * {@code at} optional; a {@code host:port} url is explained as CONNECT). Both run on a worker thread:
  * explain reads list files to name the matching line.
  */
@@ -82,9 +85,11 @@ final class PolicyEndpoints {
             String user = param(ex, "user", null);
             Deque<String> groupValues = ex.getQueryParameters().get("group");
             Set<String> groups = groupValues == null ? Set.of() : Set.copyOf(groupValues);
+            Deque<String> headerValues = ex.getQueryParameters().get("header"); // "Name: value", repeatable
+            RequestHeaders headers = RequestHeaders.of(headerValues == null ? List.of() : List.copyOf(headerValues));
             RequestFacts facts = target.contains("://")
-                    ? RequestFacts.forUrl(target, param(ex, "method", "GET"), client, user, groups, at)
-                    : RequestFacts.forConnect(target, client, user, groups, at);
+                    ? RequestFacts.forUrl(null, target, param(ex, "method", "GET"), client, user, groups, at, headers)
+                    : RequestFacts.forConnect(target, client, user, groups, at, headers);
             send(ex, 200, holder.current().explain(facts));
         } catch (UnknownHostException | DateTimeParseException | IllegalArgumentException e) { // incl. InvalidTargetException
             send(ex, 400, Map.of("error", String.valueOf(e.getMessage())));

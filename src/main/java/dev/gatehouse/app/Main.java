@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * gatehouse run          [--config FILE] [--listen HOST:PORT] [--admin HOST:PORT] [--data-dir DIR]
  * gatehouse check-config [--config FILE] [same overrides]
- * gatehouse explain URL|HOST:PORT [--client IP] [--user U] [--group G]... [--method M] [--at TIME] [--json]
+ * gatehouse explain URL|HOST:PORT [--client IP] [--user U] [--group G]... [--method M] [--header "N: V"]... [--at TIME] [--json]
  * gatehouse --help | --version
  * </pre>
  * Exit codes: 0 ok, 1 runtime failure, 2 usage error, 3 invalid configuration.
@@ -38,7 +38,8 @@ public final class Main {
               run            run the proxy (the default)
               check-config   validate the configuration and the policy, list every problem, exit 3 if any
               explain TARGET why the policy decides a URL (or HOST:PORT, as CONNECT) the way it does:
-                             [--client IP] [--user U] [--group G]... [--method M] [--at 2026-11-23T09:00:00Z] [--json]
+                             [--client IP] [--user U] [--group G]... [--method M] [--header "User-Agent: curl/8"]...
+                             [--at 2026-11-23T09:00:00Z] [--json]
 
             Options:
               --config FILE        main configuration (JSON); without it the embedded defaults are used
@@ -64,6 +65,7 @@ public final class Main {
         String user = null;
         java.util.Set<String> groups = new java.util.HashSet<>();
         String method = "GET";
+        java.util.List<String> headers = new java.util.ArrayList<>();
         String at = null;
         boolean json = false;
         Map<String, String> overrides = new LinkedHashMap<>();
@@ -81,7 +83,7 @@ public final class Main {
                 case "run", "check-config" -> command = a;
                 case "explain" -> command = a;
                 case "--json" -> json = true;
-                case "--client", "--user", "--group", "--method", "--at" -> {
+                case "--client", "--user", "--group", "--method", "--header", "--at" -> {
                     if (i + 1 >= args.length) return usage(err, a + " needs a value");
                     String value = args[++i];
                     switch (a) {
@@ -89,6 +91,7 @@ public final class Main {
                         case "--user" -> user = value;
                         case "--group" -> groups.add(value);
                         case "--method" -> method = value;
+                        case "--header" -> headers.add(value);
                         default -> at = value;
                     }
                 }
@@ -121,7 +124,8 @@ public final class Main {
         if (command.equals("explain")) {
             if (explainTarget == null) return usage(err, "explain needs a URL or HOST:PORT");
             if (config.policy().file().isBlank()) return usage(err, "no policy file is configured (policy.file)");
-            return ExplainCommand.run(Path.of(config.policy().file()), explainTarget, client, user, groups, method, at, json, out, err);
+            return ExplainCommand.run(Path.of(config.policy().file()), explainTarget, client, user, groups, method, headers, at,
+                    json, out, err);
         }
         if (command.equals("check-config")) {
             out.println((configFile == null ? "embedded defaults" : configFile) + ": OK");

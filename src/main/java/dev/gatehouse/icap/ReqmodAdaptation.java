@@ -64,7 +64,7 @@ record ReqmodAdaptation(URI service, String host, ScanRequest request, long cont
             }
             ResponseHead http = exchange.head(in -> ResponseHead.read(in, "HTTP/1."), RespmodExchange.bodyOffset(sections, "res-body"),
                     "blocking response head");
-            InputStream body = exchange.body(answer, sections.containsKey("res-body"));
+            InputStream body = exchange.body(answer, sections.containsKey("res-body"), http);
             UpstreamResponse response = new UpstreamResponse(http.status(), http.headers(), body, null, null, http.httpMinor(), null);
             return new UploadScanResult(ScanOutcome.BLOCKED, null, null, -1, response, virus, null);
         }
@@ -75,7 +75,7 @@ record ReqmodAdaptation(URI service, String host, ScanRequest request, long cont
         ScanRequest adapted = exchange.head(ReqmodAdaptation::requestHead, RespmodExchange.bodyOffset(sections, "req-body"),
                 "adapted request head");
         ScanRequest forwarded = new ScanRequest(adapted.method(), adapted.url(), endToEnd(adapted.headers()));
-        InputStream body = exchange.body(answer, sections.containsKey("req-body"));
+        InputStream body = exchange.body(answer, sections.containsKey("req-body"), null);
         // The body's framing is this side's, not the service's Content-Length: c-icap's virus_scan strips an infected
         // upload to nothing and keeps the old Content-Length, and a request sent with it could never be completed.
         // A body that ends within a read-ahead goes with its true length; a longer one goes chunked (RFC 9112 §7.1).

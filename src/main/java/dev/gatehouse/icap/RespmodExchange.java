@@ -31,13 +31,22 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The connection goes back to the pool once the answer was read to its end and this side finished writing.
  */
 final class RespmodExchange {
+    /**
+     * The most preview bytes sent, whatever the service's OPTIONS ask for: the preview is held in memory until the
+     * service answers, and a service asking for a gigabyte must not make the proxy hold whole downloads. A client may
+     * send less than the service's {@code Preview} (RFC 3507 §4.5); scanners ask for a few KiB (c-icap 1024).
+     */
+    static final int MAX_PREVIEW_BYTES = 64 * 1024;
     private final IcapConnectionPool pool;
     private final IcapConnection connection;
     private final AtomicBoolean released = new AtomicBoolean();
     private final Duration timeout;
     private volatile Thread writer;
     private volatile boolean writerDone;
-    /** When the writer last wrote to the service ({@link System#nanoTime}): while it does, the service may stay silent. */
+    /**
+     * When the writer last wrote to the service, or ended the body ({@link System#nanoTime}): the service may stay
+     * silent for the timeout from then.
+     */
     private volatile long writerProgress;
     /** The writer waits for the origin: the service's silence is expected, and the origin's read timeout bounds it. */
     private volatile boolean writerAtOrigin;
@@ -84,8 +93,9 @@ final class RespmodExchange {
      */
     static <T> T run(IcapConnectionPool pool, Duration timeout, IcapOptions options, OriginBody origin,
                      Adaptation<T> adaptation) throws IOException {
-        byte[] preview = options.preview() >= 0 ? origin.takePreview(options.preview()) : null;
-        boolean ieof = preview != null && preview.length < options.preview();
+        int previewSize = Math.min(options.preview(), MAX_PREVIEW_BYTES);
+        byte[] preview = previewSize >= 0 ? origin.takePreview(previewSize) : null;
+        boolean ieof = preview != null && preview.length < previewSize;
         while (true) {
             RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
             try {
@@ -154,9 +164,10 @@ final class RespmodExchange {
         origin.takeRest();
         writerProgress = System.nanoTime();
         // A scanner answers after the whole body: while it is still being sent (waiting for the origin, or written
-        // without a stall of the timeout's length), its silence is expected.
+        // without a stall of the timeout's length), its silence is expected; and once all of it went, the service has
+        // the whole timeout from then, not what is left of the read that was already waiting for its answer.
         long patience = timeout.toNanos();
-        connection.silenceExpectedWhile(() -> !writerDone && writer != null && writer.isAlive()
+        connection.silenceExpectedWhile(() -> writer != null
                 && (writerAtOrigin || System.nanoTime() - writerProgress < patience));
         writer = Thread.ofVirtual().name("icap-body-writer").start(() -> {
             byte[] buffer = new byte[16 * 1024];
@@ -179,6 +190,7 @@ final class RespmodExchange {
                     writerProgress = System.nanoTime();
                 }
                 RespmodMessage.end(connection.out, false);
+                writerProgress = System.nanoTime();
                 writerDone = true;
             } catch (IOException e) {
                 // The service stopped reading (it answered early, or failed): the reader finds out from the answer.
@@ -210,14 +222,19 @@ final class RespmodExchange {
     }
 
     /**
-     * The body after the head: the chunked one that follows ({@code present}), or none ({@code null-body}). The
-     * connection goes back to the pool once it was read to its end (or at once, without one).
+     * The body after the head: the chunked one that follows ({@code present}), or none ({@code null-body}), held to
+     * {@code http}'s {@code Content-Length} when it is an encapsulated response ({@link LengthCheckedBody}; null: a
+     * request, framed by its caller). The connection goes back to the pool once it was read to its end (or at once,
+     * without one).
      */
-    InputStream body(ResponseHead answer, boolean present) throws IOException {
+    InputStream body(ResponseHead answer, boolean present, ResponseHead http) throws IOException {
         boolean keepAlive = !closes(answer);
-        if (present) return new AdaptedBody(BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true));
+        if (present) {
+            InputStream chunked = BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true);
+            return new AdaptedBody(http == null ? chunked : LengthCheckedBody.of(http, chunked));
+        }
         release(keepAlive && writerFinished());
-        return InputStream.nullInputStream();
+        return http == null ? InputStream.nullInputStream() : LengthCheckedBody.of(http, InputStream.nullInputStream());
     }
 
     /** A RESPMOD (§4.9): the origin's response and the request it answers. */
@@ -244,7 +261,7 @@ final class RespmodExchange {
             ResponseHead http = exchange.head(in -> ResponseHead.read(in, "HTTP/1."), bodyAt, "adapted response head");
             String virus = virus(answer);
             ScanOutcome outcome = virus != null || http.status() != response.status() ? ScanOutcome.ADAPTED : ScanOutcome.CLEAN;
-            InputStream body = exchange.body(answer, sections.containsKey("res-body"));
+            InputStream body = exchange.body(answer, sections.containsKey("res-body"), http);
             UpstreamResponse adapted = new UpstreamResponse(http.status(), http.headers(), body, response.upstreamAddress(),
                     response.parent(), http.httpMinor(), response.hierarchy());
             return new ScanResult(adapted, outcome, virus, null);

@@ -203,6 +203,15 @@ final class CacheFill implements AutoCloseable {
     }
 
     /**
+     * A response rule refused the origin's response: nothing is stored, and collapsed followers are told the
+     * response is not theirs to share, so each fetches for itself and is decided by the rules as they apply to it
+     * (a rule limited to a group may block this client and not the next).
+     */
+    void refused() {
+        if (leader != null) leader.publish(CollapsedResponse.UNSHARED);
+    }
+
+    /**
      * The body to send the client: the origin's, teed into the store and to collapsed followers when the
      * response may be stored (RFC 9111 §3). Also marks the response {@code X-Cache: MISS}, and starts the
      * background fill of the whole object when the origin answered the client's range in part.

@@ -44,11 +44,14 @@ final class OriginRelay {
     private final BandwidthLimiter bandwidth;
     /** The virus scan of responses with a body, or null when {@code icap.respmod} is off. */
     private final ScanStep scan;
+    /** The policy's response rules, decided on the origin's head before anything goes to the client, the store or the scan. */
+    private final ResponseRuleCheck rules;
 
-    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth, IcapClient icap) {
+    OriginRelay(ErrorResponder errors, BandwidthLimiter bandwidth, IcapClient icap, ResponseRuleCheck rules) {
         this.errors = errors;
         this.bandwidth = bandwidth;
         this.scan = icap == null ? null : new ScanStep(icap, this);
+        this.rules = rules;
     }
 
     /**
@@ -69,6 +72,10 @@ final class OriginRelay {
         CacheFill.Next next = fill == null ? CacheFill.Next.FORWARD : fill.onResponse(exchange, response);
         if (next == CacheFill.Next.ANSWERED) return true;
         if (next == CacheFill.Next.RETRY) return false;
+        if (rules.blockedFromOrigin(exchange, response)) {
+            if (fill != null) fill.refused();
+            return true; // the caller closes the response unread, which drops the origin connection
+        }
         if (scan != null && mayHaveBody(method, response.status())) {
             scan.send(exchange, record, fill, response, method, headers);
         } else {
@@ -156,14 +163,16 @@ final class OriginRelay {
             if (bytes.length < length) throw new EOFException("origin closed the connection inside the body");
         } catch (IOException e) {
             // Not the stale response (RFC 5861 §4) here: the origin's head is already on the exchange.
-            bodyFailed(exchange);
+            bodyFailed(exchange, e);
             errorPage(exchange, exchange.getAttachment(CacheFill.KEY), bodyFailure(e), e.getMessage());
             return;
         }
         exchange.dispatch(exchange.getIoThread(), (HttpHandler) ex -> ex.getResponseSender().send(ByteBuffer.wrap(bytes)));
     }
 
-    static void bodyFailed(HttpServerExchange exchange) {
+    /** The body failed with {@code cause}: the cache's fill stops, and a failure of the ICAP service is audited {@code icap=failed}. */
+    static void bodyFailed(HttpServerExchange exchange, Throwable cause) {
+        if (cause instanceof IcapException) ScanStep.tag(Exchanges.record(exchange), dev.gatehouse.icap.ScanOutcome.FAILED, null);
         CacheFill fill = exchange.getAttachment(CacheFill.KEY);
         if (fill != null) fill.bodyFailed();
     }
@@ -194,8 +203,7 @@ final class OriginRelay {
             // What the origin did send goes out first (flush does not end the response): without it a short
             // body still in the output buffer is lost with the header, and the client sees no response at all.
             Failure failure = bodyFailure(e.getCause());
-            if (e.getCause() instanceof IcapException) ScanStep.tag(record, dev.gatehouse.icap.ScanOutcome.FAILED, null);
-            bodyFailed(exchange);
+            bodyFailed(exchange, e.getCause());
             if (e.copied == 0 && !exchange.isResponseStarted()) {
                 // The body failed at its first read, so nothing has gone out: the failure's page still can.
                 errorPage(exchange, exchange.getAttachment(CacheFill.KEY), failure, e.getCause().getMessage());

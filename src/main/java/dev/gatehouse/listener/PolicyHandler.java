@@ -8,16 +8,18 @@ import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.policy.Action;
 import dev.gatehouse.policy.Decision;
+import dev.gatehouse.policy.Policy;
+import dev.gatehouse.policy.RequestHeaders;
 import dev.gatehouse.policy.PolicyHolder;
 import dev.gatehouse.policy.RequestFacts;
 import dev.gatehouse.policy.normalize.InvalidTargetException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
+import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import java.net.InetAddress;
 import java.net.URLEncoder;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,12 +40,15 @@ final class PolicyHandler implements HttpHandler {
     private static final String WARNED = "policy_warned";
     /** The decision, for later links (the cache honours its bypass setting). */
     static final AttachmentKey<Decision> DECISION = AttachmentKey.create(Decision.class);
+    /** The request's facts, kept for the response rules ({@link ResponseRuleCheck}) when the policy has any. */
+    static final AttachmentKey<RequestFacts> FACTS = AttachmentKey.create(RequestFacts.class);
 
     private final HttpHandler next;
     private final PolicyHolder policy;
     private final WarnAllowances allowances;
     private final ErrorResponder errors;
     private final ErrorPages pages;
+    private final BlockPage blockPage;
 
     PolicyHandler(HttpHandler next, PolicyHolder policy, WarnAllowances allowances, ErrorResponder errors, ErrorPages pages) {
         this.next = next;
@@ -51,6 +56,7 @@ final class PolicyHandler implements HttpHandler {
         this.allowances = allowances;
         this.errors = errors;
         this.pages = pages;
+        this.blockPage = new BlockPage(pages);
     }
 
     @Override
@@ -64,16 +70,22 @@ final class PolicyHandler implements HttpHandler {
         Set<String> groups = identity == null ? Set.of() : identity.groups();
         // The listener split the whole URL; with the continue token cut out of the text, only the text will do.
         RequestTarget split = token == null ? exchange.getAttachment(Exchanges.TARGET) : null;
+        Policy current = policy.current(); // one policy for the request's decision and what it keeps for the response
+        // A view of the fields Undertow parsed, never a copy; none at all when no rule reads a field.
+        HeaderMap fields = exchange.getRequestHeaders();
+        RequestHeaders headers = current.headerNames().isEmpty() ? RequestHeaders.NONE : fields::get;
         RequestFacts facts;
         try {
             facts = tunnel
-                    ? RequestFacts.forConnect(exchange.getRequestURI(), client, record.getUser(), groups, Instant.now())
-                    : RequestFacts.forUrl(split, url, exchange.getRequestMethod().toString(), client, record.getUser(), groups, Instant.now());
+                    ? RequestFacts.forConnect(exchange.getRequestURI(), client, record.getUser(), groups, Instant.now(), headers)
+                    : RequestFacts.forUrl(split, url, exchange.getRequestMethod().toString(), client, record.getUser(), groups,
+                            Instant.now(), headers);
         } catch (InvalidTargetException e) {
             errors.respondAndClose(exchange, Failure.BAD_REQUEST, e.getMessage());
             return;
         }
-        Decision decision = policy.decide(facts);
+        Decision decision = current.decide(facts);
+        if (!tunnel && current.hasResponseRules()) exchange.putAttachment(FACTS, facts); // a tunnel shows no response head
         record.setDecision(decision.action().label());
         record.setRule(decision.ruleId());
         record.setCategories(decision.categories());
@@ -120,14 +132,7 @@ final class PolicyHandler implements HttpHandler {
     }
 
     private void blockPage(HttpServerExchange exchange, Decision decision, String note) {
-        AuditRecord record = Exchanges.record(exchange);
-        record.setResultCode("TCP_DENIED");
-        record.setHierarchy("HIER_NONE");
-        record.setError(Failure.POLICY_BLOCKED.auditName());
-        List<Map.Entry<String, String>> facts = facts(decision);
-        if (note != null) facts.add(Map.entry("Note", note));
-        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, Failure.POLICY_BLOCKED.auditName(), "Blocked by policy", Failure.POLICY_BLOCKED.explanation(), record.getUrl(),
-                facts, record.getRequestId(), record.getClientAddress(), record.getUser(), ""));
+        blockPage.send(exchange, decision, note == null ? List.of() : List.of(Map.entry("Note", note)));
     }
 
     private void warnPage(HttpServerExchange exchange, Decision decision, String url, String token) {
@@ -139,8 +144,8 @@ final class PolicyHandler implements HttpHandler {
                 + URLEncoder.encode(token, StandardCharsets.UTF_8);
         String form = "<p><a href=\"" + ErrorPage.escape(continueUrl) + "\">Continue to the site</a> "
                 + "(your visit is logged).</p>\n";
-        send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, WARNED, "Are you sure?", "This site is discouraged by your organisation's policy.",
-                url, facts(decision), record.getRequestId(), record.getClientAddress(), record.getUser(), form));
+        BlockPage.send(exchange, 403, pages.render(PageLanguage.accepted(exchange), 403, WARNED, "Are you sure?", "This site is discouraged by your organisation's policy.",
+                url, BlockPage.facts(decision), record.getRequestId(), record.getClientAddress(), record.getUser(), form));
     }
 
     /**
@@ -156,27 +161,7 @@ final class PolicyHandler implements HttpHandler {
                 + "<p>Your organisation's policy sends this request to <a href=\"" + link + "\">" + link + "</a>.</p>\n"
                 + "</body></html>\n").getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().put(Headers.LOCATION, location);
-        send(exchange, 302, page);
-    }
-
-    private static List<Map.Entry<String, String>> facts(Decision decision) {
-        List<Map.Entry<String, String>> facts = new ArrayList<>();
-        facts.add(Map.entry("Rule", decision.ruleId()));
-        if (!decision.categories().isEmpty()) facts.add(Map.entry("Category", String.join(", ", decision.categories())));
-        if (decision.reason() != null) facts.add(Map.entry("Reason", decision.reason()));
-        return facts;
-    }
-
-    private static void send(HttpServerExchange exchange, int status, ErrorPages.Page page) {
-        PageLanguage.describe(page, exchange.getResponseHeaders()::put);
-        send(exchange, status, page.body());
-    }
-
-    private static void send(HttpServerExchange exchange, int status, byte[] page) {
-        exchange.setStatusCode(status);
-        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
-        exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
-        exchange.getResponseSender().send(ByteBuffer.wrap(page));
+        BlockPage.send(exchange, 302, page);
     }
 
     private static void redirect(HttpServerExchange exchange, AuditRecord record, String url) {

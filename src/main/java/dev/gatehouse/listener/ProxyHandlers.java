@@ -68,9 +68,10 @@ public final class ProxyHandlers {
      * stream. {@code background}: whether the cache may fetch from the origin on its own (stale-while-revalidate,
      * whole objects after a range miss); that goes through the HTTP client, so only for {@code http://}.
      */
-    private static HttpHandler cache(HttpHandler origin, Parts parts, Via via, ErrorResponder errors, boolean background) {
+    private static HttpHandler cache(HttpHandler origin, Parts parts, Via via, ErrorResponder errors, boolean background,
+                                     ResponseRuleCheck rules) {
         GatehouseConfig config = parts.config();
-        StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader());
+        StoredResponder responder = new StoredResponder(via, config.cache().xCacheHeader(), rules);
         BackgroundFetch fetch = background ? new BackgroundFetch(parts.cache(), parts.upstream(), via, parts.executor(),
                 config.cache().rangeFillMaxBytes(), parts.icap()) : null;
         GatehouseConfig.QuickAbort quickAbort = config.cache().quickAbort();
@@ -93,11 +94,12 @@ public final class ProxyHandlers {
      * the user's login directory (RFC 1738 §3.2.2), so one URL names different files for different users.
      * With parent proxies, {@code forward} sends the URL to a parent instead, as Squid does.
      */
-    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors, OriginRelay relay, HttpHandler forward) {
+    private static HttpHandler ftp(Parts parts, Via via, ErrorResponder errors, OriginRelay relay, HttpHandler forward,
+                                   ResponseRuleCheck rules) {
         FtpHandler direct = new FtpHandler(parts.ftp(), via, errors, relay, parts.executor());
         HttpHandler gateway = parts.upstream().parents().enabled() ? new FtpRoute(parts.upstream().parents(), direct, forward) : direct;
         if (parts.cache() == null) return gateway;
-        HttpHandler cached = cache(gateway, parts, via, errors, false);
+        HttpHandler cached = cache(gateway, parts, via, errors, false, rules);
         return exchange -> (exchange.getAttachment(Exchanges.FTP_TARGET).isAnonymous() ? cached : gateway).handleRequest(exchange);
     }
 
@@ -107,20 +109,23 @@ public final class ProxyHandlers {
 
         Via via = new Via(config.forwarding().via());
         BandwidthLimits bandwidth = BandwidthLimits.from(config.bandwidth()); // shared: the WAN link is one
-        OriginRelay relay = new OriginRelay(errors, bandwidth.download(), parts.icap());
+        // Response rules: one check for the origin's answers and the cache's, against the running policy.
+        ResponseRuleCheck rules = parts.policy() == null ? ResponseRuleCheck.NONE
+                : new ResponseRuleCheck(parts.policy(), new BlockPage(parts.pages()));
+        OriginRelay relay = new OriginRelay(errors, bandwidth.download(), parts.icap(), rules);
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, relay,
                 bandwidth.upload(), parts.reqmod(), parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
         HttpHandler toOrigin = forward; // without the cache: an ftp:// URL sent to a parent goes through the ftp one
-        if (parts.cache() != null) forward = cache(forward, parts, via, errors, true);
+        if (parts.cache() != null) forward = cache(forward, parts, via, errors, true, rules);
 
         AuditTrail trail = new AuditTrail(parts.audit());
         HttpHandler connect = new ConnectHandler(new HashSet<>(config.destinations().connectPorts()),
                 parts.connector(), parts.tunnels(), config.tunnel().idleTimeout(), config.forwarding().responseTimeout(), errors,
                 bandwidth, parts.executor());
 
-        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors, relay, toOrigin);
+        HttpHandler ftp = parts.ftp() == null ? null : ftp(parts, via, errors, relay, toOrigin, rules);
 
         if (parts.policy() != null) {
             // One allowance store for all routes: a continue granted over http also opens the tunnel.

@@ -51,7 +51,7 @@ final class ScanStep {
             return;
         } catch (IOException e) {
             // The origin's body failed while its preview was read: the origin's failure, nothing sent yet.
-            OriginRelay.bodyFailed(exchange);
+            OriginRelay.bodyFailed(exchange, e);
             relay.errorPage(exchange, fill, OriginRelay.bodyFailure(e), e.getMessage());
             return;
         }

@@ -57,9 +57,17 @@ final class StoredResponder {
      * and freshness, under which a downstream cache could store the 416 for the URL (RFC 9111 §3).
      */
     private final ResponseHead unsatisfiableHead;
+    /** The policy's response rules: every stored response is checked against the running policy before it goes out. */
+    private final ResponseRuleCheck rules;
 
-    /** {@code xCache}: whether responses carry {@code X-Cache: HIT|MISS from <pseudonym>}. */
+    /** {@code xCache}: whether responses carry {@code X-Cache: HIT|MISS from <pseudonym>}; no response rules. */
     StoredResponder(Via via, boolean xCache) {
+        this(via, xCache, ResponseRuleCheck.NONE);
+    }
+
+    /** As {@link #StoredResponder(Via, boolean)}, checking each response against the policy's response {@code rules}. */
+    StoredResponder(Via via, boolean xCache, ResponseRuleCheck rules) {
+        this.rules = rules;
         this.via = via;
         this.xCacheHit = xCache ? "HIT from " + via.pseudonym() : null;
         this.xCacheMiss = xCache ? "MISS from " + via.pseudonym() : null;
@@ -75,6 +83,7 @@ final class StoredResponder {
     /** Sends {@code stored} with {@code headers} (which carry {@code Age}) as the answer to {@code request}. */
     void send(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored, CacheHeaders headers)
             throws IOException {
+        if (blocked(exchange, stored)) return;
         ByteRange range = head(exchange, request, stored, storedHead(stored, headers), null);
         if (range == null) {
             exchange.endExchange();
@@ -103,6 +112,7 @@ final class StoredResponder {
      */
     boolean sendReleasing(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
                           CacheHeaders headers, Closeable release) throws IOException {
+        if (blocked(exchange, stored)) return false;
         Optional<FileChannel> file = stored.bodyChannel();
         if (file.isEmpty()) {
             send(exchange, request, stored, headers);
@@ -201,6 +211,7 @@ final class StoredResponder {
     void sendFromMemory(HttpServerExchange exchange, CacheRequest request, CacheStore.StoredResponse stored,
                         long ageSeconds) {
         ByteBuffer buffer = stored.bodyBuffer().orElseThrow(() -> new IllegalArgumentException("not a memory-tier response"));
+        if (blocked(exchange, stored)) return;
         ByteRange range = memoryHead(exchange, request, stored, ageSeconds);
         if (range == null) {
             exchange.endExchange();
@@ -283,6 +294,7 @@ final class StoredResponder {
         // A Range is served from the body as it arrives when its length is known (RFC 9110 §14): a 200 would be
         // allowed (§14.2), but BITS (Windows Update) takes a 200 to a range request for a server without ranges.
         long length = CacheFields.contentLength(headers);
+        if (rules.blockedFromStore(exchange, entry.status(), headers, length)) return;
         ByteRange range = length < 0 ? null : ByteRange.of(request, entry, length);
         boolean whole = range == null || range.kind() == ByteRange.Kind.FULL;
         int status;
@@ -304,6 +316,11 @@ final class StoredResponder {
         } catch (IOException e) {
             throw new BodyCopier.SinkFailed(e);
         }
+    }
+
+    /** True if a response rule refused {@code stored} (the block page went out in its place). */
+    private boolean blocked(HttpServerExchange exchange, CacheStore.StoredResponse stored) {
+        return rules.blockedFromStore(exchange, stored.entry().status(), stored.entry().headers(), stored.bodyLength());
     }
 
     /** The response body stream; blocking is fine, this runs on a worker thread. */

@@ -12,13 +12,24 @@ import dev.gatehouse.policy.normalize.Target;
 public final class Evaluation {
     private final RequestFacts facts;
     private final CategoryIndex categoryIndex;
+    private final ResponseFacts response;
     private CategorySet categories;
     private HostKeys hostKeys;
     private String url;
 
     Evaluation(RequestFacts facts, CategoryIndex categoryIndex) {
+        this(facts, categoryIndex, null);
+    }
+
+    Evaluation(RequestFacts facts, CategoryIndex categoryIndex, ResponseFacts response) {
         this.facts = facts;
         this.categoryIndex = categoryIndex;
+        this.response = response;
+    }
+
+    /** @return the response head for a response rule; null while the request is decided */
+    public ResponseFacts response() {
+        return response;
     }
 
     /** @return the request */

@@ -16,15 +16,17 @@ import java.util.List;
  * @param trace every rule, in order
  * @param decision the decision
  * @param location for a redirect, the location this request is sent to; else null
+ * @param responseRules the ids of the response rules, which are decided when the response arrives, not here
  */
 public record Explanation(Target target, String method, List<String> categories, List<EntryOrigin> categoryOrigins,
         List<RuleTrace> trace, Decision decision,
-        String location) {
+        String location, List<String> responseRules) {
 
     public Explanation {
         categories = List.copyOf(categories);
         categoryOrigins = List.copyOf(categoryOrigins);
         trace = List.copyOf(trace);
+        responseRules = List.copyOf(responseRules);
     }
 
     /** @return a plain-text report for the CLI */
@@ -60,6 +62,11 @@ public record Explanation(Target target, String method, List<String> categories,
         if (!decision.tags().isEmpty()) {
             out.append(", tags ").append(decision.tags());
         }
-        return out.append('\n').toString();
+        out.append('\n');
+        if (!responseRules.isEmpty()) {
+            out.append(target.isTunnel() ? "response rules: never reached (a CONNECT tunnel shows no response head): "
+                    : "response rules: decided when the response arrives: ").append(String.join(", ", responseRules)).append('\n');
+        }
+        return out.toString();
     }
 }

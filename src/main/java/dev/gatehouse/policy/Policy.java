@@ -8,13 +8,20 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * An immutable, validated policy: ordered rules, first terminal match wins, an explicit default,
  * and the category index the rules refer to. Thread-safe; {@link #decide} allocates only the
  * decision and a small evaluation state.
+ *
+ * <p>Two phases: {@link #decide} runs the request rules before any upstream connection, from the request
+ * alone; {@link #decideResponse} runs the response rules (Squid's {@code http_reply_access}) once a response
+ * head is known, first match wins, and no match lets the response through.
  */
 public final class Policy {
     private static final int NAME_CACHE_LIMIT = 10_000;
@@ -33,6 +40,11 @@ public final class Policy {
      * gave tags or a cache mode: most requests, decided alike, share it instead of allocating their own.
      */
     private final Decision[] plainDecisions;
+    /** Rules decided when the response head is known; empty for most policies. */
+    private final List<Rule> responseRules;
+    private final Decision[] plainResponseDecisions;
+    /** The request header fields some rule reads (lower case): the listener hands fields over only when any is. */
+    private final Set<String> headerNames;
 
     /**
      * @param name the policy's name
@@ -45,6 +57,16 @@ public final class Policy {
      */
     public Policy(String name, List<Rule> rules, Rule defaultRule, CategoryIndex categories, String version,
             Instant loadedAt, List<PolicyProblem> warnings) {
+        this(name, rules, List.of(), defaultRule, categories, version, loadedAt, warnings);
+    }
+
+    /**
+     * As {@link #Policy(String, List, Rule, CategoryIndex, String, Instant, List)}, with response rules.
+     *
+     * @param responseRules the rules decided when the response head is known, in order; each terminal
+     */
+    public Policy(String name, List<Rule> rules, List<Rule> responseRules, Rule defaultRule, CategoryIndex categories,
+            String version, Instant loadedAt, List<PolicyProblem> warnings) {
         if (!defaultRule.terminal() || !defaultRule.conditions().isEmpty()) {
             throw new IllegalArgumentException("the default must be terminal and unconditional");
         }
@@ -60,11 +82,64 @@ public final class Policy {
             Rule rule = i < this.rules.size() ? this.rules.get(i) : defaultRule;
             plainDecisions[i] = newDecision(rule, rule.cacheMode(), rule.tags(), List.of());
         }
+        this.responseRules = List.copyOf(responseRules);
+        this.plainResponseDecisions = new Decision[this.responseRules.size()];
+        for (int i = 0; i < plainResponseDecisions.length; i++) {
+            Rule rule = this.responseRules.get(i);
+            if (!rule.terminal()) {
+                throw new IllegalArgumentException("a response rule must have an action: " + rule.id());
+            }
+            plainResponseDecisions[i] = newDecision(rule, null, rule.tags(), List.of());
+        }
+        Set<String> names = new TreeSet<>();
+        for (List<Rule> list : List.of(this.rules, this.responseRules)) {
+            for (Rule rule : list) {
+                for (Condition condition : rule.conditions()) {
+                    Condition inner = condition instanceof NotCondition not ? not.inner() : condition;
+                    if (inner instanceof HeaderCondition header) names.add(header.name().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
+        this.headerNames = Set.copyOf(names);
     }
 
     /** @return the decision for a request */
     public Decision decide(RequestFacts facts) {
         return evaluate(new Evaluation(facts, categories), null);
+    }
+
+    /**
+     * Decides a response once its head is known: the first response rule whose conditions all match (request
+     * keys and response keys alike) decides; null when none does, and the response goes through.
+     */
+    public Decision decideResponse(RequestFacts facts, ResponseFacts response) {
+        if (responseRules.isEmpty()) {
+            return null;
+        }
+        Evaluation evaluation = new Evaluation(facts, categories, response);
+        for (int index = 0; index < responseRules.size(); index++) {
+            Rule rule = responseRules.get(index);
+            if (matches(rule, evaluation, null) == RuleTrace.Status.MATCHED) {
+                List<String> names = categoryNames(evaluation.categories());
+                return names.isEmpty() ? plainResponseDecisions[index] : newDecision(rule, null, rule.tags(), names);
+            }
+        }
+        return null;
+    }
+
+    /** @return true if some rule is decided when the response arrives */
+    public boolean hasResponseRules() {
+        return !responseRules.isEmpty();
+    }
+
+    /** @return the response rules in order */
+    public List<Rule> responseRules() {
+        return responseRules;
+    }
+
+    /** @return the request header fields the rules read, lower case; empty when none does */
+    public Set<String> headerNames() {
+        return headerNames;
     }
 
     /**
@@ -81,7 +156,7 @@ public final class Policy {
             List<EntryOrigin> origins = categories.origins(facts.target());
             String location = decision.location() == null ? null : decision.location().expand(facts, decision);
             return new Explanation(facts.target(), facts.method(), decision.categories(), origins, trace, decision,
-                    location);
+                    location, responseRules.stream().map(Rule::id).toList());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot re-read a category list for explain", e);
         }

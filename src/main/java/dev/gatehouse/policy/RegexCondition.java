@@ -27,14 +27,18 @@ public record RegexCondition(String key, List<Pattern> patterns, boolean onUrl) 
         if (onUrl && evaluation.target().isTunnel()) {
             return Outcome.NOT_APPLICABLE;
         }
-        String input = onUrl ? evaluation.url() : evaluation.target().host().value();
+        return anyFinds(patterns, onUrl ? evaluation.url() : evaluation.target().host().value()) ? Outcome.MATCH : Outcome.NO_MATCH;
+    }
+
+    /** Whether one of {@code patterns} is found in the first {@link #MAX_INPUT} chars of {@code input}. */
+    static boolean anyFinds(List<Pattern> patterns, String input) {
         CharSequence bounded = input.length() > MAX_INPUT ? input.substring(0, MAX_INPUT) : input;
         for (Pattern pattern : patterns) {
             if (pattern.matcher(bounded).find()) {
-                return Outcome.MATCH;
+                return true;
             }
         }
-        return Outcome.NO_MATCH;
+        return false;
     }
 
     @Override

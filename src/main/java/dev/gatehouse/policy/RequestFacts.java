@@ -19,9 +19,10 @@ import java.util.Set;
  * @param user the authenticated user, or null
  * @param groups the user's groups (empty when unauthenticated)
  * @param instant when the request arrived (schedules are evaluated at this instant)
+ * @param headers the request's header fields, a view ({@link RequestHeaders#NONE} when no rule reads any)
  */
 public record RequestFacts(Target target, String method, InetAddress client, String user, Set<String> groups,
-        Instant instant) {
+        Instant instant, RequestHeaders headers) {
 
     public RequestFacts {
         Objects.requireNonNull(target, "target");
@@ -29,6 +30,12 @@ public record RequestFacts(Target target, String method, InetAddress client, Str
         Objects.requireNonNull(instant, "instant");
         method = target.scheme() == Scheme.CONNECT ? "CONNECT" : method.toUpperCase(Locale.ROOT);
         groups = groups == null ? Set.of() : Set.copyOf(groups);
+        headers = headers == null ? RequestHeaders.NONE : headers;
+    }
+
+    /** Facts without header fields. */
+    public RequestFacts(Target target, String method, InetAddress client, String user, Set<String> groups, Instant instant) {
+        this(target, method, client, user, groups, instant, RequestHeaders.NONE);
     }
 
     /**
@@ -51,7 +58,13 @@ public record RequestFacts(Target target, String method, InetAddress client, Str
      */
     public static RequestFacts forUrl(RequestTarget split, String absoluteUrl, String method, InetAddress client,
             String user, Set<String> groups, Instant instant) {
-        return new RequestFacts(TargetParser.parseUrl(split, absoluteUrl), method, client, user, groups, instant);
+        return forUrl(split, absoluteUrl, method, client, user, groups, instant, RequestHeaders.NONE);
+    }
+
+    /** As {@link #forUrl(RequestTarget, String, String, InetAddress, String, Set, Instant)}, with the header fields. */
+    public static RequestFacts forUrl(RequestTarget split, String absoluteUrl, String method, InetAddress client,
+            String user, Set<String> groups, Instant instant, RequestHeaders headers) {
+        return new RequestFacts(TargetParser.parseUrl(split, absoluteUrl), method, client, user, groups, instant, headers);
     }
 
     /**
@@ -61,7 +74,13 @@ public record RequestFacts(Target target, String method, InetAddress client, Str
      */
     public static RequestFacts forConnect(String authority, InetAddress client, String user, Set<String> groups,
             Instant instant) {
-        return new RequestFacts(TargetParser.parseConnect(authority), "CONNECT", client, user, groups, instant);
+        return forConnect(authority, client, user, groups, instant, RequestHeaders.NONE);
+    }
+
+    /** As {@link #forConnect(String, InetAddress, String, Set, Instant)}, with the CONNECT request's header fields. */
+    public static RequestFacts forConnect(String authority, InetAddress client, String user, Set<String> groups,
+            Instant instant, RequestHeaders headers) {
+        return new RequestFacts(TargetParser.parseConnect(authority), "CONNECT", client, user, groups, instant, headers);
     }
 
     /** @return true if a user was authenticated */

@@ -185,7 +185,7 @@ public final class BodyStreams {
         long remaining = length;
         while (remaining > 0) {
             int n = from.read(buffer, 0, (int) Math.min(buffer.length, remaining));
-            if (n < 0) throw new EOFException("request body ended " + remaining + " bytes early");
+            if (n < 0) throw new RequestBodyException("request body ended " + remaining + " bytes early", null);
             to.write(buffer, 0, n);
             remaining -= n;
         }

@@ -5,9 +5,11 @@ import dev.gatehouse.http.FailureException;
 import dev.gatehouse.http.DestinationGuard;
 import dev.gatehouse.http.Failure;
 import dev.gatehouse.http.ParentProxies;
+import dev.gatehouse.http.ReadFailureFilter;
 import dev.gatehouse.http.RequestTarget;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -30,7 +32,8 @@ import java.util.Map;
  * connects to the vetted address, so DNS rebinding cannot slip past the check. Keep-alive connections
  * are pooled per address. A pooled connection that the origin closed while idle fails before any
  * response byte; an idempotent request without a body is then retried once on a fresh connection
- * (RFC 9110 §9.2.2, RFC 9112 §9.3.1).
+ * (RFC 9110 §9.2.2, RFC 9112 §9.3.1). Any other request always goes on a fresh connection, as it could not be
+ * retried.
  *
  * <p>A request goes to the next address of its origin, or to the next parent of its route, when a connection cannot
  * be opened, and, when it may be repeated, when a server accepts a fresh connection and ends it before any response
@@ -218,15 +221,15 @@ public final class UpstreamClient {
      */
     private UpstreamResponse exchange(UpstreamRequest request, InterimResponse.Listener interim, InetSocketAddress address,
                                       ParentProxies.Parent parent, ConnectionPool pool) throws FailureException, UnansweredException {
-        OriginConnection pooled = pool.take(address);
+        // A request that cannot be sent twice goes on a new connection (Squid's default without
+        // server_pconn_for_nonretriable): on an idle one the server may already have closed, as origins do after a few
+        // seconds, it could only fail (RFC 9112 §9.3.1).
+        OriginConnection pooled = request.idempotent() ? pool.take(address) : null;
         if (pooled != null) {
             try {
                 return attempt(request, interim, pooled, parent, pool);
             } catch (NoResponseByteException e) {
                 pooled.close();
-                if (!request.idempotent()) {
-                    throw new FailureException(Failure.UPSTREAM_CLOSED, "the server closed the connection before answering", e);
-                }
                 // fall through: once more on a fresh connection
             }
         }
@@ -294,6 +297,10 @@ public final class UpstreamClient {
             ResponseHead head = ResponseHead.readFinal(c.in, interim);
             c.readTimeout(readTimeoutMillis);
             return response(request, head, c, request.body() == null || bodySent, parent, pool);
+        } catch (RequestBodyException e) {
+            // The client's failure, not the server's: nothing to retry (a body is never sent twice), no one to pass over.
+            c.close();
+            throw new FailureException(Failure.UPSTREAM_CLOSED, e.getMessage(), e);
         } catch (EOFException | SocketException e) {
             // Reset while writing counts as well: nothing came back, and only a request that may be repeated is sent
             // again (a body, even one partly sent, never is: UpstreamRequest#idempotent).
@@ -339,8 +346,15 @@ public final class UpstreamClient {
 
     private static void writeBody(UpstreamRequest request, OutputStream out) throws IOException {
         byte[] buffer = new byte[16 * 1024];
-        if (request.contentLength() >= 0) BodyStreams.copyFixed(request.body(), out, request.contentLength(), buffer);
-        else BodyStreams.copyChunked(request.body(), out, buffer);
+        // A failed read of the client's body (a reset is a SocketException too) is told apart from the server's close.
+        InputStream body = new ReadFailureFilter(request.body()) {
+            @Override
+            protected IOException failed(IOException e) {
+                return new RequestBodyException("reading the request body from the client failed: " + e.getMessage(), e);
+            }
+        };
+        if (request.contentLength() >= 0) BodyStreams.copyFixed(body, out, request.contentLength(), buffer);
+        else BodyStreams.copyChunked(body, out, buffer);
     }
 
     /** Chooses the body framing (RFC 9112 §6.3) and whether the connection can be reused afterwards. */

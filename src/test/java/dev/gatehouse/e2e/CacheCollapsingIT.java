@@ -123,7 +123,10 @@ class CacheCollapsingIT extends MockOriginCase {
         StringBuilder digits = new StringBuilder();
         for (int i = 0; digits.length() < 40_000; i++) digits.append(i).append(',');
         String body = digits.substring(0, 40_000);
-        origin.enqueue(slow(body));
+        // About 3 s of body, so the followers join the fetch under way even on a loaded machine (at 1 s, one CI run
+        // under load saw them arrive after it had ended, as plain memory hits).
+        origin.enqueue(new MockResponse.Builder().addHeader("Cache-Control", "max-age=600")
+                .headersDelay(300, TimeUnit.MILLISECONDS).throttleBody(4096, 300, TimeUnit.MILLISECONDS).body(body).build());
         origin.enqueue(slow("a second origin request"));
         URI url = URI.create("http://127.0.0.1:" + origin.getPort() + "/windows10.0-kb5031356.cab");
 

@@ -294,33 +294,8 @@ class IcapIT {
      */
     @Test
     void aServiceThatDiesMidBodyCutsTheClientsResponseOff() throws Exception {
-        try (ServerSocket dying = new ServerSocket(0, 5, InetAddress.getLoopbackAddress())) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    while (true) {
-                        try (java.net.Socket s = dying.accept()) {
-                            java.io.InputStream in = s.getInputStream();
-                            OutputStream out = s.getOutputStream();
-                            String first = new String(in.readNBytes(7), StandardCharsets.ISO_8859_1);
-                            if (first.startsWith("OPTIONS")) { // no preview: the whole body goes at once
-                                out.write("ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\nConnection: close\r\n\r\n"
-                                        .getBytes(StandardCharsets.ISO_8859_1));
-                            } else {
-                                String head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000\r\n\r\n";
-                                out.write(("ICAP/1.0 200 OK\r\nEncapsulated: res-hdr=0, res-body=" + head.length() + "\r\n\r\n" + head
-                                        + Integer.toHexString(60_000) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                                out.write(new byte[60_000]); // then the connection ends, mid-chunk
-                            }
-                            // FIN after the answer, then drain what the client sent until it closes: closing with unread
-                            // bytes would reset the connection and could drop the answer before the client reads it.
-                            s.shutdownOutput();
-                            in.transferTo(java.io.OutputStream.nullOutputStream());
-                        }
-                    }
-                } catch (IOException e) {
-                    // the test is over
-                }
-            });
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 200000\r\n\r\n";
+        try (ServerSocket dying = dyingService(head, 60_000)) {
             proxy("icap://127.0.0.1:" + dying.getLocalPort() + "/scan", true); // bypass cannot help once bytes went out
             String url = serve("/cut.bin", random(200_000, 7));
             RawConnection.Response response = RawConnection.roundTrip(proxy.proxyAddress(),
@@ -332,6 +307,80 @@ class IcapIT {
             assertEquals("icap_malformed", record.get("error").asText(), record.toString());
             assertTrue(tags(record).contains("icap=failed"), record.toString());
         }
+    }
+
+    /** A small body (sent whole once read) that the service fails inside is audited icap=failed too, not icap=clean. */
+    @Test
+    void aServiceThatDiesInsideASmallBodyIsAnErrorPageTaggedFailed() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 20000\r\n\r\n";
+        try (ServerSocket dying = dyingService(head, 5_000)) {
+            proxy("icap://127.0.0.1:" + dying.getLocalPort() + "/scan", false);
+            assertMalformedAnswerPage(serve("/cut-small.bin", random(20_000, 8)));
+        }
+    }
+
+    /**
+     * A service that changed the body but not its head's Content-Length (Squid's "excess data" case): the client must
+     * not frame the response by the wrong length, nor the failure be blamed on the origin.
+     */
+    @Test
+    void anAdaptedBodyShorterThanItsContentLengthIsTheServicesMalformedAnswer() throws Exception {
+        String head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 20000\r\n\r\n";
+        byte[] chunked = ("1388\r\n" + "x".repeat(5000) + "\r\n0\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        try (ServerSocket service = fakeService(head, chunked)) {
+            proxy("icap://127.0.0.1:" + service.getLocalPort() + "/scan", false);
+            assertMalformedAnswerPage(serve("/shortened.bin", random(20_000, 9)));
+        }
+    }
+
+    /** {@code url} gets the 500 page of a malformed ICAP answer, audited icap_malformed and icap=failed only. */
+    private void assertMalformedAnswerPage(String url) throws Exception {
+        HttpResponse<byte[]> response = get(url);
+        assertEquals(500, response.statusCode());
+        JsonNode record = record(url, 1);
+        assertEquals("icap_malformed", record.get("error").asText(), record.toString());
+        assertEquals(List.of("icap=failed"), tags(record), record.toString());
+    }
+
+    /**
+     * An ICAP service without a preview that answers each RESPMOD with a 200 carrying {@code head} and one chunk of
+     * {@code sent} bytes, after which its connection ends (no CRLF, no last chunk: a malformed answer).
+     */
+    private static ServerSocket dyingService(String head, int sent) throws IOException {
+        byte[] size = (Integer.toHexString(sent) + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] body = java.util.Arrays.copyOf(size, size.length + sent);
+        return fakeService(head, body);
+    }
+
+    /** An ICAP service without a preview that answers each RESPMOD with a 200 carrying {@code head}, then {@code body} as it is. */
+    private static ServerSocket fakeService(String head, byte[] body) throws IOException {
+        ServerSocket dying = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            try {
+                while (true) {
+                    try (java.net.Socket s = dying.accept()) {
+                        java.io.InputStream in = s.getInputStream();
+                        OutputStream out = s.getOutputStream();
+                        String first = new String(in.readNBytes(7), StandardCharsets.ISO_8859_1);
+                        if (first.startsWith("OPTIONS")) { // no preview: the whole body goes at once
+                            out.write("ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                        } else {
+                            out.write(("ICAP/1.0 200 OK\r\nEncapsulated: res-hdr=0, res-body=" + head.length() + "\r\n\r\n" + head)
+                                    .getBytes(StandardCharsets.ISO_8859_1));
+                            out.write(body);
+                        }
+                        // FIN after the answer, then drain what the client sent until it closes: closing with unread
+                        // bytes would reset the connection and could drop the answer before the client reads it.
+                        s.shutdownOutput();
+                        in.transferTo(java.io.OutputStream.nullOutputStream());
+                    }
+                }
+            } catch (IOException e) {
+                // the test is over
+            }
+        });
+        return dying;
     }
 
     private static int closedPort() throws IOException {

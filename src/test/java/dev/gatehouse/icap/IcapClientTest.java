@@ -77,6 +77,47 @@ class IcapClientTest {
         }
     }
 
+    /** A service that asks for the rest after the preview (100 Continue), then sends the response back as it came. */
+    private static FakeIcapServer.Script echoAfterContinue() {
+        return new FakeIcapServer.Script() {
+            @Override
+            public byte[] afterPreview(FakeIcapServer.Received r) {
+                return null; // 100 Continue
+            }
+
+            @Override
+            public byte[] afterRest(FakeIcapServer.Received r) {
+                return answer("", r.responseHead(), r.body());
+            }
+        };
+    }
+
+    /** An origin's body that comes {@code chunk} bytes at a time, each after a pause of {@code pauseMillis}. */
+    private static java.io.InputStream trickle(byte[] body, int chunk, long pauseMillis) {
+        return new java.io.InputStream() {
+            private int at;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at == body.length) return -1;
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                int n = Math.min(Math.min(len, chunk), body.length - at);
+                System.arraycopy(body, at, b, off, n);
+                at += n;
+                return n;
+            }
+        };
+    }
+
     @Test
     void aBodyWithinThePreviewGoesWithIeofAndAllow204AndBothHeadsAtTheirOffsets() throws Exception {
         server = new FakeIcapServer(r -> bytes("ICAP/1.0 204 No Content\r\nISTag: \"fake-1\"\r\n\r\n"));
@@ -112,17 +153,7 @@ class IcapClientTest {
     @Test
     void a100ContinueStreamsTheRestAndTheEchoedResponseIsClean() throws Exception {
         byte[] body = random(100_000);
-        server = new FakeIcapServer(new FakeIcapServer.Script() {
-            @Override
-            public byte[] afterPreview(FakeIcapServer.Received r) {
-                return null; // 100 Continue
-            }
-
-            @Override
-            public byte[] afterRest(FakeIcapServer.Received r) {
-                return answer("", r.responseHead(), r.body());
-            }
-        });
+        server = new FakeIcapServer(echoAfterContinue());
         ScanResult result = client(false).scan(REQUEST, origin(body));
         assertEquals(ScanOutcome.CLEAN, result.outcome());
         assertArrayEquals(body, read(result));
@@ -245,28 +276,7 @@ class IcapClientTest {
         byte[] body = random(30_000);
         server = new FakeIcapServer(r -> answer("", r.responseHead(), r.body()));
         server.options = "ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\n\r\n";
-        java.io.InputStream trickle = new java.io.InputStream() {
-            private int at;
-
-            @Override
-            public int read() {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                if (at == body.length) return -1;
-                try {
-                    Thread.sleep(300);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                int n = Math.min(Math.min(len, 3000), body.length - at);
-                System.arraycopy(body, at, b, off, n);
-                at += n;
-                return n;
-            }
-        };
+        java.io.InputStream trickle = trickle(body, 3000, 300);
         UpstreamResponse slow = origin(body).withBody(trickle);
         ScanResult result = client(false).scan(REQUEST, slow);
         assertArrayEquals(body, read(result));
@@ -314,5 +324,43 @@ class IcapClientTest {
         server.options = "ICAP/1.0 200 OK\r\nMethods: REQMOD\r\nEncapsulated: null-body=0\r\n\r\n";
         IcapException e = assertThrows(IcapException.class, () -> client(false).scan(REQUEST, origin(bytes("x"))));
         assertEquals(Failure.ICAP_MALFORMED, e.failure());
+    }
+    /**
+     * A service's OPTIONS may ask for any preview size (a misconfigured or hostile one: a gigabyte). The preview is held
+     * in memory until the service answers, so it is bounded here (RFC 3507 §4.5 lets a client send less than asked):
+     * the rest streams, and the whole body is never held.
+     */
+    @Test
+    void aHugePreviewAskedForIsCappedSoTheBodyIsNotHeldInMemory() throws Exception {
+        server = new FakeIcapServer(echoAfterContinue());
+        server.options = server.options.replace("Preview: 8", "Preview: 1000000000");
+        byte[] body = random(RespmodExchange.MAX_PREVIEW_BYTES * 4);
+        ScanResult result = client(false).scan(REQUEST, origin(body));
+        assertArrayEquals(body, read(result));
+        FakeIcapServer.Received r = server.respmods().getFirst();
+        assertEquals(RespmodExchange.MAX_PREVIEW_BYTES, r.preview().length, "the preview held in memory");
+        assertFalse(r.previewIeof());
+        assertEquals(Integer.toString(RespmodExchange.MAX_PREVIEW_BYTES), r.field("Preview"));
+    }
+    /**
+     * The service may take up to the timeout (1 s here) after the last byte of the body to answer (a scanner checks the
+     * whole file then): that silence is measured from the body's end, not from whenever the read that waits for the
+     * answer began. Here the body ends 0.8 s into that read and the service answers 0.5 s later.
+     */
+    @Test
+    void theServiceHasTheWholeTimeoutAfterTheBodyEndedToAnswer() throws Exception {
+        byte[] body = random(2_000);
+        server = new FakeIcapServer(r -> {
+            try {
+                Thread.sleep(500); // scanning
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return answer("", r.responseHead(), r.body());
+        });
+        server.options = "ICAP/1.0 200 OK\r\nMethods: RESPMOD\r\nEncapsulated: null-body=0\r\n\r\n";
+        java.io.InputStream late = trickle(body, body.length, 800);
+        ScanResult result = client(false).scan(REQUEST, origin(body).withBody(late));
+        assertArrayEquals(body, read(result));
     }
 }

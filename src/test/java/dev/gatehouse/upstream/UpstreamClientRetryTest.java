@@ -12,9 +12,11 @@ import dev.gatehouse.http.RequestTarget;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -205,5 +207,66 @@ class UpstreamClientRetryTest {
         firstAddress(s -> readHead(s.getInputStream()), 1);
         assertEquals(Failure.UPSTREAM_CLOSED, failure(get()).failure());
         assertEquals(0, second.connections.get());
+    }
+    /**
+     * The client resetting its connection mid-upload (Undertow's read then fails with the NIO socket's
+     * {@code SocketException}) is the client's failure, not the parent's: the parent, which accepted the request and
+     * was reading it, is not passed over for everyone else's requests.
+     */
+    @Test
+    void aClientThatFailsMidUploadDoesNotMarkTheParentDown() throws Exception {
+        Server parentA = new Server(InetAddress.getByName("127.0.0.2"), 0, s -> s.getInputStream().transferTo(OutputStream.nullOutputStream()));
+        ParentProxies.Parent a = new ParentProxies.Parent("127.0.0.2", parentA.socket.getLocalPort());
+        ParentProxies.Parent b = new ParentProxies.Parent("127.0.0.1", second.socket.getLocalPort());
+        ParentProxies parents = new ParentProxies(List.of(a, b), null, List.of(), false, Duration.ofSeconds(30), System::nanoTime,
+                ParentProxies.Selection.ORDERED);
+        DestinationGuard guard = new DestinationGuard(AddressRanges.parse(List.of("127.0.0.0/8")), List.of(), host -> {
+            throw new UnknownHostException(host);
+        });
+        client = new UpstreamClient(guard, parents, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2), 25);
+        try (parentA) {
+            InputStream reset = new InputStream() {
+                private int sent;
+
+                @Override
+                public int read() throws IOException {
+                    if (sent++ < 5) return 'x';
+                    throw new SocketException("Connection reset");
+                }
+            };
+            RequestTarget origin = RequestTarget.of("http://origin.test/upload");
+            failure(new UpstreamRequest("POST", origin, List.of(), reset, 100));
+            assertEquals(a, parents.route("origin.test", null).parents().getFirst(), "the client's reset passed the parent over");
+            // The body ending early (the client closed before its Content-Length) is the client's failure as well.
+            failure(new UpstreamRequest("POST", origin, List.of(), new ByteArrayInputStream(new byte[5]), 100));
+            assertEquals(a, parents.route("origin.test", null).parents().getFirst(), "the client's short body passed the parent over");
+        }
+    }
+    /**
+     * An origin closes a keep-alive connection after a few idle seconds (Apache's KeepAliveTimeout is 5 s, the pool
+     * keeps one 15 s): a POST then must not go on that connection, where it could only fail (its body is never sent
+     * twice), but on a new one, as Squid opens a new connection for a request it cannot retry.
+     */
+    @Test
+    void aPostAfterTheOriginClosedTheIdleConnectionGoesOnANewOne() throws Exception {
+        Server origin = new Server(InetAddress.getByName("127.0.0.1"), 0, s -> {
+            InputStream in = s.getInputStream();
+            readHead(in);
+            write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+            Thread.sleep(50); // then the origin's keep-alive timeout closes the idle connection
+        });
+        DestinationGuard guard = new DestinationGuard(AddressRanges.parse(List.of("127.0.0.0/8")), List.of(), host -> {
+            if (!host.equals(NAME)) throw new UnknownHostException(host);
+            return new InetAddress[] {InetAddress.getByName("127.0.0.1")};
+        });
+        client = new UpstreamClient(guard, ParentProxies.NONE, Duration.ofSeconds(2), Duration.ofMillis(500), Duration.ofSeconds(2), 25);
+        try (origin) {
+            RequestTarget target = RequestTarget.of("http://" + NAME + ":" + origin.socket.getLocalPort() + "/order");
+            assertEquals("ok from 127.0.0.1", body(new UpstreamRequest("GET", target, List.of(), null, -1)));
+            Thread.sleep(300); // idle: the connection is in the pool, closed at the origin's end
+            byte[] form = "buy=1".getBytes(StandardCharsets.ISO_8859_1);
+            assertEquals("ok from 127.0.0.1", body(new UpstreamRequest("POST", target, List.of(), new ByteArrayInputStream(form), form.length)));
+            assertEquals(2, origin.connections.get());
+        }
     }
 }

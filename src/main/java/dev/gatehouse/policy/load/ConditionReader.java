@@ -7,8 +7,13 @@ import com.google.re2j.PatternSyntaxException;
 import dev.gatehouse.policy.AuthenticatedCondition;
 import dev.gatehouse.policy.CategoryCondition;
 import dev.gatehouse.policy.Cidr;
+import dev.gatehouse.config.ByteRate;
 import dev.gatehouse.policy.CidrCondition;
 import dev.gatehouse.policy.Condition;
+import dev.gatehouse.policy.ContentLengthCondition;
+import dev.gatehouse.policy.ContentTypeCondition;
+import dev.gatehouse.policy.ExtensionCondition;
+import dev.gatehouse.policy.HeaderCondition;
 import dev.gatehouse.policy.HostIsIpLiteralCondition;
 import dev.gatehouse.policy.HostListCondition;
 import dev.gatehouse.policy.IdentityCondition;
@@ -58,7 +63,11 @@ final class ConditionReader {
             "user", "users", "group", "groups");
     private static final Set<String> BASE_KEYS = Set.of("hostExact", "domain", "subdomainOf", "urlPrefix",
             "urlRegex", "hostRegex", "category", "categoryAll", "clientCidr", "destCidr", "user", "group", "schedule",
-            "method", "port", "scheme");
+            "method", "port", "scheme", "header", "extension", "contentType", "contentLength");
+    /** Keys about the response head: only response rules, decided once it is known, may use them. */
+    private static final Set<String> RESPONSE_KEYS = Set.of("contentType", "contentLength");
+    /** A field name is a token (RFC 9110 §5.1, §5.6.2). */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     private static final Set<String> BOOLEAN_KEYS = Set.of("hostIsIpLiteral", "authenticated");
     /** Every key a match object accepts. */
     static final Set<String> KEYS = allKeys();
@@ -86,8 +95,17 @@ final class ConditionReader {
         }
     }
 
-    /** @return the conditions, or null if the match object has errors (already reported) */
+    /** @return the conditions of a request rule, or null if the match object has errors (already reported) */
     List<Condition> read(JsonNode match, String pointer) {
+        return read(match, pointer, false);
+    }
+
+    /**
+     * @param response true for a response rule, which may also use the response keys ({@code contentType},
+     *        {@code contentLength})
+     * @return the conditions, or null if the match object has errors (already reported)
+     */
+    List<Condition> read(JsonNode match, String pointer, boolean response) {
         if (!context.fields.object(match, pointer, KEYS)) {
             return null;
         }
@@ -113,7 +131,17 @@ final class ConditionReader {
             }
             boolean negated = !BASE_KEYS.contains(key);
             String base = negated ? Character.toLowerCase(key.charAt(3)) + key.substring(4) : key;
-            Condition condition = condition(base, field.getValue(), at);
+            if (!response && RESPONSE_KEYS.contains(base)) {
+                context.problems.error(at, "'" + key + "' is only for 'responseRules': a rule in 'rules' is decided "
+                        + "before any response arrives");
+                ok = false;
+                continue;
+            }
+            Condition condition = switch (base) {
+                case "header" -> header(field.getValue(), at);
+                case "contentLength" -> contentLength(field.getValue(), at);
+                default -> condition(base, field.getValue(), at);
+            };
             if (condition == null) {
                 ok = false;
             } else {
@@ -160,6 +188,8 @@ final class ConditionReader {
                     .map(m -> m.toUpperCase(Locale.ROOT)).toList()));
             case "port" -> ports(values);
             case "scheme" -> schemes(values);
+            case "extension" -> extensions(values);
+            case "contentType" -> contentTypes(values);
             default -> throw new IllegalStateException(key);
         };
     }
@@ -282,6 +312,12 @@ final class ConditionReader {
     }
 
     private Condition regex(String key, Values values) {
+        List<Pattern> patterns = patterns(values);
+        return patterns == null ? null : new RegexCondition(key, patterns, key.equals("urlRegex"));
+    }
+
+    /** The compiled patterns (RE2/J, counted against the policy's limit), or null when any is bad (reported). */
+    private List<Pattern> patterns(Values values) {
         List<Pattern> patterns = new ArrayList<>();
         for (int i = 0; i < values.items().size(); i++) {
             String text = values.items().get(i);
@@ -299,8 +335,7 @@ final class ConditionReader {
                 context.problems.error(at, "bad regular expression (RE2 syntax): " + e.getMessage());
             }
         }
-        return patterns.size() == values.items().size() ? new RegexCondition(key, patterns, key.equals("urlRegex"))
-                : null;
+        return patterns.size() == values.items().size() ? patterns : null;
     }
 
     private Condition category(String key, Values values) {
@@ -384,5 +419,88 @@ final class ConditionReader {
             }
         }
         return new SchemeCondition(schemes);
+    }
+
+    /** {@code {"name": "User-Agent", "regex": "(?i)^curl/"}}: the regex a string or an array, RE2 as {@code urlRegex}. */
+    private Condition header(JsonNode value, String at) {
+        if (!value.isObject()) {
+            context.problems.error(at, "'header' takes {\"name\": \"User-Agent\", \"regex\": \"(?i)^curl/\"}");
+            return null;
+        }
+        if (!context.fields.object(value, at, Set.of("name", "regex"))) {
+            return null;
+        }
+        String name = context.fields.string(value, "name", at, true);
+        if (name != null && !TOKEN.matcher(name).matches()) {
+            context.problems.error(at + "/name", "bad header field name '" + name + "' (RFC 9110 §5.1: a token, no spaces or ':')");
+            name = null;
+        }
+        JsonNode regex = value.get("regex");
+        if (regex == null) {
+            context.problems.error(at, "missing required key 'regex'");
+            return null;
+        }
+        Values values = values("header", regex, at + "/regex");
+        if (values == null) {
+            return null;
+        }
+        if (values.items().isEmpty()) {
+            context.problems.warning(at + "/regex", "empty 'regex': the condition never matches");
+        }
+        List<Pattern> patterns = patterns(values);
+        return name == null || patterns == null ? null : new HeaderCondition(name, patterns);
+    }
+
+    /** {@code {"over": "500MB"}} or {@code {"over": 1000000}}: sizes as {@link ByteRate#bytes} reads them. */
+    private Condition contentLength(JsonNode value, String at) {
+        if (!value.isObject()) {
+            context.problems.error(at, "'contentLength' takes {\"over\": \"500MB\"}");
+            return null;
+        }
+        if (!context.fields.object(value, at, Set.of("over"))) {
+            return null;
+        }
+        JsonNode over = value.get("over");
+        if (over == null) {
+            context.problems.error(at, "missing required key 'over', e.g. \"500MB\"");
+            return null;
+        }
+        try {
+            if (over.isIntegralNumber() && over.asLong() >= 0) {
+                return new ContentLengthCondition(over.asLong(), over.asText());
+            }
+            if (!over.isTextual()) throw new IllegalArgumentException("expected a size such as \"500MB\" or a number of bytes");
+            return new ContentLengthCondition(ByteRate.bytes(over.asText()), over.asText());
+        } catch (IllegalArgumentException e) {
+            context.problems.error(at + "/over", "bad size: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Condition extensions(Values values) {
+        for (int i = 0; i < values.items().size(); i++) {
+            String text = values.items().get(i).strip();
+            if (!text.matches("\\.?[A-Za-z0-9_~+-]+(\\.[A-Za-z0-9_~+-]+)*")) {
+                context.problems.error(values.pointers().get(i), "bad extension '" + values.items().get(i)
+                        + "': letters and digits after a dot, e.g. \".exe\" or \".tar.gz\"");
+                return null;
+            }
+        }
+        return new ExtensionCondition(values.items());
+    }
+
+    private Condition contentTypes(Values values) {
+        for (int i = 0; i < values.items().size(); i++) {
+            String text = values.items().get(i).strip();
+            int slash = text.indexOf('/');
+            boolean ok = slash > 0 && TOKEN.matcher(text.substring(0, slash)).matches()
+                    && (text.substring(slash + 1).equals("*") || TOKEN.matcher(text.substring(slash + 1)).matches());
+            if (!ok) {
+                context.problems.error(values.pointers().get(i), "bad media type '" + values.items().get(i)
+                        + "': type/subtype without parameters, e.g. \"application/x-msdownload\" or \"video/*\"");
+                return null;
+            }
+        }
+        return new ContentTypeCondition(values.items());
     }
 }

@@ -34,13 +34,16 @@ import java.util.regex.Pattern;
  *
  * <p>Top-level keys: {@code schemaVersion} (1), {@code name}, {@code description},
  * {@code defaultAction}, {@code categorySources}, {@code lists}, {@code schedules},
- * {@code rules}. See {@code policies/README.md} for the whole format.
+ * {@code rules}, {@code responseRules}. See {@code policies/README.md} for the whole format.
  */
 public final class PolicyLoader {
     private static final Set<String> TOP_KEYS = Set.of("schemaVersion", "name", "description", "defaultAction",
-            "categorySources", "lists", "schedules", "rules");
+            "categorySources", "lists", "schedules", "rules", "responseRules");
     private static final Set<String> RULE_KEYS = Set.of("id", "description", "enabled", "match", "action",
             "continue", "reason", "location", "cache", "tags");
+    /** A response rule decides (allow or block); it has no cache mode (the response is already on its way). */
+    private static final Set<String> RESPONSE_RULE_KEYS = Set.of("id", "description", "enabled", "match", "action",
+            "reason", "tags");
     private static final Set<String> DEFAULT_KEYS = Set.of("action", "reason", "location", "cache", "tags");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
 
@@ -95,19 +98,21 @@ public final class PolicyLoader {
         new ScheduleReader(context).read(root.get("schedules"), "/schedules");
         Rule defaultRule = readDefault(root.get("defaultAction"), context);
         ConditionReader conditions = new ConditionReader(context);
-        List<Rule> rules = readRules(root.get("rules"), context, conditions);
+        Set<String> ids = new HashSet<>();
+        List<Rule> rules = readRules(root.get("rules"), context, conditions, ids);
+        List<Rule> responseRules = readResponseRules(root.get("responseRules"), context, conditions, ids);
         for (NamedList list : List.copyOf(context.lists.values())) {
             if (!context.usedLists.contains(list.name())) {
                 context.problems.warning(list.pointer(), "list '" + list.name() + "' is never used");
                 conditions.checkUnused(list);
             }
         }
-        if (defaultRule == null || rules == null) {
+        if (defaultRule == null || rules == null || responseRules == null) {
             return null;
         }
         List<PolicyProblem> warnings = context.problems.all();
-        return new Policy(name == null ? "policy" : name, rules, defaultRule, context.categories, context.version(),
-                Instant.now(), warnings);
+        return new Policy(name == null ? "policy" : name, rules, responseRules, defaultRule, context.categories,
+                context.version(), Instant.now(), warnings);
     }
 
     private static void readLists(JsonNode lists, LoadContext context) {
@@ -191,13 +196,12 @@ public final class PolicyLoader {
                         location(context, "/defaultAction"));
     }
 
-    private static List<Rule> readRules(JsonNode node, LoadContext context, ConditionReader conditions) {
+    private static List<Rule> readRules(JsonNode node, LoadContext context, ConditionReader conditions, Set<String> ids) {
         if (node == null || !node.isArray()) {
             context.problems.error(node == null ? "" : "/rules", "'rules' must be an array (it may be empty)");
             return null;
         }
         List<Rule> rules = new ArrayList<>();
-        Set<String> ids = new HashSet<>();
         boolean ok = true;
         for (int i = 0; i < node.size(); i++) {
             String at = "/rules/" + i;
@@ -206,13 +210,7 @@ public final class PolicyLoader {
                 ok = false;
                 continue;
             }
-            String id = context.fields.string(rule, "id", at, true);
-            if (id != null && (!NAME.matcher(id).matches() || id.equals(Decision.DEFAULT_RULE))) {
-                context.problems.error(at + "/id", "bad rule id '" + id + "': letters, digits, '.', '_', ':' and '-', "
-                        + "not 'default'");
-            } else if (id != null && !ids.add(id)) {
-                context.problems.error(at + "/id", "duplicate rule id '" + id + "'");
-            }
+            String id = ruleId(rule, at, context, ids);
             context.fields.string(rule, "description", at, false);
             boolean enabled = context.fields.bool(rule, "enabled", at, true);
             boolean carryOn = context.fields.bool(rule, "continue", at, false);
@@ -242,6 +240,64 @@ public final class PolicyLoader {
         }
         new RuleWarnings(context).check(rules, node);
         return rules;
+    }
+
+    /** The rule's id, checked and unique across {@code rules} and {@code responseRules} (audit records name it). */
+    private static String ruleId(JsonNode rule, String at, LoadContext context, Set<String> ids) {
+        String id = context.fields.string(rule, "id", at, true);
+        if (id != null && (!NAME.matcher(id).matches() || id.equals(Decision.DEFAULT_RULE))) {
+            context.problems.error(at + "/id", "bad rule id '" + id + "': letters, digits, '.', '_', ':' and '-', "
+                    + "not 'default'");
+        } else if (id != null && !ids.add(id)) {
+            context.problems.error(at + "/id", "duplicate rule id '" + id + "'");
+        }
+        return id;
+    }
+
+    /**
+     * {@code responseRules}: Squid's {@code http_reply_access}, decided when a response head is known. Each has
+     * {@code action} allow or block, and may match on every request key plus the response keys. Optional: no
+     * list, no checks on any response.
+     */
+    private static List<Rule> readResponseRules(JsonNode node, LoadContext context, ConditionReader conditions, Set<String> ids) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            context.problems.error("/responseRules", "'responseRules' must be an array");
+            return null;
+        }
+        List<Rule> rules = new ArrayList<>();
+        boolean ok = true;
+        for (int i = 0; i < node.size(); i++) {
+            String at = "/responseRules/" + i;
+            JsonNode rule = node.get(i);
+            if (!context.fields.object(rule, at, RESPONSE_RULE_KEYS)) {
+                ok = false;
+                continue;
+            }
+            String id = ruleId(rule, at, context, ids);
+            context.fields.string(rule, "description", at, false);
+            boolean enabled = context.fields.bool(rule, "enabled", at, true);
+            Action action = action(rule, at, context, true);
+            if (action != null && action != Action.ALLOW && action != Action.BLOCK) {
+                context.problems.error(at + "/action", "a response rule can only allow or block: the request has "
+                        + "already gone to the origin, too late to warn or redirect");
+                action = null;
+            }
+            List<String> tags = context.fields.strings(rule, "tags", at);
+            String reason = context.fields.string(rule, "reason", at, false);
+            JsonNode match = rule.has("match") ? rule.get("match") : JsonNodeFactory.instance.objectNode();
+            List<Condition> read = conditions.read(match, at + "/match", true);
+            if (read == null || id == null || action == null) {
+                ok = false;
+                continue;
+            }
+            if (enabled) {
+                rules.add(new Rule(id, read, action, null, tags, reason, null, location(context, at)));
+            }
+        }
+        return ok ? rules : null;
     }
 
     private static Action action(JsonNode node, String at, LoadContext context, boolean required) {

@@ -49,7 +49,7 @@ class PolicyLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"unknown-keys", "references", "syntax", "redirect"})
+    @ValueSource(strings = {"unknown-keys", "references", "syntax", "redirect", "header", "response-rules"})
     void badPoliciesFailWithEveryProblemLocated(String name) throws IOException {
         Path file = resource("bad/" + name + ".json");
         PolicyLoadException e = assertThrows(PolicyLoadException.class, () -> PolicyLoader.load(file));
@@ -68,6 +68,14 @@ class PolicyLoaderTest {
         Path file = resource("good/redirect.json");
         Policy policy = PolicyLoader.load(file);
         assertGolden(resource("good/redirect.expected"), render(policy.warnings(), file.getParent()));
+    }
+
+    @Test
+    void responseRulesAndTheHeaderAndExtensionKeysLoad() throws Exception {
+        Path file = resource("good/response-rules.json");
+        Policy policy = PolicyLoader.load(file);
+        assertEquals(5, policy.responseRules().size());
+        assertGolden(resource("good/response-rules.expected"), render(policy.warnings(), file.getParent()));
     }
 
     @Test

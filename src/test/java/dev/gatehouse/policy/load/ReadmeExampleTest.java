@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.gatehouse.policy.Action;
 import dev.gatehouse.policy.Policy;
 import dev.gatehouse.policy.RequestFacts;
+import dev.gatehouse.policy.ResponseFacts;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,5 +41,8 @@ class ReadmeExampleTest {
         assertEquals("guests-no-proxies", policy.decide(proxy).ruleId());
         assertEquals(Action.BLOCK, policy.decide(proxy).action());
         assertEquals(List.of(), policy.warnings(), "the example should load without warnings");
+        RequestFacts download = RequestFacts.forUrl("http://dl.example/setup", "GET", guest, null, Set.of(),
+                Instant.parse("2026-11-23T09:00:00Z"));
+        assertEquals("no-programs", policy.decideResponse(download, new ResponseFacts(200, "application/x-msdownload", 10)).ruleId());
     }
 }
