@@ -70,16 +70,19 @@ public final class Gatehouse implements AutoCloseable {
     private final UpstreamClient upstream;
     /** The ICAP client, or null when scanning is off. */
     private final IcapClient icap;
+    /** The uploads' ICAP REQMOD client, or null when {@code icap.reqmod} is off. */
+    private final IcapClient reqmod;
     private final ErrorPages pages;
     private volatile boolean stopping;
 
     private Gatehouse(GatehouseConfig config, AuditLog audit, SyslogSink syslog, PolicyRuntime policy, AuthRuntime auth, ExecutorService executor,
                       TunnelRegistry tunnels, ProxyServer proxy, AdminServer admin, ProxyMetrics metrics, Cache cache,
-                      UpstreamClient upstream, IcapClient icap, ErrorPages pages) {
+                      UpstreamClient upstream, IcapClient icap, IcapClient reqmod, ErrorPages pages) {
         this.pages = pages;
         this.cache = cache;
         this.upstream = upstream;
         this.icap = icap;
+        this.reqmod = reqmod;
         this.config = config;
         this.audit = audit;
         this.syslog = syslog;
@@ -133,6 +136,8 @@ public final class Gatehouse implements AutoCloseable {
         Cache cache = config.cache().enabled() ? openCache(config.cache(), dataDir.resolve("cache"), executor, cacheClock) : null;
         IcapClient icap = IcapClient.from(config.icap());
         if (icap != null) icap.start();
+        IcapClient reqmod = IcapClient.forUploads(config.icap());
+        if (reqmod != null) reqmod.start();
         TrafficStats stats = new TrafficStats(System::currentTimeMillis);
         ProxyMetrics metrics = new ProxyMetrics(stats);
         // The syslog copy is fed like the statistics: on the writer thread, after the file has the line. It goes
@@ -144,7 +149,7 @@ public final class Gatehouse implements AutoCloseable {
             proxy = ProxyServer.start(new ProxyHandlers.Parts(config, audit, policy == null ? null : policy.holder(),
                     upstream, connector, tunnels, executor, cache == null ? null : cache.http(),
                     new FtpGateway(guard, config.forwarding().connectTimeout(), config.forwarding().readTimeout()), auth == null ? null : auth.authenticator(),
-                    auth == null ? null : auth.kerberos(), pages, icap));
+                    auth == null ? null : auth.kerberos(), pages, icap, reqmod));
             guard.addOwnListener(proxy.address());
             if (proxy.tlsAddress() != null) guard.addOwnListener(proxy.tlsAddress());
             LiveGauges live = new LiveGauges(proxy::openConnections, tunnels::size, audit::queueDepth,
@@ -158,12 +163,13 @@ public final class Gatehouse implements AutoCloseable {
                     auth == null ? null : () -> auth.reload("admin"),
                     url -> self[0] != null && self[0].purge(url)));
             guard.addOwnListener(admin.address());
-            self[0] = new Gatehouse(config, audit, syslog, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, icap, pages);
+            self[0] = new Gatehouse(config, audit, syslog, policy, auth, executor, tunnels, proxy, admin, metrics, cache, upstream, icap, reqmod, pages);
             return self[0];
         } catch (IOException | RuntimeException e) {
             if (proxy != null) proxy.close();
             upstream.close();
             if (icap != null) icap.close();
+            if (reqmod != null) reqmod.close();
             metrics.close();
             audit.close();
             if (syslog != null) syslog.close();
@@ -345,6 +351,7 @@ public final class Gatehouse implements AutoCloseable {
         admin.close();
         upstream.close(); // idle origin connections
         if (icap != null) icap.close(); // idle ICAP connections
+        if (reqmod != null) reqmod.close();
         if (cache != null) cache.disk().close(); // pending deletions of evicted files, then the index snapshot
         executor.shutdownNow();
         audit.close();

@@ -184,6 +184,7 @@ final class ConfigValidator {
 
     private static void validateIcap(GatehouseConfig.Icap icap, Problems p) {
         if (icap.enabled()) p.check("/icap/respmod", icap::port);
+        if (icap.reqmodEnabled()) p.check("/icap/reqmod", () -> GatehouseConfig.Icap.port(icap.reqmod()));
         positive(p, "/icap/timeout", icap.timeout());
         p.range("/icap/maxConnections", icap.maxConnections(), 1, 10_000);
         notNegative(p, "/icap/maxBodyBytes", icap.maxBodyBytes());

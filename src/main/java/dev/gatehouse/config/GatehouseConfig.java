@@ -426,9 +426,12 @@ public record GatehouseConfig(
 
     /**
      * An ICAP service that scans forwarded responses before they are cached and sent (Squid's {@code icap_service
-     * ... respmod_precache}), e.g. c-icap's {@code virus_scan} with ClamAV.
+     * ... respmod_precache}), e.g. c-icap's {@code virus_scan} with ClamAV; and one that scans uploads (request bodies)
+     * before they leave (Squid's {@code reqmod_precache}), e.g. a DLP service. {@code bypass}, {@code timeout} and
+     * {@code maxConnections} hold for each service; each has its own connections.
      *
      * @param respmod        the RESPMOD service, {@code icap://host[:port]/service} (port 1344 when absent); empty: off
+     * @param reqmod         the REQMOD service for requests with a body, written the same way; empty: off
      * @param bypass         when the service fails (unreachable, too slow, a malformed answer): true sends the unscanned
      *                       response (Squid's {@code bypass=on}), false answers with an error page (fail closed)
      * @param timeout        connect timeout, and the longest the service may stay silent while it is being read
@@ -436,7 +439,8 @@ public record GatehouseConfig(
      * @param maxBodyBytes   a response whose {@code Content-Length} is larger is not sent to the service; 0: no limit
      * @param skip           responses that are not sent to the service at all
      */
-    public record Icap(String respmod, boolean bypass, Duration timeout, int maxConnections, long maxBodyBytes, IcapSkip skip) {
+    public record Icap(String respmod, String reqmod, boolean bypass, Duration timeout, int maxConnections, long maxBodyBytes,
+                       IcapSkip skip) {
         /** The port of an {@code icap://} URL without one (RFC 3507 §4.2). */
         public static final int DEFAULT_PORT = 1344;
 
@@ -444,30 +448,49 @@ public record GatehouseConfig(
             return !respmod.isEmpty();
         }
 
+        /** Whether uploads are scanned ({@code reqmod} set). */
+        public boolean reqmodEnabled() {
+            return !reqmod.isEmpty();
+        }
+
         /**
-         * The service URL, parsed.
+         * The RESPMOD service URL, parsed.
          *
          * @throws IllegalArgumentException if it is not {@code icap://host[:port]/service}
          */
         public java.net.URI serviceUri() {
+            return serviceUri(respmod);
+        }
+
+        /** The port of {@link #serviceUri}. */
+        public int port() {
+            return port(respmod);
+        }
+
+        /**
+         * {@code url} parsed as an ICAP service URL.
+         *
+         * @throws IllegalArgumentException if it is not {@code icap://host[:port]/service}
+         */
+        public static java.net.URI serviceUri(String url) {
             java.net.URI uri;
             try {
-                uri = new java.net.URI(respmod);
+                uri = new java.net.URI(url);
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalArgumentException("is not a URL: " + e.getMessage());
             }
             if (!"icap".equalsIgnoreCase(uri.getScheme()) || uri.getHost() == null || uri.getRawUserInfo() != null
                     || uri.getRawPath() == null || uri.getRawPath().length() < 2 || uri.getRawFragment() != null) {
                 throw new IllegalArgumentException("must be icap://host[:port]/service, e.g. icap://127.0.0.1:1344/virus_scan, got '"
-                        + respmod + "'");
+                        + url + "'");
             }
             if (uri.getPort() == 0 || uri.getPort() > 65535) throw new IllegalArgumentException("has port " + uri.getPort() + ", must be 1..65535");
             return uri;
         }
 
-        /** The port of {@link #serviceUri}. */
-        public int port() {
-            int port = serviceUri().getPort();
+        /** The port of the service at {@code url}: its own, or {@link #DEFAULT_PORT}. */
+        public static int port(String url) {
+            int port = serviceUri(url).getPort();
             return port < 0 ? DEFAULT_PORT : port;
         }
     }

@@ -17,7 +17,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scans forwarded responses with one ICAP RESPMOD service ({@code icap.respmod}): learns its OPTIONS (RFC 3507
+ * Scans forwarded responses with one ICAP RESPMOD service ({@code icap.respmod}), or uploads with one REQMOD service
+ * ({@code icap.reqmod}, {@link #scanUpload}): learns its OPTIONS (RFC 3507
  * §4.10) at start and again after their {@code Options-TTL}, leaves out what {@code icap.skip} and
  * {@code icap.maxBodyBytes} exclude, runs a {@link RespmodExchange} for the rest, and applies {@code icap.bypass} when
  * the service fails while the origin's body is still whole. Thread-safe; its calls block, so they run on virtual
@@ -29,6 +30,8 @@ public final class IcapClient implements AutoCloseable {
     private static final long RETRY_OPTIONS_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final GatehouseConfig.Icap config;
+    /** {@code RESPMOD}, or {@code REQMOD} for the uploads' service. */
+    private final String method;
     private final URI service;
     private final String host;
     private final IcapConnectionPool pool;
@@ -38,10 +41,11 @@ public final class IcapClient implements AutoCloseable {
     private IcapException optionsFailure;
     private long optionsFailedAt;
 
-    private IcapClient(GatehouseConfig.Icap config) {
+    private IcapClient(GatehouseConfig.Icap config, String url, String method) {
         this.config = config;
-        this.service = config.serviceUri();
-        int port = config.port();
+        this.method = method;
+        this.service = GatehouseConfig.Icap.serviceUri(url);
+        int port = GatehouseConfig.Icap.port(url);
         this.host = service.getHost() + ":" + port;
         String address = service.getHost().startsWith("[") ? service.getHost().substring(1, service.getHost().length() - 1) : service.getHost();
         this.pool = new IcapConnectionPool(address, port, config.timeout(), config.maxConnections());
@@ -50,7 +54,16 @@ public final class IcapClient implements AutoCloseable {
 
     /** The client for {@code config}, or null when {@code icap.respmod} is empty (scanning off). */
     public static IcapClient from(GatehouseConfig.Icap config) {
-        return config.enabled() ? new IcapClient(config) : null;
+        return config.enabled() ? new IcapClient(config, config.respmod(), "RESPMOD") : null;
+    }
+
+    /**
+     * The client of the uploads' REQMOD service ({@code icap.reqmod}, Squid's {@code reqmod_precache}), or null when
+     * it is empty. It has its own connections; {@code bypass}, {@code timeout} and {@code maxConnections} are shared
+     * settings, {@code skip} and {@code maxBodyBytes} are the downloads' only.
+     */
+    public static IcapClient forUploads(GatehouseConfig.Icap config) {
+        return config.reqmodEnabled() ? new IcapClient(config, config.reqmod(), "REQMOD") : null;
     }
 
     /**
@@ -80,13 +93,40 @@ public final class IcapClient implements AutoCloseable {
     public ScanResult scan(ScanRequest request, UpstreamResponse response) throws IOException {
         if (skipped(response)) return new ScanResult(response, ScanOutcome.SKIPPED, null, null);
         OriginBody origin = new OriginBody(response.body());
+        return bypassable(origin, () -> RespmodExchange.run(pool, service, host, config.timeout(), options(), request, response, origin),
+                e -> new ScanResult(response.withBody(origin.whole()), ScanOutcome.BYPASSED, null, e));
+    }
+
+    /**
+     * Sends {@code request}, which carries {@code body} ({@code contentLength} bytes, or -1 when chunked), through the
+     * REQMOD service (RFC 3507 §4.8) before it goes to its origin. Only the preview's bytes are held; the rest streams
+     * from the client to the service, and what the service sends back streams on to the origin.
+     *
+     * @throws IcapException if the service failed and the upload cannot go unscanned (bypass off, or the body had
+     *                       already gone to the service in part)
+     * @throws IOException   if reading the client's body failed (it went away)
+     */
+    public UploadScanResult scanUpload(ScanRequest request, InputStream body, long contentLength) throws IOException {
+        OriginBody upload = new OriginBody(body);
+        ReqmodAdaptation reqmod = new ReqmodAdaptation(service, host, request, contentLength);
+        return bypassable(upload, () -> RespmodExchange.run(pool, config.timeout(), options(), upload, reqmod),
+                e -> new UploadScanResult(ScanOutcome.BYPASSED, request, upload.whole(), contentLength, null, null, e));
+    }
+
+    /** One exchange with the service, and {@code icap.bypass} when it failed while {@code body} is still whole. */
+    private <T> T bypassable(OriginBody body, Exchange<T> exchange, java.util.function.Function<IcapException, T> bypassed)
+            throws IOException {
         try {
-            return RespmodExchange.run(pool, service, host, config.timeout(), options(), request, response, origin);
+            return exchange.run();
         } catch (IcapException e) {
             if (e.failure() == Failure.ICAP_UNREACHABLE) options = null; // a restarted service may say other things
-            if (!config.bypass() || !origin.intact()) throw e;
-            return new ScanResult(response.withBody(origin.whole()), ScanOutcome.BYPASSED, null, e);
+            if (!config.bypass() || !body.intact()) throw e;
+            return bypassed.apply(e);
         }
+    }
+
+    private interface Exchange<T> {
+        T run() throws IOException;
     }
 
     /** Whether {@code icap.skip.contentTypes} or {@code icap.maxBodyBytes} keep the response from the service. */
@@ -152,7 +192,7 @@ public final class IcapClient implements AutoCloseable {
             if (head.status() != 200) {
                 throw new IcapException(Failure.ICAP_ERROR, "the ICAP service answered OPTIONS with " + head.status() + " " + head.reason(), null);
             }
-            IcapOptions o = IcapOptions.from(head, System.nanoTime());
+            IcapOptions o = IcapOptions.from(head, System.nanoTime(), method);
             if (!head.values("Encapsulated").isEmpty() && IcapReplies.encapsulated(head).containsKey("opt-body")) {
                 try (InputStream body = BodyStreams.chunked(connection.in, clean -> {}, true)) {
                     body.transferTo(java.io.OutputStream.nullOutputStream()); // not used: read past it to keep the connection

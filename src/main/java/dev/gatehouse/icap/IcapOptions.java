@@ -18,14 +18,15 @@ record IcapOptions(int preview, boolean allow204, String istag, int maxConnectio
     static final long DEFAULT_TTL_SECONDS = 3600;
 
     /**
-     * Reads the options from the head of a 200 answer.
+     * Reads the options from the head of a 200 answer, of a service that is to be sent {@code method} ({@code RESPMOD}
+     * or {@code REQMOD}).
      *
-     * @throws IcapException if the service does not offer RESPMOD, or a value is not a number
+     * @throws IcapException if the service does not offer {@code method}, or a value is not a number
      */
-    static IcapOptions from(ResponseHead head, long nowNanos) throws IcapException {
+    static IcapOptions from(ResponseHead head, long nowNanos, String method) throws IcapException {
         String methods = String.join(",", head.values("Methods")).toUpperCase(Locale.ROOT);
-        if (!List.of(methods.replace(" ", "").split(",")).contains("RESPMOD")) {
-            throw IcapReplies.malformed("the ICAP service does not offer RESPMOD (Methods: " + methods + ")");
+        if (!List.of(methods.replace(" ", "").split(",")).contains(method)) {
+            throw IcapReplies.malformed("the ICAP service does not offer " + method + " (Methods: " + methods + ")");
         }
         int preview = (int) number(head, "Preview", -1, Integer.MAX_VALUE);
         boolean allow204 = head.values("Allow").stream().anyMatch(v -> List.of(v.replace(" ", "").split(",")).contains("204"));

@@ -7,6 +7,7 @@ import dev.gatehouse.upstream.ResponseHead;
 import dev.gatehouse.upstream.UpstreamResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One RESPMOD on one pooled connection (RFC 3507 §4.9), from the preview to the end of the adapted body:
+ * One RESPMOD (RFC 3507 §4.9), or REQMOD (§4.8, through {@link Adaptation}), on one pooled connection, from the
+ * preview to the end of the adapted body:
  * <ul>
  * <li>With a preview (the service's OPTIONS asked for one, §4.5), its bytes go first; the service then answers
  *     100 Continue (the rest follows), 204 (the origin's response is sent as it is: the preview's bytes are held here
@@ -58,6 +60,22 @@ final class RespmodExchange {
     }
 
     /**
+     * What one kind of ICAP request writes, and makes of the service's answers: {@link Respmod} for a response,
+     * {@link ReqmodAdaptation} for a request with a body. The preview, the writer of the rest, the answer's reading and
+     * the connection's return to the pool are the exchange's, the same for both.
+     */
+    interface Adaptation<T> {
+        /** The ICAP head and the encapsulated HTTP head(s) before the body. */
+        void writeHeads(OutputStream out, int preview, boolean allow204) throws IOException;
+
+        /** A 204: the message as it was, with {@code whole} its body again. */
+        T unmodified(InputStream whole);
+
+        /** A 200: what the service sent instead, read through {@code exchange}'s {@link #head} and {@link #body}. */
+        T adapted(ResponseHead answer, RespmodExchange exchange) throws IOException;
+    }
+
+    /**
      * Sends {@code response} to the service and returns what the client gets. The preview is read from the origin
      * before a connection is taken, so a slow origin does not hold one.
      *
@@ -66,13 +84,22 @@ final class RespmodExchange {
      */
     static ScanResult run(IcapConnectionPool pool, URI service, String host, Duration timeout, IcapOptions options,
                           ScanRequest request, UpstreamResponse response, OriginBody origin) throws IOException {
+        return run(pool, timeout, options, origin, new Respmod(service, host, request, response));
+    }
+
+    /**
+     * Sends the message {@code adaptation} writes, with {@code origin} its body (a response's, or a client's upload),
+     * and returns what {@code adaptation} makes of the answer.
+     */
+    static <T> T run(IcapConnectionPool pool, Duration timeout, IcapOptions options, OriginBody origin,
+                     Adaptation<T> adaptation) throws IOException {
         int previewSize = Math.min(options.preview(), MAX_PREVIEW_BYTES);
         byte[] preview = previewSize >= 0 ? origin.takePreview(previewSize) : null;
         boolean ieof = preview != null && preview.length < previewSize;
         while (true) {
             RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
             try {
-                return exchange.exchange(service, host, request, response, origin, preview, ieof);
+                return exchange.exchange(adaptation, origin, preview, ieof);
             } catch (IcapException e) {
                 exchange.release(false);
                 // A kept-alive connection the service closed as it was taken (c-icap does after MaxKeepAliveRequests):
@@ -90,10 +117,9 @@ final class RespmodExchange {
         return e.getCause() instanceof java.io.EOFException || e.getCause() instanceof java.net.SocketException;
     }
 
-    private ScanResult exchange(URI service, String host, ScanRequest request, UpstreamResponse response, OriginBody origin,
-                                byte[] preview, boolean ieof) throws IOException {
+    private <T> T exchange(Adaptation<T> adaptation, OriginBody origin, byte[] preview, boolean ieof) throws IOException {
         try {
-            RespmodMessage.writeHeads(connection.out, service, host, request, response, preview == null ? -1 : preview.length, ieof);
+            adaptation.writeHeads(connection.out, preview == null ? -1 : preview.length, ieof);
             if (preview != null) {
                 RespmodMessage.chunk(connection.out, preview, 0, preview.length);
                 RespmodMessage.end(connection.out, ieof);
@@ -102,7 +128,7 @@ final class RespmodExchange {
                 sendRest(origin);
             }
         } catch (IOException e) {
-            throw IcapReplies.failure(e, "sending the response to it");
+            throw IcapReplies.failure(e, "sending the message to it");
         }
         ResponseHead answer = answer();
         if (answer.status() == 100) {
@@ -111,12 +137,12 @@ final class RespmodExchange {
             answer = answer();
         }
         return switch (answer.status()) {
-            case 200 -> adapted(answer, response);
+            case 200 -> adaptation.adapted(answer, this);
             case 204 -> {
                 // §4.5/§4.6: only to a preview (with or without ieof), while the body is still whole here.
                 if (!origin.intact()) throw IcapReplies.malformed("the ICAP service answered 204 after the whole body, which this client did not allow");
                 release(!closes(answer));
-                yield new ScanResult(response.withBody(origin.whole()), ScanOutcome.CLEAN, null, null);
+                yield adaptation.unmodified(origin.whole());
             }
             default -> throw new IcapException(answer.status() >= 100 && answer.status() < 200 ? Failure.ICAP_MALFORMED : Failure.ICAP_ERROR,
                     "the ICAP service answered " + answer.status() + " " + answer.reason(), null);
@@ -172,39 +198,81 @@ final class RespmodExchange {
         });
     }
 
-    /** A 200: the service's own HTTP response (§4.9.2), head checked against the {@code Encapsulated} offsets. */
-    private ScanResult adapted(ResponseHead answer, UpstreamResponse original) throws IOException {
-        Map<String, Long> sections = IcapReplies.encapsulated(answer);
-        Long headAt = sections.get("res-hdr");
-        if (headAt == null || headAt != 0 || sections.containsKey("req-hdr") || sections.containsKey("req-body")) {
-            throw IcapReplies.malformed("a RESPMOD answer must encapsulate a response head first: " + sections);
-        }
-        long bodyAt = sections.containsKey("res-body") ? sections.get("res-body") : sections.getOrDefault("null-body", -1L);
-        if (bodyAt < 0) throw IcapReplies.malformed("a RESPMOD answer must end with res-body or null-body: " + sections);
+    /** Reads one encapsulated HTTP head from the service's answer. */
+    interface HeadReader<H> {
+        H read(InputStream in) throws IOException;
+    }
+
+    /**
+     * The HTTP head at the start of a 200's sections, checked against {@code bodyAt}, the offset {@code Encapsulated}
+     * gives the body (§4.4.1).
+     */
+    <H> H head(HeadReader<H> reader, long bodyAt, String what) throws IOException {
         CountingInput counted = new CountingInput(connection.in);
-        ResponseHead http;
+        H head;
         try {
-            http = ResponseHead.read(counted, "HTTP/1.");
+            head = reader.read(counted);
         } catch (IOException e) {
-            throw originFailure != null ? originFailure : IcapReplies.failure(e, "reading the adapted response head");
+            throw originFailure != null ? originFailure : IcapReplies.failure(e, "reading the " + what);
         }
         if (counted.count != bodyAt) {
-            throw IcapReplies.malformed("Encapsulated puts the body at " + bodyAt + " but the response head is " + counted.count + " bytes");
+            throw IcapReplies.malformed("Encapsulated puts the body at " + bodyAt + " but the " + what + " is " + counted.count + " bytes");
         }
-        String virus = virus(answer);
-        ScanOutcome outcome = virus != null || http.status() != original.status() ? ScanOutcome.ADAPTED : ScanOutcome.CLEAN;
+        return head;
+    }
+
+    /**
+     * The body after the head: the chunked one that follows ({@code present}), or none ({@code null-body}), held to
+     * {@code http}'s {@code Content-Length} when it is an encapsulated response ({@link LengthCheckedBody}; null: a
+     * request, framed by its caller). The connection goes back to the pool once it was read to its end (or at once,
+     * without one).
+     */
+    InputStream body(ResponseHead answer, boolean present, ResponseHead http) throws IOException {
         boolean keepAlive = !closes(answer);
-        InputStream body;
-        if (sections.containsKey("res-body")) {
-            body = new AdaptedBody(LengthCheckedBody.of(http,
-                    BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true)));
-        } else {
-            release(keepAlive && writerFinished());
-            body = LengthCheckedBody.of(http, InputStream.nullInputStream());
+        if (present) {
+            InputStream chunked = BodyStreams.chunked(connection.in, reusable -> release(reusable && keepAlive && writerFinished()), true);
+            return new AdaptedBody(http == null ? chunked : LengthCheckedBody.of(http, chunked));
         }
-        UpstreamResponse adapted = new UpstreamResponse(http.status(), http.headers(), body, original.upstreamAddress(),
-                original.parent(), http.httpMinor(), original.hierarchy());
-        return new ScanResult(adapted, outcome, virus, null);
+        release(keepAlive && writerFinished());
+        return http == null ? InputStream.nullInputStream() : LengthCheckedBody.of(http, InputStream.nullInputStream());
+    }
+
+    /** A RESPMOD (§4.9): the origin's response and the request it answers. */
+    private record Respmod(URI service, String host, ScanRequest request, UpstreamResponse response) implements Adaptation<ScanResult> {
+        @Override
+        public void writeHeads(OutputStream out, int preview, boolean allow204) throws IOException {
+            RespmodMessage.writeHeads(out, service, host, request, response, preview, allow204);
+        }
+
+        @Override
+        public ScanResult unmodified(InputStream whole) {
+            return new ScanResult(response.withBody(whole), ScanOutcome.CLEAN, null, null);
+        }
+
+        /** A 200: the service's own HTTP response (§4.9.2), head checked against the {@code Encapsulated} offsets. */
+        @Override
+        public ScanResult adapted(ResponseHead answer, RespmodExchange exchange) throws IOException {
+            Map<String, Long> sections = IcapReplies.encapsulated(answer);
+            Long headAt = sections.get("res-hdr");
+            if (headAt == null || headAt != 0 || sections.containsKey("req-hdr") || sections.containsKey("req-body")) {
+                throw IcapReplies.malformed("a RESPMOD answer must encapsulate a response head first: " + sections);
+            }
+            long bodyAt = bodyOffset(sections, "res-body");
+            ResponseHead http = exchange.head(in -> ResponseHead.read(in, "HTTP/1."), bodyAt, "adapted response head");
+            String virus = virus(answer);
+            ScanOutcome outcome = virus != null || http.status() != response.status() ? ScanOutcome.ADAPTED : ScanOutcome.CLEAN;
+            InputStream body = exchange.body(answer, sections.containsKey("res-body"), http);
+            UpstreamResponse adapted = new UpstreamResponse(http.status(), http.headers(), body, response.upstreamAddress(),
+                    response.parent(), http.httpMinor(), response.hierarchy());
+            return new ScanResult(adapted, outcome, virus, null);
+        }
+    }
+
+    /** Where the body section ({@code bodySection}, or {@code null-body}) starts. */
+    static long bodyOffset(Map<String, Long> sections, String bodySection) throws IcapException {
+        long bodyAt = sections.containsKey(bodySection) ? sections.get(bodySection) : sections.getOrDefault("null-body", -1L);
+        if (bodyAt < 0) throw IcapReplies.malformed("the ICAP answer must end with " + bodySection + " or null-body: " + sections);
+        return bodyAt;
     }
 
     /**
@@ -228,7 +296,11 @@ final class RespmodExchange {
         if (released.compareAndSet(false, true)) pool.release(connection, reusable);
     }
 
-    /** The threat the service named: {@code X-Infection-Found: ...; Threat=<name>;} or {@code X-Virus-ID: <name>}. */
+    /**
+     * The threat the service named: {@code X-Infection-Found: ...; Threat=<name>;}, {@code X-Virus-ID: <name>}, or
+     * the first threat of {@code X-Violations-Found} (count, then per violation four folded lines: file name, threat,
+     * id, disposition; read as words, so a file name with spaces is not told apart).
+     */
     static String virus(ResponseHead answer) {
         for (String found : answer.values("X-Infection-Found")) {
             for (String part : found.split(";")) {
@@ -237,7 +309,10 @@ final class RespmodExchange {
             }
         }
         List<String> id = answer.values("X-Virus-ID");
-        return id.isEmpty() || id.getFirst().isBlank() ? null : id.getFirst().strip();
+        if (!id.isEmpty() && !id.getFirst().isBlank()) return id.getFirst().strip();
+        List<String> violations = answer.values("X-Violations-Found");
+        String[] words = violations.isEmpty() ? new String[0] : violations.getFirst().strip().split("\\s+");
+        return words.length >= 5 ? words[2] : null;
     }
 
     private static boolean closes(ResponseHead answer) {

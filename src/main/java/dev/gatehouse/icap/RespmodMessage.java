@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a RESPMOD request (RFC 3507 §4.9): the ICAP head, then the encapsulated client request head and origin
+ * Writes a RESPMOD request (RFC 3507 §4.9), or a REQMOD's head (§4.8, {@link #writeReqmodHeads}): the ICAP head, then the encapsulated client request head and origin
  * response head, whose lengths give the {@code Encapsulated} offsets (§4.4.1), then the body as chunks (§4.4.1:
  * always chunked in ICAP, whatever the origin's framing), a preview ending with {@code ieof} when the body ended
  * within it (§4.5).
@@ -32,15 +32,31 @@ final class RespmodMessage {
                            int preview, boolean allow204) throws IOException {
         byte[] requestHead = requestHead(request);
         byte[] responseHead = responseHead(response);
-        StringBuilder head = new StringBuilder(256).append("RESPMOD ").append(service.toASCIIString()).append(" ICAP/1.0\r\n")
+        writeIcapHead(out, "RESPMOD", service, host, preview, allow204,
+                "req-hdr=0, res-hdr=" + requestHead.length + ", res-body=" + (requestHead.length + responseHead.length));
+        out.write(requestHead);
+        out.write(responseHead);
+    }
+
+    /**
+     * A REQMOD's ICAP head and the encapsulated request head, whose body follows (§4.8): only requests with a body
+     * are sent, so the body section is always there.
+     */
+    static void writeReqmodHeads(OutputStream out, URI service, String host, ScanRequest request, int preview,
+                                 boolean allow204) throws IOException {
+        byte[] requestHead = requestHead(request);
+        writeIcapHead(out, "REQMOD", service, host, preview, allow204, "req-hdr=0, req-body=" + requestHead.length);
+        out.write(requestHead);
+    }
+
+    private static void writeIcapHead(OutputStream out, String method, URI service, String host, int preview, boolean allow204,
+                                      String encapsulated) throws IOException {
+        StringBuilder head = new StringBuilder(256).append(method).append(' ').append(service.toASCIIString()).append(" ICAP/1.0\r\n")
                 .append("Host: ").append(host).append("\r\n");
         if (allow204) head.append("Allow: 204\r\n");
         if (preview >= 0) head.append("Preview: ").append(preview).append("\r\n");
-        head.append("Encapsulated: req-hdr=0, res-hdr=").append(requestHead.length)
-                .append(", res-body=").append(requestHead.length + responseHead.length).append("\r\n\r\n");
+        head.append("Encapsulated: ").append(encapsulated).append("\r\n\r\n");
         out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.write(requestHead);
-        out.write(responseHead);
     }
 
     /** An OPTIONS request (§4.10.1). */

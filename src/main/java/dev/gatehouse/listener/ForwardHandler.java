@@ -9,6 +9,7 @@ import dev.gatehouse.http.HopByHopHeaders;
 import dev.gatehouse.http.ReadFailureFilter;
 import dev.gatehouse.http.RequestTarget;
 import dev.gatehouse.http.Via;
+import dev.gatehouse.icap.IcapClient;
 import dev.gatehouse.upstream.UpstreamClient;
 import dev.gatehouse.http.FailureException;
 import dev.gatehouse.upstream.UpstreamRequest;
@@ -59,9 +60,11 @@ final class ForwardHandler implements HttpHandler {
     private final OriginRelay.HeaderCopy finalFields =
             (response, to) -> copyResponseHeaders(response.headers(), response.httpMinor(), to);
     private final InterimRelay.FieldCopy interimFields = this::copyResponseHeaders;
+    /** The ICAP REQMOD scan of request bodies, or null when {@code icap.reqmod} is off. */
+    private final UploadScanStep uploadScan;
 
     ForwardHandler(UpstreamClient upstream, Via via, boolean xForwardedFor, ErrorResponder errors, OriginRelay relay,
-                   BandwidthLimiter uploads, Executor executor) {
+                   BandwidthLimiter uploads, IcapClient reqmod, Executor executor) {
         this.upstream = upstream;
         this.via = via;
         this.xForwardedFor = xForwardedFor;
@@ -69,6 +72,7 @@ final class ForwardHandler implements HttpHandler {
         this.executor = executor;
         this.relay = relay;
         this.uploads = uploads;
+        this.uploadScan = reqmod == null ? null : new UploadScanStep(reqmod, relay, finalFields);
     }
 
     @Override
@@ -80,8 +84,11 @@ final class ForwardHandler implements HttpHandler {
         AuditHold hold = Exchanges.hold(exchange);
         try {
             UpstreamRequest request = request(exchange);
+            ClientBody upload = request != null && request.body() instanceof ClientBody body ? body : null;
+            // Only a body the client sends is scanned (a DLP service looks at uploads); CONNECT never comes here.
+            if (uploadScan != null && upload != null) request = uploadScan.scan(exchange, request);
             // Twice at most: a 304 that does not match the stored response is fetched again unconditionally (RFC 9111 §4.3.4).
-            if (request != null && !forward(exchange, request)) forward(exchange, request);
+            if (request != null && !forward(exchange, request, upload)) forward(exchange, request, upload);
         } finally {
             hold.release();
         }
@@ -120,9 +127,10 @@ final class ForwardHandler implements HttpHandler {
 
     /**
      * One attempt: sends {@code request} (with the cache's validators, if it revalidates) and relays the
-     * answer. Returns false when the request must be sent again (see {@link OriginRelay#relay}).
+     * answer; {@code upload} is the client's body, if it sent one. Returns false when the request must be sent
+     * again (see {@link OriginRelay#relay}).
      */
-    private boolean forward(HttpServerExchange exchange, UpstreamRequest request) throws IOException { // IOException: the cache answering from disk
+    private boolean forward(HttpServerExchange exchange, UpstreamRequest request, ClientBody upload) throws IOException { // IOException: the cache answering from disk
         AuditRecord record = Exchanges.record(exchange);
         CacheFill fill = exchange.getAttachment(CacheFill.KEY); // the cache's part, for GET and HEAD
         if (fill != null) {
@@ -136,7 +144,8 @@ final class ForwardHandler implements HttpHandler {
         try {
             response = upstream.send(request, InterimRelay.forExchange(exchange, fill, interimFields));
         } catch (FailureException e) {
-            if (request.body() instanceof ClientBody body && body.failed) {
+            // upload: the client's body, also when the ICAP service's scan put it behind a preview's bytes
+            if (upload != null && upload.failed) {
                 // The client left in the middle of its upload: the upstream failure is only the consequence.
                 record.setError("client_aborted");
                 record.setResultCode("TCP_MISS_ABORTED");

@@ -39,16 +39,17 @@ public final class ProxyHandlers {
      * @param authenticator verifies proxy logins (and finds Kerberos users' groups), or null when authentication is off
      * @param kerberos      accepts Kerberos tickets ({@code Negotiate}), or null when {@code auth.negotiate} is off
      * @param icap          scans responses with an ICAP service, or null when {@code icap.respmod} is off
+     * @param reqmod        scans uploads (request bodies) with an ICAP REQMOD service, or null when {@code icap.reqmod} is off
      */
     public record Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                         TunnelConnector connector, TunnelRegistry tunnels, Executor executor,
                         HttpCache cache, FtpGateway ftp, Authenticator authenticator, KerberosAcceptor kerberos,
-                        ErrorPages pages, IcapClient icap) {
+                        ErrorPages pages, IcapClient icap, IcapClient reqmod) {
         /** Parts without a cache, an FTP gateway or authentication, with the built-in page layout. */
         public Parts(GatehouseConfig config, AuditLog audit, PolicyHolder policy, UpstreamClient upstream,
                      TunnelConnector connector, TunnelRegistry tunnels, Executor executor) {
             this(config, audit, policy, upstream, connector, tunnels, executor, null, null, null, null,
-                    ErrorPages.builtIn(config.forwarding().contact()), null);
+                    ErrorPages.builtIn(config.forwarding().contact()), null, null);
         }
     }
 
@@ -113,7 +114,7 @@ public final class ProxyHandlers {
                 : new ResponseRuleCheck(parts.policy(), new BlockPage(parts.pages()));
         OriginRelay relay = new OriginRelay(errors, bandwidth.download(), parts.icap(), rules);
         HttpHandler forward = new ForwardHandler(parts.upstream(), via, config.forwarding().xForwardedFor(), errors, relay,
-                bandwidth.upload(), parts.executor());
+                bandwidth.upload(), parts.reqmod(), parts.executor());
         // 100 Continue goes out when the forward path first reads the body, i.e. after every check passed.
         forward = new HttpContinueReadHandler(forward);
         HttpHandler toOrigin = forward; // without the cache: an ftp:// URL sent to a parent goes through the ftp one

@@ -147,6 +147,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theUploadsReqmodServiceIsOffByDefaultAndItsUrlIsChecked() throws ConfigException {
+        assertFalse(loader.load("t", "{}", Map.of()).icap().reqmodEnabled());
+        GatehouseConfig c = loader.load("t", "{\"icap\": {\"reqmod\": \"icap://dlp.corp:11344/dlp\"}}", Map.of());
+        assertTrue(c.icap().reqmodEnabled());
+        assertFalse(c.icap().enabled(), "uploads only: downloads are not scanned");
+        assertEquals(11344, GatehouseConfig.Icap.port(c.icap().reqmod()));
+
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> loader.load("t", "{\"icap\": {\n  \"reqmod\": \"http://dlp.corp/dlp\"}}", Map.of()));
+        assertEquals(List.of("t:2:13: /icap/reqmod: must be icap://host[:port]/service, e.g. icap://127.0.0.1:1344/virus_scan, got 'http://dlp.corp/dlp'"),
+                e.problems().stream().map(ConfigProblem::toString).toList());
+    }
+
+    @Test
     void nestedValuesMergeOverDefaultsKeyByKey() throws ConfigException {
         GatehouseConfig c = loader.load("t", "{\"forwarding\": {\"via\": \"branch-1\", \"readTimeout\": \"250ms\"}}", Map.of());
         assertEquals("branch-1", c.forwarding().via());

@@ -106,8 +106,9 @@ final class FakeIcapServer implements AutoCloseable {
                     String[] kv = part.strip().split("=");
                     sections.put(kv[0], Integer.parseInt(kv[1]));
                 }
-                int resHdr = sections.get("res-hdr");
-                int resBody = sections.get("res-body");
+                // RESPMOD: req-hdr, res-hdr, res-body; REQMOD: req-hdr, req-body (its responseHead is empty)
+                int resBody = sections.containsKey("res-body") ? sections.get("res-body") : sections.get("req-body");
+                int resHdr = sections.getOrDefault("res-hdr", resBody);
                 String requestHead = new String(in.readNBytes(resHdr), StandardCharsets.ISO_8859_1);
                 String responseHead = new String(in.readNBytes(resBody - resHdr), StandardCharsets.ISO_8859_1);
                 boolean preview = fields.containsKey("preview");
@@ -181,6 +182,28 @@ final class FakeIcapServer implements AutoCloseable {
             out.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
         }
         return out.toByteArray();
+    }
+
+    /** A REQMOD's 200 carrying a modified request: {@code httpHead} and {@code body} (chunked), or no body when null. */
+    static byte[] requestAnswer(String httpHead, byte[] body) {
+        byte[] response = answer("", httpHead, body);
+        String text = new String(response, StandardCharsets.ISO_8859_1).replaceFirst("res-hdr=0", "req-hdr=0")
+                .replaceFirst("res-body=", "req-body=");
+        return text.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** The URL of {@code service} on a loopback port that was free a moment ago: connecting is refused. */
+    static String nobodyListening(String service) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return "icap://127.0.0.1:" + s.getLocalPort() + "/" + service;
+        }
+    }
+
+    /** {@code size} bytes that are the same for the same size. */
+    static byte[] random(int size) {
+        byte[] b = new byte[size];
+        new java.util.Random(size).nextBytes(b);
+        return b;
     }
 
     static byte[] bytes(String s) {

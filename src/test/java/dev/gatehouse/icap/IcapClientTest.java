@@ -42,7 +42,7 @@ class IcapClientTest {
     }
 
     private IcapClient client(String url, boolean bypass) {
-        client = IcapClient.from(new GatehouseConfig.Icap(url, bypass, Duration.ofSeconds(1), 4, 0,
+        client = IcapClient.from(new GatehouseConfig.Icap(url, "", bypass, Duration.ofSeconds(1), 4, 0,
                 new GatehouseConfig.IcapSkip(List.of("video/"))));
         return client;
     }
