@@ -132,6 +132,8 @@ class ConfigLoaderTest {
         assertTrue(c.icap().enabled());
         assertEquals(1344, c.icap().port()); // RFC 3507 §4.2's default
         assertEquals(Duration.ofSeconds(30), c.icap().timeout());
+        // A server-sent event stream never ends, and a scanner answers after the whole body: never sent by default.
+        assertEquals(List.of("text/event-stream"), c.icap().skip().contentTypes());
 
         ConfigException e = assertThrows(ConfigException.class,
                 () -> loader.load("t", "{\"icap\": {\n  \"respmod\": \"http://scanner.corp/virus_scan\"}}", Map.of()));
