@@ -184,7 +184,7 @@ public final class IcapClient implements AutoCloseable {
     }
 
     private IcapOptions fetchOptions() throws IcapException {
-        IcapConnection connection = pool.acquire();
+        IcapConnection connection = pool.acquire(true); // a failed OPTIONS fails scans for a while: no retry here
         boolean reusable = false;
         try {
             RespmodMessage.writeOptions(connection.out, service, host);

@@ -45,8 +45,14 @@ final class IcapConnectionPool {
         }
     }
 
-    /** An idle connection that is still open, or a new one when fewer than the limit are open. */
-    IcapConnection acquire() throws IcapException {
+    /**
+     * An idle connection, or a new one when fewer than the limit are open.
+     *
+     * @param probe check that an idle connection is still open ({@link IcapConnection#closedByPeer}, a read that waits
+     *              up to 1 ms): needed when a failure could not be retried; a caller that can retry on another
+     *              connection (nothing but the held preview sent yet) skips the wait
+     */
+    IcapConnection acquire(boolean probe) throws IcapException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             IcapConnection reused = null;
@@ -69,7 +75,7 @@ final class IcapConnectionPool {
                 lock.unlock();
             }
             if (reused == null) return connect();
-            if (!reused.closedByPeer()) {
+            if (!probe || !reused.closedByPeer()) {
                 reused.reused = true;
                 return reused;
             }

@@ -97,7 +97,9 @@ final class RespmodExchange {
         byte[] preview = previewSize >= 0 ? origin.takePreview(previewSize) : null;
         boolean ieof = preview != null && preview.length < previewSize;
         while (true) {
-            RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(), timeout);
+            // With a preview, a kept-alive connection the service closed as it was taken is caught below and retried (only
+            // the held preview went); without one, the body streams at once and could not be retried: probe it first.
+            RespmodExchange exchange = new RespmodExchange(pool, pool.acquire(preview == null), timeout);
             try {
                 return exchange.exchange(adaptation, origin, preview, ieof);
             } catch (IcapException e) {
