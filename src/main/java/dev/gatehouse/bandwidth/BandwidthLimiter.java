@@ -50,9 +50,14 @@ public final class BandwidthLimiter {
 
     /** The limiter {@code config} asks for, or null when it sets no limit (the data paths then do no extra work). */
     public static BandwidthLimiter from(GatehouseConfig.Rates config) {
+        return from(config, Ticker.systemTicker());
+    }
+
+    /** As {@link #from(GatehouseConfig.Rates)}, on {@code clock} (a test's stepped one). */
+    static BandwidthLimiter from(GatehouseConfig.Rates config, Ticker clock) {
         if (!config.limited()) return null;
         return new BandwidthLimiter(config.totalBytesPerSecond(), config.perClientBytesPerSecond(), config.burstBytes(),
-                Ticker.systemTicker(), Runnable::run);
+                clock, Runnable::run);
     }
 
     /** Bytes that may move for {@code client} now without debt; zero or less when it must wait. */

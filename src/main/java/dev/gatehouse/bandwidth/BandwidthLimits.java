@@ -1,5 +1,6 @@
 package dev.gatehouse.bandwidth;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.gatehouse.config.GatehouseConfig;
 
 /**
@@ -14,6 +15,11 @@ public record BandwidthLimits(BandwidthLimiter download, BandwidthLimiter upload
 
     /** The limits {@code config} asks for; shared by every listener and tunnel, since the WAN link is one. */
     public static BandwidthLimits from(GatehouseConfig.Bandwidth config) {
-        return new BandwidthLimits(BandwidthLimiter.from(config.download()), BandwidthLimiter.from(config.upload()));
+        return from(config, Ticker.systemTicker());
+    }
+
+    /** As {@link #from(GatehouseConfig.Bandwidth)}, on {@code clock} (a test's stepped one). */
+    static BandwidthLimits from(GatehouseConfig.Bandwidth config, Ticker clock) {
+        return new BandwidthLimits(BandwidthLimiter.from(config.download(), clock), BandwidthLimiter.from(config.upload(), clock));
     }
 }

@@ -117,13 +117,14 @@ class BandwidthLimiterTest {
     @Test
     void eachDirectionHasItsOwnLimiterOrNone() {
         var uploadOnly = BandwidthLimits.from(new dev.gatehouse.config.GatehouseConfig.Bandwidth("", "", "",
-                new dev.gatehouse.config.GatehouseConfig.Rates("2Mbit", "", "")));
+                new dev.gatehouse.config.GatehouseConfig.Rates("2Mbit", "", "")), clock);
         assertEquals(null, uploadOnly.download(), "no download limit: the download paths do no extra work");
         assertTrue(uploadOnly.upload() != null);
         assertEquals(250_000, uploadOnly.upload().available(ALICE), "a full bucket of one second at 2 Mbit/s");
 
+        // On the stepped clock: on the real one, the microseconds between charge and check refill a byte or two.
         var both = BandwidthLimits.from(new dev.gatehouse.config.GatehouseConfig.Bandwidth("4Mbit", "", "",
-                new dev.gatehouse.config.GatehouseConfig.Rates("2Mbit", "", "")));
+                new dev.gatehouse.config.GatehouseConfig.Rates("2Mbit", "", "")), clock);
         both.upload().charge(ALICE, 250_000);
         assertEquals(0, both.upload().available(ALICE));
         assertEquals(500_000, both.download().available(ALICE), "an upload takes nothing from the download buckets");
